@@ -1,0 +1,32 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Crisis Management",
+    "summary": "Turn the CRM into the crisis instrument: incidents, situation "
+    "picture, stakeholders, tamper-evident crisis log, tasks and hotline",
+    "version": "18.0.1.0.0",
+    "category": "Crisis Management",
+    "website": "https://github.com/crisis-mode/crisis-mode-odoo",
+    "author": "Crisis Mode for Odoo contributors",
+    "maintainers": ["crisis-mode"],
+    "license": "AGPL-3",
+    "development_status": "Alpha",
+    "application": True,
+    "depends": ["mail", "contacts", "calendar", "sms", "portal"],
+    "data": [
+        "security/crisis_security.xml",
+        "security/ir.model.access.csv",
+        "security/crisis_rules.xml",
+        "data/ir_sequence_data.xml",
+        "data/crisis_stakeholder_type_data.xml",
+        "data/crisis_incident_type_data.xml",
+        "views/crisis_log_views.xml",
+        "views/crisis_incident_views.xml",
+        "views/crisis_incident_type_views.xml",
+        "views/crisis_stakeholder_type_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_company_views.xml",
+        "views/crisis_menus.xml",
+    ],
+    "demo": [],
+    "installable": True,
+}

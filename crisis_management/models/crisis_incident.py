@@ -1,0 +1,216 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+SEVERITIES = [("minor", "Minor"), ("major", "Major"), ("critical", "Critical")]
+STATES = [
+    ("draft", "Draft"),
+    ("active", "Active"),
+    ("contained", "Contained"),
+    ("resolved", "Resolved"),
+    ("closed", "Closed"),
+]
+# Which states each action may start from.
+TRANSITIONS = {
+    "active": ("draft",),
+    "contained": ("active",),
+    "resolved": ("active", "contained"),
+    "closed": ("resolved",),
+}
+CRISIS_SEVERITIES = ("major", "critical")
+OPEN_STATES = ("active", "contained", "resolved")
+
+
+class CrisisIncident(models.Model):
+    _name = "crisis.incident"
+    _description = "Crisis Incident"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    reference = fields.Char(
+        readonly=True, copy=False, default=lambda self: _("New"), index="btree"
+    )
+    incident_type_id = fields.Many2one(
+        "crisis.incident.type", string="Incident Type", tracking=True
+    )
+    severity = fields.Selection(
+        SEVERITIES, required=True, default="major", tracking=True
+    )
+    state = fields.Selection(
+        STATES, required=True, default="draft", readonly=True, copy=False,
+        tracking=True, index=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    lead_id = fields.Many2one(
+        "res.users",
+        string="Crisis Lead",
+        tracking=True,
+        default=lambda self: self.env.user,
+        check_company=True,
+    )
+    member_ids = fields.One2many(
+        "crisis.incident.member", "incident_id", string="Crisis Team"
+    )
+    is_confidential = fields.Boolean(
+        string="Confidential",
+        tracking=True,
+        help="Only members of the crisis team and crisis administrators can see "
+        "a confidential incident and everything attached to it.",
+    )
+    situation = fields.Html(
+        string="Situation Picture",
+        help="The shared situation picture: what is known, what is being done.",
+    )
+    date_start = fields.Datetime(
+        string="Started", default=fields.Datetime.now, tracking=True
+    )
+    date_activated = fields.Datetime(string="Activated", readonly=True, copy=False)
+    date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False)
+    log_ids = fields.One2many("crisis.log", "incident_id", string="Crisis Log")
+    log_count = fields.Integer(compute="_compute_log_count")
+    log_head_hash = fields.Char(
+        readonly=True, copy=False, help="Hash of the newest crisis log entry."
+    )
+    color = fields.Integer()
+
+    @api.depends("log_ids")
+    def _compute_log_count(self):
+        counts = dict(
+            self.env["crisis.log"]._read_group(
+                [("incident_id", "in", self.ids)], ["incident_id"], ["__count"]
+            )
+        )
+        for incident in self:
+            incident.log_count = counts.get(incident, 0)
+
+    @api.depends("reference", "name")
+    def _compute_display_name(self):
+        for incident in self:
+            if incident.reference and incident.reference != _("New"):
+                incident.display_name = f"{incident.reference} {incident.name}"
+            else:
+                incident.display_name = incident.name
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("reference") or vals["reference"] == _("New"):
+                vals["reference"] = self.env["ir.sequence"].next_by_code(
+                    "crisis.incident"
+                ) or _("New")
+        return super().create(vals_list)
+
+    def unlink(self):
+        if any(incident.state != "draft" for incident in self):
+            raise UserError(
+                _(
+                    "Only draft incidents can be deleted. An incident that was "
+                    "activated is part of the record: close it instead."
+                )
+            )
+        return super().unlink()
+
+    # ------------------------------------------------------------------
+    # Transitions
+    # ------------------------------------------------------------------
+    def _check_transition(self, target):
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for incident in self:
+            if incident.state not in TRANSITIONS[target]:
+                raise UserError(
+                    _(
+                        "Incident %(incident)s cannot go from %(from)s to %(to)s.",
+                        incident=incident.display_name,
+                        **{"from": labels[incident.state], "to": labels[target]},
+                    )
+                )
+
+    def _set_state(self, target, extra=None):
+        self._check_transition(target)
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for incident in self:
+            previous = incident.state
+            incident.write(dict(state=target, **(extra or {})))
+            incident._log(
+                "state",
+                _(
+                    "State changed from %(from)s to %(to)s.",
+                    **{"from": labels[previous], "to": labels[target]},
+                ),
+            )
+
+    def action_activate(self):
+        self._set_state("active", {"date_activated": fields.Datetime.now()})
+        for incident in self:
+            incident._on_activate()
+        return True
+
+    def action_contain(self):
+        self._set_state("contained")
+        return True
+
+    def action_resolve(self):
+        self._set_state("resolved")
+        return True
+
+    def action_close(self):
+        self._set_state("closed", {"date_closed": fields.Datetime.now()})
+        self._update_crisis_mode()
+        return True
+
+    # ------------------------------------------------------------------
+    # Crisis mode
+    # ------------------------------------------------------------------
+    def _on_activate(self):
+        """Hook run once per incident right after activation."""
+        self.ensure_one()
+        self._update_crisis_mode()
+
+    def _update_crisis_mode(self):
+        """Put each company of ``self`` into crisis mode while one of its major
+        or critical incidents is open, and out of it when the last one closes."""
+        for company in self.company_id:
+            crisis = self.sudo().search(
+                [
+                    ("company_id", "=", company.id),
+                    ("severity", "in", CRISIS_SEVERITIES),
+                    ("state", "in", OPEN_STATES),
+                ],
+                order="date_activated asc, id asc",
+            )
+            company = company.sudo()
+            current = company.crisis_incident_id
+            if crisis and not company.crisis_mode:
+                company.write({"crisis_mode": True, "crisis_incident_id": crisis[0].id})
+                crisis[0]._log("state", _("Crisis mode switched on for %(company)s.",
+                                         company=company.name))
+            elif crisis and current not in crisis:
+                company.crisis_incident_id = crisis[0]
+            elif not crisis and company.crisis_mode:
+                company.write({"crisis_mode": False, "crisis_incident_id": False})
+                for incident in self.filtered(lambda i: i.company_id == company):
+                    incident._log("state", _("Crisis mode switched off for %(company)s.",
+                                             company=company.name))
+
+    # ------------------------------------------------------------------
+    # Crisis log
+    # ------------------------------------------------------------------
+    def _log(self, kind, body):
+        """Append one entry to the tamper-evident crisis log of this incident."""
+        self.ensure_one()
+        return self.env["crisis.log"].sudo().create(
+            {"incident_id": self.id, "kind": kind, "body": body,
+             "author_id": self.env.user.id}
+        )
+
+    def verify_log(self):
+        """Check the hash chain of the crisis log.
+
+        :return: ``{"ok": bool, "count": int, "first_broken_id": int or False}``
+        """
+        self.ensure_one()
+        return self.env["crisis.log"].sudo()._verify_chain(self)
