@@ -19,6 +19,7 @@
         "data/ir_sequence_data.xml",
         "data/crisis_stakeholder_type_data.xml",
         "data/crisis_incident_type_data.xml",
+        "data/crisis_consent_purpose_data.xml",
         "views/crisis_log_views.xml",
         "views/crisis_incident_views.xml",
         "views/crisis_incident_type_views.xml",

@@ -5,3 +5,6 @@ from . import res_partner
 from . import crisis_incident
 from . import crisis_incident_member
 from . import crisis_log
+from . import crisis_task
+from . import crisis_consent_purpose
+from . import crisis_consent

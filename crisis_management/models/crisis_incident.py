@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import secrets
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -76,6 +78,37 @@ class CrisisIncident(models.Model):
         readonly=True, copy=False, help="Hash of the newest crisis log entry."
     )
     color = fields.Integer()
+    # Public incident page
+    page_published = fields.Boolean(
+        string="Page Published", readonly=True, copy=False, tracking=True
+    )
+    page_token = fields.Char(
+        readonly=True,
+        copy=False,
+        default=lambda self: self._new_page_token(),
+        groups="crisis_management.group_crisis_user",
+    )
+    page_url = fields.Char(
+        string="Public Page", compute="_compute_page_url",
+        groups="crisis_management.group_crisis_user",
+    )
+
+    _sql_constraints = [
+        ("page_token_unique", "unique(page_token)", "The page token must be unique."),
+    ]
+
+    @api.model
+    def _new_page_token(self):
+        # 32 bytes = 256 bits of randomness, URL-safe.
+        return secrets.token_urlsafe(32)
+
+    @api.depends("page_token")
+    def _compute_page_url(self):
+        for incident in self:
+            base = incident.get_base_url()
+            incident.page_url = (
+                f"{base}/crisis/{incident.page_token}" if incident.page_token else False
+            )
 
     @api.depends("log_ids")
     def _compute_log_count(self):
@@ -160,6 +193,32 @@ class CrisisIncident(models.Model):
     def action_close(self):
         self._set_state("closed", {"date_closed": fields.Datetime.now()})
         self._update_crisis_mode()
+        return True
+
+    # ------------------------------------------------------------------
+    # Public page
+    # ------------------------------------------------------------------
+    def action_publish_page(self):
+        for incident in self:
+            if not incident.page_token:
+                incident.sudo().page_token = self._new_page_token()
+            incident.page_published = True
+            incident._log("communication", _("Public incident page published."))
+        return True
+
+    def action_unpublish_page(self):
+        for incident in self:
+            incident.page_published = False
+            incident._log("communication", _("Public incident page unpublished."))
+        return True
+
+    def action_rotate_page_token(self):
+        for incident in self:
+            incident.sudo().page_token = self._new_page_token()
+            incident._log(
+                "communication",
+                _("Public page address renewed; the old address no longer works."),
+            )
         return True
 
     # ------------------------------------------------------------------

@@ -17,3 +17,21 @@ class ResPartner(models.Model):
         string="Influence",
         help="How strongly this stakeholder shapes public opinion in a crisis.",
     )
+    crisis_consent_ids = fields.One2many(
+        "crisis.consent", "partner_id", string="Consents"
+    )
+
+    def crisis_can_contact(self, purpose_code, channel):
+        """Whether this partner may be contacted for ``purpose_code`` on
+        ``channel``: the one rule every sending path obeys."""
+        self.ensure_one()
+        consent = self.env["crisis.consent"].sudo().search_count(
+            [
+                ("partner_id", "=", self.id),
+                ("purpose_id.code", "=", purpose_code),
+                ("channel", "=", channel),
+                ("state", "=", "given"),
+            ],
+            limit=1,
+        )
+        return bool(consent)
