@@ -17,8 +17,8 @@ class TestSocialSecurity(CrisisCommon):
             social.parent_id, self.env.ref("crisis_management.crisis_menu_root")
         )
         self.assertNotIn(social.id, self._visible(self.user_crisis))
-        self.assertIn(social.id, self._visible(self.user_manager))
         self.assertNotIn(sources.id, self._visible(self.user_manager))
+        self.assertIn(social.id, self._visible(self.user_admin))
         self.assertIn(sources.id, self._visible(self.user_admin))
 
     def test_sources_configured_by_admins_only(self):
