@@ -42,6 +42,9 @@
         "web.assets_backend": [
             "crisis_management/static/src/crisis_mode_systray/*",
         ],
+        "web.assets_tests": [
+            "crisis_management/static/tests/tours/*",
+        ],
     },
     "installable": True,
 }

@@ -262,6 +262,12 @@ class CrisisIncident(models.Model):
             users.setdefault("lead", self.lead_id)
         return users
 
+    def _team_lang(self):
+        """Language of texts written for the whole team (task names, log
+        entries written by automatic jobs): the lead's, else the company's."""
+        self.ensure_one()
+        return self.lead_id.lang or self.company_id.partner_id.lang or "en_US"
+
     def _apply_playbook(self):
         """Turn the steps of the incident type's playbook into crisis tasks."""
         self.ensure_one()
@@ -291,10 +297,8 @@ class CrisisIncident(models.Model):
             action = situation.sudo()._get_action_dict()
             if action.get("type") == "ir.actions.act_window":
                 action.update(res_id=self.id, view_mode="form")
-                if action.get("views"):
-                    action["views"] = [v for v in action["views"] if v[1] == "form"] or [
-                        (False, "form")
-                    ]
+                views = [v for v in action.get("views") or [] if v[1] == "form"]
+                action["views"] = views or [(False, "form")]
             context = action.get("context") or {}
             if isinstance(context, str):
                 context = safe_eval(
@@ -341,7 +345,8 @@ class CrisisIncident(models.Model):
             )
             company = company.sudo()
             current = company.crisis_incident_id
-            if (crisis and current not in crisis) or (not crisis and company.crisis_mode):
+            switching = not crisis and company.crisis_mode
+            if (crisis and current not in crisis) or switching:
                 company._notify_crisis_mode()
             if crisis and not company.crisis_mode:
                 company.write({"crisis_mode": True, "crisis_incident_id": crisis[0].id})

@@ -29,7 +29,9 @@ class CrisisIncidentType(models.Model):
     def _compute_playbook_count(self):
         counts = dict(
             self.env["crisis.playbook"]._read_group(
-                [("incident_type_id", "in", self.ids)], ["incident_type_id"], ["__count"]
+                [("incident_type_id", "in", self.ids)],
+                ["incident_type_id"],
+                ["__count"],
             )
         )
         for incident_type in self:

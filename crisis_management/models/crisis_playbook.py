@@ -49,20 +49,19 @@ class CrisisPlaybook(models.Model):
         start = incident.date_activated or fields.Datetime.now()
         users_by_role = incident._users_by_role()
         # Task names are plain text: write them in the team's language.
-        lang = incident.lead_id.lang or incident.company_id.partner_id.lang
-        steps = self.with_context(lang=lang).step_ids if lang else self.step_ids
+        steps = self.with_context(lang=incident._team_lang()).step_ids
         return [
             {
                 "incident_id": incident.id,
                 "playbook_step_id": step.id,
                 "name": step.name,
                 "description": step.description,
-                "user_id": (
-                    users_by_role.get(step.role) or incident.lead_id
-                ).id,
+                "user_id": (users_by_role.get(step.role) or incident.lead_id).id,
                 "date_deadline": start + timedelta(hours=step.deadline_offset),
                 "priority": step.priority,
-                "stakeholder_type_ids": [fields.Command.set(step.stakeholder_type_ids.ids)],
+                "stakeholder_type_ids": [
+                    fields.Command.set(step.stakeholder_type_ids.ids)
+                ],
                 "sequence": step.sequence,
             }
             for step in steps

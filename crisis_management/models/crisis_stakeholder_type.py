@@ -19,7 +19,11 @@ class CrisisStakeholderType(models.Model):
     description = fields.Text(translate=True)
 
     _sql_constraints = [
-        ("code_unique", "unique(code)", "The code of a stakeholder type must be unique."),
+        (
+            "code_unique",
+            "unique(code)",
+            "The code of a stakeholder type must be unique.",
+        ),
     ]
 
     @api.model
@@ -42,7 +46,14 @@ class CrisisStakeholderType(models.Model):
         for lang, _name in self.env["res.lang"].get_installed():
             if lang != self.env.lang:
                 domains.append(
-                    [("id", "in", self.with_context(lang=lang)._search(
-                        [("name", operator, value)]))]
+                    [
+                        (
+                            "id",
+                            "in",
+                            self.with_context(lang=lang)._search(
+                                [("name", operator, value)]
+                            ),
+                        )
+                    ]
                 )
         return expression.OR(domains)

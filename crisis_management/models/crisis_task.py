@@ -31,16 +31,24 @@ class CrisisTask(models.Model):
     name = fields.Char(required=True, tracking=True)
     description = fields.Html()
     incident_id = fields.Many2one(
-        "crisis.incident", required=True, ondelete="cascade", index=True,
+        "crisis.incident",
+        required=True,
+        ondelete="cascade",
+        index=True,
         check_company=True,
     )
-    company_id = fields.Many2one(related="incident_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(
+        related="incident_id.company_id", store=True, index=True
+    )
     incident_lead_id = fields.Many2one(
         related="incident_id.lead_id", string="Crisis Lead"
     )
     is_confidential = fields.Boolean(related="incident_id.is_confidential")
     user_id = fields.Many2one(
-        "res.users", string="Assignee", tracking=True, index=True,
+        "res.users",
+        string="Assignee",
+        tracking=True,
+        index=True,
         default=lambda self: self.env.user,
     )
     date_deadline = fields.Datetime(string="Deadline", tracking=True, index=True)
@@ -62,8 +70,10 @@ class CrisisTask(models.Model):
         compute="_compute_is_overdue", search="_search_is_overdue", string="Overdue"
     )
     playbook_step_id = fields.Many2one(
-        "crisis.playbook.step", string="Playbook Step", readonly=True,
-        ondelete="set null", copy=False,
+        "crisis.playbook.step",
+        readonly=True,
+        ondelete="set null",
+        copy=False,
     )
     stakeholder_type_ids = fields.Many2many(
         "crisis.stakeholder.type",
@@ -171,8 +181,13 @@ class CrisisTask(models.Model):
     def action_reopen(self):
         self._check_transition("todo")
         self.write(
-            {"state": "todo", "date_done": False, "followup_state": "none",
-             "date_reminded": False, "date_escalated": False}
+            {
+                "state": "todo",
+                "date_done": False,
+                "followup_state": "none",
+                "date_reminded": False,
+                "date_escalated": False,
+            }
         )
         return True
 
@@ -227,6 +242,7 @@ class CrisisTask(models.Model):
         activity_type = self._followup_activity_type()
         now = fields.Datetime.now()
         for task in self:
+            task = task.with_context(lang=task.incident_id._team_lang())
             assignee = task.user_id or task.incident_id.lead_id
             task.activity_schedule(
                 activity_type_id=activity_type.id,
@@ -255,6 +271,7 @@ class CrisisTask(models.Model):
         activity_type = self._followup_activity_type()
         now = fields.Datetime.now()
         for task in self:
+            task = task.with_context(lang=task.incident_id._team_lang())
             incident = task.incident_id
             lead = incident.lead_id
             assignee = task.user_id

@@ -59,7 +59,9 @@ class ResCompany(models.Model):
     def _notify_crisis_mode(self):
         """Tell every internal user of these companies, in their open web
         client, that crisis mode changed."""
-        users = self.env["res.users"].sudo().search(
-            [("company_ids", "in", self.ids), ("share", "=", False)]
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .search([("company_ids", "in", self.ids), ("share", "=", False)])
         )
         users._bus_send("crisis_management/crisis_mode", {"company_ids": self.ids})

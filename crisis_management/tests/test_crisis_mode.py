@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
 
+from odoo.fields import Command
 from odoo.tests import tagged
 
 from .common import CrisisCommon
@@ -8,6 +9,28 @@ from .common import CrisisCommon
 
 @tagged("post_install", "-at_install")
 class TestCrisisMode(CrisisCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # A company of its own: the demo company is already in crisis mode.
+        cls.company = cls.env["res.company"].create({"name": "Krisenfest GmbH"})
+        users = (
+            cls.user_crisis
+            | cls.user_manager
+            | cls.user_manager2
+            | cls.user_admin
+            | cls.user_employee
+        )
+        users.write(
+            {
+                "company_ids": [Command.link(cls.company.id)],
+                "company_id": cls.company.id,
+            }
+        )
+        cls.env = cls.env(
+            context=dict(cls.env.context, allowed_company_ids=[cls.company.id])
+        )
+
     def _mode_logs(self, incident, switch):
         return incident.log_ids.filtered(
             lambda e: e.kind == "state" and f"Crisis mode switched {switch}" in e.body
@@ -131,3 +154,50 @@ class TestCrisisMode(CrisisCommon):
         self.assertTrue(
             any(p.endswith("crisis_mode_systray/crisis_mode_systray.js") for p in paths)
         )
+
+
+@tagged("post_install", "-at_install")
+class TestDemoCrisis(CrisisCommon):
+    def test_demo_fire_is_a_real_crisis(self):
+        incident = self.env.ref(
+            "crisis_management.crisis_incident_fire_demo", raise_if_not_found=False
+        )
+        if not incident:
+            self.skipTest("Demo data not loaded")
+        company = incident.company_id
+        self.assertEqual(incident.state, "active")
+        self.assertEqual(incident.severity, "critical")
+        self.assertTrue(company.crisis_mode)
+        self.assertEqual(company.crisis_incident_id, incident)
+        self.assertEqual(incident.verify_log()["ok"], True)
+        self.assertGreaterEqual(incident.verify_log()["count"], 10)
+        tasks = incident.task_ids
+        playbook = self.env.ref("crisis_management.playbook_fire")
+        self.assertEqual(tasks.playbook_step_id, playbook.step_ids)
+        self.assertEqual(len(tasks.filtered("is_overdue")), 3)
+        self.assertEqual(len(tasks.filtered(lambda t: t.state == "done")), 2)
+        self.assertIn("escalated", tasks.mapped("followup_state"))
+        users = {
+            login: self.env["res.users"].search([("login", "=", login)])
+            for login in ("krisenadmin", "krisenstab", "sprecher", "hotline")
+        }
+        self.assertTrue(
+            users["krisenadmin"].has_group("crisis_management.group_crisis_admin")
+        )
+        self.assertTrue(
+            users["krisenstab"].has_group("crisis_management.group_crisis_manager")
+        )
+        self.assertFalse(
+            users["hotline"].has_group("crisis_management.group_crisis_manager")
+        )
+        self.assertTrue(
+            users["hotline"].has_group("crisis_management.group_crisis_user")
+        )
+        self.assertEqual(incident.lead_id, users["krisenstab"])
+        missing = self.env["res.partner"].search(
+            [
+                ("comment", "ilike", "Vermisst"),
+                ("crisis_stakeholder_type_ids.code", "=", "employee"),
+            ]
+        )
+        self.assertEqual(len(missing), 2)

@@ -31,25 +31,37 @@ class TestPlaybook(CrisisCommon):
                 "incident_type_id": cls.type_fire.id,
                 "sequence": 1,
                 "step_ids": [
-                    (0, 0, {
-                        "name": "Statement to the press",
-                        "deadline_offset": 1.0,
-                        "role": "spokesperson",
-                        "priority": "2",
-                        "stakeholder_type_ids": [
-                            (6, 0, cls._stakeholder_type("press").ids)
-                        ],
-                    }),
-                    (0, 0, {
-                        "name": "Call the insurer",
-                        "deadline_offset": 0.25,
-                        "role": "legal",
-                    }),
-                    (0, 0, {
-                        "name": "Decide on production",
-                        "deadline_offset": 4.5,
-                        "role": "lead",
-                    }),
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Statement to the press",
+                            "deadline_offset": 1.0,
+                            "role": "spokesperson",
+                            "priority": "2",
+                            "stakeholder_type_ids": [
+                                (6, 0, cls._stakeholder_type("press").ids)
+                            ],
+                        },
+                    ),
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Call the insurer",
+                            "deadline_offset": 0.25,
+                            "role": "legal",
+                        },
+                    ),
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Decide on production",
+                            "deadline_offset": 4.5,
+                            "role": "lead",
+                        },
+                    ),
                 ],
             }
         )
@@ -90,8 +102,8 @@ class TestPlaybook(CrisisCommon):
         self.assertEqual(press.stakeholder_type_ids, self._stakeholder_type("press"))
         self.assertEqual(press.state, "todo")
         self.assertEqual(
-            press.playbook_step_id, self.playbook.step_ids.filtered(
-                lambda s: s.role == "spokesperson")
+            press.playbook_step_id,
+            self.playbook.step_ids.filtered(lambda s: s.role == "spokesperson"),
         )
         # Nobody has the legal role: the lead takes it.
         insurer = by_name["Call the insurer"]
@@ -110,9 +122,7 @@ class TestPlaybook(CrisisCommon):
     def test_tasks_are_named_in_the_teams_language(self):
         self.env["res.lang"]._activate_lang("de_DE")
         step = self.playbook.step_ids.filtered(lambda s: s.role == "legal")
-        step.update_field_translations(
-            "name", {"de_DE": "Versicherung anrufen"}
-        )
+        step.update_field_translations("name", {"de_DE": "Versicherung anrufen"})
         self.user_manager.lang = "de_DE"
         incident = self._create_incident()
         incident.action_activate()
@@ -140,9 +150,7 @@ class TestPlaybook(CrisisCommon):
         incident.action_activate()
         playbook = self.env.ref("crisis_management.playbook_fire")
         self.assertEqual(len(incident.task_ids), len(playbook.step_ids))
-        self.assertEqual(
-            incident.task_ids.playbook_step_id, playbook.step_ids
-        )
+        self.assertEqual(incident.task_ids.playbook_step_id, playbook.step_ids)
 
     def test_only_admins_configure_playbooks(self):
         Playbook = self.env["crisis.playbook"]

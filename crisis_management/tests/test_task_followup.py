@@ -142,7 +142,9 @@ class TestTaskFollowup(CrisisCommon):
         self.assertEqual(task.state, "done")
         self.assertEqual(str(task.date_done), "2026-03-02 07:30:00")
         done_log = self.incident.log_ids.filtered(
-            lambda e: e.kind == "task" and "Task completed: Nachbarn informieren" in e.body
+            lambda e: (
+                e.kind == "task" and "Task completed: Nachbarn informieren" in e.body
+            )
         )
         self.assertEqual(len(done_log), 1)
         self.assertIn(self.user_crisis.name, done_log.body)
@@ -209,22 +211,24 @@ class TestTaskSecurity(CrisisCommon):
         task = self._task(incident, self.user_manager, "Geheime Aufgabe")
         for user in (self.user_crisis, self.user_manager2):
             self.assertFalse(
-                self.env["crisis.task"].with_user(user).search(
-                    [("incident_id", "=", incident.id)]
-                )
+                self.env["crisis.task"]
+                .with_user(user)
+                .search([("incident_id", "=", incident.id)])
             )
             with self.assertRaises(AccessError):
                 task.with_user(user).read(["name"])
             with self.assertRaises(AccessError):
                 task.with_user(user).write({"name": "x"})
             self.assertFalse(
-                self.env["crisis.workload"].with_user(self.user_manager2).search(
-                    [("incident_id", "=", incident.id)]
-                )
+                self.env["crisis.workload"]
+                .with_user(self.user_manager2)
+                .search([("incident_id", "=", incident.id)])
             )
         self.assertTrue(task.with_user(self.user_manager).read(["name"]))
         self.assertTrue(task.with_user(self.user_admin).read(["name"]))
-        incident.member_ids = [(0, 0, {"user_id": self.user_crisis.id, "role": "hotline"})]
+        incident.member_ids = [
+            (0, 0, {"user_id": self.user_crisis.id, "role": "hotline"})
+        ]
         self.assertTrue(task.with_user(self.user_crisis).read(["name"]))
 
     def test_tasks_of_another_company_are_invisible(self):
@@ -232,14 +236,14 @@ class TestTaskSecurity(CrisisCommon):
         incident = self._create_incident(company_id=other_company.id, lead_id=False)
         task = self._task(incident, self.user_manager)
         self.assertFalse(
-            self.env["crisis.task"].with_user(self.user_manager).search(
-                [("id", "=", task.id)]
-            )
+            self.env["crisis.task"]
+            .with_user(self.user_manager)
+            .search([("id", "=", task.id)])
         )
         self.assertFalse(
-            self.env["crisis.task"].with_user(self.user_admin).search(
-                [("id", "=", task.id)]
-            )
+            self.env["crisis.task"]
+            .with_user(self.user_admin)
+            .search([("id", "=", task.id)])
         )
 
 
@@ -249,15 +253,38 @@ class TestWorkload(CrisisCommon):
         incident = self._create_incident(severity="minor")
         Task = self.env["crisis.task"]
         past = datetime(2020, 1, 1, 8, 0)
-        late_1 = Task.create({"name": "Rückruf Presse", "incident_id": incident.id,
-                              "user_id": self.user_crisis.id, "date_deadline": past})
-        Task.create({"name": "Rückruf Nachbarn", "incident_id": incident.id,
-                     "user_id": self.user_crisis.id, "date_deadline": past})
-        Task.create({"name": "Später", "incident_id": incident.id,
-                     "user_id": self.user_manager2.id,
-                     "date_deadline": datetime(2099, 1, 1)})
-        done = Task.create({"name": "Erledigt", "incident_id": incident.id,
-                            "user_id": self.user_manager2.id, "date_deadline": past})
+        late_1 = Task.create(
+            {
+                "name": "Rückruf Presse",
+                "incident_id": incident.id,
+                "user_id": self.user_crisis.id,
+                "date_deadline": past,
+            }
+        )
+        Task.create(
+            {
+                "name": "Rückruf Nachbarn",
+                "incident_id": incident.id,
+                "user_id": self.user_crisis.id,
+                "date_deadline": past,
+            }
+        )
+        Task.create(
+            {
+                "name": "Später",
+                "incident_id": incident.id,
+                "user_id": self.user_manager2.id,
+                "date_deadline": datetime(2099, 1, 1),
+            }
+        )
+        done = Task.create(
+            {
+                "name": "Erledigt",
+                "incident_id": incident.id,
+                "user_id": self.user_manager2.id,
+                "date_deadline": past,
+            }
+        )
         done.action_done()
         self.env.flush_all()
         Workload = self.env["crisis.workload"].with_user(self.user_manager)
@@ -272,6 +299,8 @@ class TestWorkload(CrisisCommon):
         row = Workload.search([("res_id", "=", late_1.id), ("kind", "=", "task")])
         self.assertGreater(row.hours_late, 24)
         action = row.action_open_document()
-        self.assertEqual((action["res_model"], action["res_id"]), ("crisis.task", late_1.id))
+        self.assertEqual(
+            (action["res_model"], action["res_id"]), ("crisis.task", late_1.id)
+        )
         with self.assertRaises(AccessError):
             self.env["crisis.workload"].with_user(self.user_crisis).search([])
