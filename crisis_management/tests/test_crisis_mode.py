@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
 
+from odoo.exceptions import AccessError
 from odoo.fields import Command
 from odoo.tests import tagged
 
@@ -129,13 +130,16 @@ class TestCrisisMode(CrisisCommon):
         self.assertEqual(
             root.action, self.env.ref("crisis_management.crisis_home_action_server")
         )
-        Incident = self.env["crisis.incident"].with_user(self.user_crisis)
-        action = Incident.action_open_crisis_home()
+        with self.assertRaises(AccessError):
+            root.action.with_user(self.user_employee).run()
+        # Hotline staff only read incidents, yet the app opens for them.
+        home = root.action.with_user(self.user_crisis)
+        action = home.run()
         self.assertEqual(action["res_model"], "crisis.incident")
         self.assertFalse(action.get("res_id"))
         incident = self._create_incident()
         incident.action_activate()
-        action = Incident.action_open_crisis_home()
+        action = home.run()
         self.assertEqual(
             action.get("res_id") or action["context"].get("active_id"), incident.id
         )

@@ -4,7 +4,7 @@ from datetime import datetime
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import CrisisCommon
 
@@ -304,3 +304,29 @@ class TestWorkload(CrisisCommon):
         )
         with self.assertRaises(AccessError):
             self.env["crisis.workload"].with_user(self.user_crisis).search([])
+
+
+@tagged("post_install", "-at_install")
+class TestTaskForm(CrisisCommon):
+    def test_crisis_team_plans_a_task_in_the_form(self):
+        incident = self._create_incident(severity="minor")
+        with Form(self.env["crisis.task"].with_user(self.user_manager)) as form:
+            form.name = "Anwohnerbrief entwerfen"
+            form.incident_id = incident
+            form.user_id = self.user_crisis
+            form.date_deadline = datetime(2026, 3, 2, 12, 0)
+        task = form.record
+        self.assertEqual(task.state, "todo")
+        self.assertEqual(task.company_id, incident.company_id)
+        self.assertIn(task, incident.task_ids)
+        # The assignee finds it under "My Tasks".
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crisis_management.crisis_task_action"
+        )
+        self.assertIn("search_default_my_tasks", action["context"])
+        mine = (
+            self.env["crisis.task"]
+            .with_user(self.user_crisis)
+            .search([("user_id", "=", self.user_crisis.id)])
+        )
+        self.assertIn(task, mine)
