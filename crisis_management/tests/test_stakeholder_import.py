@@ -1,4 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import io
+
+import openpyxl
+
 from odoo.tests import tagged
 
 from .common import CrisisCommon
@@ -16,6 +20,7 @@ Ilse Brandt;;+49 30 5550114;neighbor;low
 Bürgerinitiative Grüne Aue;kontakt@gruene-aue.example;;Bürgerinitiative,NACHBAR;
 Redaktion Stadtanzeiger;redaktion@stadtanzeiger.example;;press, Authority;high
 """
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIELDS = ["name", "email", "phone", "crisis_stakeholder_type_ids", "crisis_influence"]
 OPTIONS = {
     "quoting": '"',
@@ -38,14 +43,14 @@ class TestStakeholderImport(CrisisCommon):
             )
         cls.importer = cls.env.ref("base.user_admin")
 
-    def _import(self, csv, dryrun=False):
+    def _import(self, csv, dryrun=False, xlsx=None):
         env = self.env(user=self.importer, context=dict(self.env.context, lang="de_DE"))
         wizard = env["base_import.import"].create(
             {
                 "res_model": "res.partner",
-                "file": csv.encode(),
-                "file_name": "Stakeholder.csv",
-                "file_type": "text/csv",
+                "file": xlsx or csv.encode(),
+                "file_name": "Stakeholder.xlsx" if xlsx else "Stakeholder.csv",
+                "file_type": XLSX_MIME if xlsx else "text/csv",
             }
         )
         preview = wizard.parse_preview(dict(OPTIONS))
@@ -81,6 +86,22 @@ class TestStakeholderImport(CrisisCommon):
         )
         self.assertEqual(self._codes("Redaktion Stadtanzeiger"), {"press", "authority"})
         self.assertEqual(self._partner("Ilse Brandt").phone, "+49 30 5550114")
+
+    def test_excel_address_list_imports_with_its_types(self):
+        book = openpyxl.Workbook()
+        sheet = book.active
+        for line in CSV.splitlines():
+            sheet.append(line.split(";"))
+        stream = io.BytesIO()
+        book.save(stream)
+        result = self._import(None, xlsx=stream.getvalue())
+        self.assertFalse(result["messages"], result["messages"])
+        self.assertEqual(len(result["ids"]), 5)
+        self.assertEqual(self._codes("Ordnungsamt Musterstadt"), {"press", "authority"})
+        self.assertEqual(
+            self._codes("Bürgerinitiative Grüne Aue"),
+            {"citizen_initiative", "neighbor"},
+        )
 
     def test_unknown_type_is_reported_and_nothing_imported(self):
         csv = (
