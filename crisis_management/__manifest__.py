@@ -11,7 +11,7 @@
     "license": "AGPL-3",
     "development_status": "Alpha",
     "application": True,
-    "depends": ["mail", "contacts", "calendar", "sms", "portal"],
+    "depends": ["mail", "contacts", "calendar", "sms", "portal", "base_import"],
     "data": [
         "security/crisis_security.xml",
         "security/ir.model.access.csv",
@@ -20,6 +20,9 @@
         "data/crisis_stakeholder_type_data.xml",
         "data/crisis_incident_type_data.xml",
         "data/crisis_consent_purpose_data.xml",
+        "data/crisis_playbook_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
         "views/crisis_log_views.xml",
         "views/crisis_incident_views.xml",
         "views/crisis_incident_type_views.xml",
@@ -27,7 +30,21 @@
         "views/res_partner_views.xml",
         "views/res_company_views.xml",
         "views/crisis_menus.xml",
+        "views/crisis_task_views.xml",
+        "views/crisis_playbook_views.xml",
+        "views/crisis_workload_views.xml",
+        "views/crisis_core_menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/crisis_demo.xml",
+    ],
+    "assets": {
+        "web.assets_backend": [
+            "crisis_management/static/src/crisis_mode_systray/*",
+        ],
+        "web.assets_tests": [
+            "crisis_management/static/tests/tours/*",
+        ],
+    },
     "installable": True,
 }
