@@ -8,3 +8,5 @@ from . import crisis_log
 from . import crisis_task
 from . import crisis_consent_purpose
 from . import crisis_consent
+from . import crisis_inquiry
+from . import crisis_incident_situation

@@ -3,7 +3,7 @@ import hashlib
 import json
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 GENESIS_HASH = "0" * 64
 KINDS = [
@@ -15,6 +15,8 @@ KINDS = [
     ("state", "State Change"),
     ("note", "Note"),
 ]
+# Kinds a person may add by hand; the others are written by the application.
+MANUAL_KINDS = ("fact", "decision", "note")
 
 
 class CrisisLog(models.Model):
@@ -83,6 +85,20 @@ class CrisisLog(models.Model):
             incident_id = vals.get("incident_id")
             if not incident_id:
                 raise UserError(_("A crisis log entry needs an incident."))
+            if not self.env.su:
+                # People write facts, decisions and notes in their own name and
+                # at the present time; everything else is written by the
+                # application itself (through ``incident._log``).
+                if vals.get("kind", "note") not in MANUAL_KINDS:
+                    raise AccessError(
+                        _(
+                            "Only facts, decisions and notes can be added to the "
+                            "crisis log by hand. State changes, communications, "
+                            "tasks and inquiries are recorded automatically."
+                        )
+                    )
+                vals["author_id"] = self.env.uid
+                vals["date"] = fields.Datetime.now()
             if incident_id not in heads:
                 # One writer per incident at a time: a concurrent append waits
                 # here and, having seen an older head, is retried by Odoo.
@@ -99,6 +115,8 @@ class CrisisLog(models.Model):
                 heads[incident_id] = row or (0, GENESIS_HASH)
             last_sequence, last_hash = heads[incident_id]
             date = fields.Datetime.to_datetime(vals.get("date")) or fields.Datetime.now()
+            # The column keeps microseconds, the canonical form does not.
+            date = date.replace(microsecond=0)
             author_id = vals.get("author_id", self.env.user.id)
             kind = vals.get("kind") or "note"
             sequence = last_sequence + 1
@@ -139,31 +157,57 @@ class CrisisLog(models.Model):
 
     @api.model
     def _verify_chain(self, incident):
-        """Recompute the chain of ``incident`` straight from the database."""
+        """Recompute the chain of ``incident`` straight from the database.
+
+        Detects, without trusting anything the ORM cached:
+
+        * an entry changed in place: its hash no longer matches its content,
+          ``first_broken_id`` is that entry;
+        * an entry removed from the middle: the next entry's position and
+          ``previous_hash`` no longer follow on, ``first_broken_id`` is the
+          entry after the gap;
+        * entries removed from the end: the newest remaining entry is no
+          longer the head anchored on the incident; nothing left is wrong,
+          so ``first_broken_id`` is ``False`` but ``ok`` is ``False``;
+        * an entry inserted: it either does not fit the chain or, when it
+          was forged with a correct hash, comes after the anchored head;
+          ``first_broken_id`` is the inserted entry.
+        """
         cr = self.env.cr
         self.flush_model()
+        cr.execute(
+            "SELECT log_head_hash FROM crisis_incident WHERE id = %s", [incident.id]
+        )
+        anchor = (cr.fetchone() or [None])[0] or GENESIS_HASH
         cr.execute(
             "SELECT id, sequence, date, author_id, kind, body, previous_hash, hash "
             "FROM crisis_log WHERE incident_id = %s ORDER BY sequence, id",
             [incident.id],
         )
+        canonical = self._canonical
+        entry_hash = self._compute_entry_hash
+        incident_id = incident.id
         expected_previous = GENESIS_HASH
         count = 0
         first_broken = False
-        for row in cr.fetchall():
-            entry_id, sequence, date, author_id, kind, body, previous_hash, entry_hash = row
-            count += 1
-            if first_broken:
-                continue
-            canonical = self._canonical(incident.id, sequence, date, author_id, kind, body)
-            if (
-                sequence != count
-                or previous_hash != expected_previous
-                or self._compute_entry_hash(previous_hash, canonical) != entry_hash
-            ):
-                first_broken = entry_id
-            expected_previous = entry_hash
-        cr.execute("SELECT log_head_hash FROM crisis_incident WHERE id = %s", [incident.id])
-        head = cr.fetchone()[0]
-        ok = not first_broken and (head or GENESIS_HASH) == expected_previous
+        while rows := cr.fetchmany(10000):
+            for entry_id, sequence, date, author_id, kind, body, previous, digest in rows:
+                count += 1
+                if first_broken:
+                    continue
+                if expected_previous == anchor:
+                    # A well-formed entry behind the anchored head was not
+                    # appended by the application.
+                    first_broken = entry_id
+                    continue
+                text = canonical(incident_id, sequence, date, author_id, kind, body)
+                if (
+                    sequence != count
+                    or previous != expected_previous
+                    or entry_hash(previous, text) != digest
+                ):
+                    first_broken = entry_id
+                    continue
+                expected_previous = digest
+        ok = not first_broken and expected_previous == anchor
         return {"ok": ok, "count": count, "first_broken_id": first_broken}
