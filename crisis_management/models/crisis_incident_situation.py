@@ -178,7 +178,7 @@ class CrisisIncident(models.Model):
         if not self.reference or self.reference == _("New"):
             return False
         Alias = self.env["mail.alias"].sudo()
-        name = Alias._sanitize_alias_name(self.reference)
+        name = Alias._sanitize_alias_name(self.reference.replace("/", "-"))
         domain = self.alias_domain_id or self.company_id.alias_domain_id
         if not name or Alias.search_count(
             [("alias_name", "=", name), ("alias_domain_id", "=", domain.id)], limit=1
@@ -265,6 +265,7 @@ class CrisisIncident(models.Model):
     def _check_log_contributor(self):
         """Only the crisis team (managers) and the incident's own team write
         into its log by hand."""
+        self.check_access("read")
         user = self.env.user
         if user.has_group("crisis_management.group_crisis_manager"):
             return
