@@ -82,6 +82,28 @@ class TestCrisisLogChain(CrisisCommon):
         self.assertEqual(self.incident.verify_log()["count"], 6)
         self.assertTrue(self.incident.verify_log()["ok"])
 
+    def test_database_and_python_agree_on_every_text(self):
+        """The database recomputes the hashes written by Python: both must
+        serialise any text the same way."""
+        bodies = [
+            'Er sagte: "Kein Kommentar" \\ Ende',
+            "Zeile 1\nZeile 2\r\n\tEingerückt",
+            "Steuerzeichen \x01\x08\x0c\x1f und DEL \x7f",
+            "Umlaute äöüß, Emoji 🔥🚒, Zeilentrenner \u2028 und \u2029",
+            "Schrägstrich / und <b>HTML</b> & 'Apostroph'",
+            "€ 1.000.000 Schaden",
+        ]
+        for body in bodies:
+            self.incident._log("fact", body)
+        self.env["crisis.log"].sudo().create(
+            {"incident_id": self.incident.id, "kind": "note", "body": "Ohne Autor",
+             "author_id": False}
+        )
+        self.assertEqual(
+            self.incident.verify_log(),
+            {"ok": True, "count": 12, "first_broken_id": False},
+        )
+
     def test_update_is_detected(self):
         third = self.entries[2]
         self._sql("UPDATE crisis_log SET body = %s WHERE id = %s", ["Niemand vermisst", third.id])
@@ -94,6 +116,14 @@ class TestCrisisLogChain(CrisisCommon):
         second = self.entries[1]
         self._sql(
             "UPDATE crisis_log SET date = date - interval '2 hours' WHERE id = %s",
+            [second.id],
+        )
+        self.assertEqual(self.incident.verify_log()["first_broken_id"], second.id)
+
+    def test_update_by_a_fraction_of_a_second_is_detected(self):
+        second = self.entries[1]
+        self._sql(
+            "UPDATE crisis_log SET date = date + interval '0.5 seconds' WHERE id = %s",
             [second.id],
         )
         self.assertEqual(self.incident.verify_log()["first_broken_id"], second.id)
