@@ -19,6 +19,7 @@ Usage::
 The database is created with crisis_management installed when it does not
 exist yet.
 """
+
 import argparse
 import io
 import os
@@ -64,9 +65,12 @@ def ensure_database(args):
         [
             sys.executable,
             os.path.join(odoo_source(), "odoo-bin"),
-            "-c", args.config,
-            "-d", args.db,
-            "-i", "crisis_management",
+            "-c",
+            args.config,
+            "-d",
+            args.db,
+            "-i",
+            "crisis_management",
             "--without-demo=all",
             "--stop-after-init",
             "--no-http",
@@ -92,7 +96,9 @@ def copy_rows(cr, table, columns, rows):
     for row in rows:
         buffer.write(
             "\t".join(
-                "\\N" if value is None else str(value).replace("\t", " ").replace("\n", " ")
+                "\\N"
+                if value is None
+                else str(value).replace("\t", " ").replace("\n", " ")
                 for value in row
             )
         )
@@ -127,19 +133,47 @@ def bulk_log(env, incident, upto):
         canonical = Log._canonical(incident.id, sequence, date, uid, kind, body)
         digest = Log._compute_entry_hash(head, canonical)
         rows.append(
-            (incident.id, incident.company_id.id, date, uid, kind, body, sequence,
-             head, digest, uid, now, uid, now)
+            (
+                incident.id,
+                incident.company_id.id,
+                date,
+                uid,
+                kind,
+                body,
+                sequence,
+                head,
+                digest,
+                uid,
+                now,
+                uid,
+                now,
+            )
         )
         head = digest
     copy_rows(
         cr,
         "crisis_log",
-        ("incident_id", "company_id", "date", "author_id", "kind", "body", "sequence",
-         "previous_hash", "hash", "create_uid", "create_date", "write_uid", "write_date"),
+        (
+            "incident_id",
+            "company_id",
+            "date",
+            "author_id",
+            "kind",
+            "body",
+            "sequence",
+            "previous_hash",
+            "hash",
+            "create_uid",
+            "create_date",
+            "write_uid",
+            "write_date",
+        ),
         rows,
     )
-    cr.execute("UPDATE crisis_incident SET log_head_hash = %s WHERE id = %s",
-               [head, incident.id])
+    cr.execute(
+        "UPDATE crisis_incident SET log_head_hash = %s WHERE id = %s",
+        [head, incident.id],
+    )
     env.invalidate_all()
 
 
@@ -154,14 +188,36 @@ def bulk_tasks(env, incident, count):
     for n in range(count):
         deadline = now + timedelta(minutes=rng.randint(-600, 600))
         rows.append(
-            (f"Aufgabe {n}", incident.id, incident.company_id.id, uid, deadline,
-             str(rng.randint(0, 2)), states[n % len(states)], uid, now, uid, now)
+            (
+                f"Aufgabe {n}",
+                incident.id,
+                incident.company_id.id,
+                uid,
+                deadline,
+                str(rng.randint(0, 2)),
+                states[n % len(states)],
+                uid,
+                now,
+                uid,
+                now,
+            )
         )
     copy_rows(
         env.cr,
         "crisis_task",
-        ("name", "incident_id", "company_id", "user_id", "date_deadline", "priority",
-         "state", "create_uid", "create_date", "write_uid", "write_date"),
+        (
+            "name",
+            "incident_id",
+            "company_id",
+            "user_id",
+            "date_deadline",
+            "priority",
+            "state",
+            "create_uid",
+            "create_date",
+            "write_uid",
+            "write_date",
+        ),
         rows,
     )
 
@@ -178,18 +234,44 @@ def bulk_inquiries(env, incident, count):
     for n in range(count):
         stype = types[n % len(types)]
         received = now - timedelta(minutes=rng.randint(0, 600))
-        due = received + timedelta(minutes=stype._effective_sla_minutes(incident.company_id))
+        due = received + timedelta(
+            minutes=stype._effective_sla_minutes(incident.company_id)
+        )
         rows.append(
-            (f"Anfrage {n}", incident.id, incident.company_id.id, stype.id, "phone",
-             received, due, states[n % len(states)], f"Anrufer {n % 300}", uid, now,
-             uid, now)
+            (
+                f"Anfrage {n}",
+                incident.id,
+                incident.company_id.id,
+                stype.id,
+                "phone",
+                received,
+                due,
+                states[n % len(states)],
+                f"Anrufer {n % 300}",
+                uid,
+                now,
+                uid,
+                now,
+            )
         )
     copy_rows(
         env.cr,
         "crisis_inquiry",
-        ("name", "incident_id", "company_id", "stakeholder_type_id", "channel",
-         "date_received", "date_due", "state", "caller_name", "create_uid",
-         "create_date", "write_uid", "write_date"),
+        (
+            "name",
+            "incident_id",
+            "company_id",
+            "stakeholder_type_id",
+            "channel",
+            "date_received",
+            "date_due",
+            "state",
+            "caller_name",
+            "create_uid",
+            "create_date",
+            "write_uid",
+            "write_date",
+        ),
         rows,
     )
 
@@ -251,9 +333,14 @@ def main():
             count_1k = small.verify_log()["count"]
 
             out("log_entries", incident.verify_log()["count"])
-            out("tasks", env["crisis.task"].search_count([("incident_id", "=", incident.id)]))
-            out("inquiries", env["crisis.inquiry"].search_count(
-                [("incident_id", "=", incident.id)]))
+            out(
+                "tasks",
+                env["crisis.task"].search_count([("incident_id", "=", incident.id)]),
+            )
+            out(
+                "inquiries",
+                env["crisis.inquiry"].search_count([("incident_id", "=", incident.id)]),
+            )
 
             def kpis():
                 env.invalidate_all()

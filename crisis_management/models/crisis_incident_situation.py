@@ -5,6 +5,7 @@ Extends ``crisis.incident`` with its mail alias (e-mails to it become
 inquiries), its inquiries and the situation picture (Lagebild). Kept apart
 from ``crisis_incident.py``, which holds the incident's lifecycle.
 """
+
 import ast
 from datetime import timedelta
 
@@ -379,7 +380,9 @@ class CrisisIncident(models.Model):
                 kpi["inquiries_open"] += count
                 row["open"] += count
                 first = kpi["inquiry_oldest_open_date"]
-                kpi["inquiry_oldest_open_date"] = min(first, oldest) if first else oldest
+                kpi["inquiry_oldest_open_date"] = (
+                    min(first, oldest) if first else oldest
+                )
             elif state in ("answered", "closed"):
                 kpi["inquiries_answered"] += count
         for incident, stype, count in Inquiry._read_group(
@@ -420,7 +423,9 @@ class CrisisIncident(models.Model):
             )
             result[incident_id]["stakeholders"].append(row)
         for kpi in result.values():
-            kpi["stakeholders"].sort(key=lambda r: (-r["open"], r["sequence"], r["name"]))
+            kpi["stakeholders"].sort(
+                key=lambda r: (-r["open"], r["sequence"], r["name"])
+            )
             oldest = kpi["inquiry_oldest_open_date"]
             if oldest:
                 kpi["inquiry_oldest_wait_minutes"] = max(
@@ -439,17 +444,28 @@ class CrisisIncident(models.Model):
             kpi["log_latest_ids"] = latest.ids
             # Positions run without gaps from 1, so the newest one counts them.
             kpi["log_count"] = latest[:1].sequence or 0
-            kpi["task_ids"] = self.env["crisis.task"].search(
-                [("incident_id", "=", incident.id), ("state", "in", TASK_OPEN_STATES)],
-                order="date_deadline asc, priority desc, id",
-                limit=SITUATION_LIST_LIMIT,
-            ).ids
-            kpi["inquiry_ids"] = self.env["crisis.inquiry"].search(
-                [
-                    ("incident_id", "=", incident.id),
-                    ("state", "in", INQUIRY_OPEN_STATES),
-                ],
-                order="date_due asc, date_received asc, id",
-                limit=SITUATION_LIST_LIMIT,
-            ).ids
+            kpi["task_ids"] = (
+                self.env["crisis.task"]
+                .search(
+                    [
+                        ("incident_id", "=", incident.id),
+                        ("state", "in", TASK_OPEN_STATES),
+                    ],
+                    order="date_deadline asc, priority desc, id",
+                    limit=SITUATION_LIST_LIMIT,
+                )
+                .ids
+            )
+            kpi["inquiry_ids"] = (
+                self.env["crisis.inquiry"]
+                .search(
+                    [
+                        ("incident_id", "=", incident.id),
+                        ("state", "in", INQUIRY_OPEN_STATES),
+                    ],
+                    order="date_due asc, date_received asc, id",
+                    limit=SITUATION_LIST_LIMIT,
+                )
+                .ids
+            )
         return result

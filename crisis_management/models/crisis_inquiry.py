@@ -129,26 +129,35 @@ class CrisisInquiry(models.Model):
         company = self.env.company
         if company.crisis_incident_id:
             return company.crisis_incident_id.id
-        return self.env["crisis.incident"].search(
-            [
-                ("company_id", "=", company.id),
-                ("state", "in", ("active", "contained", "resolved")),
-            ],
-            order="date_activated desc, id desc",
-            limit=1,
-        ).id
+        return (
+            self.env["crisis.incident"]
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "in", ("active", "contained", "resolved")),
+                ],
+                order="date_activated desc, id desc",
+                limit=1,
+            )
+            .id
+        )
 
     @api.depends("partner_id")
     def _compute_stakeholder_type_id(self):
         for inquiry in self:
-            types = inquiry.partner_id.commercial_partner_id.crisis_stakeholder_type_ids
-            types |= inquiry.partner_id.crisis_stakeholder_type_ids
+            partner = inquiry.partner_id
+            types = partner.crisis_stakeholder_type_ids
+            types |= partner.commercial_partner_id.crisis_stakeholder_type_ids
             if types:
+                # The fastest response time wins.
+                company = inquiry.company_id or self.env.company
+                minutes = {t: t._effective_sla_minutes(company) for t in types}
                 inquiry.stakeholder_type_id = types.sorted(
-                    lambda t: (t._effective_sla_minutes(inquiry.company_id), t.sequence)
+                    key=lambda t: (minutes[t], t.sequence)
                 )[0]
-            elif not inquiry.stakeholder_type_id:
-                inquiry.stakeholder_type_id = False
+            else:
+                # Without a known contact, keep what the hotline chose.
+                inquiry.stakeholder_type_id = inquiry.stakeholder_type_id
 
     @api.depends("date_received", "stakeholder_type_id", "incident_id")
     def _compute_date_due(self):
@@ -191,7 +200,9 @@ class CrisisInquiry(models.Model):
             if answered and inquiry.date_received:
                 delta = answered - inquiry.date_received
                 inquiry.response_minutes = int(delta.total_seconds() // 60)
-                inquiry.answered_late = bool(inquiry.date_due and answered > inquiry.date_due)
+                inquiry.answered_late = bool(
+                    inquiry.date_due and answered > inquiry.date_due
+                )
             else:
                 inquiry.response_minutes = 0
                 inquiry.answered_late = False

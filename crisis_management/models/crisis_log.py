@@ -114,7 +114,8 @@ class CrisisLog(models.Model):
                 row = cr.fetchone()
                 heads[incident_id] = row or (0, GENESIS_HASH)
             last_sequence, last_hash = heads[incident_id]
-            date = fields.Datetime.to_datetime(vals.get("date")) or fields.Datetime.now()
+            date = fields.Datetime.to_datetime(vals.get("date"))
+            date = date or fields.Datetime.now()
             # The column keeps microseconds, the canonical form does not.
             date = date.replace(microsecond=0)
             author_id = vals.get("author_id", self.env.user.id)

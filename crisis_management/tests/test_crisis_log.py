@@ -69,12 +69,13 @@ class TestCrisisLogChain(CrisisCommon):
 
     def test_intact_chain(self):
         self.assertEqual(
-            self.incident.verify_log(), {"ok": True, "count": 5, "first_broken_id": False}
+            self.incident.verify_log(),
+            {"ok": True, "count": 5, "first_broken_id": False},
         )
         ordered = self.entries.sorted("sequence")
         self.assertEqual(ordered.mapped("sequence"), [1, 2, 3, 4, 5])
         self.assertEqual(ordered[0].previous_hash, GENESIS_HASH)
-        for previous, entry in zip(ordered, ordered[1:]):
+        for previous, entry in zip(ordered, ordered[1:], strict=False):
             self.assertEqual(entry.previous_hash, previous.hash)
         self.assertEqual(self.incident.log_head_hash, ordered[-1].hash)
         # The chain goes on after a verification.
@@ -96,8 +97,12 @@ class TestCrisisLogChain(CrisisCommon):
         for body in bodies:
             self.incident._log("fact", body)
         self.env["crisis.log"].sudo().create(
-            {"incident_id": self.incident.id, "kind": "note", "body": "Ohne Autor",
-             "author_id": False}
+            {
+                "incident_id": self.incident.id,
+                "kind": "note",
+                "body": "Ohne Autor",
+                "author_id": False,
+            }
         )
         self.assertEqual(
             self.incident.verify_log(),
@@ -106,7 +111,10 @@ class TestCrisisLogChain(CrisisCommon):
 
     def test_update_is_detected(self):
         third = self.entries[2]
-        self._sql("UPDATE crisis_log SET body = %s WHERE id = %s", ["Niemand vermisst", third.id])
+        self._sql(
+            "UPDATE crisis_log SET body = %s WHERE id = %s",
+            ["Niemand vermisst", third.id],
+        )
         self.assertEqual(
             self.incident.verify_log(),
             {"ok": False, "count": 5, "first_broken_id": third.id},
@@ -136,7 +144,11 @@ class TestCrisisLogChain(CrisisCommon):
         forged = Log._compute_entry_hash(
             third.previous_hash,
             Log._canonical(
-                self.incident.id, 3, third.date, third.author_id.id, "fact",
+                self.incident.id,
+                3,
+                third.date,
+                third.author_id.id,
+                "fact",
                 "Niemand vermisst",
             ),
         )
@@ -195,13 +207,21 @@ class TestCrisisLogChain(CrisisCommon):
         digest = Log._compute_entry_hash(
             last.hash,
             Log._canonical(
-                self.incident.id, 6, date, self.user_manager.id, "decision",
+                self.incident.id,
+                6,
+                date,
+                self.user_manager.id,
+                "decision",
                 "Keine Pressekonferenz",
             ),
         )
         new_id = self._insert_raw(
-            sequence=6, date=date, kind="decision", body="Keine Pressekonferenz",
-            previous_hash=last.hash, hash=digest,
+            sequence=6,
+            date=date,
+            kind="decision",
+            body="Keine Pressekonferenz",
+            previous_hash=last.hash,
+            hash=digest,
         )
         self.assertEqual(
             self.incident.verify_log(),
@@ -220,7 +240,11 @@ class TestCrisisLogChain(CrisisCommon):
 
     def test_entries_refuse_write_and_unlink_for_everyone(self):
         entry = self.entries[1]
-        for user in (self.user_manager, self.user_admin, self.env.ref("base.user_root")):
+        for user in (
+            self.user_manager,
+            self.user_admin,
+            self.env.ref("base.user_root"),
+        ):
             with self.assertRaises(UserError):
                 entry.with_user(user).write({"body": "Keine Evakuierung"})
             with self.assertRaises(UserError):
@@ -281,7 +305,9 @@ class TestCrisisLogAdd(CrisisCommon):
             {
                 "name": "Olaf Außendienst",
                 "login": "crisis_outsider",
-                "groups_id": [(6, 0, cls.env.ref("crisis_management.group_crisis_user").ids)],
+                "groups_id": [
+                    (6, 0, cls.env.ref("crisis_management.group_crisis_user").ids)
+                ],
             }
         )
 
@@ -344,14 +370,18 @@ class TestCrisisLogAdd(CrisisCommon):
         self.assertFalse(secret.log_ids)
 
     def test_empty_entry_is_refused(self):
-        wizard = self.env["crisis.log.add"].with_user(self.user_manager).create(
-            {"incident_id": self.incident.id, "kind": "fact", "body": "   "}
+        wizard = (
+            self.env["crisis.log.add"]
+            .with_user(self.user_manager)
+            .create({"incident_id": self.incident.id, "kind": "fact", "body": "   "})
         )
         with self.assertRaisesRegex(UserError, "write down"):
             wizard.action_add()
 
     def test_only_manual_kinds_offered(self):
-        kinds = [k for k, _label in self.env["crisis.log.add"]._fields["kind"].selection]
+        kinds = [
+            k for k, _label in self.env["crisis.log.add"]._fields["kind"].selection
+        ]
         self.assertEqual(kinds, ["fact", "decision", "note"])
 
 
@@ -388,7 +418,9 @@ class TestCrisisLogConcurrency(BaseCase):
 
     def _cleanup(self):
         with self.registry.cursor() as cr:
-            cr.execute("DELETE FROM crisis_log WHERE incident_id = %s", [self.incident_id])
+            cr.execute(
+                "DELETE FROM crisis_log WHERE incident_id = %s", [self.incident_id]
+            )
             self._env(cr)["crisis.incident"].browse(self.incident_id).unlink()
 
     @mute_logger("odoo.sql_db")
@@ -428,7 +460,9 @@ class TestCrisisLogConcurrency(BaseCase):
             thread.start()
             self.assertTrue(second_started.wait(10), errors)
             # The first transaction appends and holds the incident's lock.
-            env1["crisis.incident"].browse(self.incident_id)._log("fact", "Dritter Eintrag")
+            env1["crisis.incident"].browse(self.incident_id)._log(
+                "fact", "Dritter Eintrag"
+            )
             env1.flush_all()
             first_appended.set()
             # Give the second one time to block on the lock, then commit.
@@ -448,7 +482,8 @@ class TestCrisisLogConcurrency(BaseCase):
         with self.registry.cursor() as cr:
             incident = self._env(cr)["crisis.incident"].browse(self.incident_id)
             self.assertEqual(
-                incident.verify_log(), {"ok": True, "count": 3, "first_broken_id": False}
+                incident.verify_log(),
+                {"ok": True, "count": 3, "first_broken_id": False},
             )
             entries = incident.log_ids.sorted("sequence")
             self.assertEqual(

@@ -52,8 +52,11 @@ class InquiryCommon(CrisisCommon):
             }
         )
         cls.journalist = Partner.create(
-            {"name": "Jens Reporter", "parent_id": cls.newspaper.id,
-             "email": "jens.reporter@boulevard.example.com"}
+            {
+                "name": "Jens Reporter",
+                "parent_id": cls.newspaper.id,
+                "email": "jens.reporter@boulevard.example.com",
+            }
         )
         cls.neighbor = Partner.create(
             {
@@ -112,11 +115,14 @@ class TestInquirySla(InquiryCommon):
         self.assertEqual(unknown.date_due, NOW + timedelta(minutes=120))
         self.company.crisis_inquiry_sla_minutes = 45
         self.assertEqual(
-            self._inquiry(caller_name="Noch einer").date_due, NOW + timedelta(minutes=45)
+            self._inquiry(caller_name="Noch einer").date_due,
+            NOW + timedelta(minutes=45),
         )
         # A type without a response time of its own uses the company's.
         self.type_customer.sla_minutes = 0
-        customer = self._inquiry(caller_name="Kunde", stakeholder_type_id=self.type_customer.id)
+        customer = self._inquiry(
+            caller_name="Kunde", stakeholder_type_id=self.type_customer.id
+        )
         self.assertEqual(customer.date_due, NOW + timedelta(minutes=45))
         # The hotline can say who an unknown caller is: a journalist.
         caller = self._inquiry(caller_name="Freie Journalistin")
@@ -222,7 +228,8 @@ class TestInquiryWorkflow(InquiryCommon):
         self.assertFalse(action.get("res_id"))
         self.assertEqual(inquiry.state, "answered")
         self.assertIn(
-            "Fenster", self.incident.log_ids.filtered(lambda e: e.kind == "inquiry").body
+            "Fenster",
+            self.incident.log_ids.filtered(lambda e: e.kind == "inquiry").body,
         )
         # An unknown caller who wants a call back.
         form = Form(Inquiry, view="crisis_management.crisis_inquiry_view_form_hotline")
@@ -255,7 +262,9 @@ class TestInquiryWorkflow(InquiryCommon):
             with self.assertRaises(AccessError):
                 inquiry.with_user(user).read(["name"])
             with self.assertRaises(AccessError):
-                Inquiry.with_user(user).create({"incident_id": secret.id, "caller_name": "x"})
+                Inquiry.with_user(user).create(
+                    {"incident_id": secret.id, "caller_name": "x"}
+                )
         self.assertTrue(inquiry.with_user(self.user_manager).read(["name"]))
         self.assertTrue(inquiry.with_user(self.user_admin).read(["name"]))
 
@@ -267,9 +276,9 @@ class TestInquiryWorkflow(InquiryCommon):
         inquiry = self._inquiry(incident_id=other.id, caller_name="Anrufer")
         self.assertEqual(inquiry.company_id, other_company)
         self.assertFalse(
-            self.env["crisis.inquiry"].with_user(self.user_crisis).search(
-                [("id", "=", inquiry.id)]
-            )
+            self.env["crisis.inquiry"]
+            .with_user(self.user_crisis)
+            .search([("id", "=", inquiry.id)])
         )
 
 
@@ -287,7 +296,8 @@ class TestInquiryMailGateway(InquiryCommon, MailCommon):
         self.assertEqual(self.incident.alias_email, self.alias_email)
         self.assertEqual(self.incident.alias_id.alias_model_id.model, "crisis.inquiry")
         self.assertEqual(
-            self.incident.alias_id.alias_defaults, f"{{'incident_id': {self.incident.id}}}"
+            self.incident.alias_id.alias_defaults,
+            f"{{'incident_id': {self.incident.id}}}",
         )
         # A new incident gets an address from its reference.
         other = self._create_incident(name="Rückruf")
@@ -330,4 +340,6 @@ class TestInquiryMailGateway(InquiryCommon, MailCommon):
         self.assertEqual(inquiry.email_from, '"Karl Anwohner" <karl@example.org>')
         self.assertEqual(inquiry.channel, "email")
         suggested = inquiry._message_get_suggested_recipients()
-        self.assertTrue(any("karl@example.org" in (r.get("email") or "") for r in suggested))
+        self.assertTrue(
+            any("karl@example.org" in (r.get("email") or "") for r in suggested)
+        )

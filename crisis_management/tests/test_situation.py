@@ -27,13 +27,18 @@ class TestSituationPicture(CrisisCommon):
         cls.neighbor = cls._stakeholder_type("neighbor")
         Partner = cls.env["res.partner"]
         cls.newspaper = Partner.create(
-            {"name": "Boulevardblatt", "is_company": True,
-             "crisis_stakeholder_type_ids": [(6, 0, cls.press.ids)]}
+            {
+                "name": "Boulevardblatt",
+                "is_company": True,
+                "crisis_stakeholder_type_ids": [(6, 0, cls.press.ids)],
+            }
         )
         cls.journalist = Partner.create({"name": "Jens", "parent_id": cls.newspaper.id})
         cls.mayor = Partner.create(
-            {"name": "Bürgermeisterin",
-             "crisis_stakeholder_type_ids": [(6, 0, cls.authority.ids)]}
+            {
+                "name": "Bürgermeisterin",
+                "crisis_stakeholder_type_ids": [(6, 0, cls.authority.ids)],
+            }
         )
         cls.helga = Partner.create(
             {"name": "Helga", "crisis_stakeholder_type_ids": [(6, 0, cls.neighbor.ids)]}
@@ -45,7 +50,9 @@ class TestSituationPicture(CrisisCommon):
             cls.incident = cls._create_incident(incident_type_id=cls.type_test.id)
             cls.incident.action_activate()
             cls.other = cls._create_incident(
-                name="Lieferengpass", severity="minor", incident_type_id=cls.type_test.id
+                name="Lieferengpass",
+                severity="minor",
+                incident_type_id=cls.type_test.id,
             )
         cls.incident.situation = "<p>Feuer unter Kontrolle, zwei Vermisste.</p>"
         Task = cls.env["crisis.task"]
@@ -58,19 +65,31 @@ class TestSituationPicture(CrisisCommon):
             ("Messe absagen", "cancelled", minutes(-60)),
         ]:
             Task.create(
-                {"incident_id": cls.incident.id, "name": name, "state": state,
-                 "date_deadline": deadline, "user_id": cls.user_manager.id}
+                {
+                    "incident_id": cls.incident.id,
+                    "name": name,
+                    "state": state,
+                    "date_deadline": deadline,
+                    "user_id": cls.user_manager.id,
+                }
             )
         # Noise on the other incident that must not show up.
         Task.create(
-            {"incident_id": cls.other.id, "name": "Fremd", "date_deadline": minutes(-300)}
+            {
+                "incident_id": cls.other.id,
+                "name": "Fremd",
+                "date_deadline": minutes(-300),
+            }
         )
 
         def inquiry(received, incident=None, **values):
             with freeze_time(minutes(received)):
                 return cls.env["crisis.inquiry"].create(
-                    dict(incident_id=(incident or cls.incident).id,
-                         question="Frage", **values)
+                    dict(
+                        incident_id=(incident or cls.incident).id,
+                        question="Frage",
+                        **values,
+                    )
                 )
 
         cls.i_press = inquiry(-90, partner_id=cls.journalist.id)  # due -30: late
@@ -79,7 +98,9 @@ class TestSituationPicture(CrisisCommon):
         cls.i_mayor = inquiry(-45, partner_id=cls.mayor.id)  # due -15: late
         cls.i_unknown = inquiry(-20, caller_name="Unbekannt")  # due +100
         cls.i_otto = inquiry(-100, partner_id=cls.otto.id, answer="Keine Gefahr")
-        cls.i_press_done = inquiry(-110, partner_id=cls.journalist.id, answer="PK um 11")
+        cls.i_press_done = inquiry(
+            -110, partner_id=cls.journalist.id, answer="PK um 11"
+        )
         with freeze_time(minutes(-5)):
             cls.i_otto.action_answer()
             cls.i_press_done.action_answer()
@@ -101,7 +122,12 @@ class TestSituationPicture(CrisisCommon):
         self.assertTrue(kpis["crisis_mode"])
         self.assertTrue(kpis["is_crisis_incident"])
         self.assertEqual(
-            (kpis["tasks_total"], kpis["tasks_open"], kpis["tasks_overdue"], kpis["tasks_done"]),
+            (
+                kpis["tasks_total"],
+                kpis["tasks_open"],
+                kpis["tasks_overdue"],
+                kpis["tasks_done"],
+            ),
             (6, 4, 2, 1),
         )
         self.assertEqual(kpis["task_oldest_overdue_deadline"], minutes(-30))
@@ -124,7 +150,12 @@ class TestSituationPicture(CrisisCommon):
         tasks = self.env["crisis.task"].browse(kpis["task_ids"])
         self.assertEqual(
             tasks.mapped("name"),
-            ["Feuerwehr informieren", "Pressemitteilung", "Anwohnerbrief", "Versicherung"],
+            [
+                "Feuerwehr informieren",
+                "Pressemitteilung",
+                "Anwohnerbrief",
+                "Versicherung",
+            ],
         )
         self.assertEqual(
             kpis["inquiry_ids"],
@@ -137,7 +168,14 @@ class TestSituationPicture(CrisisCommon):
             )
 
         rows = [
-            (r["code"], r["callers"], r["inquiries"], r["open"], r["overdue"], r["address_book"])
+            (
+                r["code"],
+                r["callers"],
+                r["inquiries"],
+                r["open"],
+                r["overdue"],
+                r["address_book"],
+            )
             for r in kpis["stakeholders"]
         ]
         self.assertEqual(
@@ -178,12 +216,24 @@ class TestSituationPicture(CrisisCommon):
 
         baseline = count_queries()
         self.env["crisis.task"].create(
-            [{"incident_id": self.incident.id, "name": f"T{n}", "date_deadline": minutes(-n)}
-             for n in range(1, 40)]
+            [
+                {
+                    "incident_id": self.incident.id,
+                    "name": f"T{n}",
+                    "date_deadline": minutes(-n),
+                }
+                for n in range(1, 40)
+            ]
         )
         self.env["crisis.inquiry"].create(
-            [{"incident_id": self.incident.id, "partner_id": self.helga.id,
-              "date_received": minutes(-n)} for n in range(1, 40)]
+            [
+                {
+                    "incident_id": self.incident.id,
+                    "partner_id": self.helga.id,
+                    "date_received": minutes(-n),
+                }
+                for n in range(1, 40)
+            ]
         )
         for n in range(40):
             self.incident._log("note", f"Notiz {n}")
@@ -224,19 +274,25 @@ class TestSituationPicture(CrisisCommon):
         self.assertIn("situation_inquiry_overdue_count", views["views"]["form"]["arch"])
 
     def test_open_current_situation(self):
-        action = self.env["crisis.incident"].with_user(
-            self.user_crisis
-        ).action_open_current_situation()
+        action = (
+            self.env["crisis.incident"]
+            .with_user(self.user_crisis)
+            .action_open_current_situation()
+        )
         self.assertEqual(action["res_id"], self.incident.id)
         form = self.env.ref("crisis_management.crisis_incident_view_form_situation")
         self.assertEqual(action["views"], [(form.id, "form")])
         self.incident.action_resolve()
         self.incident.action_close()
         action = self.env["crisis.incident"].action_open_current_situation()
-        self.assertEqual(action["id"], self.env.ref("crisis_management.crisis_situation_action").id)
+        self.assertEqual(
+            action["id"], self.env.ref("crisis_management.crisis_situation_action").id
+        )
 
     def test_confidential_situation_refused_outside_team(self):
         secret = self._create_incident(name="Datenleck", is_confidential=True)
         with self.assertRaises(AccessError):
             secret.with_user(self.user_crisis).get_situation_kpis()
-        self.assertEqual(secret.with_user(self.user_admin).get_situation_kpis()["tasks_total"], 0)
+        self.assertEqual(
+            secret.with_user(self.user_admin).get_situation_kpis()["tasks_total"], 0
+        )
