@@ -291,10 +291,19 @@ class CrisisIncident(models.Model):
             ``tasks_open``, ``tasks_overdue``, ``tasks_done``), inquiry counts
             (``inquiries_total``, ``inquiries_open``, ``inquiries_overdue``,
             ``inquiries_answered``, ``inquiry_oldest_open_date``,
-            ``inquiry_oldest_wait_minutes``), ``stakeholders`` (one dict per
-            stakeholder type that asked), ``log_count``, ``log_latest_ids``,
+            ``inquiry_oldest_wait_minutes``), ``stakeholders``, ``log_count``,
+            ``log_latest_ids``,
             ``task_ids`` and ``inquiry_ids`` (what to look at first) and
             ``date`` (when the figures were taken).
+
+        ``stakeholders`` answers "who is asking us, and whom are we keeping
+        waiting": one row per stakeholder type of the incident's inquiries
+        (the type each inquiry was handled as; ``False`` for callers of
+        unknown type) with ``callers`` (distinct known contacts plus distinct
+        names of unknown callers), ``inquiries``, ``open``, ``overdue`` and
+        ``address_book`` (how many contacts of that type the address book
+        holds, i.e. whom a statement to that group would reach). Rows with
+        open inquiries come first.
         """
         self.ensure_one()
         return self._situation_kpis()[self.id]

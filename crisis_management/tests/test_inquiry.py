@@ -240,6 +240,21 @@ class TestInquiryWorkflow(InquiryCommon):
         callback.action_hotline_follow_up()
         self.assertEqual(callback.state, "in_progress")
 
+    def test_default_incident_without_crisis_mode(self):
+        """Without crisis mode the hotline picks the latest open incident."""
+        Inquiry = self.env["crisis.inquiry"]
+        self.assertFalse(self.company.crisis_mode)
+        self.assertFalse(Inquiry._default_incident_id())
+        minor = self._create_incident(name="Serverausfall", severity="minor")
+        minor.action_activate()
+        self.assertFalse(self.company.crisis_mode)
+        self.assertEqual(Inquiry._default_incident_id(), minor.id)
+        form = Form(
+            Inquiry.with_user(self.user_crisis),
+            view="crisis_management.crisis_inquiry_view_form_hotline",
+        )
+        self.assertEqual(form.incident_id, minor)
+
     def test_access_rights(self):
         inquiry = self._inquiry(caller_name="Anrufer")
         with self.assertRaises(AccessError):
