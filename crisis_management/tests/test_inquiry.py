@@ -11,6 +11,7 @@ from odoo.tools import mute_logger
 from odoo.addons.mail.tests.common import MailCommon
 
 from .common import CrisisCommon
+from .common_hotline import calm_company
 
 NOW = datetime(2025, 3, 14, 8, 0, 0)
 
@@ -42,6 +43,7 @@ class InquiryCommon(CrisisCommon):
         cls.type_authority = cls._stakeholder_type("authority")
         cls.type_neighbor = cls._stakeholder_type("neighbor")
         cls.type_customer = cls._stakeholder_type("customer")
+        calm_company(cls.env, cls.company)
         cls.company.crisis_inquiry_sla_minutes = 120
         Partner = cls.env["res.partner"]
         cls.newspaper = Partner.create(

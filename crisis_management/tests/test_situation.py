@@ -6,6 +6,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError
 
 from .common import CrisisCommon
+from .common_hotline import calm_company
 
 NOW = datetime(2025, 3, 14, 10, 0, 0)
 
@@ -18,6 +19,7 @@ class TestSituationPicture(CrisisCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        calm_company(cls.env, cls.company)
         # A type without playbook: activation adds no tasks of its own.
         cls.type_test = cls.env["crisis.incident.type"].create(
             {"name": "Lagebild-Test", "code": "situation_test"}
