@@ -10,3 +10,5 @@ from . import crisis_consent_purpose
 from . import crisis_consent
 from . import crisis_playbook
 from . import crisis_workload
+from . import crisis_inquiry
+from . import crisis_incident_situation

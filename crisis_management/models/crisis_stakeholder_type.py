@@ -17,12 +17,23 @@ class CrisisStakeholderType(models.Model):
     active = fields.Boolean(default=True)
     color = fields.Integer()
     description = fields.Text(translate=True)
+    sla_minutes = fields.Integer(
+        string="Response Time (minutes)",
+        help="How quickly an inquiry from this kind of stakeholder must be "
+        "answered. 0 uses the company's default response time. When a contact "
+        "has several types, the shortest response time applies.",
+    )
 
     _sql_constraints = [
         (
             "code_unique",
             "unique(code)",
             "The code of a stakeholder type must be unique.",
+        ),
+        (
+            "sla_minutes_positive",
+            "CHECK(sla_minutes >= 0)",
+            "The response time cannot be negative.",
         ),
     ]
 
@@ -57,3 +68,9 @@ class CrisisStakeholderType(models.Model):
                     ]
                 )
         return expression.OR(domains)
+
+    def _effective_sla_minutes(self, company=None):
+        """Response time in minutes for this type in ``company``."""
+        self.ensure_one()
+        company = company or self.env.company
+        return self.sla_minutes or company.crisis_inquiry_sla_minutes

@@ -16,6 +16,12 @@ class ResCompany(models.Model):
         copy=False,
         help="The incident that put the company into crisis mode.",
     )
+    crisis_inquiry_sla_minutes = fields.Integer(
+        string="Default Response Time (minutes)",
+        default=120,
+        help="How quickly an inquiry must be answered when the stakeholder type "
+        "of the caller has no response time of its own, or is unknown.",
+    )
     crisis_task_escalation_hours = fields.Float(
         string="Escalate Overdue Tasks After",
         default=2.0,

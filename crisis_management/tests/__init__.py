@@ -5,3 +5,6 @@ from . import test_task_followup
 from . import test_stakeholder_import
 from . import test_crisis_mode
 from . import test_crisis_mode_tour
+from . import test_crisis_log
+from . import test_inquiry
+from . import test_situation
