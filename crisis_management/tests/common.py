@@ -8,7 +8,9 @@ class CrisisCommon(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.env = cls.env(
+            context=dict(cls.env.context, tracking_disable=True, lang="en_US")
+        )
         cls.company = cls.env.company
         cls.user_crisis = new_test_user(
             cls.env, login="crisis_user", name="Ulla Hotline",
