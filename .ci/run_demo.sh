@@ -16,7 +16,7 @@ installed=$(psql -d "$DB" -Atqc "SELECT count(*) FROM ir_module_module WHERE nam
 if [ "$installed" != 3 ]; then
   echo "[run] creating database $DB with the crisis addons, German and English, and the demo crisis (a few minutes)"
   dropdb --if-exists "$DB" </dev/null
-  "$PY" "$ODOO_SRC/odoo-bin" -c .odoo.conf -d "$DB" -i "$ADDONS" --load-language=de_DE \
+  "$PY" "$ODOO_SRC/odoo-bin" -c .odoo.conf -d "$DB" -i "$ADDONS" --load-language=en_US,de_DE \
     --stop-after-init --log-level=warn
 elif [ -n "${UPDATE:-}" ]; then
   "$PY" "$ODOO_SRC/odoo-bin" -c .odoo.conf -d "$DB" -u "$ADDONS" --stop-after-init --log-level=warn

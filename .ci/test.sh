@@ -46,7 +46,7 @@ fi
 # --- 2. Odoo's own test runner ------------------------------------------------
 note "installing $ADDONS into $DB and running their tests (log: $ODOO_LOG)"
 "$PY" "$ODOO_SRC/odoo-bin" -c .odoo.conf -d "$DB" -i "$ADDONS" --test-tags "$TAGS" \
-  --load-language=de_DE --stop-after-init --log-level=test --http-port="${ODOO_TEST_PORT:-$((20000 + $$ % 20000))}" \
+  --load-language=en_US,de_DE --stop-after-init --log-level=test --http-port="${ODOO_TEST_PORT:-$((20000 + $$ % 20000))}" \
   >"$ODOO_LOG" 2>&1
 rc=$?
 summary=$(grep -E "odoo.tests.result: [0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests" "$ODOO_LOG" | tail -n1)

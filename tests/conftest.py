@@ -68,7 +68,7 @@ def database():
             name,
             "-i",
             ADDONS,
-            "--load-language=de_DE",
+            "--load-language=en_US,de_DE",
             "--stop-after-init",
             "--log-level=warn",
         ),

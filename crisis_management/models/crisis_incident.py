@@ -5,6 +5,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.safe_eval import safe_eval
 
+from .utils import selection_labels
+
 SEVERITIES = [("minor", "Minor"), ("major", "Major"), ("critical", "Critical")]
 STATES = [
     ("draft", "Draft"),
@@ -175,7 +177,7 @@ class CrisisIncident(models.Model):
     # Transitions
     # ------------------------------------------------------------------
     def _check_transition(self, target):
-        labels = dict(self._fields["state"]._description_selection(self.env))
+        labels = selection_labels(self, "state")
         for incident in self:
             if incident.state not in TRANSITIONS[target]:
                 raise UserError(
@@ -188,7 +190,7 @@ class CrisisIncident(models.Model):
 
     def _set_state(self, target, extra=None):
         self._check_transition(target)
-        labels = dict(self._fields["state"]._description_selection(self.env))
+        labels = selection_labels(self, "state")
         for incident in self:
             previous = incident.state
             incident.write(dict(state=target, **(extra or {})))

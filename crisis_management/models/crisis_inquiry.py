@@ -5,6 +5,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 
+from .utils import selection_labels
+
 CHANNELS = [
     ("phone", "Phone"),
     ("email", "E-mail"),
@@ -277,7 +279,7 @@ class CrisisInquiry(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def _check_transition(self, target):
-        labels = dict(self._fields["state"]._description_selection(self.env))
+        labels = selection_labels(self, "state")
         for inquiry in self:
             if inquiry.state not in TRANSITIONS[target]:
                 raise UserError(
@@ -309,7 +311,7 @@ class CrisisInquiry(models.Model):
                     )
                 )
         now = fields.Datetime.now()
-        channels = dict(self._fields["channel"]._description_selection(self.env))
+        channels = selection_labels(self, "channel")
         for inquiry in self:
             inquiry.write(
                 {

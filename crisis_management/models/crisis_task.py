@@ -4,6 +4,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .utils import selection_labels
+
 TASK_STATES = [
     ("todo", "To Do"),
     ("in_progress", "In Progress"),
@@ -132,7 +134,7 @@ class CrisisTask(models.Model):
     # Transitions
     # ------------------------------------------------------------------
     def _check_transition(self, target):
-        labels = dict(self._fields["state"]._description_selection(self.env))
+        labels = selection_labels(self, "state")
         for task in self:
             if task.state not in TASK_TRANSITIONS[target]:
                 raise UserError(
