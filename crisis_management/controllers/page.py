@@ -27,7 +27,8 @@ PAGE_HEADERS = [
     (
         "Content-Security-Policy",
         "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
-        "form-action 'self'; frame-ancestors 'self'; base-uri 'none'",
+        "form-action 'self'; frame-src 'self'; frame-ancestors 'self'; "
+        "base-uri 'none'",
     ),
 ]
 
@@ -60,7 +61,7 @@ class CrisisPageController(http.Controller):
 
     def _render(self, template, values, status=200):
         incident = values["incident"]
-        lang = values["lang"]
+        lang = values["page_lang"]
         lang_code = incident._page_lang_codes().get(lang, "en_US")
         values.update(
             company=incident.company_id,
@@ -112,7 +113,7 @@ class CrisisPageController(http.Controller):
         page_url = f"/crisis/{incident.page_token}"
         values = {
             "incident": incident_l,
-            "lang": lang,
+            "page_lang": lang,
             "updates": [
                 {
                     "id": update.id,
@@ -327,7 +328,7 @@ class CrisisPageController(http.Controller):
             "incident": incident.with_context(
                 lang=incident._page_lang_codes().get(lang, "en_US")
             ),
-            "lang": lang,
+            "page_lang": lang,
             "page_url": f"/crisis/{incident.page_token}?{url_encode({'lang': lang})}",
             "csrf_token": request.csrf_token(),
             "action_url": f"/crisis/subscription/confirm/{payload}",
@@ -371,7 +372,7 @@ class CrisisPageController(http.Controller):
             "incident": incident.with_context(
                 lang=incident._page_lang_codes().get(lang, "en_US")
             ),
-            "lang": lang,
+            "page_lang": lang,
             "page_url": f"/crisis/{incident.page_token}?{url_encode({'lang': lang})}"
             if incident.page_published
             else False,

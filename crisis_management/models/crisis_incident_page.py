@@ -4,10 +4,12 @@ import base64
 import io
 import re
 
+import babel.dates
+import pytz
 import qrcode
 
 from odoo import api, fields, models
-from odoo.tools.misc import format_datetime
+from odoo.tools.misc import babel_locale_parse
 
 # Pages exist in these languages; each maps to the res.lang used to render it.
 PAGE_LANGS = ("de", "en")
@@ -113,16 +115,17 @@ class CrisisIncident(models.Model):
 
     @api.model
     def _page_lang_codes(self):
-        """``{"de": "de_DE", "en": "en_US"}`` restricted to active languages."""
+        """``{"de": "de_DE", "en": "en_US"}``: the res.lang used for each page
+        language. German needs an active German language; English is the
+        source language of every text and always available."""
         active = [code for code, _name in self.env["res.lang"].get_installed()]
         result = {}
         for short in PAGE_LANGS:
             preferred = PAGE_LANG_DEFAULTS[short]
-            if preferred in active:
-                result[short] = preferred
-                continue
             variants = [code for code in active if code.split("_")[0] == short]
-            if variants:
+            if preferred in active or (short == "en" and not variants):
+                result[short] = preferred
+            elif variants:
                 result[short] = variants[0]
         return result
 
@@ -135,12 +138,14 @@ class CrisisIncident(models.Model):
             return short
         return next(iter(langs), "en")
 
-    def _page_partner_lang(self, partner):
-        """The res.lang code in which ``partner`` reads public messages."""
+    def _page_partner_lang(self, partner, fallback=None):
+        """The res.lang code in which ``partner`` reads public messages: their
+        own language if it is German or English, else ``fallback`` (short
+        code, e.g. the language chosen on the page), else the company's."""
         langs = self._page_lang_codes()
         short = (partner.lang or "").split("_")[0]
         if short not in langs:
-            short = self._page_default_lang()
+            short = fallback if fallback in langs else self._page_default_lang()
         return langs.get(short, "en_US")
 
     def _page_tz(self):
@@ -152,12 +157,16 @@ class CrisisIncident(models.Model):
         self.ensure_one()
         if not value:
             return ""
-        return format_datetime(
-            self.env,
-            value,
-            tz=self._page_tz(),
-            dt_format=DATE_PATTERNS.get(short_lang, DATE_PATTERNS["en"]),
-            lang_code=self._page_lang_codes().get(short_lang, "en_US"),
+        try:
+            tz = pytz.timezone(self._page_tz())
+        except pytz.UnknownTimeZoneError:
+            tz = pytz.utc
+        # babel directly: Odoo's helper falls back to another language when
+        # the English res.lang is not active.
+        return babel.dates.format_datetime(
+            pytz.utc.localize(value).astimezone(tz),
+            DATE_PATTERNS.get(short_lang, DATE_PATTERNS["en"]),
+            locale=babel_locale_parse(self._page_lang_codes().get(short_lang, "en_US")),
         )
 
     def _page_mail_from(self):

@@ -183,9 +183,14 @@ class CrisisPageSubscription(models.Model):
             [("email_normalized", "=", email)], order="id", limit=1
         )
         if not partner:
+            active_langs = dict(self.env["res.lang"].get_installed())
             partner = Partner.create(
-                {"name": email, "email": email, "lang": lang_code,
-                 "mobile": mobile or False}
+                {
+                    "name": email,
+                    "email": email,
+                    "lang": lang_code if lang_code in active_langs else False,
+                    "mobile": mobile or False,
+                }
             )
         elif mobile and not partner.mobile:
             partner.mobile = mobile
@@ -292,7 +297,7 @@ class CrisisPageSubscription(models.Model):
         """``mail.mail`` values carrying ``update`` to this subscriber."""
         self.ensure_one()
         incident = self.incident_id.sudo()
-        lang_code = incident._page_partner_lang(self.partner_id)
+        lang_code = incident._page_partner_lang(self.partner_id, self.lang)
         short = lang_code.split("_")[0]
         unsubscribe_url = self._unsubscribe_url()
         env = self.with_context(lang=lang_code).env
