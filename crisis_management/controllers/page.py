@@ -5,8 +5,9 @@ Every route that takes a page token answers the same bare 404 for an unknown,
 rotated or unpublished token, and reads the incident in sudo only after the
 token matched (``consteq``).
 """
+
 import re
-from datetime import timezone
+from datetime import UTC
 
 from lxml import etree
 from werkzeug.exceptions import BadRequest, NotFound
@@ -172,7 +173,10 @@ class CrisisPageController(http.Controller):
     # The page, its feed and its QR code
     # ------------------------------------------------------------------
     @http.route(
-        "/crisis/<string:token>", type="http", auth="public", methods=["GET"],
+        "/crisis/<string:token>",
+        type="http",
+        auth="public",
+        methods=["GET"],
         sitemap=False,
     )
     def crisis_page(self, token, lang=None, subscribe=None, **kwargs):
@@ -185,8 +189,11 @@ class CrisisPageController(http.Controller):
         )
 
     @http.route(
-        "/crisis/<string:token>/feed.atom", type="http", auth="public",
-        methods=["GET"], sitemap=False,
+        "/crisis/<string:token>/feed.atom",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        sitemap=False,
     )
     def crisis_page_feed(self, token, lang=None, **kwargs):
         incident = self._get_incident(token)
@@ -251,13 +258,21 @@ class CrisisPageController(http.Controller):
             )
             sub(entry, "updated", _isoformat(update.date))
             sub(entry, "published", _isoformat(update.date_published or update.date))
-            sub(entry, "link", rel="alternate", type="text/html",
-                href=f"{page_url}#update-{update.id}")
+            sub(
+                entry,
+                "link",
+                rel="alternate",
+                type="text/html",
+                href=f"{page_url}#update-{update.id}",
+            )
             sub(entry, "content", str(update.body or ""), type="html")
         return etree.tostring(feed, xml_declaration=True, encoding="utf-8")
 
     @http.route(
-        "/crisis/<string:token>/qr.png", type="http", auth="public", methods=["GET"],
+        "/crisis/<string:token>/qr.png",
+        type="http",
+        auth="public",
+        methods=["GET"],
         sitemap=False,
     )
     def crisis_page_qr(self, token, **kwargs):
@@ -274,11 +289,15 @@ class CrisisPageController(http.Controller):
     # Subscription (double opt-in)
     # ------------------------------------------------------------------
     @http.route(
-        "/crisis/<string:token>/subscribe", type="http", auth="public",
-        methods=["POST"], sitemap=False,
+        "/crisis/<string:token>/subscribe",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        sitemap=False,
     )
-    def crisis_page_subscribe(self, token, email="", mobile="", lang=None,
-                              homepage="", **kwargs):
+    def crisis_page_subscribe(
+        self, token, email="", mobile="", lang=None, homepage="", **kwargs
+    ):
         incident = self._get_incident(token)
         lang = self._page_lang(incident, lang)
         email_raw = (email or "").strip()
@@ -292,8 +311,10 @@ class CrisisPageController(http.Controller):
                 self._page_values(incident, lang, error=error, **form),
                 status=400,
             )
-        allowed = request.env["crisis.page.attempt"].sudo()._throttle(
-            "subscribe", {"email": normalized, "ip": self._client_ip()}
+        allowed = (
+            request.env["crisis.page.attempt"]
+            .sudo()
+            ._throttle("subscribe", {"email": normalized, "ip": self._client_ip()})
         )
         if not allowed:
             return self._render(
@@ -313,8 +334,11 @@ class CrisisPageController(http.Controller):
         )
 
     @http.route(
-        "/crisis/subscription/confirm/<string:payload>", type="http",
-        auth="public", methods=["GET", "POST"], sitemap=False,
+        "/crisis/subscription/confirm/<string:payload>",
+        type="http",
+        auth="public",
+        methods=["GET", "POST"],
+        sitemap=False,
     )
     def crisis_subscription_confirm(self, payload, **kwargs):
         """GET shows a confirmation button and changes nothing (mail scanners
@@ -341,8 +365,12 @@ class CrisisPageController(http.Controller):
         return self._render("crisis_management.crisis_page_confirm", render_values)
 
     @http.route(
-        "/crisis/subscription/unsubscribe/<string:payload>", type="http",
-        auth="public", methods=["GET", "POST"], csrf=False, sitemap=False,
+        "/crisis/subscription/unsubscribe/<string:payload>",
+        type="http",
+        auth="public",
+        methods=["GET", "POST"],
+        csrf=False,
+        sitemap=False,
     )
     def crisis_subscription_unsubscribe(self, payload, **kwargs):
         """GET asks, POST withdraws the consent.
@@ -352,9 +380,11 @@ class CrisisPageController(http.Controller):
         mail clients (``List-Unsubscribe=One-Click``), which cannot carry a
         CSRF token.
         """
-        subscription = request.env[
-            "crisis.page.subscription"
-        ].sudo()._from_unsubscribe_payload(payload)
+        subscription = (
+            request.env["crisis.page.subscription"]
+            .sudo()
+            ._from_unsubscribe_payload(payload)
+        )
         if not subscription:
             raise NotFound()
         incident = subscription.incident_id
@@ -388,9 +418,7 @@ def _isoformat(value):
     """RFC 3339 UTC timestamp of a naive UTC datetime."""
     if not value:
         return ""
-    return value.replace(tzinfo=timezone.utc, microsecond=0).isoformat().replace(
-        "+00:00", "Z"
-    )
+    return value.replace(tzinfo=UTC, microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _mask_email(email):

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Public incident page: the incident's side (summary, hotline, updates)."""
+
 import base64
 import io
 import re

@@ -19,7 +19,6 @@ class CrisisIncidentUpdate(models.Model):
 
     incident_id = fields.Many2one(
         "crisis.incident",
-        string="Incident",
         required=True,
         ondelete="cascade",
         index=True,
@@ -47,7 +46,9 @@ class CrisisIncidentUpdate(models.Model):
     is_published = fields.Boolean(
         string="Published", readonly=True, copy=False, index=True
     )
-    date_published = fields.Datetime(string="First Published", readonly=True, copy=False)
+    date_published = fields.Datetime(
+        string="First Published", readonly=True, copy=False
+    )
     date_notified = fields.Datetime(
         string="Subscribers Notified",
         readonly=True,
@@ -56,7 +57,6 @@ class CrisisIncidentUpdate(models.Model):
     )
     author_id = fields.Many2one(
         "res.users",
-        string="Author",
         default=lambda self: self.env.user,
         readonly=True,
         ondelete="restrict",
@@ -170,5 +170,7 @@ class CrisisIncidentUpdate(models.Model):
             update.date_notified = now
             _logger.info(
                 "Update %s of incident %s queued for %s subscriber(s)",
-                update.id, incident.id, len(vals_list),
+                update.id,
+                incident.id,
+                len(vals_list),
             )

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Throttle of public form submissions (per e-mail address, per client)."""
+
 from datetime import timedelta
 
 from odoo import api, fields, models

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Subscriptions to a public incident page (double opt-in)."""
+
 import binascii
 import json
 
@@ -86,8 +87,13 @@ class CrisisPageSubscription(models.Model):
         """Values signed into ``payload``, or None if forged, expired or garbled."""
         try:
             values = verify_hash_signed(self.sudo().env, scope, payload or "")
-        except (ValueError, TypeError, binascii.Error, UnicodeDecodeError,
-                json.JSONDecodeError):
+        except (
+            ValueError,
+            TypeError,
+            binascii.Error,
+            UnicodeDecodeError,
+            json.JSONDecodeError,
+        ):
             return None
         return values if isinstance(values, dict) else None
 
@@ -112,7 +118,8 @@ class CrisisPageSubscription(models.Model):
             UNSUBSCRIBE_SCOPE,
             {"s": self.id, "p": self.partner_id.id, "i": self.incident_id.id},
         )
-        return f"{self.incident_id.get_base_url()}/crisis/subscription/unsubscribe/{payload}"
+        base_url = self.incident_id.get_base_url()
+        return f"{base_url}/crisis/subscription/unsubscribe/{payload}"
 
     @api.model
     def _from_unsubscribe_payload(self, payload):
@@ -152,16 +159,21 @@ class CrisisPageSubscription(models.Model):
         body = env["ir.qweb"]._render(
             "crisis_management.crisis_page_mail_confirm", values
         )
-        mail = self.env["mail.mail"].sudo().create(
-            {
-                "subject": env._(
-                    "Please confirm: updates on %(incident)s", incident=incident.name
-                ),
-                "body_html": body,
-                "email_to": email,
-                "email_from": incident._page_mail_from(),
-                "auto_delete": True,
-            }
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .create(
+                {
+                    "subject": env._(
+                        "Please confirm: updates on %(incident)s",
+                        incident=incident.name,
+                    ),
+                    "body_html": body,
+                    "email_to": email,
+                    "email_from": incident._page_mail_from(),
+                    "auto_delete": True,
+                }
+            )
         )
         self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
         return mail
@@ -270,13 +282,17 @@ class CrisisPageSubscription(models.Model):
         now = fields.Datetime.now()
         purpose = self.env.ref("crisis_management.consent_purpose_crisis_info")
         for subscription in self.sudo():
-            others = self.env["crisis.consent"].sudo().search(
-                [
-                    ("partner_id", "=", subscription.partner_id.id),
-                    ("purpose_id", "=", purpose.id),
-                    ("channel", "=", "email"),
-                    ("state", "=", "given"),
-                ]
+            others = (
+                self.env["crisis.consent"]
+                .sudo()
+                .search(
+                    [
+                        ("partner_id", "=", subscription.partner_id.id),
+                        ("purpose_id", "=", purpose.id),
+                        ("channel", "=", "email"),
+                        ("state", "=", "given"),
+                    ]
+                )
             )
             consents = (subscription.consent_ids | others).filtered(
                 lambda c: c.state == "given"
@@ -317,9 +333,10 @@ class CrisisPageSubscription(models.Model):
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
-        title = update.with_context(lang=lang_code).name or incident.with_context(
-            lang=lang_code
-        ).name
+        title = (
+            update.with_context(lang=lang_code).name
+            or incident.with_context(lang=lang_code).name
+        )
         return {
             "subject": env._("Update: %(title)s", title=title),
             "body_html": body,

@@ -46,21 +46,28 @@ class CrisisPageCommon(CrisisCommon):
                 Command.create({"user_id": cls.user_manager2.id, "role": "member"})
             ],
         )
-        cls.incident.with_context(lang="en_US").public_summary = (
-            "<p>Summary for the public EN-4711</p>"
-        )
+        cls.incident.with_context(
+            lang="en_US"
+        ).public_summary = "<p>Summary for the public EN-4711</p>"
         cls._translate_html(
-            cls.incident, "public_summary",
+            cls.incident,
+            "public_summary",
             "<p>Summary for the public EN-4711</p>",
             "<p>Zusammenfassung für die Öffentlichkeit DE-4711</p>",
         )
         cls.incident.action_activate()
         cls.incident._log("note", INTERNAL["log"])
-        cls.incident.message_post(body=INTERNAL["chatter"], message_type="comment",
-                                  subtype_xmlid="mail.mt_note")
+        cls.incident.message_post(
+            body=INTERNAL["chatter"],
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
         cls.env["crisis.task"].create(
-            {"incident_id": cls.incident.id, "name": INTERNAL["task"],
-             "user_id": cls.user_manager2.id}
+            {
+                "incident_id": cls.incident.id,
+                "name": INTERNAL["task"],
+                "user_id": cls.user_manager2.id,
+            }
         )
         cls.stakeholder = cls.env["res.partner"].create(
             {
@@ -80,19 +87,24 @@ class CrisisPageCommon(CrisisCommon):
         cls.old_subscriber = old_subscriber
         # Published updates (older, newer), a draft and a withdrawn one.
         cls.update_old = cls._create_update(
-            "<p>First update EN-1001</p>", "<p>Erste Meldung DE-1001</p>",
-            name_en="First EN-H1", name_de="Erste DE-H1",
+            "<p>First update EN-1001</p>",
+            "<p>Erste Meldung DE-1001</p>",
+            name_en="First EN-H1",
+            name_de="Erste DE-H1",
         )
         cls.update_new = cls._create_update(
-            "<p>Fire under control EN-8812</p>", "<p>Feuer unter Kontrolle DE-8812</p>",
-            name_en="Under control EN-H2", name_de="Unter Kontrolle DE-H2",
+            "<p>Fire under control EN-8812</p>",
+            "<p>Feuer unter Kontrolle DE-8812</p>",
+            name_en="Under control EN-H2",
+            name_de="Unter Kontrolle DE-H2",
         )
         cls.update_old.action_publish()
         cls.update_new.action_publish()
         cls.update_old.date = datetime(2026, 3, 1, 8, 0)
         cls.update_new.date = datetime(2026, 3, 1, 12, 30)
         cls.draft = cls._create_update(
-            f"<p>{INTERNAL['draft']}</p>", f"<p>{INTERNAL['draft_de']}</p>",
+            f"<p>{INTERNAL['draft']}</p>",
+            f"<p>{INTERNAL['draft_de']}</p>",
             name_en=INTERNAL["draft_title"],
         )
         cls.withdrawn = cls._create_update(f"<p>{INTERNAL['withdrawn']}</p>")
@@ -107,8 +119,9 @@ class CrisisPageCommon(CrisisCommon):
         cls.token = cls.incident.page_token
 
     @classmethod
-    def _create_update(cls, body_en, body_de=None, name_en=None, name_de=None,
-                       incident=None):
+    def _create_update(
+        cls, body_en, body_de=None, name_en=None, name_de=None, incident=None
+    ):
         update = (
             cls.env["crisis.incident.update"]
             .with_context(lang="en_US")
@@ -135,8 +148,10 @@ class CrisisPageCommon(CrisisCommon):
         )
 
     def _mails_to(self, email):
-        return self.env["mail.mail"].sudo().search(
-            [("email_to", "ilike", email)], order="id"
+        return (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("email_to", "ilike", email)], order="id")
         )
 
     @staticmethod

@@ -60,7 +60,9 @@ class TestIncidentUpdate(CrisisCommon):
 
     def test_bilingual_body(self):
         update = self._update(body="<p>English text</p>")
-        update.update_field_translations("body", {"de_DE": {"English text": "Deutscher Text"}})
+        update.update_field_translations(
+            "body", {"de_DE": {"English text": "Deutscher Text"}}
+        )
         self.assertIn("English text", update.with_context(lang="en_US").body)
         self.assertIn("Deutscher Text", update.with_context(lang="de_DE").body)
 
@@ -72,7 +74,10 @@ class TestIncidentUpdate(CrisisCommon):
         self.assertEqual(self.incident.page_date_updated, datetime(2026, 5, 4, 10, 0))
         update.body = "<p>Corrected figures</p>"
         self.assertTrue(
-            any(body.startswith("Published update corrected") for body in self._log_bodies())
+            any(
+                body.startswith("Published update corrected")
+                for body in self._log_bodies()
+            )
         )
 
     def test_published_update_cannot_be_deleted(self):
@@ -98,9 +103,15 @@ class TestIncidentUpdate(CrisisCommon):
         self.incident.is_confidential = True
         update = self._update()
         Update = self.env["crisis.incident.update"]
-        self.assertFalse(Update.with_user(self.user_manager2).search([("id", "=", update.id)]))
-        self.assertTrue(Update.with_user(self.user_manager).search([("id", "=", update.id)]))
-        self.assertTrue(Update.with_user(self.user_admin).search([("id", "=", update.id)]))
+        self.assertFalse(
+            Update.with_user(self.user_manager2).search([("id", "=", update.id)])
+        )
+        self.assertTrue(
+            Update.with_user(self.user_manager).search([("id", "=", update.id)])
+        )
+        self.assertTrue(
+            Update.with_user(self.user_admin).search([("id", "=", update.id)])
+        )
 
     def test_subscribers_notified_only_with_consent_in_their_language(self):
         self.incident.action_publish_page()
@@ -140,11 +151,17 @@ class TestIncidentUpdate(CrisisCommon):
 
     def test_confirm_links_existing_partner_and_keeps_history(self):
         partner = self.env["res.partner"].create(
-            {"name": "Nachbar Nord", "email": "Nachbar.Nord@Example.com", "lang": "en_US"}
+            {
+                "name": "Nachbar Nord",
+                "email": "Nachbar.Nord@Example.com",
+                "lang": "en_US",
+            }
         )
         subscription = self._subscriber("nachbar.nord@example.com")
         self.assertEqual(subscription.partner_id, partner)
-        self.assertEqual(partner.lang, "en_US", "an existing contact keeps its language")
+        self.assertEqual(
+            partner.lang, "en_US", "an existing contact keeps its language"
+        )
         consent = subscription.consent_ids
         self.assertEqual(consent.channel, "email")
         subscription._withdraw()

@@ -18,6 +18,50 @@ DE = {"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}
 EN = {"Accept-Language": "en-GB,en;q=0.9"}
 CONFIRM_RE = re.compile(r"(/crisis/subscription/confirm/[A-Za-z0-9_-]+)")
 UNSUBSCRIBE_RE = re.compile(r"(/crisis/subscription/unsubscribe/[A-Za-z0-9_-]+)")
+# Runs in the page: loads the page in a same-origin frame, switches the
+# language with the page's own link, fills in and submits the form.
+BROWSER_CODE = """
+(async () => {
+    const fail = (msg) => console.error("crisis page browser test: " + msg);
+    const check = (ok, msg) => {
+        if (!ok) {
+            throw new Error(msg);
+        }
+    };
+    try {
+        const frame = document.createElement("iframe");
+        frame.style.width = "400px";
+        frame.style.height = "800px";
+        document.body.appendChild(frame);
+        const loaded = () =>
+            new Promise((resolve) => {
+                frame.addEventListener(
+                    "load", () => resolve(frame.contentDocument), {once: true}
+                );
+            });
+        let wait = loaded();
+        frame.src = location.pathname + "?lang=en";
+        let doc = await wait;
+        const text = () => doc.body.textContent;
+        check(doc.documentElement.lang.startsWith("en"), "not English");
+        check(text().includes("Fire under control EN-8812"), "no English update");
+        wait = loaded();
+        doc.querySelector('.cp-lang a[hreflang="de"]').click();
+        doc = await wait;
+        check(doc.documentElement.lang.startsWith("de"), "switch gave no German");
+        check(text().includes("Feuer unter Kontrolle DE-8812"), "no German update");
+        doc.querySelector("#cp_email").value = "__EMAIL__";
+        wait = loaded();
+        doc.querySelector("#crisis_subscribe_form button[type=submit]").click();
+        doc = await wait;
+        check(doc.querySelector(".cp-notice"), "no notice after subscribing");
+        check(doc.documentElement.lang.startsWith("de"), "lost the language");
+        console.log("test successful");
+    } catch (error) {
+        fail(error && error.message);
+    }
+})()
+"""
 
 
 @tagged("post_install", "-at_install")
@@ -98,8 +142,12 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         )
         published.sudo().write({"state": "published"})
         Message.create(
-            dict(values, name="QA-DRAFT-2", question="QA-DRAFT-2",
-                 body="<p>QA-DRAFT-ANSWER-2</p>")
+            dict(
+                values,
+                name="QA-DRAFT-2",
+                question="QA-DRAFT-2",
+                body="<p>QA-DRAFT-ANSWER-2</p>",
+            )
             if "question" in Message._fields
             else dict(values, name="QA-DRAFT-2", body="<p>QA-DRAFT-ANSWER-2</p>")
         )
@@ -175,7 +223,9 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
     def test_atom_feed(self):
         response = self._get(f"/crisis/{self.token}/feed.atom")
         self.assertEqual(response.status_code, 200)
-        self.assertTrue(response.headers["Content-Type"].startswith("application/atom+xml"))
+        self.assertTrue(
+            response.headers["Content-Type"].startswith("application/atom+xml")
+        )
         feed = feedparser.parse(response.content)
         self.assertEqual(feed.bozo, 0, feed.get("bozo_exception"))
         self.assertEqual(feed.version, "atom10")
@@ -183,9 +233,7 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         self.assertTrue(feed.feed.id.startswith("tag:"))
         self.assertTrue(feed.feed.updated)
         links = {link.rel: link.href for link in feed.feed.links}
-        self.assertEqual(
-            links["self"], f"{self.incident.page_url}/feed.atom?lang=en"
-        )
+        self.assertEqual(links["self"], f"{self.incident.page_url}/feed.atom?lang=en")
         self.assertEqual(links["alternate"], f"{self.incident.page_url}?lang=en")
         # Exactly the published updates of this incident, newest first.
         self.assertEqual(
@@ -194,7 +242,10 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         )
         self.assertEqual(
             [entry.id for entry in feed.entries],
-            [f"{feed.feed.id}/update-{u.id}" for u in self.update_new | self.update_old],
+            [
+                f"{feed.feed.id}/update-{u.id}"
+                for u in self.update_new | self.update_old
+            ],
         )
         first = feed.entries[0]
         self.assertEqual(first.updated, "2026-03-01T12:30:00Z")
@@ -204,7 +255,9 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
             self._get(f"/crisis/{self.token}/feed.atom?lang=de").content
         )
         self.assertEqual(german.bozo, 0)
-        self.assertIn("Feuer unter Kontrolle DE-8812", german.entries[0].content[0].value)
+        self.assertIn(
+            "Feuer unter Kontrolle DE-8812", german.entries[0].content[0].value
+        )
 
     def test_qr_code_decodes_to_page_url(self):
         response = self._get(f"/crisis/{self.token}/qr.png")
@@ -310,14 +363,20 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         for bad in (forged, "/crisis/subscription/unsubscribe/garbage"):
             with self.subTest(link=bad):
                 self.assertEqual(self._get(bad).status_code, 404)
-                self.assertEqual(self.url_open(
-                    bad, data={"List-Unsubscribe": "One-Click"}).status_code, 404)
+                self.assertEqual(
+                    self.url_open(
+                        bad, data={"List-Unsubscribe": "One-Click"}
+                    ).status_code,
+                    404,
+                )
         # A link signed for confirmation is no unsubscribe link.
         confirm_payload = self.env["crisis.page.subscription"]._sign_confirmation(
             self.incident, INTERNAL["subscriber_email"], "", "de"
         )
         self.assertEqual(
-            self._get(f"/crisis/subscription/unsubscribe/{confirm_payload}").status_code,
+            self._get(
+                f"/crisis/subscription/unsubscribe/{confirm_payload}"
+            ).status_code,
             404,
         )
         self.env.invalidate_all()
@@ -363,7 +422,11 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         self.assertFalse(self._mails_to(email))
 
     def test_malformed_input_and_missing_csrf(self):
-        for email, mobile in (("", ""), ("no-at-sign", ""), ("a@b.example.com", "call me")):
+        for email, mobile in (
+            ("", ""),
+            ("no-at-sign", ""),
+            ("a@b.example.com", "call me"),
+        ):
             with self.subTest(email=email, mobile=mobile):
                 response = self._subscribe(email, mobile=mobile)
                 self.assertEqual(response.status_code, 400)
@@ -405,43 +468,16 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
     # ------------------------------------------------------------------
     def test_browser_switch_language_and_subscribe(self):
         email = "browser.person@example.com"
-        code = """
-        (async () => {
-            const fail = (msg) => { console.error("crisis page tour: " + msg); };
-            try {
-                const frame = document.createElement("iframe");
-                frame.style.width = "400px"; frame.style.height = "800px";
-                document.body.appendChild(frame);
-                const loaded = () => new Promise((resolve) => {
-                    frame.addEventListener("load", () => resolve(frame.contentDocument), {once: true});
-                });
-                let wait = loaded();
-                frame.src = location.pathname + "?lang=en";
-                let doc = await wait;
-                if (!doc.documentElement.lang.startsWith("en")) { return fail("not English"); }
-                if (!doc.body.textContent.includes("Fire under control EN-8812")) { return fail("no English update"); }
-                wait = loaded();
-                doc.querySelector('.cp-lang a[hreflang="de"]').click();
-                doc = await wait;
-                if (!doc.documentElement.lang.startsWith("de")) { return fail("switch did not give German"); }
-                if (!doc.body.textContent.includes("Feuer unter Kontrolle DE-8812")) { return fail("no German update"); }
-                doc.querySelector("#cp_email").value = "%s";
-                wait = loaded();
-                doc.querySelector("#crisis_subscribe_form button[type=submit]").click();
-                doc = await wait;
-                if (!doc.querySelector(".cp-notice")) { return fail("no confirmation notice"); }
-                if (!doc.documentElement.lang.startsWith("de")) { return fail("lost the language"); }
-                console.log("test successful");
-            } catch (error) {
-                fail(error && error.message);
-            }
-        })()
-        """ % email
-        self.browser_js(f"/crisis/{self.token}", code, ready="document.readyState === 'complete'")
+        code = BROWSER_CODE.replace("__EMAIL__", email)
+        self.browser_js(
+            f"/crisis/{self.token}", code, ready="document.readyState === 'complete'"
+        )
         mails = self._mails_to(email)
         self.assertEqual(len(mails), 1)
         self.assertRegex(mails.body_html, CONFIRM_RE)
-        self.assertIn('"l": "de"', self._payload_json(CONFIRM_RE.search(mails.body_html).group(1)))
+        self.assertIn(
+            '"l": "de"', self._payload_json(CONFIRM_RE.search(mails.body_html).group(1))
+        )
         self.assertFalse(self.env["res.partner"].search([("email", "=", email)]))
 
     def _payload_json(self, link):
