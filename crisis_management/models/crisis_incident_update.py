@@ -167,6 +167,7 @@ class CrisisIncidentUpdate(models.Model):
                 vals_list.append(subscription._prepare_update_mail(update))
             if vals_list:
                 Mail.create(vals_list)
+                self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
             update.date_notified = now
             _logger.info(
                 "Update %s of incident %s queued for %s subscriber(s)",

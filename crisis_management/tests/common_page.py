@@ -98,6 +98,8 @@ class CrisisPageCommon(CrisisCommon):
             name_en="Under control EN-H2",
             name_de="Unter Kontrolle DE-H2",
         )
+        # Written by a team member whose name must stay internal.
+        cls.update_new.author_id = cls.user_manager2
         cls.update_old.action_publish()
         cls.update_new.action_publish()
         cls.update_old.date = datetime(2026, 3, 1, 8, 0)

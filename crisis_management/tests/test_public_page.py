@@ -284,6 +284,7 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         mails = self._mails_to(email)
         self.assertEqual(len(mails), 1)
         self.assertIn("Brand in Fabrikhalle 2", mails.subject)
+        self.assertIn(f"{self.incident.page_url}?lang=de", mails.body_html)
         link = CONFIRM_RE.search(mails.body_html).group(1)
         # Opening the link (mail scanners do) changes nothing.
         page = self._get(link)
