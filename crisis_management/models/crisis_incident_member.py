@@ -23,10 +23,10 @@ class CrisisIncidentMember(models.Model):
     incident_id = fields.Many2one(
         "crisis.incident", required=True, ondelete="cascade", index=True
     )
-    user_id = fields.Many2one("res.users", string="User", required=True, index=True)
+    user_id = fields.Many2one("res.users", required=True, index=True)
     role = fields.Selection(ROLES, required=True, default="member")
     sequence = fields.Integer(default=10)
-    phone = fields.Char(related="user_id.partner_id.phone", string="Phone")
+    phone = fields.Char(related="user_id.partner_id.phone")
     company_id = fields.Many2one(related="incident_id.company_id", store=True)
 
     _sql_constraints = [

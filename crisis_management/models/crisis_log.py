@@ -36,7 +36,7 @@ class CrisisLog(models.Model):
     company_id = fields.Many2one(related="incident_id.company_id", store=True)
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     author_id = fields.Many2one(
-        "res.users", string="Author", readonly=True, ondelete="restrict",
+        "res.users", readonly=True, ondelete="restrict",
         default=lambda self: self.env.user,
     )
     kind = fields.Selection(KINDS, required=True, default="note", readonly=True)
@@ -127,15 +127,18 @@ class CrisisLog(models.Model):
         return records
 
     def write(self, vals):
-        raise UserError(
-            _("The crisis log is append-only: entries cannot be changed. "
-              "Add a new entry that corrects the earlier one.")
-        )
+        if self:
+            raise UserError(
+                _(
+                    "The crisis log is append-only: entries cannot be changed. "
+                    "Add a new entry that corrects the earlier one."
+                )
+            )
+        return super().write(vals)
 
-    def unlink(self):
-        raise UserError(
-            _("The crisis log is append-only: entries cannot be deleted.")
-        )
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(_("The crisis log is append-only: entries cannot be deleted."))
 
     @api.model
     def _verify_chain(self, incident):

@@ -12,7 +12,6 @@ class ResCompany(models.Model):
     )
     crisis_incident_id = fields.Many2one(
         "crisis.incident",
-        string="Crisis Incident",
         readonly=True,
         copy=False,
         help="The incident that put the company into crisis mode.",

@@ -1,0 +1,27 @@
+# Crisis Mode for Odoo — the two commands a newcomer needs: `make run`, `make test`.
+.PHONY: run test setup lint format i18n bench clean
+
+setup:
+	@bash .ci/setup.sh
+
+run:
+	@bash .ci/run_demo.sh
+
+test:
+	@bash .ci/test.sh
+
+lint: setup
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+	.venv/bin/pylint --rcfile=setup.cfg crisis_management crisis_social crisis_reports
+
+format: setup
+	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
+
+i18n: setup
+	.venv/bin/python i18n/export_pot.py --db $${DB:-crisis_demo} $(if $(DRAFTS),--drafts $(DRAFTS))
+
+bench: setup
+	.venv/bin/python bench/run_all.py
+
+clean:
+	rm -rf .test-logs .pytest_cache .ruff_cache
