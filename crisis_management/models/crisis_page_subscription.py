@@ -165,8 +165,8 @@ class CrisisPageSubscription(models.Model):
             .create(
                 {
                     "subject": env._(
-                        "Please confirm: updates on %(incident)s",
-                        incident=incident.name,
+                        "Please confirm: updates on %(name)s",
+                        name=incident.name,
                     ),
                     "body_html": body,
                     "email_to": email,
