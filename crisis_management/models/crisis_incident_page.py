@@ -17,10 +17,11 @@ PAGE_LANGS = ("de", "en")
 PAGE_LANG_DEFAULTS = {"de": "de_DE", "en": "en_US"}
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{3,8}$")
 DEFAULT_COLOR = "#1f3a5f"
-# Babel patterns of the times shown to the public.
-DATE_PATTERNS = {
-    "de": "d. MMMM y, HH:mm 'Uhr' (zzz)",
-    "en": "d MMMM y, h:mm a (zzz)",
+# Babel locale and pattern of the times shown to the public. British English
+# writes 24-hour times and names European time zones (CET / CEST).
+DATE_FORMATS = {
+    "de": ("de_DE", "d. MMMM y, HH:mm 'Uhr' (z)"),
+    "en": ("en_GB", "d MMMM y, HH:mm (z)"),
 }
 
 
@@ -164,10 +165,11 @@ class CrisisIncident(models.Model):
             tz = pytz.utc
         # babel directly: Odoo's helper falls back to another language when
         # the English res.lang is not active.
+        locale, pattern = DATE_FORMATS.get(short_lang, DATE_FORMATS["en"])
         return babel.dates.format_datetime(
             pytz.utc.localize(value).astimezone(tz),
-            DATE_PATTERNS.get(short_lang, DATE_PATTERNS["en"]),
-            locale=babel_locale_parse(self._page_lang_codes().get(short_lang, "en_US")),
+            pattern,
+            locale=babel_locale_parse(locale),
         )
 
     def _page_mail_from(self):

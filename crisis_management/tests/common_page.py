@@ -38,6 +38,7 @@ class CrisisPageCommon(CrisisCommon):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("de_DE")
         cls.company.write({"phone": "+49 30 1111111", "primary_color": "#8a1c1c"})
+        cls.company.partner_id.tz = "Europe/Berlin"
         cls.incident = cls._create_incident(
             name="Brand in Fabrikhalle 2",
             situation=f"<p>{INTERNAL['situation']}</p>",
