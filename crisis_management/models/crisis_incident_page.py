@@ -91,6 +91,15 @@ class CrisisIncident(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
+    def action_open_page(self):
+        """Open the public page as the public sees it, in a new tab."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": self.page_url,
+            "target": "new",
+        }
+
     def action_view_page_subscriptions(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

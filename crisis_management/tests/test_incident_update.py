@@ -216,3 +216,22 @@ class TestIncidentUpdate(CrisisCommon):
         self.assertTrue(
             self.incident._page_qr_data_uri().startswith("data:image/png;base64,")
         )
+
+    def test_team_sees_and_unsubscribes_subscribers(self):
+        self.incident.action_publish_page()
+        subscription = self._subscriber("per.telefon@example.com")
+        incident = self.incident.with_user(self.user_manager)
+        self.assertEqual(incident.page_subscriber_count, 1)
+        action = incident.action_view_page_subscriptions()
+        found = self.env["crisis.page.subscription"].with_user(self.user_manager)
+        self.assertEqual(found.search(action["domain"]), subscription)
+        # After a request by phone the team unsubscribes the person.
+        found.browse(subscription.id).action_unsubscribe()
+        self.assertEqual(subscription.state, "cancelled")
+        self.assertEqual(subscription.consent_ids.state, "withdrawn")
+        self.assertEqual(incident.page_subscriber_count, 0)
+        # Hotline staff see no subscriber data.
+        with self.assertRaises(AccessError):
+            self.env["crisis.page.subscription"].with_user(self.user_crisis).search([])
+        open_page = incident.action_open_page()
+        self.assertEqual(open_page["url"], self.incident.page_url)

@@ -220,6 +220,15 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
                 self.assertEqual(response.status_code, 404)
                 self.assertEqual(response.text, not_found.text)
                 self.assertEqual(self._get(f"/crisis/{new}{suffix}").status_code, 200)
+        # Nor can anyone subscribe through the old address.
+        csrf = self._csrf(self._get(f"/crisis/{new}").text)
+        response = self.url_open(
+            f"/crisis/{old}/subscribe",
+            data={"email": "late@example.com", "csrf_token": csrf},
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(self._mails_to("late@example.com"))
         # Unpublished: nothing at all, not even the feed or the QR code.
         self.incident.action_unpublish_page()
         for suffix in ("", "/feed.atom", "/qr.png"):
