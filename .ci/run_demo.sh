@@ -30,7 +30,8 @@ cat <<MSG
   Demo logins (login / password):
     admin        / admin        Odoo administrator, crisis admin
     krisenadmin  / krisenadmin  Crisis administrator (configuration)
-    krisenstab   / krisenstab   Crisis team (incidents, content, sending)
+    krisenstab   / krisenstab   Crisis team, lead of the demo fire
+    sprecher     / sprecher     Crisis team, spokesperson
     hotline      / hotline      Sales/service staff: hotline and own tasks
 
 MSG

@@ -12,3 +12,7 @@ from . import crisis_incident_update
 from . import crisis_incident_page
 from . import crisis_page_subscription
 from . import crisis_page_attempt
+from . import crisis_playbook
+from . import crisis_workload
+from . import crisis_inquiry
+from . import crisis_incident_situation

@@ -3,6 +3,7 @@ import secrets
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.safe_eval import safe_eval
 
 SEVERITIES = [("minor", "Minor"), ("major", "Major"), ("critical", "Critical")]
 STATES = [
@@ -78,6 +79,10 @@ class CrisisIncident(models.Model):
         readonly=True, copy=False, help="Hash of the newest crisis log entry."
     )
     color = fields.Integer()
+    task_ids = fields.One2many("crisis.task", "incident_id", string="Tasks")
+    task_count = fields.Integer(compute="_compute_task_count")
+    task_open_count = fields.Integer(compute="_compute_task_count")
+    task_overdue_count = fields.Integer(compute="_compute_task_count")
     # Public incident page
     page_published = fields.Boolean(
         string="Page Published", readonly=True, copy=False, tracking=True
@@ -119,6 +124,23 @@ class CrisisIncident(models.Model):
         )
         for incident in self:
             incident.log_count = counts.get(incident, 0)
+
+    @api.depends("task_ids.state", "task_ids.date_deadline")
+    def _compute_task_count(self):
+        Task = self.env["crisis.task"]
+        domain = [("incident_id", "in", self.ids)]
+        total = dict(Task._read_group(domain, ["incident_id"], ["__count"]))
+        open_domain = domain + [("state", "in", ("todo", "in_progress"))]
+        opened = dict(Task._read_group(open_domain, ["incident_id"], ["__count"]))
+        overdue = dict(
+            Task._read_group(
+                domain + [("is_overdue", "=", True)], ["incident_id"], ["__count"]
+            )
+        )
+        for incident in self:
+            incident.task_count = total.get(incident, 0)
+            incident.task_open_count = opened.get(incident, 0)
+            incident.task_overdue_count = overdue.get(incident, 0)
 
     @api.depends("reference", "name")
     def _compute_display_name(self):
@@ -228,6 +250,86 @@ class CrisisIncident(models.Model):
         """Hook run once per incident right after activation."""
         self.ensure_one()
         self._update_crisis_mode()
+        self._apply_playbook()
+
+    def _users_by_role(self):
+        """First team member of each role, the lead for role ``lead``."""
+        self.ensure_one()
+        users = {}
+        for member in self.member_ids.sorted(lambda m: (m.sequence, m.id)):
+            users.setdefault(member.role, member.user_id)
+        if self.lead_id:
+            users.setdefault("lead", self.lead_id)
+        return users
+
+    def _team_lang(self):
+        """Language of texts written for the whole team (task names, log
+        entries written by automatic jobs): the lead's, else the company's."""
+        self.ensure_one()
+        return self.lead_id.lang or self.company_id.partner_id.lang or "en_US"
+
+    def _apply_playbook(self):
+        """Turn the steps of the incident type's playbook into crisis tasks."""
+        self.ensure_one()
+        playbook = self.incident_type_id and self.incident_type_id._get_playbook()
+        if not playbook or not playbook.step_ids:
+            return self.env["crisis.task"]
+        tasks = self.env["crisis.task"].sudo().create(
+            playbook._prepare_task_values(self)
+        )
+        self._log(
+            "task",
+            _(
+                "Playbook “%(playbook)s” applied: %(count)s tasks created.",
+                playbook=playbook.name,
+                count=len(tasks),
+            ),
+        )
+        return tasks
+
+    def action_open_situation(self):
+        """Open the situation picture (Lagebild) of this incident."""
+        self.ensure_one()
+        situation = self.env.ref(
+            "crisis_management.crisis_situation_action", raise_if_not_found=False
+        )
+        if situation:
+            action = situation.sudo()._get_action_dict()
+            if action.get("type") == "ir.actions.act_window":
+                action.update(res_id=self.id, view_mode="form")
+                views = [v for v in action.get("views") or [] if v[1] == "form"]
+                action["views"] = views or [(False, "form")]
+            context = action.get("context") or {}
+            if isinstance(context, str):
+                context = safe_eval(
+                    context,
+                    {"uid": self.env.uid, "active_id": self.id,
+                     "context": self.env.context},
+                )
+            action["context"] = dict(
+                context, active_id=self.id, active_model=self._name
+            )
+            action.setdefault("params", {})["incident_id"] = self.id
+            return action
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.display_name,
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    @api.model
+    def action_open_crisis_home(self):
+        """Where the Crisis app opens: the situation picture of the incident
+        that put the current company into crisis mode, else the incidents."""
+        incident = self.env.company.sudo().crisis_incident_id
+        if incident and self.search([("id", "=", incident.id)]):
+            return incident.action_open_situation()
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "crisis_management.crisis_incident_action"
+        )
 
     def _update_crisis_mode(self):
         """Put each company of ``self`` into crisis mode while one of its major
@@ -243,6 +345,9 @@ class CrisisIncident(models.Model):
             )
             company = company.sudo()
             current = company.crisis_incident_id
+            switching = not crisis and company.crisis_mode
+            if (crisis and current not in crisis) or switching:
+                company._notify_crisis_mode()
             if crisis and not company.crisis_mode:
                 company.write({"crisis_mode": True, "crisis_incident_id": crisis[0].id})
                 crisis[0]._log("state", _("Crisis mode switched on for %(company)s.",

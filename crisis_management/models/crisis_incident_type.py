@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CrisisIncidentType(models.Model):
@@ -16,7 +16,30 @@ class CrisisIncidentType(models.Model):
         [("minor", "Minor"), ("major", "Major"), ("critical", "Critical")],
         default="major",
     )
+    playbook_ids = fields.One2many(
+        "crisis.playbook", "incident_type_id", string="Playbooks"
+    )
+    playbook_count = fields.Integer(compute="_compute_playbook_count")
 
     _sql_constraints = [
         ("code_unique", "unique(code)", "The code of an incident type must be unique."),
     ]
+
+    @api.depends("playbook_ids")
+    def _compute_playbook_count(self):
+        counts = dict(
+            self.env["crisis.playbook"]._read_group(
+                [("incident_type_id", "in", self.ids)],
+                ["incident_type_id"],
+                ["__count"],
+            )
+        )
+        for incident_type in self:
+            incident_type.playbook_count = counts.get(incident_type, 0)
+
+    def _get_playbook(self):
+        """The active playbook applied to incidents of this type."""
+        self.ensure_one()
+        return self.env["crisis.playbook"].search(
+            [("incident_type_id", "=", self.id)], limit=1
+        )

@@ -3,7 +3,7 @@ import hashlib
 import json
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 GENESIS_HASH = "0" * 64
 KINDS = [
@@ -15,6 +15,12 @@ KINDS = [
     ("state", "State Change"),
     ("note", "Note"),
 ]
+# Compact JSON, non-ASCII kept as is (one encoder for all entries: json.dumps()
+# with options builds a new encoder at every call). _verify_chain() spells the
+# same serialisation in SQL.
+_encode_canonical = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# Kinds a person may add by hand; the others are written by the application.
+MANUAL_KINDS = ("fact", "decision", "note")
 
 
 class CrisisLog(models.Model):
@@ -55,18 +61,14 @@ class CrisisLog(models.Model):
 
     @api.model
     def _canonical(self, incident_id, sequence, date, author_id, kind, body):
-        """Canonical serialisation of an entry: the input of its hash."""
-        return json.dumps(
-            [
-                incident_id,
-                sequence,
-                fields.Datetime.to_string(date),
-                author_id or None,
-                kind,
-                body or "",
-            ],
-            ensure_ascii=False,
-            separators=(",", ":"),
+        """Canonical serialisation of an entry: the input of its hash.
+
+        ``date`` is a datetime or already in ``YYYY-MM-DD HH:MM:SS`` form.
+        """
+        if not isinstance(date, str):
+            date = fields.Datetime.to_string(date)
+        return _encode_canonical(
+            [incident_id, sequence, date, author_id or None, kind, body or ""]
         )
 
     @api.model
@@ -83,6 +85,20 @@ class CrisisLog(models.Model):
             incident_id = vals.get("incident_id")
             if not incident_id:
                 raise UserError(_("A crisis log entry needs an incident."))
+            if not self.env.su:
+                # People write facts, decisions and notes in their own name and
+                # at the present time; everything else is written by the
+                # application itself (through ``incident._log``).
+                if vals.get("kind", "note") not in MANUAL_KINDS:
+                    raise AccessError(
+                        _(
+                            "Only facts, decisions and notes can be added to the "
+                            "crisis log by hand. State changes, communications, "
+                            "tasks and inquiries are recorded automatically."
+                        )
+                    )
+                vals["author_id"] = self.env.uid
+                vals["date"] = fields.Datetime.now()
             if incident_id not in heads:
                 # One writer per incident at a time: a concurrent append waits
                 # here and, having seen an older head, is retried by Odoo.
@@ -98,7 +114,10 @@ class CrisisLog(models.Model):
                 row = cr.fetchone()
                 heads[incident_id] = row or (0, GENESIS_HASH)
             last_sequence, last_hash = heads[incident_id]
-            date = fields.Datetime.to_datetime(vals.get("date")) or fields.Datetime.now()
+            date = fields.Datetime.to_datetime(vals.get("date"))
+            date = date or fields.Datetime.now()
+            # The column keeps microseconds, the canonical form does not.
+            date = date.replace(microsecond=0)
             author_id = vals.get("author_id", self.env.user.id)
             kind = vals.get("kind") or "note"
             sequence = last_sequence + 1
@@ -142,31 +161,75 @@ class CrisisLog(models.Model):
 
     @api.model
     def _verify_chain(self, incident):
-        """Recompute the chain of ``incident`` straight from the database."""
+        """Recompute the chain of ``incident`` straight from the database.
+
+        Detects, without trusting anything the ORM cached:
+
+        * an entry changed in place: its hash no longer matches its content,
+          ``first_broken_id`` is that entry;
+        * an entry removed from the middle: the next entry's position and
+          ``previous_hash`` no longer follow on, ``first_broken_id`` is the
+          entry after the gap;
+        * entries removed from the end: the newest remaining entry is no
+          longer the head anchored on the incident; nothing left is wrong,
+          so ``first_broken_id`` is ``False`` but ``ok`` is ``False``;
+        * an entry inserted: it either does not fit the chain or, when it
+          was forged with a correct hash, comes after the anchored head;
+          ``first_broken_id`` is the inserted entry.
+        """
         cr = self.env.cr
         self.flush_model()
         cr.execute(
-            "SELECT id, sequence, date, author_id, kind, body, previous_hash, hash "
-            "FROM crisis_log WHERE incident_id = %s ORDER BY sequence, id",
+            "SELECT log_head_hash FROM crisis_incident WHERE id = %s", [incident.id]
+        )
+        anchor = (cr.fetchone() or [None])[0] or GENESIS_HASH
+        # The database recomputes every hash itself: the canonical form below
+        # is the SQL spelling of _canonical() (PostgreSQL's to_json() escapes
+        # strings exactly like Python's json module with ensure_ascii=False;
+        # dates print as YYYY-MM-DD HH:MM:SS in the ISO DateStyle psycopg2
+        # requires, and entries are stored to the second, so a date moved by
+        # a fraction of a second breaks the hash as well), so 100,000 entries
+        # are checked without shipping them to Python.
+        cr.execute(
+            """
+            WITH chain AS (
+                SELECT id,
+                       sequence,
+                       hash,
+                       previous_hash,
+                       row_number() OVER w AS position,
+                       coalesce(lag(hash) OVER w, %(genesis)s) AS expected_previous,
+                       encode(sha256(convert_to(
+                           previous_hash || E'\\n[' || incident_id || ',' || sequence
+                           || ',' || to_json(date::text)
+                           || ',' || coalesce(author_id::text, 'null')
+                           || ',' || to_json(kind::text)
+                           || ',' || to_json(coalesce(body, '')) || ']',
+                           'UTF8')), 'hex') AS computed
+                  FROM crisis_log
+                 WHERE incident_id = %(incident)s
+                WINDOW w AS (ORDER BY sequence, id)
+            )
+            SELECT count(*),
+                   min(ARRAY[position, id]) FILTER (
+                       WHERE expected_previous = %(anchor)s
+                          OR sequence <> position
+                          OR previous_hash IS DISTINCT FROM expected_previous
+                          OR computed IS DISTINCT FROM hash
+                   )
+              FROM chain
+            """,
+            {"genesis": GENESIS_HASH, "anchor": anchor, "incident": incident.id},
+        )
+        count, broken = cr.fetchone()
+        # expected_previous = anchor: the entry comes after the anchored head,
+        # so it was not appended by the application.
+        first_broken = broken[1] if broken else False
+        cr.execute(
+            "SELECT hash FROM crisis_log WHERE incident_id = %s "
+            "ORDER BY sequence DESC, id DESC LIMIT 1",
             [incident.id],
         )
-        expected_previous = GENESIS_HASH
-        count = 0
-        first_broken = False
-        for row in cr.fetchall():
-            entry_id, sequence, date, author_id, kind, body, previous_hash, entry_hash = row
-            count += 1
-            if first_broken:
-                continue
-            canonical = self._canonical(incident.id, sequence, date, author_id, kind, body)
-            if (
-                sequence != count
-                or previous_hash != expected_previous
-                or self._compute_entry_hash(previous_hash, canonical) != entry_hash
-            ):
-                first_broken = entry_id
-            expected_previous = entry_hash
-        cr.execute("SELECT log_head_hash FROM crisis_incident WHERE id = %s", [incident.id])
-        head = cr.fetchone()[0]
-        ok = not first_broken and (head or GENESIS_HASH) == expected_previous
+        head = (cr.fetchone() or [GENESIS_HASH])[0]
+        ok = not first_broken and head == anchor
         return {"ok": ok, "count": count, "first_broken_id": first_broken}

@@ -1,38 +1,66 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+TASK_STATES = [
+    ("todo", "To Do"),
+    ("in_progress", "In Progress"),
+    ("done", "Done"),
+    ("cancelled", "Cancelled"),
+]
+# Which states each action may start from.
+TASK_TRANSITIONS = {
+    "in_progress": ("todo",),
+    "done": ("todo", "in_progress"),
+    "cancelled": ("todo", "in_progress"),
+    "todo": ("done", "cancelled"),
+}
+OPEN_TASK_STATES = ("todo", "in_progress")
+DEFAULT_ESCALATION_HOURS = 2.0
 
 
 class CrisisTask(models.Model):
     _name = "crisis.task"
     _description = "Crisis Task"
     _inherit = ["mail.thread", "mail.activity.mixin"]
-    _order = "priority desc, date_deadline, id"
+    _order = "priority desc, date_deadline, sequence, id"
     _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
     description = fields.Html()
     incident_id = fields.Many2one(
-        "crisis.incident", required=True, ondelete="cascade", index=True,
+        "crisis.incident",
+        required=True,
+        ondelete="cascade",
+        index=True,
         check_company=True,
     )
-    company_id = fields.Many2one(related="incident_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(
+        related="incident_id.company_id", store=True, index=True
+    )
+    incident_lead_id = fields.Many2one(
+        related="incident_id.lead_id", string="Crisis Lead"
+    )
+    is_confidential = fields.Boolean(related="incident_id.is_confidential")
     user_id = fields.Many2one(
-        "res.users", string="Assignee", tracking=True, index=True,
+        "res.users",
+        string="Assignee",
+        tracking=True,
+        index=True,
         default=lambda self: self.env.user,
     )
     date_deadline = fields.Datetime(string="Deadline", tracking=True, index=True)
     priority = fields.Selection(
         [("0", "Normal"), ("1", "Important"), ("2", "Urgent")], default="0"
     )
+    sequence = fields.Integer(default=10)
     state = fields.Selection(
-        [
-            ("todo", "To Do"),
-            ("in_progress", "In Progress"),
-            ("done", "Done"),
-            ("cancelled", "Cancelled"),
-        ],
+        TASK_STATES,
         default="todo",
         required=True,
+        readonly=True,
         tracking=True,
         copy=False,
         index=True,
@@ -41,6 +69,37 @@ class CrisisTask(models.Model):
     is_overdue = fields.Boolean(
         compute="_compute_is_overdue", search="_search_is_overdue", string="Overdue"
     )
+    playbook_step_id = fields.Many2one(
+        "crisis.playbook.step",
+        readonly=True,
+        ondelete="set null",
+        copy=False,
+    )
+    stakeholder_type_ids = fields.Many2many(
+        "crisis.stakeholder.type",
+        "crisis_task_stakeholder_type_rel",
+        "task_id",
+        "type_id",
+        string="Stakeholders to Inform",
+    )
+    color = fields.Integer()
+    # Automatic follow-up (Wiedervorlage): one reminder, then one escalation
+    # per lateness. Changing the deadline starts over.
+    followup_state = fields.Selection(
+        [
+            ("none", "On Time"),
+            ("reminded", "Reminder Sent"),
+            ("escalated", "Escalated"),
+        ],
+        string="Follow-up",
+        default="none",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+    )
+    date_reminded = fields.Datetime(string="Reminded On", readonly=True, copy=False)
+    date_escalated = fields.Datetime(string="Escalated On", readonly=True, copy=False)
 
     @api.depends("date_deadline", "state")
     def _compute_is_overdue(self):
@@ -49,14 +108,214 @@ class CrisisTask(models.Model):
             task.is_overdue = bool(
                 task.date_deadline
                 and task.date_deadline < now
-                and task.state in ("todo", "in_progress")
+                and task.state in OPEN_TASK_STATES
             )
 
     def _search_is_overdue(self, operator, value):
         domain = [
             ("date_deadline", "<", fields.Datetime.now()),
-            ("state", "in", ("todo", "in_progress")),
+            ("state", "in", OPEN_TASK_STATES),
         ]
         if (operator == "=") == bool(value):
             return domain
         return ["!", "&"] + domain
+
+    def write(self, vals):
+        if "date_deadline" in vals and "followup_state" not in vals:
+            # A new deadline is a new promise: follow it up from scratch.
+            vals = dict(
+                vals, followup_state="none", date_reminded=False, date_escalated=False
+            )
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Transitions
+    # ------------------------------------------------------------------
+    def _check_transition(self, target):
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for task in self:
+            if task.state not in TASK_TRANSITIONS[target]:
+                raise UserError(
+                    _(
+                        "Task “%(task)s” cannot go from %(from)s to %(to)s.",
+                        task=task.name,
+                        **{"from": labels[task.state], "to": labels[target]},
+                    )
+                )
+
+    def action_start(self):
+        self._check_transition("in_progress")
+        self.write({"state": "in_progress"})
+        return True
+
+    def action_done(self):
+        self._check_transition("done")
+        self.write({"state": "done", "date_done": fields.Datetime.now()})
+        for task in self:
+            task._close_followup_activities(_("Task completed."))
+            task.incident_id._log(
+                "task",
+                _(
+                    "Task completed: %(task)s (by %(user)s).",
+                    task=task.name,
+                    user=self.env.user.name,
+                ),
+            )
+        return True
+
+    def action_cancel(self):
+        self._check_transition("cancelled")
+        self.write({"state": "cancelled"})
+        for task in self:
+            task._close_followup_activities(_("Task cancelled."))
+            task.incident_id._log(
+                "task",
+                _(
+                    "Task cancelled: %(task)s (by %(user)s).",
+                    task=task.name,
+                    user=self.env.user.name,
+                ),
+            )
+        return True
+
+    def action_reopen(self):
+        self._check_transition("todo")
+        self.write(
+            {
+                "state": "todo",
+                "date_done": False,
+                "followup_state": "none",
+                "date_reminded": False,
+                "date_escalated": False,
+            }
+        )
+        return True
+
+    def _close_followup_activities(self, feedback):
+        activities = self.sudo().activity_ids.filtered(
+            lambda a: a.activity_type_id == self._followup_activity_type()
+        )
+        if activities:
+            activities.action_feedback(feedback=feedback)
+
+    # ------------------------------------------------------------------
+    # Automatic follow-up (Wiedervorlage)
+    # ------------------------------------------------------------------
+    @api.model
+    def _followup_activity_type(self):
+        return self.env.ref(
+            "crisis_management.mail_activity_type_crisis_followup",
+            raise_if_not_found=False,
+        ) or self.env.ref("mail.mail_activity_data_todo")
+
+    @api.model
+    def _cron_task_followup(self):
+        """Remind the assignee of each overdue task once, then, after the
+        company's grace period, escalate it once to the incident lead."""
+        now = fields.Datetime.now()
+        base = [
+            ("state", "in", OPEN_TASK_STATES),
+            ("date_deadline", "!=", False),
+            ("incident_id.state", "in", ("active", "contained", "resolved")),
+        ]
+        to_remind = self.search(
+            base + [("date_deadline", "<", now), ("followup_state", "=", "none")]
+        )
+        to_remind._followup_remind()
+        # One grace period per company: escalate what is late beyond it.
+        for company in self.search(
+            base + [("followup_state", "=", "reminded")]
+        ).company_id:
+            grace = company.crisis_task_escalation_hours
+            to_escalate = self.search(
+                base
+                + [
+                    ("company_id", "=", company.id),
+                    ("followup_state", "=", "reminded"),
+                    ("date_deadline", "<", now - timedelta(hours=grace)),
+                ]
+            )
+            to_escalate._followup_escalate()
+        return True
+
+    def _followup_remind(self):
+        activity_type = self._followup_activity_type()
+        now = fields.Datetime.now()
+        for task in self:
+            task = task.with_context(lang=task.incident_id._team_lang())
+            assignee = task.user_id or task.incident_id.lead_id
+            task.activity_schedule(
+                activity_type_id=activity_type.id,
+                date_deadline=fields.Date.context_today(task),
+                summary=_("Overdue crisis task: %(task)s", task=task.name),
+                note=_(
+                    "This task was due on %(deadline)s. Please finish it or agree "
+                    "a new deadline with the crisis lead.",
+                    deadline=task._format_deadline(),
+                ),
+                user_id=assignee.id,
+            )
+            task.write({"followup_state": "reminded", "date_reminded": now})
+            task.incident_id._log(
+                "task",
+                _(
+                    "Follow-up: task “%(task)s” is overdue (due %(deadline)s); "
+                    "reminder sent to %(user)s.",
+                    task=task.name,
+                    deadline=task._format_deadline(),
+                    user=assignee.name,
+                ),
+            )
+
+    def _followup_escalate(self):
+        activity_type = self._followup_activity_type()
+        now = fields.Datetime.now()
+        for task in self:
+            task = task.with_context(lang=task.incident_id._team_lang())
+            incident = task.incident_id
+            lead = incident.lead_id
+            assignee = task.user_id
+            if lead:
+                task.activity_schedule(
+                    activity_type_id=activity_type.id,
+                    date_deadline=fields.Date.context_today(task),
+                    summary=_("Escalation: %(task)s", task=task.name),
+                    note=_(
+                        "%(user)s has not finished this task although it was due on "
+                        "%(deadline)s and a reminder was sent.",
+                        user=assignee.name or _("Nobody"),
+                        deadline=task._format_deadline(),
+                    ),
+                    user_id=lead.id,
+                )
+            incident.message_post(
+                body=_(
+                    "Escalation: the crisis task “%(task)s” assigned to %(user)s is "
+                    "still open although it was due on %(deadline)s.",
+                    task=task.name,
+                    user=assignee.name or _("Nobody"),
+                    deadline=task._format_deadline(),
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+                partner_ids=lead.partner_id.ids,
+            )
+            task.write({"followup_state": "escalated", "date_escalated": now})
+            incident._log(
+                "task",
+                _(
+                    "Escalation: task “%(task)s” of %(user)s is still overdue "
+                    "(due %(deadline)s); escalated to %(lead)s.",
+                    task=task.name,
+                    user=assignee.name or _("Nobody"),
+                    deadline=task._format_deadline(),
+                    lead=lead.name or _("Nobody"),
+                ),
+            )
+
+    def _format_deadline(self):
+        self.ensure_one()
+        tz = self.incident_id.lead_id.tz or self.user_id.tz or self.env.user.tz
+        return fields.Datetime.context_timestamp(
+            self.with_context(tz=tz or "UTC"), self.date_deadline
+        ).strftime("%Y-%m-%d %H:%M")

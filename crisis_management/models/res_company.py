@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -16,3 +16,57 @@ class ResCompany(models.Model):
         copy=False,
         help="The incident that put the company into crisis mode.",
     )
+    crisis_inquiry_sla_minutes = fields.Integer(
+        string="Default Response Time (minutes)",
+        default=120,
+        help="How quickly an inquiry must be answered when the stakeholder type "
+        "of the caller has no response time of its own, or is unknown.",
+    )
+    crisis_task_escalation_hours = fields.Float(
+        string="Escalate Overdue Tasks After",
+        default=2.0,
+        help="Hours after the deadline of a crisis task at which, if the task is "
+        "still open despite the reminder, it is escalated to the crisis lead.",
+    )
+
+    @api.model
+    def get_crisis_mode_status(self):
+        """Crisis mode of the companies the current user works in, for the
+        web client's indicator.
+
+        :return: ``{"active": bool, "crises": [{"company_id", "company_name",
+            "incident_id", "incident_name", "severity", "can_open"}]}``;
+            the incident is named only to users allowed to read it.
+        """
+        crises = []
+        companies = self.env.user.company_ids & self.env.companies
+        Incident = self.env["crisis.incident"]
+        readable = Incident.browse()
+        if Incident.has_access("read"):
+            readable = Incident.search(
+                [("id", "in", companies.sudo().crisis_incident_id.ids)]
+            )
+        for company in companies.sudo().filtered("crisis_mode"):
+            incident = company.crisis_incident_id
+            can_open = incident in readable
+            crises.append(
+                {
+                    "company_id": company.id,
+                    "company_name": company.name,
+                    "incident_id": incident.id if can_open else False,
+                    "incident_name": incident.display_name if can_open else False,
+                    "severity": incident.severity if can_open else False,
+                    "can_open": can_open,
+                }
+            )
+        return {"active": bool(crises), "crises": crises}
+
+    def _notify_crisis_mode(self):
+        """Tell every internal user of these companies, in their open web
+        client, that crisis mode changed."""
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .search([("company_ids", "in", self.ids), ("share", "=", False)])
+        )
+        users._bus_send("crisis_management/crisis_mode", {"company_ids": self.ids})
