@@ -23,6 +23,10 @@ INTERNAL = {
     "lead": "Max Krisenstab",
     "member": "Petra Sprecherin",
     "lead_login": "crisis_manager",
+    "inquiry": "INTERNAL-INQUIRY-8181",
+    "inquiry_question": "INQUIRY-QUESTION-8182",
+    "caller": "Anrufer Geheim",
+    "caller_phone": "+49 171 9998887",
 }
 
 
@@ -68,6 +72,16 @@ class CrisisPageCommon(CrisisCommon):
                 "incident_id": cls.incident.id,
                 "name": INTERNAL["task"],
                 "user_id": cls.user_manager2.id,
+            }
+        )
+        cls.env["crisis.inquiry"].create(
+            {
+                "incident_id": cls.incident.id,
+                "name": INTERNAL["inquiry"],
+                "question": INTERNAL["inquiry_question"],
+                "caller_name": INTERNAL["caller"],
+                "caller_phone": INTERNAL["caller_phone"],
+                "channel": "phone",
             }
         )
         cls.stakeholder = cls.env["res.partner"].create(
