@@ -37,8 +37,12 @@ def check_addon(addon, terms):
             PLACEHOLDER.findall(target.msgstr)
         ):
             problems.append(f"{where}: placeholders differ in German")
-        for term, german_forms in terms:
-            if term_pattern(term).search(entry.msgid) and not any(
+        # Placeholders are code, not prose; longer glossary phrases win.
+        prose = PLACEHOLDER.sub(" ", entry.msgid)
+        for term, german_forms in sorted(terms, key=lambda t: -len(t[0])):
+            found = term_pattern(term).search(prose)
+            prose = term_pattern(term).sub(" ", prose)
+            if found and not any(
                 form.lower() in target.msgstr.lower() for form in german_forms
             ):
                 problems.append(

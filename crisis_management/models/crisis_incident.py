@@ -35,15 +35,18 @@ class CrisisIncident(models.Model):
     reference = fields.Char(
         readonly=True, copy=False, default=lambda self: _("New"), index="btree"
     )
-    incident_type_id = fields.Many2one(
-        "crisis.incident.type", string="Incident Type", tracking=True
-    )
+    incident_type_id = fields.Many2one("crisis.incident.type", tracking=True)
     severity = fields.Selection(
         SEVERITIES, required=True, default="major", tracking=True
     )
     state = fields.Selection(
-        STATES, required=True, default="draft", readonly=True, copy=False,
-        tracking=True, index=True,
+        STATES,
+        required=True,
+        default="draft",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
     )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
@@ -84,9 +87,7 @@ class CrisisIncident(models.Model):
     task_open_count = fields.Integer(compute="_compute_task_count")
     task_overdue_count = fields.Integer(compute="_compute_task_count")
     # Public incident page
-    page_published = fields.Boolean(
-        string="Page Published", readonly=True, copy=False, tracking=True
-    )
+    page_published = fields.Boolean(readonly=True, copy=False, tracking=True)
     page_token = fields.Char(
         readonly=True,
         copy=False,
@@ -94,7 +95,8 @@ class CrisisIncident(models.Model):
         groups="crisis_management.group_crisis_user",
     )
     page_url = fields.Char(
-        string="Public Page", compute="_compute_page_url",
+        string="Public Page",
+        compute="_compute_page_url",
         groups="crisis_management.group_crisis_user",
     )
 
@@ -274,8 +276,8 @@ class CrisisIncident(models.Model):
         playbook = self.incident_type_id and self.incident_type_id._get_playbook()
         if not playbook or not playbook.step_ids:
             return self.env["crisis.task"]
-        tasks = self.env["crisis.task"].sudo().create(
-            playbook._prepare_task_values(self)
+        tasks = (
+            self.env["crisis.task"].sudo().create(playbook._prepare_task_values(self))
         )
         self._log(
             "task",
@@ -303,8 +305,11 @@ class CrisisIncident(models.Model):
             if isinstance(context, str):
                 context = safe_eval(
                     context,
-                    {"uid": self.env.uid, "active_id": self.id,
-                     "context": self.env.context},
+                    {
+                        "uid": self.env.uid,
+                        "active_id": self.id,
+                        "context": self.env.context,
+                    },
                 )
             action["context"] = dict(
                 context, active_id=self.id, active_model=self._name
@@ -350,15 +355,20 @@ class CrisisIncident(models.Model):
                 company._notify_crisis_mode()
             if crisis and not company.crisis_mode:
                 company.write({"crisis_mode": True, "crisis_incident_id": crisis[0].id})
-                crisis[0]._log("state", _("Crisis mode switched on for %(company)s.",
-                                         company=company.name))
+                crisis[0]._log(
+                    "state",
+                    _("Crisis mode switched on for %(company)s.", company=company.name),
+                )
             elif crisis and current not in crisis:
                 company.crisis_incident_id = crisis[0]
             elif not crisis and company.crisis_mode:
                 company.write({"crisis_mode": False, "crisis_incident_id": False})
-                for incident in self.filtered(lambda i: i.company_id == company):
-                    incident._log("state", _("Crisis mode switched off for %(company)s.",
-                                             company=company.name))
+                message = _(
+                    "Crisis mode switched off for %(company)s.", company=company.name
+                )
+                for incident in self:
+                    if incident.company_id == company:
+                        incident._log("state", message)
 
     # ------------------------------------------------------------------
     # Crisis log
@@ -366,9 +376,17 @@ class CrisisIncident(models.Model):
     def _log(self, kind, body):
         """Append one entry to the tamper-evident crisis log of this incident."""
         self.ensure_one()
-        return self.env["crisis.log"].sudo().create(
-            {"incident_id": self.id, "kind": kind, "body": body,
-             "author_id": self.env.user.id}
+        return (
+            self.env["crisis.log"]
+            .sudo()
+            .create(
+                {
+                    "incident_id": self.id,
+                    "kind": kind,
+                    "body": body,
+                    "author_id": self.env.user.id,
+                }
+            )
         )
 
     def verify_log(self):

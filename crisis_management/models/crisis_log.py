@@ -42,7 +42,9 @@ class CrisisLog(models.Model):
     company_id = fields.Many2one(related="incident_id.company_id", store=True)
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     author_id = fields.Many2one(
-        "res.users", readonly=True, ondelete="restrict",
+        "res.users",
+        readonly=True,
+        ondelete="restrict",
         default=lambda self: self.env.user,
     )
     kind = fields.Selection(KINDS, required=True, default="note", readonly=True)
@@ -73,9 +75,7 @@ class CrisisLog(models.Model):
 
     @api.model
     def _compute_entry_hash(self, previous_hash, canonical):
-        return hashlib.sha256(
-            f"{previous_hash}\n{canonical}".encode()
-        ).hexdigest()
+        return hashlib.sha256(f"{previous_hash}\n{canonical}".encode()).hexdigest()
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -8,26 +8,38 @@ class CrisisCommon(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.env = cls.env(
+            context=dict(cls.env.context, tracking_disable=True, lang="en_US")
+        )
         cls.company = cls.env.company
         cls.user_crisis = new_test_user(
-            cls.env, login="crisis_user", name="Ulla Hotline",
+            cls.env,
+            login="crisis_user",
+            name="Ulla Hotline",
             groups="crisis_management.group_crisis_user",
         )
         cls.user_manager = new_test_user(
-            cls.env, login="crisis_manager", name="Max Krisenstab",
+            cls.env,
+            login="crisis_manager",
+            name="Max Krisenstab",
             groups="crisis_management.group_crisis_manager",
         )
         cls.user_manager2 = new_test_user(
-            cls.env, login="crisis_manager2", name="Petra Sprecherin",
+            cls.env,
+            login="crisis_manager2",
+            name="Petra Sprecherin",
             groups="crisis_management.group_crisis_manager",
         )
         cls.user_admin = new_test_user(
-            cls.env, login="crisis_admin", name="Anna Admin",
+            cls.env,
+            login="crisis_admin",
+            name="Anna Admin",
             groups="crisis_management.group_crisis_admin",
         )
         cls.user_employee = new_test_user(
-            cls.env, login="plain_employee", name="Erik Employee",
+            cls.env,
+            login="plain_employee",
+            name="Erik Employee",
             groups="base.group_user",
         )
         cls.type_fire = cls.env.ref("crisis_management.incident_type_fire")

@@ -7,13 +7,13 @@ from psycopg2 import errors as pg_errors
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import AccessError, UserError
+from odoo.modules.registry import Registry
 from odoo.service.model import (
     MAX_TRIES_ON_CONCURRENCY_FAILURE,
     PG_CONCURRENCY_EXCEPTIONS_TO_RETRY,
 )
 from odoo.tests import Form, tagged
 from odoo.tests.common import BaseCase, get_db_name
-from odoo.modules.registry import Registry
 from odoo.tools import mute_logger
 
 from odoo.addons.crisis_management.models.crisis_log import GENESIS_HASH
@@ -507,7 +507,8 @@ class TestCrisisLogConcurrency(BaseCase):
                 if tryno == MAX_TRIES_ON_CONCURRENCY_FAILURE:
                     raise
                 time.sleep(random.uniform(0.0, 0.1 * 2**tryno))
-        cr.commit()
+        # A real second transaction: the point of this test.
+        cr.commit()  # pylint: disable=invalid-commit
 
     def _waiting_on(self, pid):
         """Whether another backend waits for a lock held by backend ``pid``

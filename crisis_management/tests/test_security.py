@@ -16,10 +16,17 @@ class TestSecurity(CrisisCommon):
         self.assertIn(self.env.ref("base.group_user"), user.implied_ids)
         category = self.env.ref("crisis_management.module_category_crisis")
         self.assertEqual((user | manager | admin).category_id, category)
-        self.assertTrue(self.user_admin.has_group("crisis_management.group_crisis_user"))
-        self.assertFalse(self.user_crisis.has_group("crisis_management.group_crisis_manager"))
-        self.assertTrue(self.env.ref("base.user_admin").has_group(
-            "crisis_management.group_crisis_admin"))
+        self.assertTrue(
+            self.user_admin.has_group("crisis_management.group_crisis_user")
+        )
+        self.assertFalse(
+            self.user_crisis.has_group("crisis_management.group_crisis_manager")
+        )
+        self.assertTrue(
+            self.env.ref("base.user_admin").has_group(
+                "crisis_management.group_crisis_admin"
+            )
+        )
 
     def _visible_menus(self, user):
         return self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
@@ -57,8 +64,10 @@ class TestSecurity(CrisisCommon):
         with self.assertRaises(AccessError):
             Incident.with_user(self.user_employee).search([])
         # Hotline staff read incidents but do not run them.
-        self.assertEqual(Incident.with_user(self.user_crisis).search(
-            [("id", "=", incident.id)]), incident)
+        self.assertEqual(
+            Incident.with_user(self.user_crisis).search([("id", "=", incident.id)]),
+            incident,
+        )
         with self.assertRaises(AccessError):
             incident.with_user(self.user_crisis).write({"name": "x"})
         with self.assertRaises(AccessError):
@@ -67,23 +76,33 @@ class TestSecurity(CrisisCommon):
         Incident.with_user(self.user_manager).create({"name": "Produktrückruf"})
         with self.assertRaises(AccessError):
             self.env["crisis.incident.type"].with_user(self.user_manager).create(
-                {"name": "Flood", "code": "flood"})
+                {"name": "Flood", "code": "flood"}
+            )
         self.env["crisis.incident.type"].with_user(self.user_admin).create(
-            {"name": "Flood", "code": "flood"})
+            {"name": "Flood", "code": "flood"}
+        )
 
     def test_confidential_incident_hidden_outside_team(self):
         incident = self._create_incident(is_confidential=True)
         incident._log("fact", "Geheime Tatsache")
         for user in (self.user_crisis, self.user_manager2):
-            self.assertFalse(self.env["crisis.incident"].with_user(user).search(
-                [("id", "=", incident.id)]))
-            self.assertFalse(self.env["crisis.log"].with_user(user).search(
-                [("incident_id", "=", incident.id)]))
+            self.assertFalse(
+                self.env["crisis.incident"]
+                .with_user(user)
+                .search([("id", "=", incident.id)])
+            )
+            self.assertFalse(
+                self.env["crisis.log"]
+                .with_user(user)
+                .search([("incident_id", "=", incident.id)])
+            )
             with self.assertRaises(AccessError):
                 incident.with_user(user).read(["name"])
         self.assertTrue(incident.with_user(self.user_manager).read(["name"]))
         self.assertTrue(incident.with_user(self.user_admin).read(["name"]))
-        incident.member_ids = [(0, 0, {"user_id": self.user_crisis.id, "role": "hotline"})]
+        incident.member_ids = [
+            (0, 0, {"user_id": self.user_crisis.id, "role": "hotline"})
+        ]
         self.assertTrue(incident.with_user(self.user_crisis).read(["name"]))
 
     def test_log_is_append_only_even_for_admins(self):
