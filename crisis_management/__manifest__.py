@@ -46,6 +46,7 @@
     ],
     "demo": [
         "demo/crisis_demo.xml",
+        "demo/crisis_page_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

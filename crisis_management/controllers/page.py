@@ -257,7 +257,6 @@ class CrisisPageController(http.Controller):
                 update.name or incident._page_format_date(update.date, lang),
             )
             sub(entry, "updated", _isoformat(update.date))
-            sub(entry, "published", _isoformat(update.date_published or update.date))
             sub(
                 entry,
                 "link",
