@@ -16,6 +16,7 @@
         "security/crisis_security.xml",
         "security/ir.model.access.csv",
         "security/crisis_rules.xml",
+        "security/crisis_page_rules.xml",
         "data/ir_sequence_data.xml",
         "data/crisis_stakeholder_type_data.xml",
         "data/crisis_incident_type_data.xml",
@@ -33,15 +34,19 @@
         "views/crisis_inquiry_views.xml",
         "views/crisis_situation_views.xml",
         "wizards/crisis_log_add_views.xml",
+        "views/crisis_incident_update_views.xml",
+        "views/crisis_page_templates.xml",
         "views/crisis_menus.xml",
         "views/crisis_task_views.xml",
         "views/crisis_playbook_views.xml",
         "views/crisis_workload_views.xml",
         "views/crisis_core_menus.xml",
         "views/crisis_hotline_menus.xml",
+        "views/crisis_page_menus.xml",
     ],
     "demo": [
         "demo/crisis_demo.xml",
+        "demo/crisis_page_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

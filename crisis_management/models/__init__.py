@@ -8,6 +8,10 @@ from . import crisis_log
 from . import crisis_task
 from . import crisis_consent_purpose
 from . import crisis_consent
+from . import crisis_incident_update
+from . import crisis_incident_page
+from . import crisis_page_subscription
+from . import crisis_page_attempt
 from . import crisis_playbook
 from . import crisis_workload
 from . import crisis_inquiry

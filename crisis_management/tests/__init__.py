@@ -1,4 +1,6 @@
 from . import test_security
+from . import test_incident_update
+from . import test_public_page
 from . import test_incident_flow
 from . import test_playbook
 from . import test_task_followup

@@ -1,0 +1,212 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Public incident page: the incident's side (summary, hotline, updates)."""
+
+import base64
+import io
+import re
+
+import babel.dates
+import pytz
+import qrcode
+
+from odoo import api, fields, models
+from odoo.tools.misc import babel_locale_parse
+
+# Pages exist in these languages; each maps to the res.lang used to render it.
+PAGE_LANGS = ("de", "en")
+PAGE_LANG_DEFAULTS = {"de": "de_DE", "en": "en_US"}
+COLOR_RE = re.compile(r"^#[0-9a-fA-F]{3,8}$")
+DEFAULT_COLOR = "#1f3a5f"
+# Babel locale and pattern of the times shown to the public. British English
+# writes 24-hour times and names European time zones (CET / CEST).
+DATE_FORMATS = {
+    "de": ("de_DE", "d. MMMM y, HH:mm 'Uhr' (z)"),
+    "en": ("en_GB", "d MMMM y, HH:mm (z)"),
+}
+
+
+class CrisisIncident(models.Model):
+    _inherit = "crisis.incident"
+
+    update_ids = fields.One2many(
+        "crisis.incident.update", "incident_id", string="Public Updates"
+    )
+    update_count = fields.Integer(compute="_compute_update_count")
+    public_summary = fields.Html(
+        translate=True,
+        sanitize=True,
+        help="What the public should know, in German and English. Shown at the "
+        "top of the public incident page.",
+    )
+    hotline_phone = fields.Char(
+        string="Hotline",
+        help="Phone number shown on the public page. Leave empty to show the "
+        "company's phone number.",
+    )
+    page_date_updated = fields.Datetime(
+        string="Page Last Updated",
+        readonly=True,
+        copy=False,
+        help="Last change the public could see on the page.",
+    )
+    page_subscription_ids = fields.One2many(
+        "crisis.page.subscription",
+        "incident_id",
+        string="Page Subscribers",
+        groups="crisis_management.group_crisis_manager",
+    )
+    page_subscriber_count = fields.Integer(
+        string="Subscribers",
+        compute="_compute_page_subscriber_count",
+        groups="crisis_management.group_crisis_manager",
+    )
+
+    @api.depends("update_ids")
+    def _compute_update_count(self):
+        counts = dict(
+            self.env["crisis.incident.update"]._read_group(
+                [("incident_id", "in", self.ids)], ["incident_id"], ["__count"]
+            )
+        )
+        for incident in self:
+            incident.update_count = counts.get(incident, 0)
+
+    @api.depends("page_subscription_ids.state")
+    def _compute_page_subscriber_count(self):
+        counts = dict(
+            self.env["crisis.page.subscription"]._read_group(
+                [("incident_id", "in", self.ids), ("state", "=", "confirmed")],
+                ["incident_id"],
+                ["__count"],
+            )
+        )
+        for incident in self:
+            incident.page_subscriber_count = counts.get(incident, 0)
+
+    def write(self, vals):
+        if {"public_summary", "hotline_phone", "page_published"} & set(vals):
+            vals = dict(vals, page_date_updated=fields.Datetime.now())
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_open_page(self):
+        """Open the public page as the public sees it, in a new tab."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": self.page_url,
+            "target": "new",
+        }
+
+    def action_view_page_subscriptions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crisis_management.crisis_page_subscription_action"
+        )
+        action["domain"] = [("incident_id", "=", self.id)]
+        action["context"] = {"default_incident_id": self.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+    def _touch_page(self):
+        self.write({"page_date_updated": fields.Datetime.now()})
+
+    def _page_hotline(self):
+        self.ensure_one()
+        return self.hotline_phone or self.company_id.phone or ""
+
+    def _page_color(self):
+        self.ensure_one()
+        color = self.company_id.primary_color or ""
+        return color if COLOR_RE.match(color) else DEFAULT_COLOR
+
+    @api.model
+    def _page_lang_codes(self):
+        """``{"de": "de_DE", "en": "en_US"}``: the res.lang used for each page
+        language. German needs an active German language; English is the
+        source language of every text and always available."""
+        active = [code for code, _name in self.env["res.lang"].get_installed()]
+        result = {}
+        for short in PAGE_LANGS:
+            preferred = PAGE_LANG_DEFAULTS[short]
+            variants = [code for code in active if code.split("_")[0] == short]
+            if preferred in active or (short == "en" and not variants):
+                result[short] = preferred
+            elif variants:
+                result[short] = variants[0]
+        return result
+
+    def _page_default_lang(self):
+        """Short code (de/en) of the language the company speaks by default."""
+        langs = self._page_lang_codes()
+        company = self[:1].company_id or self.env.company
+        short = (company.partner_id.lang or "").split("_")[0]
+        if short in langs:
+            return short
+        return next(iter(langs), "en")
+
+    def _page_partner_lang(self, partner, fallback=None):
+        """The res.lang code in which ``partner`` reads public messages: their
+        own language if it is German or English, else ``fallback`` (short
+        code, e.g. the language chosen on the page), else the company's."""
+        langs = self._page_lang_codes()
+        short = (partner.lang or "").split("_")[0]
+        if short not in langs:
+            short = fallback if fallback in langs else self._page_default_lang()
+        return langs.get(short, "en_US")
+
+    def _page_tz(self):
+        self.ensure_one()
+        return self.company_id.partner_id.tz or self.lead_id.tz or "Europe/Berlin"
+
+    def _page_format_date(self, value, short_lang):
+        """``value`` as the public reads it: local time of the company."""
+        self.ensure_one()
+        if not value:
+            return ""
+        try:
+            tz = pytz.timezone(self._page_tz())
+        except pytz.UnknownTimeZoneError:
+            tz = pytz.utc
+        # babel directly: Odoo's helper falls back to another language when
+        # the English res.lang is not active.
+        locale, pattern = DATE_FORMATS.get(short_lang, DATE_FORMATS["en"])
+        return babel.dates.format_datetime(
+            pytz.utc.localize(value).astimezone(tz),
+            pattern,
+            locale=babel_locale_parse(locale),
+        )
+
+    def _page_mail_from(self):
+        self.ensure_one()
+        company = self.company_id
+        return (
+            company.email_formatted
+            or self.env["ir.mail_server"].sudo()._get_default_from_address()
+            or self.env.ref("base.partner_root").email_formatted
+        )
+
+    def _page_qr_png(self):
+        """PNG bytes of a QR code that encodes the public page address.
+
+        Letters and printed notices embed it; the image is also served at
+        ``/crisis/<token>/qr.png``.
+        """
+        self.ensure_one()
+        code = qrcode.QRCode(
+            error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=4
+        )
+        code.add_data(self.sudo().page_url)
+        code.make(fit=True)
+        image = code.make_image()
+        stream = io.BytesIO()
+        image.save(stream, format="PNG")
+        return stream.getvalue()
+
+    def _page_qr_data_uri(self):
+        """The QR code as a ``data:`` URI, convenient in QWeb reports."""
+        return "data:image/png;base64," + base64.b64encode(self._page_qr_png()).decode()

@@ -1,0 +1,347 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Subscriptions to a public incident page (double opt-in)."""
+
+import binascii
+import json
+
+from odoo import _, api, fields, models
+from odoo.tools import email_normalize
+from odoo.tools.misc import hash_sign, verify_hash_signed
+
+CONFIRM_SCOPE = "crisis_management.page_subscribe"
+UNSUBSCRIBE_SCOPE = "crisis_management.page_unsubscribe"
+DEFAULT_CONFIRM_HOURS = 48
+
+
+class CrisisPageSubscription(models.Model):
+    """A person who confirmed (double opt-in) that they want the updates of
+    one incident page. The legal basis is the linked ``crisis.consent``;
+    this record only says which page they asked for."""
+
+    _name = "crisis.page.subscription"
+    _description = "Incident Page Subscription"
+    _order = "date_confirmed desc, id desc"
+    _rec_name = "email"
+
+    incident_id = fields.Many2one(
+        "crisis.incident", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        related="incident_id.company_id", store=True, index=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Contact", required=True, ondelete="cascade", index=True
+    )
+    email = fields.Char(required=True)
+    mobile = fields.Char()
+    lang = fields.Char(string="Language", help="Language chosen on the page.")
+    state = fields.Selection(
+        [("confirmed", "Subscribed"), ("cancelled", "Unsubscribed")],
+        required=True,
+        default="confirmed",
+        index=True,
+    )
+    date_confirmed = fields.Datetime(string="Confirmed On", readonly=True)
+    confirm_ip = fields.Char(string="Confirmed From", readonly=True)
+    date_cancelled = fields.Datetime(string="Unsubscribed On", readonly=True)
+    consent_ids = fields.Many2many(
+        "crisis.consent",
+        "crisis_page_subscription_consent_rel",
+        "subscription_id",
+        "consent_id",
+        string="Consents",
+        readonly=True,
+    )
+
+    _sql_constraints = [
+        (
+            "incident_partner_unique",
+            "unique(incident_id, partner_id)",
+            "A contact can subscribe to an incident page only once.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------
+    # Signed links
+    # ------------------------------------------------------------------
+    @api.model
+    def _confirm_hours(self):
+        return int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("crisis_management.page_confirm_hours", DEFAULT_CONFIRM_HOURS)
+        )
+
+    @api.model
+    def _sign_confirmation(self, incident, email, mobile, lang):
+        hours = self._confirm_hours()
+        return hash_sign(
+            self.sudo().env,
+            CONFIRM_SCOPE,
+            {"i": incident.id, "e": email, "m": mobile or "", "l": lang},
+            expiration_hours=hours,
+        )
+
+    @api.model
+    def _verify_payload(self, scope, payload):
+        """Values signed into ``payload``, or None if forged, expired or garbled."""
+        try:
+            values = verify_hash_signed(self.sudo().env, scope, payload or "")
+        except (
+            ValueError,
+            TypeError,
+            binascii.Error,
+            UnicodeDecodeError,
+            json.JSONDecodeError,
+        ):
+            return None
+        return values if isinstance(values, dict) else None
+
+    @api.model
+    def _check_confirmation(self, payload):
+        """``(incident, values)`` of a valid confirmation link, else ``(None, None)``.
+
+        The incident is returned in sudo: the caller is anonymous.
+        """
+        values = self._verify_payload(CONFIRM_SCOPE, payload)
+        if not values or not email_normalize(values.get("e") or ""):
+            return None, None
+        incident = self.env["crisis.incident"].sudo().browse(values.get("i")).exists()
+        if not incident or not incident.page_published:
+            return None, None
+        return incident, values
+
+    def _unsubscribe_url(self):
+        self.ensure_one()
+        payload = hash_sign(
+            self.sudo().env,
+            UNSUBSCRIBE_SCOPE,
+            {"s": self.id, "p": self.partner_id.id, "i": self.incident_id.id},
+        )
+        base_url = self.incident_id.get_base_url()
+        return f"{base_url}/crisis/subscription/unsubscribe/{payload}"
+
+    @api.model
+    def _from_unsubscribe_payload(self, payload):
+        """The subscription a valid unsubscribe link points to (sudo), or empty."""
+        values = self._verify_payload(UNSUBSCRIBE_SCOPE, payload)
+        if not values:
+            return self.sudo().browse()
+        subscription = self.sudo().browse(values.get("s")).exists()
+        if (
+            not subscription
+            or subscription.partner_id.id != values.get("p")
+            or subscription.incident_id.id != values.get("i")
+        ):
+            return self.sudo().browse()
+        return subscription
+
+    # ------------------------------------------------------------------
+    # Double opt-in
+    # ------------------------------------------------------------------
+    @api.model
+    def _send_confirmation(self, incident, email, mobile, lang):
+        """Queue the opt-in mail with its signed confirmation link."""
+        incident = incident.sudo()
+        lang_code = incident._page_lang_codes().get(lang, "en_US")
+        payload = self._sign_confirmation(incident, email, mobile, lang)
+        base = incident.get_base_url()
+        values = {
+            "incident": incident.with_context(lang=lang_code),
+            "company": incident.company_id,
+            "confirm_url": f"{base}/crisis/subscription/confirm/{payload}",
+            "page_url": f"{incident.page_url}?lang={lang}",
+            "email": email,
+            "hours": self._confirm_hours(),
+            "color": incident._page_color(),
+        }
+        env = self.with_context(lang=lang_code).env
+        body = env["ir.qweb"]._render(
+            "crisis_management.crisis_page_mail_confirm", values
+        )
+        mail = (
+            self.env["mail.mail"]
+            .sudo()
+            .create(
+                {
+                    "subject": env._(
+                        "Please confirm: updates on %(name)s",
+                        name=incident.name,
+                    ),
+                    "body_html": body,
+                    "email_to": email,
+                    "email_from": incident._page_mail_from(),
+                    "auto_delete": True,
+                }
+            )
+        )
+        self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+        return mail
+
+    @api.model
+    def _confirm(self, incident, values, ip_address):
+        """Create or link the partner, its consents and the subscription.
+
+        Called only from the confirmed click on a valid signed link.
+        """
+        incident = incident.sudo()
+        email = email_normalize(values["e"])
+        mobile = values.get("m") or ""
+        lang = values.get("l") or incident._page_default_lang()
+        lang_code = incident._page_lang_codes().get(lang, "en_US")
+        now = fields.Datetime.now()
+        Partner = self.env["res.partner"].sudo()
+        partner = Partner.search(
+            [("email_normalized", "=", email)], order="id", limit=1
+        )
+        if not partner:
+            active_langs = dict(self.env["res.lang"].get_installed())
+            partner = Partner.create(
+                {
+                    "name": email,
+                    "email": email,
+                    "lang": lang_code if lang_code in active_langs else False,
+                    "mobile": mobile or False,
+                }
+            )
+        elif mobile and not partner.mobile:
+            partner.mobile = mobile
+        channels = ["email"]
+        if mobile and partner.mobile == mobile:
+            channels.append("sms")
+        purpose = self.env.ref("crisis_management.consent_purpose_crisis_info")
+        evidence = _(
+            "Double opt-in confirmed on %(date)s (UTC) from IP address %(ip)s by "
+            "clicking the link sent to %(email)s. Requested on the public page of "
+            "incident %(incident)s.",
+            date=fields.Datetime.to_string(now),
+            ip=ip_address or "?",
+            email=email,
+            incident=incident.reference,
+        )
+        Consent = self.env["crisis.consent"].sudo()
+        consents = Consent
+        for channel in channels:
+            consent = Consent.search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("purpose_id", "=", purpose.id),
+                    ("channel", "=", channel),
+                    ("state", "=", "given"),
+                ],
+                limit=1,
+            )
+            if not consent:
+                consent = Consent.create(
+                    {
+                        "partner_id": partner.id,
+                        "purpose_id": purpose.id,
+                        "channel": channel,
+                        "state": "given",
+                        "legal_basis": "consent",
+                        "date_given": now,
+                        "source": _(
+                            "Public incident page %(incident)s",
+                            incident=incident.reference,
+                        ),
+                        "evidence": evidence,
+                    }
+                )
+            consents |= consent
+        subscription = self.sudo().search(
+            [("incident_id", "=", incident.id), ("partner_id", "=", partner.id)]
+        )
+        vals = {
+            "email": email,
+            "mobile": mobile or False,
+            "lang": lang,
+            "state": "confirmed",
+            "date_confirmed": now,
+            "confirm_ip": ip_address,
+            "date_cancelled": False,
+            "consent_ids": [fields.Command.set(consents.ids)],
+        }
+        if subscription:
+            subscription.write(vals)
+        else:
+            subscription = self.sudo().create(
+                dict(vals, incident_id=incident.id, partner_id=partner.id)
+            )
+        return subscription
+
+    # ------------------------------------------------------------------
+    # Unsubscribe
+    # ------------------------------------------------------------------
+    def _withdraw(self):
+        """Withdraw the consents behind these subscriptions (never deletes).
+
+        Besides the subscription's own consents, every other given
+        ``crisis_info`` e-mail consent of the partner is withdrawn too:
+        otherwise the person would keep receiving what they just refused.
+        """
+        now = fields.Datetime.now()
+        purpose = self.env.ref("crisis_management.consent_purpose_crisis_info")
+        for subscription in self.sudo():
+            others = (
+                self.env["crisis.consent"]
+                .sudo()
+                .search(
+                    [
+                        ("partner_id", "=", subscription.partner_id.id),
+                        ("purpose_id", "=", purpose.id),
+                        ("channel", "=", "email"),
+                        ("state", "=", "given"),
+                    ]
+                )
+            )
+            consents = (subscription.consent_ids | others).filtered(
+                lambda c: c.state == "given"
+            )
+            consents.write({"state": "withdrawn", "date_withdrawn": now})
+            subscription.write({"state": "cancelled", "date_cancelled": now})
+        return True
+
+    def action_unsubscribe(self):
+        """Button for the crisis team, e.g. after a request by phone."""
+        self._withdraw()
+        return True
+
+    # ------------------------------------------------------------------
+    # Update mails
+    # ------------------------------------------------------------------
+    def _prepare_update_mail(self, update):
+        """``mail.mail`` values carrying ``update`` to this subscriber."""
+        self.ensure_one()
+        incident = self.incident_id.sudo()
+        lang_code = incident._page_partner_lang(self.partner_id, self.lang)
+        short = lang_code.split("_")[0]
+        unsubscribe_url = self._unsubscribe_url()
+        env = self.with_context(lang=lang_code).env
+        values = {
+            "incident": incident.with_context(lang=lang_code),
+            "update": update.with_context(lang=lang_code),
+            "company": incident.company_id,
+            "page_url": f"{incident.page_url}?lang={short}",
+            "unsubscribe_url": unsubscribe_url,
+            "date": incident._page_format_date(update.date, short),
+            "color": incident._page_color(),
+        }
+        body = env["ir.qweb"]._render(
+            "crisis_management.crisis_page_mail_update", values
+        )
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        title = (
+            update.with_context(lang=lang_code).name
+            or incident.with_context(lang=lang_code).name
+        )
+        return {
+            "subject": env._("Update: %(title)s", title=title),
+            "body_html": body,
+            "email_to": self.partner_id.email_formatted,
+            "email_from": incident._page_mail_from(),
+            "headers": repr(headers),
+            "auto_delete": True,
+        }
