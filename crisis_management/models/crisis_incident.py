@@ -3,7 +3,6 @@ import secrets
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools.safe_eval import safe_eval
 
 from .utils import selection_labels
 
@@ -290,53 +289,6 @@ class CrisisIncident(models.Model):
             ),
         )
         return tasks
-
-    def action_open_situation(self):
-        """Open the situation picture (Lagebild) of this incident."""
-        self.ensure_one()
-        situation = self.env.ref(
-            "crisis_management.crisis_situation_action", raise_if_not_found=False
-        )
-        if situation:
-            action = situation.sudo()._get_action_dict()
-            if action.get("type") == "ir.actions.act_window":
-                action.update(res_id=self.id, view_mode="form")
-                views = [v for v in action.get("views") or [] if v[1] == "form"]
-                action["views"] = views or [(False, "form")]
-            context = action.get("context") or {}
-            if isinstance(context, str):
-                context = safe_eval(
-                    context,
-                    {
-                        "uid": self.env.uid,
-                        "active_id": self.id,
-                        "context": self.env.context,
-                    },
-                )
-            action["context"] = dict(
-                context, active_id=self.id, active_model=self._name
-            )
-            action.setdefault("params", {})["incident_id"] = self.id
-            return action
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.display_name,
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-        }
-
-    @api.model
-    def action_open_crisis_home(self):
-        """Where the Crisis app opens: the situation picture of the incident
-        that put the current company into crisis mode, else the incidents."""
-        incident = self.env.company.sudo().crisis_incident_id
-        if incident and self.search([("id", "=", incident.id)]):
-            return incident.action_open_situation()
-        return self.env["ir.actions.act_window"]._for_xml_id(
-            "crisis_management.crisis_incident_action"
-        )
 
     def _update_crisis_mode(self):
         """Put each company of ``self`` into crisis mode while one of its major
