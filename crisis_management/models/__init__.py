@@ -8,3 +8,9 @@ from . import crisis_log
 from . import crisis_task
 from . import crisis_consent_purpose
 from . import crisis_consent
+from . import crisis_message
+from . import crisis_communication
+from . import crisis_communication_recipient
+from . import crisis_incident_communication
+from . import mail_mail
+from . import sms_sms
