@@ -37,14 +37,16 @@ class CrisisSafetyController(http.Controller):
     )
     def safety_check(self, token, answer=None, **kwargs):
         recipient = self._recipient_or_404(token)
-        request.update_context(lang=recipient.lang or "en_US")
+        installed = request.env["crisis.message"].sudo()._installed_text_langs()
+        lang = recipient.lang if recipient.lang in installed else "en_US"
+        request.update_context(lang=lang)
         recorded = False
         if request.httprequest.method == "POST":
             if answer not in ("safe", "help"):
                 raise BadRequest()
             recipient._record_safety_answer(answer)
             recorded = True
-        comm = recipient.communication_id.with_context(lang=recipient.lang or "en_US")
+        comm = recipient.communication_id.with_context(lang=lang)
         values = {
             "recipient": recipient,
             "communication": comm,

@@ -39,7 +39,8 @@ class CrisisCommunication(models.Model):
     _check_company_auto = True
 
     name = fields.Char(
-        compute="_compute_name", store=True, readonly=False, required=True, tracking=True
+        compute="_compute_name", store=True, readonly=False, required=True, tracking=True,
+        precompute=True,
     )
     incident_id = fields.Many2one(
         "crisis.incident", required=True, index=True, ondelete="restrict",
@@ -171,9 +172,8 @@ class CrisisCommunication(models.Model):
     @api.depends("message_id", "kind")
     def _compute_name(self):
         for comm in self:
-            if comm.name or not comm.message_id:
-                continue
-            comm.name = comm.message_id.name
+            if not comm.name:
+                comm.name = comm.message_id.name or False
 
     @api.depends("recipient_ids.state")
     def _compute_counts(self):
@@ -314,6 +314,7 @@ class CrisisCommunication(models.Model):
     def action_send(self):
         """Resolve the audience, check consent and addresses and queue one
         recipient line per partner and channel; the cron job sends."""
+        self.check_access("write")
         self._check_can_send()
         Partner = self.env["res.partner"]
         Recipient = self.env["crisis.communication.recipient"].sudo()
@@ -435,10 +436,10 @@ class CrisisCommunication(models.Model):
         :return: False when the time budget ran out (more to do), else True.
         """
         self.ensure_one()
-        if self.message_id.state not in SENDABLE_STATES:
-            self._cancel_queued(
-                _("The content was withdrawn or changed before this message was sent.")
-            )
+        # The approved text was frozen when sending started; a later edit of
+        # the content does not change it, but a withdrawal stops the rest.
+        if self.message_id.state == "withdrawn":
+            self._cancel_queued(_("The content was withdrawn before this message was sent."))
         elif self.state == "queued":
             self.state = "sending"
         while True:

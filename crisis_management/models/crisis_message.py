@@ -33,6 +33,10 @@ TRANSITIONS = {
 CONTENT_FIELDS = ("name", "question", "body", "sms_text")
 # The two languages every public text is written in.
 TEXT_LANGS = ("de_DE", "en_US")
+# Per-language fields of the form: name -> (translated field, language).
+LANG_FIELDS = {
+    f"{fname}_{lang[:2]}": (fname, lang) for fname in CONTENT_FIELDS for lang in TEXT_LANGS
+}
 # Words too common to help finding an answer.
 STOP_WORDS = {
     "and", "the", "for", "are", "was", "you", "your", "what", "when", "how", "who",
@@ -75,21 +79,21 @@ class CrisisMessage(models.Model):
     )
     # Both languages side by side in the form.
     name_de = fields.Char(string="Title (German)", compute="_compute_lang_fields",
-                          inverse="_inverse_name_de")
+                          inverse="_inverse_lang_fields")
     name_en = fields.Char(string="Title (English)", compute="_compute_lang_fields",
-                          inverse="_inverse_name_en")
+                          inverse="_inverse_lang_fields")
     question_de = fields.Text(string="Question (German)", compute="_compute_lang_fields",
-                              inverse="_inverse_question_de")
+                              inverse="_inverse_lang_fields")
     question_en = fields.Text(string="Question (English)", compute="_compute_lang_fields",
-                              inverse="_inverse_question_en")
+                              inverse="_inverse_lang_fields")
     body_de = fields.Html(string="Text (German)", compute="_compute_lang_fields",
-                          inverse="_inverse_body_de", sanitize=True)
+                          inverse="_inverse_lang_fields", sanitize=True)
     body_en = fields.Html(string="Text (English)", compute="_compute_lang_fields",
-                          inverse="_inverse_body_en", sanitize=True)
+                          inverse="_inverse_lang_fields", sanitize=True)
     sms_text_de = fields.Text(string="SMS Text (German)", compute="_compute_lang_fields",
-                              inverse="_inverse_sms_text_de")
+                              inverse="_inverse_lang_fields")
     sms_text_en = fields.Text(string="SMS Text (English)", compute="_compute_lang_fields",
-                              inverse="_inverse_sms_text_en")
+                              inverse="_inverse_lang_fields")
     state = fields.Selection(
         STATES, required=True, default="draft", readonly=True, copy=False,
         tracking=True, index=True,
@@ -122,47 +126,52 @@ class CrisisMessage(models.Model):
             suffix = lang[:2]
             records = self.with_context(lang=lang if lang in installed else "en_US")
             for message, message_lang in zip(self, records):
+                # A record being created has its values in the current
+                # language only.
+                source = message_lang if message.id else message
                 for fname in CONTENT_FIELDS:
-                    message[f"{fname}_{suffix}"] = message_lang[fname]
+                    message[f"{fname}_{suffix}"] = source[fname]
 
-    def _inverse_lang(self, fname, lang):
-        if lang not in self._installed_text_langs():
-            raise UserError(
-                _(
-                    "The language %(lang)s is not active. Activate it under "
-                    "Settings > Languages to write the text in it.",
-                    lang=lang,
-                )
-            )
-        suffix = lang[:2]
+    def _inverse_lang_fields(self):
+        installed = self._installed_text_langs()
+        written = self.env.context.get("crisis_lang_written")
+        names = [name for name in LANG_FIELDS if written is None or name in written]
+        # Read every value first: writing one language recomputes the others.
+        changes = []
         for message in self:
-            value = message[f"{fname}_{suffix}"]
-            if message.with_context(lang=lang)[fname] != value:
-                message.with_context(lang=lang).write({fname: value})
+            for name in names:
+                fname, lang = LANG_FIELDS[name]
+                value = message[name]
+                current = message.with_context(
+                    lang=lang if lang in installed else "en_US"
+                )[fname]
+                if (value or False) != (current or False):
+                    changes.append((message, fname, lang, value))
+        for message, fname, lang, value in changes:
+            if lang not in installed:
+                raise UserError(
+                    _(
+                        "The language %(lang)s is not active. Activate it under "
+                        "Settings > Languages to write the text in it.",
+                        lang=lang,
+                    )
+                )
+            message._write_text(fname, lang, value)
+        self.invalidate_recordset(list(LANG_FIELDS))
 
-    def _inverse_name_de(self):
-        self._inverse_lang("name", "de_DE")
-
-    def _inverse_name_en(self):
-        self._inverse_lang("name", "en_US")
-
-    def _inverse_question_de(self):
-        self._inverse_lang("question", "de_DE")
-
-    def _inverse_question_en(self):
-        self._inverse_lang("question", "en_US")
-
-    def _inverse_body_de(self):
-        self._inverse_lang("body", "de_DE")
-
-    def _inverse_body_en(self):
-        self._inverse_lang("body", "en_US")
-
-    def _inverse_sms_text_de(self):
-        self._inverse_lang("sms_text", "de_DE")
-
-    def _inverse_sms_text_en(self):
-        self._inverse_lang("sms_text", "en_US")
+    def _write_text(self, fname, lang, value):
+        """Write the text of one language only, leaving the other alone (a
+        plain write in German also overwrites English while English is not
+        an active language), with the same versioning as :meth:`write`."""
+        self.ensure_one()
+        if fname == "body" and value:
+            value = html_sanitize(value)
+        frozen = self._prepare_content_change()
+        if lang == "en_US":
+            value = value or ""
+        self.update_field_translations(fname, {lang: value or False})
+        self.write({"last_editor_id": self.env.uid, "date_last_edit": fields.Datetime.now()})
+        frozen._reopen_for_review()
 
     @api.model
     def _installed_text_langs(self):
@@ -173,25 +182,43 @@ class CrisisMessage(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        written = set()
         for vals in vals_list:
             if vals.get("body"):
                 vals["body"] = html_sanitize(vals["body"])
             vals.setdefault("last_editor_id", self.env.uid)
             vals.setdefault("date_last_edit", fields.Datetime.now())
-        return super().create(vals_list)
+            written.update(name for name in vals if name in LANG_FIELDS)
+        records = super(
+            CrisisMessage, self.with_context(crisis_lang_written=tuple(written))
+        ).create(vals_list)
+        return records.with_env(self.env)
 
     def write(self, vals):
+        written = tuple(name for name in vals if name in LANG_FIELDS)
+        if written:
+            self = self.with_context(crisis_lang_written=written)
         if not set(CONTENT_FIELDS) & set(vals):
-            return super().write(vals)
+            return super(CrisisMessage, self).write(vals)
         if vals.get("body"):
             vals = dict(vals, body=html_sanitize(vals["body"]))
+        frozen = self._prepare_content_change()
+        vals = dict(vals, last_editor_id=self.env.uid, date_last_edit=fields.Datetime.now())
+        res = super(CrisisMessage, self).write(vals)
+        frozen._reopen_for_review()
+        return res
+
+    def _prepare_content_change(self):
+        """Keep the approved text before it changes; return the messages
+        whose change makes a new version."""
         frozen = self.filtered(lambda m: m.state in SENDABLE_STATES)
         frozen._snapshot_version()
-        vals = dict(vals, last_editor_id=self.env.uid, date_last_edit=fields.Datetime.now())
-        res = super().write(vals)
-        for message in frozen:
+        return frozen
+
+    def _reopen_for_review(self):
+        for message in self:
             # The changed text is a new version: it needs a new approval.
-            super(CrisisMessage, message).write(
+            message.write(
                 {
                     "state": "review",
                     "version": message.version + 1,
@@ -208,7 +235,6 @@ class CrisisMessage(models.Model):
                     name=message.name, version=message.version, old=message.version - 1,
                 ),
             )
-        return res
 
     def unlink(self):
         if any(message.state != "draft" for message in self):
