@@ -6,9 +6,8 @@ import time
 from datetime import timedelta
 
 from markupsafe import Markup, escape
-
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import formataddr, html2plaintext
 
@@ -133,7 +132,7 @@ class CrisisCommunication(models.Model):
     skipped_count = fields.Integer(compute="_compute_counts", string="Skipped")
     failed_count = fields.Integer(compute="_compute_counts", string="Failed")
     progress = fields.Float(compute="_compute_counts", string="Progress")
-    letter_attachment_ids = fields.One2many(
+    letter_attachment_ids = fields.Many2many(
         "ir.attachment", compute="_compute_letter_attachment_ids", string="Letters"
     )
     # Safety check
@@ -223,7 +222,7 @@ class CrisisCommunication(models.Model):
     def _check_safety_purpose(self):
         for comm in self:
             if comm.kind == "safety_check" and comm.purpose_id.code != "crisis_info":
-                raise UserError(
+                raise ValidationError(
                     _("A safety check is crisis information: choose the purpose “%(purpose)s”.",
                       purpose=self.env.ref(
                           "crisis_management.consent_purpose_crisis_info"

@@ -6,7 +6,11 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import consteq
 
-from .crisis_communication import COMMUNICATION_CHANNELS, RECIPIENT_STATES, SAFETY_ANSWERS
+from .crisis_communication import (
+    COMMUNICATION_CHANNELS,
+    RECIPIENT_STATES,
+    SAFETY_ANSWERS,
+)
 
 
 class CrisisCommunicationRecipient(models.Model):

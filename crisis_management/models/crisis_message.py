@@ -41,7 +41,7 @@ LANG_FIELDS = {
 STOP_WORDS = {
     "and", "the", "for", "are", "was", "you", "your", "what", "when", "how", "who",
     "why", "can", "has", "have", "does", "not", "with", "this", "that", "there",
-    "und", "der", "die", "das", "ist", "sind", "ein", "eine", "einen", "wie", "was",
+    "und", "der", "die", "das", "ist", "sind", "ein", "eine", "einen", "wie",
     "wer", "wann", "warum", "kann", "mit", "für", "von", "den", "dem", "des", "nicht",
     "ich", "wir", "sie", "gibt", "auf", "bei", "noch", "mein", "meine",
 }
@@ -169,7 +169,9 @@ class CrisisMessage(models.Model):
         frozen = self._prepare_content_change()
         if lang == "en_US":
             value = value or ""
-        self.update_field_translations(fname, {lang: value or False})
+        self.with_context(crisis_text_written=True).update_field_translations(
+            fname, {lang: value or False}
+        )
         self.write({"last_editor_id": self.env.uid, "date_last_edit": fields.Datetime.now()})
         frozen._reopen_for_review()
 
@@ -196,15 +198,19 @@ class CrisisMessage(models.Model):
 
     def write(self, vals):
         written = tuple(name for name in vals if name in LANG_FIELDS)
-        if written:
-            self = self.with_context(crisis_lang_written=written)
-        if not set(CONTENT_FIELDS) & set(vals):
-            return super(CrisisMessage, self).write(vals)
+        # The per-language inverse only applies the languages written here.
+        records = self.with_context(crisis_lang_written=written) if written else self
+        if not set(CONTENT_FIELDS) & set(vals) or self.env.context.get(
+            "crisis_text_written"
+        ):
+            # (update_field_translations() ends with a write of the field:
+            # the caller has done the versioning already.)
+            return super(CrisisMessage, records).write(vals)
         if vals.get("body"):
             vals = dict(vals, body=html_sanitize(vals["body"]))
         frozen = self._prepare_content_change()
         vals = dict(vals, last_editor_id=self.env.uid, date_last_edit=fields.Datetime.now())
-        res = super(CrisisMessage, self).write(vals)
+        res = super(CrisisMessage, records).write(vals)
         frozen._reopen_for_review()
         return res
 
@@ -433,7 +439,11 @@ class CrisisMessage(models.Model):
 
         :param dict translations: ``{lang: {field: value}}``
         """
-        record = self.env[model or self._name].browse(record_id)
+        record = (
+            self.env[model or self._name]
+            .browse(record_id)
+            .with_context(crisis_text_written=True)
+        )
         installed = self._installed_text_langs()
         for lang, values in translations.items():
             if lang not in installed:

@@ -7,7 +7,6 @@ from unittest.mock import patch
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from odoo.addons.mail.tests.common import MailCommon
 from odoo.addons.sms.tests.common import MockSMS
 from odoo.exceptions import AccessError, UserError
@@ -326,7 +325,7 @@ class TestCommunication(CommunicationCase):
             self.assertEqual(self.message.state, "review")
             self._run_cron()
             self.env["mail.mail"].sudo().process_email_queue()
-        subject, text = _decoded_text(self.emails[0]["message"])
+        _subject, text = _decoded_text(self.emails[0]["message"])
         self.assertIn("Der Brand ist unter Kontrolle", text)
         self.assertNotIn("Ungeprüfter", text)
 

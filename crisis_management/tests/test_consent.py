@@ -148,13 +148,13 @@ class TestConsent(CrisisVoiceCommon):
         """Consents come from CSV files: contacts by e-mail or by name,
         purposes by code, with Odoo's standard import."""
         csv = (
-            "partner_id,purpose_id,channel,legal_basis,date_given,source,evidence\n"
-            "anna@example.com,crisis_info,email,consent,2024-03-01 10:00:00,"
-            "Neighbourhood meeting,Signed list\n"
-            "Bert Kunde,press_distribution,email,legitimate_interest,2024-03-02 09:00:00,"
-            "Press list,\n"
-            "emil@example.com,crisis_info,SMS,contract,2024-03-03 08:00:00,Contract,\n"
-        ).encode()
+            b"partner_id,purpose_id,channel,legal_basis,date_given,source,evidence\n"
+            b"anna@example.com,crisis_info,email,consent,2024-03-01 10:00:00,"
+            b"Neighbourhood meeting,Signed list\n"
+            b"Bert Kunde,press_distribution,email,legitimate_interest,2024-03-02 09:00:00,"
+            b"Press list,\n"
+            b"emil@example.com,crisis_info,SMS,contract,2024-03-03 08:00:00,Contract,\n"
+        )
         wizard = self.env["base_import.import"].with_user(self.user_manager).create(
             {"res_model": "crisis.consent", "file": csv, "file_type": "text/csv"}
         )

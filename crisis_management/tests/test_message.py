@@ -129,6 +129,20 @@ class TestCrisisMessage(CrisisVoiceCommon):
         self.assertEqual(message.state, "approved")
         self.assertTrue(self.incident.verify_log()["ok"])
 
+    def test_editing_one_language_in_the_form_makes_one_new_version(self):
+        message = self._approved_message()
+        message.with_user(self.user_manager2).write(
+            {"body_de": "<p>Neu</p>", "body_en": "<p>New</p>"}
+        )
+        self.assertEqual(message.version, 2)
+        self.assertEqual(len(message.version_ids), 1)
+        self.assertEqual(message.state, "review")
+        self.assertEqual(message.last_editor_id, self.user_manager2)
+        self.assertIn("Neu", message.with_context(lang="de_DE").body)
+        self.assertIn("New", message.with_context(lang="en_US").body)
+        self.assertIn("Der Brand", message.version_ids.body_de)
+        self.assertIn("The fire", message.version_ids.body_en)
+
     def test_editing_a_draft_creates_no_version(self):
         message = self._message()
         message.write({"name": "Anders"})

@@ -2,7 +2,7 @@
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
-
+from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, tagged
 
 from .common_voice import CrisisVoiceCommon
@@ -69,7 +69,7 @@ class TestSafetyCheck(SafetyCase):
         self.assertIn("Are you safe", sms.body)
 
     def test_safety_check_is_crisis_information(self):
-        with self.assertRaises(Exception):
+        with self.assertRaises(ValidationError):
             self._communication(self.message, kind="safety_check",
                                 purpose_id=self.purpose_marketing.id)
 
