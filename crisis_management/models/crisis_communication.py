@@ -67,7 +67,6 @@ class CrisisCommunication(models.Model):
     )
     purpose_id = fields.Many2one(
         "crisis.consent.purpose",
-        string="Purpose",
         required=True,
         ondelete="restrict",
         default=lambda self: self.env.ref(
@@ -131,7 +130,7 @@ class CrisisCommunication(models.Model):
     sent_count = fields.Integer(compute="_compute_counts", string="Sent")
     skipped_count = fields.Integer(compute="_compute_counts", string="Skipped")
     failed_count = fields.Integer(compute="_compute_counts", string="Failed")
-    progress = fields.Float(compute="_compute_counts", string="Progress")
+    progress = fields.Float(compute="_compute_counts")
     letter_attachment_ids = fields.Many2many(
         "ir.attachment", compute="_compute_letter_attachment_ids", string="Letters"
     )
@@ -229,12 +228,12 @@ class CrisisCommunication(models.Model):
                       ).name)
                 )
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sent(self):
         if any(comm.state != "draft" for comm in self):
             raise UserError(
                 _("A communication that was sent is part of the record and cannot be deleted.")
             )
-        return super().unlink()
 
     # ------------------------------------------------------------------
     # Sending

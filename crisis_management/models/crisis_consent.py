@@ -66,7 +66,8 @@ class CrisisConsent(models.Model):
             )
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
         raise UserError(
             _("Consents are never deleted: withdraw the consent instead, so the history is kept.")
         )

@@ -103,7 +103,7 @@ class CrisisMessage(models.Model):
         "crisis.message.version", "message_id", string="Earlier Versions", readonly=True
     )
     last_editor_id = fields.Many2one(
-        "res.users", string="Last Editor", readonly=True, copy=False,
+        "res.users", readonly=True, copy=False,
         default=lambda self: self.env.user,
         help="Who last changed the text. Somebody else must approve it.",
     )
@@ -111,7 +111,7 @@ class CrisisMessage(models.Model):
         string="Last Edited", readonly=True, copy=False, default=fields.Datetime.now
     )
     approved_by_id = fields.Many2one(
-        "res.users", string="Approved By", readonly=True, copy=False, tracking=True
+        "res.users", readonly=True, copy=False, tracking=True
     )
     date_approved = fields.Datetime(string="Approved On", readonly=True, copy=False)
     date_published = fields.Datetime(string="Published On", readonly=True, copy=False)
@@ -242,12 +242,12 @@ class CrisisMessage(models.Model):
                 ),
             )
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_reviewed(self):
         if any(message.state != "draft" for message in self):
             raise UserError(
                 _("Only drafts can be deleted. Withdraw content that was reviewed or approved.")
             )
-        return super().unlink()
 
     def _snapshot_version(self):
         """Keep the current text of each message, in all languages, as an
@@ -462,7 +462,8 @@ class CrisisMessage(models.Model):
 
 
 class CrisisMessageVersion(models.Model):
-    """An earlier version of a crisis message, read-only, in all languages."""
+    """An earlier version of a crisis message, in all languages. Read-only
+    for everybody (access rights): only the versioning code creates them."""
 
     _name = "crisis.message.version"
     _description = "Earlier Version of Crisis Content"
@@ -481,7 +482,7 @@ class CrisisMessageVersion(models.Model):
                           sanitize=False)
     body_en = fields.Html(string="Text (English)", compute="_compute_lang_fields",
                           sanitize=False)
-    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True)
+    approved_by_id = fields.Many2one("res.users", readonly=True)
     date_approved = fields.Datetime(string="Approved On", readonly=True)
     editor_id = fields.Many2one("res.users", string="Written By", readonly=True)
     date_edited = fields.Datetime(string="Written On", readonly=True)
@@ -502,6 +503,3 @@ class CrisisMessageVersion(models.Model):
                 "%(name)s, version %(version)s",
                 name=version.message_id.name or "", version=version.version,
             )
-
-    def write(self, vals):
-        raise UserError(_("Earlier versions of content cannot be changed."))

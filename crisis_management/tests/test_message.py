@@ -120,8 +120,8 @@ class TestCrisisMessage(CrisisVoiceCommon):
         self.assertIn("Der Brand ist unter Kontrolle", old.body_de)
         self.assertIn("The fire is under control", old.body_en)
         self.assertIn("Entwarnung", message.body_de)
-        with self.assertRaises(UserError):
-            old.write({"body": "<p>rewrite history</p>"})
+        with self.assertRaises(AccessError):
+            old.with_user(self.user_admin).write({"body": "<p>rewrite history</p>"})
         # The editor cannot approve the new version, somebody else can.
         with self.assertRaises(UserError):
             message.with_user(self.user_manager).action_approve()
