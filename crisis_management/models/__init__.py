@@ -16,3 +16,9 @@ from . import crisis_playbook
 from . import crisis_workload
 from . import crisis_inquiry
 from . import crisis_incident_situation
+from . import crisis_message
+from . import crisis_communication
+from . import crisis_communication_recipient
+from . import crisis_incident_communication
+from . import mail_mail
+from . import sms_sms

@@ -10,3 +10,7 @@ from . import test_crisis_mode_tour
 from . import test_crisis_log
 from . import test_inquiry
 from . import test_situation
+from . import test_message
+from . import test_consent
+from . import test_communication
+from . import test_safety_check

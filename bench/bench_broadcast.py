@@ -1,0 +1,272 @@
+#!/usr/bin/env python3
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Benchmark: one consent-aware e-mail broadcast to 50,000 stakeholders
+against Odoo 18's own mass_mailing queuing the same 50,000 e-mails.
+
+    .venv/bin/python bench/bench_broadcast.py --db crisis_bench
+
+The database is created (crisis_management + mass_mailing, German loaded) if
+it does not exist; mass_mailing is installed there only, never as a
+dependency of the addons. The 50,000 stakeholders are generated once (mixed
+languages, consents, withdrawals, legal bases and blacklisted addresses) and
+reused by later runs.
+
+Measured, each in one transaction that is rolled back afterwards so the run
+can be repeated on the same data:
+
+* crisis: ``crisis.communication.action_send()`` (resolve the audience, apply
+  ``res.partner._crisis_contactable``, write one recipient line per partner)
+  plus the cron ``_cron_send()`` creating the ``mail.mail`` records in each
+  recipient's language, i.e. everything up to Odoo's outgoing mail queue.
+* mass_mailing: ``mailing.mailing.action_send_mail()`` for the same 50,000
+  partners, i.e. everything up to the same outgoing mail queue.
+
+Both run with the thread's ``testing`` flag so neither commits mid-way (the
+flag only switches off the per-batch commits of both). Prints both times,
+the ratio crisis / mass_mailing (must be <= 1.0, target <= 0.5) and the peak
+memory (RSS high-water mark of each phase, and tracemalloc's peak of the
+crisis broadcast in a separate, untimed pass).
+"""
+import argparse
+import os
+import random
+import resource
+import subprocess
+import sys
+import threading
+import time
+import tracemalloc
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TAG_NAME = "Crisis benchmark audience"
+
+
+def odoo_src():
+    path_file = os.path.join(ROOT, ".odoo-src-path")
+    if os.path.exists(path_file):
+        with open(path_file) as handle:
+            return handle.read().strip()
+    return os.path.expanduser("~/.cache/odoo-src/18.0")
+
+
+def run_odoo(conf, db, *args):
+    cmd = [sys.executable, os.path.join(odoo_src(), "odoo-bin"), "-c", conf, "-d", db,
+           "--stop-after-init", "--log-level=warn", "--no-http", *args]
+    print("$", " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True)
+
+
+def rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def ensure_database(conf, db):
+    import odoo
+    from odoo.service import db as db_service
+
+    if not db_service.exp_db_exist(db):
+        run_odoo(conf, db, "-i", "crisis_management,mass_mailing",
+                 "--without-demo=all", "--load-language=de_DE")
+        return
+    registry = odoo.modules.registry.Registry(db)
+    with registry.cursor() as cr:
+        cr.execute(
+            "SELECT name FROM ir_module_module WHERE state = 'installed' "
+            "AND name IN ('crisis_management', 'mass_mailing')"
+        )
+        installed = {row[0] for row in cr.fetchall()}
+    missing = {"crisis_management", "mass_mailing"} - installed
+    if missing:
+        run_odoo(conf, db, "-i", ",".join(sorted(missing)), "--without-demo=all")
+
+
+def ensure_audience(env, size, seed):
+    """50,000 stakeholders with mixed languages and consents (created once)."""
+    Tag = env["res.partner.category"]
+    tag = Tag.search([("name", "=", TAG_NAME)], limit=1)
+    if tag and env["res.partner"].search_count([("category_id", "in", tag.ids)]) >= size:
+        return tag
+    tag = tag or Tag.create({"name": TAG_NAME})
+    rng = random.Random(seed)
+    ctx = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True,
+           "mail_create_nosubscribe": True}
+    Partner = env["res.partner"].with_context(**ctx)
+    Consent = env["crisis.consent"].with_context(**ctx)
+    purposes = {p.code: p.id for p in env["crisis.consent.purpose"].search([])}
+    customer = env["crisis.stakeholder.type"].search([("code", "=", "customer")]).id
+    neighbor = env["crisis.stakeholder.type"].search([("code", "=", "neighbor")]).id
+    langs = ["de_DE"] * 55 + ["en_US"] * 45
+    bases = ["consent"] * 6 + ["contract", "legitimate_interest", "legal_obligation"]
+    start = time.perf_counter()
+    blacklist = []
+    for chunk in range(0, size, 5000):
+        partners = Partner.create([
+            {
+                "name": f"Stakeholder {i:05d}",
+                "email": f"stakeholder{i:05d}@example.com",
+                "lang": rng.choice(langs),
+                "category_id": [(6, 0, tag.ids)],
+                "crisis_stakeholder_type_ids": [(6, 0, [rng.choice((customer, neighbor))])],
+            }
+            for i in range(chunk, min(chunk + 5000, size))
+        ])
+        consents, withdraw = [], []
+        for partner in partners:
+            roll = rng.random()
+            if roll < 0.80:  # crisis information by e-mail
+                consents.append({"partner_id": partner.id, "purpose_id": purposes["crisis_info"],
+                                 "channel": "email", "legal_basis": rng.choice(bases),
+                                 "source": "benchmark"})
+                if rng.random() < 0.05:
+                    withdraw.append(len(consents) - 1)
+            elif roll < 0.85:  # marketing only: never a basis for crisis mail
+                consents.append({"partner_id": partner.id, "purpose_id": purposes["marketing"],
+                                 "channel": "email", "legal_basis": "consent",
+                                 "source": "benchmark"})
+            elif roll < 0.90:  # SMS only
+                consents.append({"partner_id": partner.id, "purpose_id": purposes["crisis_info"],
+                                 "channel": "sms", "legal_basis": "consent",
+                                 "source": "benchmark"})
+            if rng.random() < 0.03:
+                blacklist.append({"email": partner.email})
+        records = Consent.create(consents)
+        records.browse([records.ids[i] for i in withdraw]).action_withdraw()
+        env.cr.commit()
+        print(f"  generated {chunk + len(partners)} stakeholders "
+              f"({time.perf_counter() - start:.0f}s)", flush=True)
+    env["mail.blacklist"].with_context(**ctx).create(blacklist)
+    env.cr.commit()
+    return tag
+
+
+def bench_crisis(env, tag):
+    incident = env["crisis.incident"].create({"name": "Benchmark incident"})
+    message = env["crisis.message"].with_context(lang="en_US").create({
+        "name": "Fire under control",
+        "kind": "key_message",
+        "incident_id": incident.id,
+        "body": "<p>The fire is under control. Keep your windows closed.</p>",
+        "state": "approved",
+    })
+    env["crisis.message"]._load_text_translations(message.id, {"de_DE": {
+        "name": "Brand unter Kontrolle",
+        "body": "<p>Der Brand ist unter Kontrolle. Fenster geschlossen halten.</p>",
+    }})
+    comm = env["crisis.communication"].create({
+        "incident_id": incident.id,
+        "message_id": message.id,
+        "channel_email": True,
+        "audience_tag_ids": [(6, 0, tag.ids)],
+    })
+    env.flush_all()
+    start = time.perf_counter()
+    comm.action_send()
+    env.flush_all()
+    queued = time.perf_counter()
+    env["crisis.communication"]._cron_send(batch_size=2000, time_budget=3600)
+    env.flush_all()
+    end = time.perf_counter()
+    comm.invalidate_recordset()
+    return {
+        "resolve_filter_lines": queued - start,
+        "total": end - start,
+        "recipients": comm.recipient_count,
+        "queued_mails": env["mail.mail"].search_count(
+            [("crisis_recipient_id.communication_id", "=", comm.id)]
+        ),
+        "skipped": comm.skipped_count,
+        "state": comm.state,
+    }
+
+
+def bench_mass_mailing(env, tag):
+    model = env["ir.model"]._get("res.partner")
+    mailing = env["mailing.mailing"].create({
+        "subject": "Fire under control",
+        "body_html": "<p>The fire is under control. Keep your windows closed.</p>",
+        "mailing_model_id": model.id,
+        "mailing_domain": repr([("category_id", "in", tag.ids)]),
+        "email_from": "crisis@example.com",
+    })
+    env.flush_all()
+    start = time.perf_counter()
+    mailing.action_send_mail()
+    env.flush_all()
+    end = time.perf_counter()
+    return {
+        "total": end - start,
+        "queued_mails": env["mail.mail"].search_count([("mailing_id", "=", mailing.id)]),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--config", default=os.path.join(ROOT, ".odoo.conf"))
+    parser.add_argument("--size", type=int, default=50000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--no-tracemalloc", action="store_true",
+                        help="skip the separate tracemalloc pass")
+    args = parser.parse_args()
+
+    sys.path.insert(0, odoo_src())
+    import odoo
+    from odoo import SUPERUSER_ID, api
+
+    odoo.tools.config.parse_config(["-c", args.config, "--no-http"])
+    ensure_database(args.config, args.db)
+    registry = odoo.modules.registry.Registry(args.db)
+
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        tag = ensure_audience(env, args.size, args.seed)
+        audience = env["res.partner"].search_count([("category_id", "in", tag.ids)])
+        cr.commit()
+
+    # No per-batch commits inside either measured call: one transaction each,
+    # rolled back so that the run can be repeated on the same data.
+    threading.current_thread().testing = True
+    results = {}
+    try:
+        for name, bench in (("crisis", bench_crisis), ("mass_mailing", bench_mass_mailing)):
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                rss_before = rss_mb()
+                results[name] = bench(env, tag)
+                results[name]["rss_peak_mb"] = rss_mb()
+                results[name]["rss_growth_mb"] = rss_mb() - rss_before
+                cr.rollback()
+        if not args.no_tracemalloc:
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                tracemalloc.start()
+                bench_crisis(env, tag)
+                _current, peak = tracemalloc.get_traced_memory()
+                tracemalloc.stop()
+                results["crisis"]["tracemalloc_peak_mb"] = peak / 1024 / 1024
+                cr.rollback()
+    finally:
+        threading.current_thread().testing = False
+
+    crisis, mass = results["crisis"], results["mass_mailing"]
+    ratio = crisis["total"] / mass["total"]
+    print()
+    print(f"Audience: {audience} stakeholders (tag '{TAG_NAME}')")
+    print(f"crisis broadcast : {crisis['total']:8.2f} s  "
+          f"(resolve + filter + recipient lines {crisis['resolve_filter_lines']:.2f} s; "
+          f"{crisis['queued_mails']} mail.mail queued, {crisis['skipped']} skipped, "
+          f"state {crisis['state']})")
+    print(f"mass_mailing     : {mass['total']:8.2f} s  "
+          f"({mass['queued_mails']} mail.mail queued)")
+    print(f"ratio crisis / mass_mailing: {ratio:.3f}  (must be <= 1.0, target <= 0.5)")
+    print(f"peak RSS after crisis broadcast: {crisis['rss_peak_mb']:.0f} MB "
+          f"(+{crisis['rss_growth_mb']:.0f} MB), after mass_mailing: "
+          f"{mass['rss_peak_mb']:.0f} MB (+{mass['rss_growth_mb']:.0f} MB)")
+    if "tracemalloc_peak_mb" in crisis:
+        print(f"tracemalloc peak of the crisis broadcast: "
+              f"{crisis['tracemalloc_peak_mb']:.0f} MB")
+    return 0 if ratio <= 1.0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

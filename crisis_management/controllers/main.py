@@ -1,0 +1,62 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import http
+from odoo.http import request
+from werkzeug.exceptions import BadRequest, NotFound
+
+
+class CrisisSafetyController(http.Controller):
+    """The personal answer page of a safety check.
+
+    ``GET`` only shows the question (mail scanners open links: nothing may
+    change). ``POST`` records the answer.
+
+    CSRF: the route has ``csrf=False`` and the personal token in the address
+    is the secret instead. Odoo's ``csrf_token`` is bound to a session, and
+    the people answering have none: they open the link from a mail app or an
+    SMS, often in a browser without cookies, and in an emergency a "session
+    expired" page would stop them from asking for help. A forged request would
+    need the token itself (at least 128 random bits, only in that person's
+    message), and whoever has the token can answer anyway: there is nothing a
+    CSRF token would add.
+    """
+
+    def _recipient_or_404(self, token):
+        recipient = request.env["crisis.communication.recipient"]._find_by_token(token)
+        if not recipient:
+            raise NotFound()
+        return recipient
+
+    @http.route(
+        "/crisis/safety/<string:token>",
+        type="http",
+        auth="public",
+        methods=["GET", "POST"],
+        csrf=False,
+        sitemap=False,
+    )
+    def safety_check(self, token, answer=None, **kwargs):
+        recipient = self._recipient_or_404(token)
+        installed = request.env["crisis.message"].sudo()._installed_text_langs()
+        lang = recipient.lang if recipient.lang in installed else "en_US"
+        request.update_context(lang=lang)
+        recorded = False
+        if request.httprequest.method == "POST":
+            if answer not in ("safe", "help"):
+                raise BadRequest()
+            recipient._record_safety_answer(answer)
+            recorded = True
+        comm = recipient.communication_id.with_context(lang=lang)
+        values = {
+            "recipient": recipient,
+            "communication": comm,
+            "company": comm.company_id,
+            "partner_name": recipient.partner_id.name,
+            "action_url": f"/crisis/safety/{token}",
+            "recorded": recorded,
+            "answer": recipient.safety_answer,
+        }
+        response = request.render("crisis_management.safety_check_page", values)
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Robots-Tag"] = "noindex"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response

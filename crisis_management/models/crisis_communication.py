@@ -1,0 +1,623 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import logging
+import threading
+import time
+from datetime import timedelta
+
+from markupsafe import Markup, escape
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import formataddr, html2plaintext
+
+from .crisis_message import SENDABLE_STATES, TEXT_LANGS
+
+_logger = logging.getLogger(__name__)
+
+RECIPIENT_STATES = [
+    ("queued", "Queued"),
+    ("sent", "Sent"),
+    ("skipped_consent", "Skipped: No Consent"),
+    ("skipped_address", "Skipped: No Address"),
+    ("failed", "Failed"),
+]
+COMMUNICATION_CHANNELS = [("email", "E-mail"), ("sms", "SMS"), ("letter", "Letter")]
+SAFETY_ANSWERS = [("safe", "I am safe"), ("help", "I need help")]
+
+
+class CrisisCommunication(models.Model):
+    """A broadcast of approved content to an audience over e-mail, SMS and
+    letter, sent in batches by a cron job that can be interrupted and
+    resumed without sending anybody anything twice."""
+
+    _name = "crisis.communication"
+    _description = "Crisis Communication"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        compute="_compute_name", store=True, readonly=False, required=True, tracking=True,
+        precompute=True,
+    )
+    incident_id = fields.Many2one(
+        "crisis.incident", required=True, index=True, ondelete="restrict",
+        check_company=True, tracking=True,
+    )
+    company_id = fields.Many2one(
+        related="incident_id.company_id", store=True, index=True, precompute=True
+    )
+    message_id = fields.Many2one(
+        "crisis.message",
+        string="Content",
+        required=True,
+        ondelete="restrict",
+        tracking=True,
+        domain="[('state', 'in', ('approved', 'published')), "
+        "'|', ('incident_id', '=', False), ('incident_id', '=', incident_id)]",
+        help="Only approved or published content can be sent.",
+    )
+    message_state = fields.Selection(related="message_id.state", string="Content State")
+    kind = fields.Selection(
+        [("notice", "Notice"), ("safety_check", "Safety Check")],
+        required=True, default="notice", tracking=True,
+        help="A safety check asks every recipient to answer “I am safe” or "
+        "“I need help” through a personal link.",
+    )
+    purpose_id = fields.Many2one(
+        "crisis.consent.purpose",
+        required=True,
+        ondelete="restrict",
+        default=lambda self: self.env.ref(
+            "crisis_management.consent_purpose_crisis_info", raise_if_not_found=False
+        ),
+        help="Recipients need a consent or another legal basis for this purpose "
+        "on the channel.",
+    )
+    channel_email = fields.Boolean(string="E-mail", default=True)
+    channel_sms = fields.Boolean(string="SMS")
+    channel_letter = fields.Boolean(string="Letter")
+    audience_type_ids = fields.Many2many(
+        "crisis.stakeholder.type",
+        "crisis_communication_stakeholder_type_rel",
+        "communication_id",
+        "type_id",
+        string="Stakeholder Types",
+    )
+    audience_tag_ids = fields.Many2many(
+        "res.partner.category",
+        "crisis_communication_partner_category_rel",
+        "communication_id",
+        "category_id",
+        string="Contact Tags",
+    )
+    audience_partner_ids = fields.Many2many(
+        "res.partner",
+        "crisis_communication_res_partner_rel",
+        "communication_id",
+        "partner_id",
+        string="Individual Contacts",
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("queued", "Queued"),
+            ("sending", "Sending"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+        ],
+        required=True, default="draft", readonly=True, copy=False, tracking=True,
+        index=True,
+    )
+    recipient_ids = fields.One2many(
+        "crisis.communication.recipient", "communication_id", string="Recipients",
+        readonly=True,
+    )
+    # What was sent: the approved text, frozen when sending started.
+    subject = fields.Char(translate=True, readonly=True, copy=False)
+    body = fields.Html(translate=True, readonly=True, copy=False, sanitize=False)
+    sms_text = fields.Text(string="SMS Text", translate=True, readonly=True, copy=False)
+    message_version = fields.Integer(string="Content Version", readonly=True, copy=False)
+    user_id = fields.Many2one(
+        "res.users", string="Sent By", readonly=True, copy=False
+    )
+    date_queued = fields.Datetime(string="Sending Started", readonly=True, copy=False)
+    date_done = fields.Datetime(string="Finished On", readonly=True, copy=False)
+    # Progress
+    recipient_count = fields.Integer(compute="_compute_counts", string="Total")
+    queued_count = fields.Integer(compute="_compute_counts", string="Waiting")
+    sent_count = fields.Integer(compute="_compute_counts", string="Sent")
+    skipped_count = fields.Integer(compute="_compute_counts", string="Skipped")
+    failed_count = fields.Integer(compute="_compute_counts", string="Failed")
+    progress = fields.Float(compute="_compute_counts")
+    letter_attachment_ids = fields.Many2many(
+        "ir.attachment", compute="_compute_letter_attachment_ids", string="Letters"
+    )
+    # Safety check
+    followup_delay = fields.Float(
+        string="Follow Up After (Hours)",
+        default=lambda self: float(
+            self.env["ir.config_parameter"].sudo().get_param(
+                "crisis_management.safety_followup_hours", 1.0
+            )
+        ),
+        help="People who have not answered the safety check after this time get "
+        "a reminder; after the same time again a task is created for the person "
+        "responsible.",
+    )
+    followup_user_id = fields.Many2one(
+        "res.users",
+        string="Follow-up By",
+        help="Who gets the task to reach people who did not answer. "
+        "Empty: the crisis lead.",
+    )
+    answered_count = fields.Integer(compute="_compute_safety_counts", string="Answered")
+    safe_count = fields.Integer(compute="_compute_safety_counts", string="Safe")
+    help_count = fields.Integer(compute="_compute_safety_counts", string="Need Help")
+    unanswered_count = fields.Integer(
+        compute="_compute_safety_counts", string="No Answer Yet"
+    )
+
+    _sql_constraints = [
+        (
+            "followup_delay_positive",
+            "CHECK(followup_delay > 0)",
+            "The follow-up time must be longer than zero hours.",
+        ),
+    ]
+
+    @api.depends("message_id", "kind")
+    def _compute_name(self):
+        for comm in self:
+            if not comm.name:
+                comm.name = comm.message_id.name or False
+
+    @api.depends("recipient_ids.state")
+    def _compute_counts(self):
+        groups = self.env["crisis.communication.recipient"]._read_group(
+            [("communication_id", "in", self.ids)],
+            ["communication_id", "state"],
+            ["__count"],
+        )
+        counts = {}
+        for comm, state, count in groups:
+            counts.setdefault(comm.id, {})[state] = count
+        for comm in self:
+            by_state = counts.get(comm.id, {})
+            total = sum(by_state.values())
+            comm.recipient_count = total
+            comm.queued_count = by_state.get("queued", 0)
+            comm.sent_count = by_state.get("sent", 0)
+            comm.skipped_count = by_state.get("skipped_consent", 0) + by_state.get(
+                "skipped_address", 0
+            )
+            comm.failed_count = by_state.get("failed", 0)
+            comm.progress = (
+                100.0 * (total - comm.queued_count) / total if total else 0.0
+            )
+
+    def _compute_letter_attachment_ids(self):
+        attachments = self.env["ir.attachment"].search(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids)]
+        )
+        for comm in self:
+            comm.letter_attachment_ids = attachments.filtered(
+                lambda a, comm=comm: a.res_id == comm.id
+            )
+
+    @api.depends("recipient_ids.safety_answer", "recipient_ids.state")
+    def _compute_safety_counts(self):
+        Recipient = self.env["crisis.communication.recipient"]
+        for comm in self:
+            status = Recipient._safety_status_by_partner(comm.recipient_ids)
+            answers = [answer for answer in status.values()]
+            comm.answered_count = sum(1 for a in answers if a)
+            comm.safe_count = sum(1 for a in answers if a == "safe")
+            comm.help_count = sum(1 for a in answers if a == "help")
+            comm.unanswered_count = sum(1 for a in answers if not a)
+
+    @api.constrains("kind", "purpose_id")
+    def _check_safety_purpose(self):
+        for comm in self:
+            if comm.kind == "safety_check" and comm.purpose_id.code != "crisis_info":
+                raise ValidationError(
+                    _("A safety check is crisis information: choose the purpose “%(purpose)s”.",
+                      purpose=self.env.ref(
+                          "crisis_management.consent_purpose_crisis_info"
+                      ).name)
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sent(self):
+        if any(comm.state != "draft" for comm in self):
+            raise UserError(
+                _("A communication that was sent is part of the record and cannot be deleted.")
+            )
+
+    # ------------------------------------------------------------------
+    # Sending
+    # ------------------------------------------------------------------
+    def _channels(self):
+        self.ensure_one()
+        return [
+            channel
+            for channel, selected in (
+                ("email", self.channel_email),
+                ("sms", self.channel_sms),
+                ("letter", self.channel_letter),
+            )
+            if selected
+        ]
+
+    def _check_can_send(self):
+        for comm in self:
+            if comm.state != "draft":
+                raise UserError(_("“%(name)s” has already been sent.", name=comm.name))
+            if comm.message_id.state not in SENDABLE_STATES:
+                raise UserError(
+                    _(
+                        "“%(name)s” is not approved. Only approved or published content "
+                        "can be sent: ask another member of the crisis team to approve it.",
+                        name=comm.message_id.name,
+                    )
+                )
+            if not comm._channels():
+                raise UserError(_("Choose at least one channel: e-mail, SMS or letter."))
+            if comm.incident_id.state == "closed":
+                raise UserError(_("The incident is closed: nothing can be sent for it anymore."))
+
+    def _resolve_audience(self):
+        """Ids of the partners addressed: stakeholder types, tags and
+        individual contacts (active contacts only)."""
+        self.ensure_one()
+        domains = []
+        if self.audience_type_ids:
+            domains.append([("crisis_stakeholder_type_ids", "in", self.audience_type_ids.ids)])
+        if self.audience_tag_ids:
+            domains.append([("category_id", "in", self.audience_tag_ids.ids)])
+        if self.audience_partner_ids:
+            domains.append([("id", "in", self.audience_partner_ids.ids)])
+        if not domains:
+            return []
+        return self.env["res.partner"].sudo().search(expression.OR(domains), order="id").ids
+
+    def _snapshot_message(self):
+        """Freeze the approved text, all languages, on the communication."""
+        self.ensure_one()
+        self.message_id.flush_recordset(["name", "body", "sms_text", "version"])
+        self.flush_recordset()
+        self.env.cr.execute(
+            """UPDATE crisis_communication c
+                  SET subject = m.name, body = m.body, sms_text = m.sms_text,
+                      message_version = m.version
+                 FROM crisis_message m
+                WHERE c.id = %s AND m.id = %s""",
+            [self.id, self.message_id.id],
+        )
+        self.invalidate_recordset(["subject", "body", "sms_text", "message_version"])
+
+    @api.model
+    def _recipient_lang(self, partner_lang, company_lang, installed):
+        """German or English for each recipient: their own language, else the
+        company's, else English."""
+        for candidate in (partner_lang, company_lang):
+            if not candidate:
+                continue
+            for lang in TEXT_LANGS:
+                if lang[:2] == candidate[:2] and lang in installed:
+                    return lang
+        return "en_US"
+
+    def action_send(self):
+        """Resolve the audience, check consent and addresses and queue one
+        recipient line per partner and channel; the cron job sends."""
+        self.check_access("write")
+        self._check_can_send()
+        Partner = self.env["res.partner"]
+        Recipient = self.env["crisis.communication.recipient"].sudo()
+        installed = self.env["crisis.message"]._installed_text_langs()
+        for comm in self:
+            comm._snapshot_message()
+            partner_ids = comm._resolve_audience()
+            if not partner_ids:
+                raise UserError(
+                    _("Nobody is addressed: choose stakeholder types, tags or contacts.")
+                )
+            Partner.flush_model(
+                ["lang", "email_normalized", "phone_sanitized", "street", "zip", "city", "name"]
+            )
+            self.env.cr.execute(
+                """SELECT id, name, lang, email_normalized, phone_sanitized,
+                          street, zip, city
+                     FROM res_partner WHERE id = ANY(%s) ORDER BY id""",
+                [partner_ids],
+            )
+            rows = self.env.cr.fetchall()
+            company_lang = comm.company_id.partner_id.lang
+            purpose = comm.purpose_id
+            kind = comm.kind
+            vals_list = []
+            for channel in comm._channels():
+                refusals = Partner._crisis_contact_refusals(
+                    partner_ids, purpose.code, channel, kind
+                )
+                reasons = comm._skip_reasons(channel)
+                for pid, name, lang, email, phone, street, zip_code, city in rows:
+                    vals = {
+                        "communication_id": comm.id,
+                        "partner_id": pid,
+                        "channel": channel,
+                        "lang": self._recipient_lang(lang, company_lang, installed),
+                        "state": "queued",
+                    }
+                    if channel == "email":
+                        address = email and formataddr((name or "", email))
+                    elif channel == "sms":
+                        address = phone
+                    else:
+                        address = (
+                            street and zip_code and city
+                            and f"{street}, {zip_code} {city}"
+                        )
+                    refusal = refusals.get(pid)
+                    if refusal:
+                        vals.update(state="skipped_consent", skip_reason=reasons[refusal])
+                    elif not address:
+                        vals.update(state="skipped_address", skip_reason=reasons["address"])
+                    vals["address"] = address or False
+                    vals_list.append(vals)
+            Recipient.create(vals_list)
+            comm.write(
+                {
+                    "state": "queued",
+                    "date_queued": fields.Datetime.now(),
+                    "user_id": self.env.uid,
+                }
+            )
+        self.env.ref("crisis_management.ir_cron_crisis_communication_send")._trigger()
+        return True
+
+    def _skip_reasons(self, channel):
+        self.ensure_one()
+        channel_label = dict(COMMUNICATION_CHANNELS)[channel]
+        blacklisted = (
+            _("The e-mail address is on the blacklist.")
+            if channel == "email"
+            else _("The phone number is on the blacklist.")
+        )
+        address = {
+            "email": _("No valid e-mail address."),
+            "sms": _("No valid mobile or phone number."),
+            "letter": _("No complete postal address (street, ZIP code, city)."),
+        }[channel]
+        return {
+            "blacklisted": blacklisted,
+            "no_basis": _(
+                "No consent or other legal basis for “%(purpose)s” by %(channel)s.",
+                purpose=self.purpose_id.name,
+                channel=channel_label,
+            ),
+            "address": address,
+        }
+
+    @api.model
+    def _cron_send(self, batch_size=None, time_budget=None):
+        """Send queued recipient lines in batches.
+
+        Each batch is one transaction: its lines are locked (``FOR UPDATE
+        SKIP LOCKED``, so two workers never take the same lines), the
+        ``mail.mail`` / ``sms.sms`` / letter PDF are created and the lines are
+        marked sent together, then committed. An exception or a killed worker
+        loses the whole batch and nothing else: its lines are still queued
+        and the next run takes them again. Delivery itself is Odoo's mail and
+        SMS queues' job, triggered at once.
+        """
+        params = self.env["ir.config_parameter"].sudo()
+        batch_size = batch_size or int(
+            params.get_param("crisis_management.communication_batch_size", 500)
+        )
+        time_budget = time_budget or float(
+            params.get_param("crisis_management.communication_time_budget", 240)
+        )
+        deadline = time.monotonic() + time_budget
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        for comm in self.search([("state", "in", ("queued", "sending"))], order="id"):
+            if not comm._send_batches(batch_size, deadline, auto_commit):
+                self.env.ref("crisis_management.ir_cron_crisis_communication_send")._trigger()
+                break
+        return True
+
+    def _send_batches(self, batch_size, deadline, auto_commit):
+        """Process the queued lines of this communication.
+
+        :return: False when the time budget ran out (more to do), else True.
+        """
+        self.ensure_one()
+        # The approved text was frozen when sending started; a later edit of
+        # the content does not change it, but a withdrawal stops the rest.
+        if self.message_id.state == "withdrawn":
+            self._cancel_queued(_("The content was withdrawn before this message was sent."))
+        elif self.state == "queued":
+            self.state = "sending"
+        while True:
+            lines = self._lock_queued_lines(batch_size)
+            if not lines:
+                break
+            try:
+                with self.env.cr.savepoint():
+                    lines._send_now()
+            except Exception:
+                _logger.warning(
+                    "Crisis communication %s: a batch of %s recipients failed and "
+                    "stays queued for the next run.",
+                    self.id, len(lines), exc_info=True,
+                )
+                self.env.invalidate_all()
+                return True
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            if time.monotonic() > deadline:
+                return False
+        self._finish()
+        if auto_commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        return True
+
+    def _lock_queued_lines(self, batch_size):
+        self.ensure_one()
+        Recipient = self.env["crisis.communication.recipient"].sudo()
+        Recipient.flush_model(["state", "communication_id"])
+        self.env.cr.execute(
+            """SELECT id FROM crisis_communication_recipient
+                WHERE communication_id = %s AND state = 'queued'
+                ORDER BY id LIMIT %s
+                  FOR UPDATE SKIP LOCKED""",
+            [self.id, batch_size],
+        )
+        return Recipient.browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _cancel_queued(self, reason):
+        self.ensure_one()
+        queued = self.recipient_ids.filtered(lambda r: r.state == "queued")
+        queued.sudo().write({"state": "failed", "error": reason})
+
+    def _finish(self):
+        """Close the communication once nothing is queued, and record it in
+        the crisis log with its counts."""
+        self.ensure_one()
+        if self.state not in ("queued", "sending"):
+            return
+        self.invalidate_recordset()
+        if self.queued_count:
+            return
+        state = "failed" if self.failed_count and not self.sent_count else "done"
+        self.write({"state": state, "date_done": fields.Datetime.now()})
+        channels = dict(COMMUNICATION_CHANNELS)
+        self.incident_id._log(
+            "communication",
+            _(
+                "%(kind)s “%(name)s” (content version %(version)s) by %(channels)s: "
+                "%(sent)s sent, %(skipped)s skipped, %(failed)s failed of %(total)s.",
+                kind=dict(self._fields["kind"]._description_selection(self.env))[self.kind],
+                name=self.name,
+                version=self.message_version,
+                channels=", ".join(channels[c] for c in self._channels()),
+                sent=self.sent_count,
+                skipped=self.skipped_count,
+                failed=self.failed_count,
+                total=self.recipient_count,
+            ),
+        )
+
+    # ------------------------------------------------------------------
+    # Rendering
+    # ------------------------------------------------------------------
+    def _page_url(self):
+        self.ensure_one()
+        incident = self.incident_id.sudo()
+        return incident.page_url if incident.page_published else False
+
+    def _render_email_body(self, lang, recipient=None):
+        """The e-mail body in ``lang``; a safety check adds the recipient's
+        personal answer link."""
+        self.ensure_one()
+        comm = self.with_context(lang=lang)
+        _t = comm.env._
+        parts = [Markup('<div style="font-family: sans-serif;">'), comm.body or ""]
+        if comm.kind == "safety_check" and recipient:
+            url = recipient._safety_url()
+            parts += [
+                Markup('<p style="margin: 24px 0;"><a href="%s" style="background-color: '
+                       '#1e6b3a; color: #ffffff; padding: 10px 16px; text-decoration: none; '
+                       'border-radius: 4px;">%s</a></p>') % (url, _t("Answer now: I am safe / I need help")),
+                Markup("<p>%s<br/>%s</p>") % (
+                    _t("If the button does not work, open this address:"), url
+                ),
+            ]
+        page_url = comm._page_url()
+        if page_url:
+            parts.append(
+                Markup('<p>%s <a href="%s">%s</a></p>')
+                % (_t("Current information:"), page_url, page_url)
+            )
+        parts.append(Markup("</div>"))
+        return Markup("").join(escape(part) if not isinstance(part, Markup) else part
+                               for part in parts)
+
+    def _render_sms_body(self, lang, recipient=None):
+        self.ensure_one()
+        comm = self.with_context(lang=lang)
+        _t = comm.env._
+        text = (comm.sms_text or html2plaintext(comm.body or "")).strip()
+        if comm.kind == "safety_check" and recipient:
+            text += "\n" + _t("Please answer: %(url)s", url=recipient._safety_url())
+        else:
+            page_url = comm._page_url()
+            if page_url:
+                text += "\n" + _t("More: %(url)s", url=page_url)
+        return text
+
+    # ------------------------------------------------------------------
+    # Safety check follow-up
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_safety_followup(self):
+        """Remind people who did not answer a safety check in time, then give
+        a task to the person responsible to reach them personally."""
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        comms = self.search(
+            [("kind", "=", "safety_check"), ("state", "in", ("sending", "done"))]
+        )
+        for comm in comms:
+            comm._safety_followup()
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return True
+
+    def _safety_followup(self):
+        self.ensure_one()
+        Recipient = self.env["crisis.communication.recipient"].sudo()
+        now = fields.Datetime.now()
+        delay = timedelta(hours=self.followup_delay)
+        lines = Recipient.search(
+            [("communication_id", "=", self.id), ("state", "=", "sent")]
+        )
+        status = Recipient._safety_status_by_partner(lines)
+        unanswered = lines.filtered(lambda line: not status.get(line.partner_id.id))
+        to_remind = unanswered.filtered(
+            lambda line: line.followup_stage == "0" and line.date_sent
+            and line.date_sent + delay <= now
+        )
+        if to_remind:
+            to_remind._send_now(reminder=True)
+            to_remind.write({"followup_stage": "1", "date_followup": now})
+        to_escalate = unanswered.filtered(
+            lambda line: line.followup_stage == "1" and line.date_followup
+            and line.date_followup + delay <= now
+        )
+        if not to_escalate:
+            return
+        user = self.followup_user_id or self.incident_id.lead_id
+        Task = self.env["crisis.task"].sudo()
+        for partner, partner_lines in to_escalate.grouped("partner_id").items():
+            numbers = ", ".join(
+                n for n in (partner.mobile, partner.phone) if n
+            ) or _("no phone number known")
+            task = Task.create(
+                {
+                    "incident_id": self.incident_id.id,
+                    "name": _("Reach %(partner)s: no answer to the safety check",
+                              partner=partner.display_name),
+                    "description": Markup("<p>%s</p>") % _(
+                        "%(partner)s did not answer the safety check “%(name)s”, "
+                        "not even after a reminder. Reach them personally "
+                        "(%(numbers)s) and record the answer.",
+                        partner=partner.display_name, name=self.name, numbers=numbers,
+                    ),
+                    "user_id": user.id,
+                    "priority": "2",
+                    "date_deadline": now + delay,
+                }
+            )
+            partner_lines.write({"followup_stage": "2", "task_id": task.id})

@@ -1,0 +1,294 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import secrets
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import consteq
+
+from .crisis_communication import (
+    COMMUNICATION_CHANNELS,
+    RECIPIENT_STATES,
+    SAFETY_ANSWERS,
+)
+
+
+class CrisisCommunicationRecipient(models.Model):
+    """One partner on one channel of a communication: what happened to the
+    message for them, and for a safety check, their answer."""
+
+    _name = "crisis.communication.recipient"
+    _description = "Crisis Communication Recipient"
+    _order = "communication_id desc, id"
+    _rec_name = "partner_id"
+
+    communication_id = fields.Many2one(
+        "crisis.communication", required=True, ondelete="cascade", index=True,
+        readonly=True,
+    )
+    incident_id = fields.Many2one(
+        related="communication_id.incident_id", store=True, index=True
+    )
+    company_id = fields.Many2one(related="communication_id.company_id", store=True)
+    kind = fields.Selection(related="communication_id.kind", store=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Contact", required=True, ondelete="cascade",
+        index=True, readonly=True,
+    )
+    channel = fields.Selection(COMMUNICATION_CHANNELS, required=True, readonly=True)
+    lang = fields.Char(string="Language", readonly=True)
+    address = fields.Char(
+        readonly=True, help="The e-mail address, number or postal address used."
+    )
+    state = fields.Selection(
+        RECIPIENT_STATES, required=True, default="queued", readonly=True, index=True
+    )
+    skip_reason = fields.Char(string="Why Skipped", readonly=True)
+    error = fields.Text(readonly=True)
+    date_sent = fields.Datetime(string="Sent On", readonly=True)
+    letter_attachment_id = fields.Many2one(
+        "ir.attachment", string="Letter PDF", readonly=True, ondelete="set null"
+    )
+    # Safety check
+    response_token = fields.Char(
+        readonly=True, copy=False, index=True,
+        default=lambda self: self._new_response_token(),
+        groups="crisis_management.group_crisis_admin",
+    )
+    safety_answer = fields.Selection(SAFETY_ANSWERS, string="Answer", readonly=True)
+    date_answered = fields.Datetime(string="Answered On", readonly=True)
+    followup_stage = fields.Selection(
+        [("0", "None"), ("1", "Reminded"), ("2", "Task Created")],
+        string="Follow-up", default="0", readonly=True,
+    )
+    date_followup = fields.Datetime(string="Reminded On", readonly=True)
+    task_id = fields.Many2one("crisis.task", string="Follow-up Task", readonly=True)
+
+    _sql_constraints = [
+        (
+            "partner_channel_unique",
+            "unique(communication_id, partner_id, channel)",
+            "A contact receives a communication only once per channel.",
+        ),
+        ("response_token_unique", "unique(response_token)", "Answer links must be unique."),
+    ]
+
+    @api.model
+    def _new_response_token(self):
+        # 18 random bytes: 144 bits, 24 URL-safe characters (short enough for SMS).
+        return secrets.token_urlsafe(18)
+
+    def _safety_url(self):
+        self.ensure_one()
+        return f"{self.get_base_url()}/crisis/safety/{self.sudo().response_token}"
+
+    @api.model
+    def _safety_status_by_partner(self, lines):
+        """``{partner_id: False | "safe" | "help"}``: the latest answer of each
+        partner over all their lines (one person, several channels)."""
+        status = {}
+        latest = {}
+        for line in lines.filtered(lambda r: r.state == "sent"):
+            pid = line.partner_id.id
+            status.setdefault(pid, False)
+            if line.safety_answer and (
+                pid not in latest or line.date_answered >= latest[pid]
+            ):
+                latest[pid] = line.date_answered
+                status[pid] = line.safety_answer
+        return status
+
+    # ------------------------------------------------------------------
+    # Sending (called by the cron job, inside one transaction per batch)
+    # ------------------------------------------------------------------
+    def _send_now(self, reminder=False):
+        """Hand these lines to Odoo's outgoing queues and mark them sent, in
+        the same transaction: e-mail as ``mail.mail``, SMS as ``sms.sms``,
+        letters as one PDF for the whole batch."""
+        now = fields.Datetime.now()
+        by_comm = self.grouped("communication_id")
+        for comm, lines in by_comm.items():
+            comm = comm.sudo()
+            email_lines = lines.filtered(lambda r: r.channel == "email")
+            sms_lines = lines.filtered(lambda r: r.channel == "sms")
+            letter_lines = lines.filtered(lambda r: r.channel == "letter")
+            if email_lines:
+                self._create_mails(comm, email_lines, reminder)
+            if sms_lines:
+                self._create_sms(comm, sms_lines, reminder)
+            if letter_lines and not reminder:
+                attachment = self._create_letters(comm, letter_lines)
+                letter_lines.write({"letter_attachment_id": attachment.id})
+            if not reminder:
+                lines.write({"state": "sent", "date_sent": now})
+        if any(line.channel == "email" for line in self):
+            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+        if any(line.channel == "sms" for line in self):
+            self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
+
+    @api.model
+    def _create_mails(self, comm, lines, reminder=False):
+        email_from = comm.company_id.email_formatted or comm.user_id.email_formatted
+        per_lang = {}
+        vals_list = []
+        personal = comm.kind == "safety_check"
+        for line in lines:
+            if line.lang not in per_lang:
+                c_lang = comm.with_context(lang=line.lang)
+                subject = c_lang.subject
+                if reminder:
+                    subject = c_lang.env._("Reminder: %(subject)s", subject=subject)
+                per_lang[line.lang] = (
+                    subject,
+                    None if personal else comm._render_email_body(line.lang),
+                )
+            subject, body = per_lang[line.lang]
+            vals_list.append(
+                {
+                    "subject": subject,
+                    "body_html": body if body is not None
+                    else comm._render_email_body(line.lang, line),
+                    "email_from": email_from,
+                    "email_to": line.address,
+                    "recipient_ids": [],
+                    "auto_delete": True,
+                    "message_type": "email_outgoing",
+                    "crisis_recipient_id": line.id,
+                    "state": "outgoing",
+                }
+            )
+        return self.env["mail.mail"].sudo().create(vals_list)
+
+    @api.model
+    def _create_sms(self, comm, lines, reminder=False):
+        per_lang = {}
+        vals_list = []
+        personal = comm.kind == "safety_check"
+        for line in lines:
+            if personal:
+                body = comm._render_sms_body(line.lang, line)
+            else:
+                if line.lang not in per_lang:
+                    per_lang[line.lang] = comm._render_sms_body(line.lang)
+                body = per_lang[line.lang]
+            if reminder:
+                body = comm.with_context(lang=line.lang).env._(
+                    "Reminder: %(text)s", text=body
+                )
+            vals_list.append(
+                {
+                    "number": line.address,
+                    "body": body,
+                    "partner_id": line.partner_id.id,
+                    "crisis_recipient_id": line.id,
+                    "state": "outgoing",
+                }
+            )
+        return self.env["sms.sms"].sudo().create(vals_list)
+
+    @api.model
+    def _create_letters(self, comm, lines):
+        """One printable document with a letter per recipient of the batch."""
+        report = self.env.ref("crisis_management.action_report_crisis_letter")
+        content, report_type = (
+            self.env["ir.actions.report"].sudo()._render_qweb_pdf(report, lines.ids)
+        )
+        first, last = lines[0].id, lines[-1].id
+        return self.env["ir.attachment"].sudo().create(
+            {
+                "name": _(
+                    "Letters %(name)s %(first)s-%(last)s.%(ext)s",
+                    name=comm.name, first=first, last=last, ext=report_type,
+                ),
+                "datas": base64.b64encode(content),
+                "res_model": comm._name,
+                "res_id": comm.id,
+                "mimetype": "application/pdf" if report_type == "pdf" else "text/html",
+            }
+        )
+
+    # ------------------------------------------------------------------
+    # Letters
+    # ------------------------------------------------------------------
+    def _letter_values(self):
+        """What the letter template prints for this recipient."""
+        self.ensure_one()
+        comm = self.communication_id.sudo().with_context(lang=self.lang)
+        partner = self.partner_id.sudo()
+        company = comm.company_id
+        address_lines = [partner.name or ""]
+        if partner.parent_id and partner.parent_id.name != partner.name:
+            address_lines.insert(0, partner.parent_id.name)
+        address_lines += [partner.street or "", partner.street2 or ""]
+        address_lines.append(" ".join(filter(None, [partner.zip, partner.city])))
+        if partner.country_id and partner.country_id != company.country_id:
+            address_lines.append(partner.country_id.name.upper())
+        sender = ", ".join(
+            filter(None, [company.name, company.street,
+                          " ".join(filter(None, [company.zip, company.city]))])
+        )
+        if comm.kind == "safety_check":
+            qr_url = self._safety_url()
+        else:
+            qr_url = comm._page_url()
+        qr = False
+        if qr_url:
+            png = self.env["ir.actions.report"].barcode(
+                "QR", qr_url, width=300, height=300, humanreadable=0
+            )
+            qr = "data:image/png;base64," + base64.b64encode(png).decode()
+        return {
+            "sender": sender,
+            "address_lines": [line for line in address_lines if line],
+            "subject": comm.subject,
+            "body": comm.body,
+            "qr": qr,
+            "qr_url": qr_url,
+            "date": fields.Date.context_today(self),
+            "company": company,
+            "incident": comm.incident_id,
+        }
+
+    # ------------------------------------------------------------------
+    # Safety answers
+    # ------------------------------------------------------------------
+    @api.model
+    def _find_by_token(self, token):
+        """The recipient line of a personal answer link, or an empty
+        recordset. Looks the token up without any privilege, compares it in
+        constant time, and only then returns a sudo record."""
+        if not token or len(token) < 22 or len(token) > 64:
+            return self.browse()
+        self.env.cr.execute(
+            """SELECT r.id, r.response_token
+                 FROM crisis_communication_recipient r
+                 JOIN crisis_communication c ON c.id = r.communication_id
+                WHERE r.response_token = %s AND c.kind = 'safety_check'
+                  AND r.state = 'sent'""",
+            [token],
+        )
+        row = self.env.cr.fetchone()
+        if not row or not consteq(row[1], token):
+            return self.browse()
+        return self.sudo().browse(row[0])
+
+    def _record_safety_answer(self, answer):
+        self.ensure_one()
+        if answer not in dict(SAFETY_ANSWERS):
+            raise UserError(_("Please answer “I am safe” or “I need help”."))
+        line = self.sudo()
+        line.write({"safety_answer": answer, "date_answered": fields.Datetime.now()})
+        incident = line.incident_id
+        if answer == "help":
+            body = _(
+                "Safety check “%(name)s”: %(partner)s NEEDS HELP.",
+                name=line.communication_id.name, partner=line.partner_id.display_name,
+            )
+            incident._log("fact", body)
+            incident.message_post(
+                body=body,
+                partner_ids=incident.lead_id.partner_id.ids,
+                author_id=line.partner_id.id,
+                subtype_xmlid="mail.mt_comment",
+            )
+        return True

@@ -1,0 +1,505 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
+from odoo.tools import html2plaintext, html_sanitize
+
+KINDS = [
+    ("key_message", "Key Message"),
+    ("qa", "Q&A"),
+    ("statement", "Statement"),
+    ("press_release", "Press Release"),
+    ("holding_statement", "Holding Statement"),
+]
+STATES = [
+    ("draft", "Draft"),
+    ("review", "In Review"),
+    ("approved", "Approved"),
+    ("published", "Published"),
+    ("withdrawn", "Withdrawn"),
+]
+SENDABLE_STATES = ("approved", "published")
+# Which states each action may start from.
+TRANSITIONS = {
+    "review": ("draft",),
+    "approved": ("review",),
+    "published": ("approved",),
+    "withdrawn": ("review", "approved", "published"),
+    "draft": ("review", "withdrawn"),
+}
+# Editing these in an approved or published text makes a new version.
+CONTENT_FIELDS = ("name", "question", "body", "sms_text")
+# The two languages every public text is written in.
+TEXT_LANGS = ("de_DE", "en_US")
+# Per-language fields of the form: name -> (translated field, language).
+LANG_FIELDS = {
+    f"{fname}_{lang[:2]}": (fname, lang) for fname in CONTENT_FIELDS for lang in TEXT_LANGS
+}
+# Words too common to help finding an answer.
+STOP_WORDS = {
+    "and", "the", "for", "are", "was", "you", "your", "what", "when", "how", "who",
+    "why", "can", "has", "have", "does", "not", "with", "this", "that", "there",
+    "und", "der", "die", "das", "ist", "sind", "ein", "eine", "einen", "wie",
+    "wer", "wann", "warum", "kann", "mit", "für", "von", "den", "dem", "des", "nicht",
+    "ich", "wir", "sie", "gibt", "auf", "bei", "noch", "mein", "meine",
+}
+
+
+class CrisisMessage(models.Model):
+    """Approved content: the words the company speaks with, in German and
+    English in the same record (translated fields)."""
+
+    _name = "crisis.message"
+    _description = "Crisis Content"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "kind, sequence, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Title", required=True, translate=True, tracking=True)
+    kind = fields.Selection(KINDS, required=True, default="key_message", tracking=True)
+    sequence = fields.Integer(default=10)
+    incident_id = fields.Many2one(
+        "crisis.incident", index=True, tracking=True, check_company=True,
+        help="Leave empty for content that may be used in any incident.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    question = fields.Text(translate=True, help="For Q&A: the question as people ask it.")
+    # Whole-field translations (one complete text per language), sanitized
+    # in create/write: a sanitized translated Html field would otherwise be
+    # translated term by term, tying the German text to the English one.
+    body = fields.Html(translate=True, sanitize=False)
+    sms_text = fields.Text(
+        string="SMS Text",
+        translate=True,
+        help="Short text for SMS. When empty, the plain text of the body is sent.",
+    )
+    # Both languages side by side in the form.
+    name_de = fields.Char(string="Title (German)", compute="_compute_lang_fields",
+                          inverse="_inverse_lang_fields")
+    name_en = fields.Char(string="Title (English)", compute="_compute_lang_fields",
+                          inverse="_inverse_lang_fields")
+    question_de = fields.Text(string="Question (German)", compute="_compute_lang_fields",
+                              inverse="_inverse_lang_fields")
+    question_en = fields.Text(string="Question (English)", compute="_compute_lang_fields",
+                              inverse="_inverse_lang_fields")
+    body_de = fields.Html(string="Text (German)", compute="_compute_lang_fields",
+                          inverse="_inverse_lang_fields", sanitize=True)
+    body_en = fields.Html(string="Text (English)", compute="_compute_lang_fields",
+                          inverse="_inverse_lang_fields", sanitize=True)
+    sms_text_de = fields.Text(string="SMS Text (German)", compute="_compute_lang_fields",
+                              inverse="_inverse_lang_fields")
+    sms_text_en = fields.Text(string="SMS Text (English)", compute="_compute_lang_fields",
+                              inverse="_inverse_lang_fields")
+    state = fields.Selection(
+        STATES, required=True, default="draft", readonly=True, copy=False,
+        tracking=True, index=True,
+    )
+    version = fields.Integer(default=1, readonly=True, copy=False, tracking=True)
+    version_ids = fields.One2many(
+        "crisis.message.version", "message_id", string="Earlier Versions", readonly=True
+    )
+    last_editor_id = fields.Many2one(
+        "res.users", readonly=True, copy=False,
+        default=lambda self: self.env.user,
+        help="Who last changed the text. Somebody else must approve it.",
+    )
+    date_last_edit = fields.Datetime(
+        string="Last Edited", readonly=True, copy=False, default=fields.Datetime.now
+    )
+    approved_by_id = fields.Many2one(
+        "res.users", readonly=True, copy=False, tracking=True
+    )
+    date_approved = fields.Datetime(string="Approved On", readonly=True, copy=False)
+    date_published = fields.Datetime(string="Published On", readonly=True, copy=False)
+    active = fields.Boolean(default=True)
+    color = fields.Integer()
+
+    @api.depends_context("lang")
+    @api.depends("name", "question", "body", "sms_text")
+    def _compute_lang_fields(self):
+        installed = self._installed_text_langs()
+        for lang in TEXT_LANGS:
+            suffix = lang[:2]
+            records = self.with_context(lang=lang if lang in installed else "en_US")
+            for message, message_lang in zip(self, records):
+                # A record being created has its values in the current
+                # language only.
+                source = message_lang if message.id else message
+                for fname in CONTENT_FIELDS:
+                    message[f"{fname}_{suffix}"] = source[fname]
+
+    def _inverse_lang_fields(self):
+        installed = self._installed_text_langs()
+        written = self.env.context.get("crisis_lang_written")
+        names = [name for name in LANG_FIELDS if written is None or name in written]
+        # Read every value first: writing one language recomputes the others.
+        changes = []
+        for message in self:
+            for name in names:
+                fname, lang = LANG_FIELDS[name]
+                value = message[name]
+                current = message.with_context(
+                    lang=lang if lang in installed else "en_US"
+                )[fname]
+                if (value or False) != (current or False):
+                    changes.append((message, fname, lang, value))
+        for message, fname, lang, value in changes:
+            if lang not in installed:
+                raise UserError(
+                    _(
+                        "The language %(lang)s is not active. Activate it under "
+                        "Settings > Languages to write the text in it.",
+                        lang=lang,
+                    )
+                )
+            message._write_text(fname, lang, value)
+        self.invalidate_recordset(list(LANG_FIELDS))
+
+    def _write_text(self, fname, lang, value):
+        """Write the text of one language only, leaving the other alone (a
+        plain write in German also overwrites English while English is not
+        an active language), with the same versioning as :meth:`write`."""
+        self.ensure_one()
+        if fname == "body" and value:
+            value = html_sanitize(value)
+        frozen = self._prepare_content_change()
+        if lang == "en_US":
+            value = value or ""
+        self.with_context(crisis_text_written=True).update_field_translations(
+            fname, {lang: value or False}
+        )
+        self.write({"last_editor_id": self.env.uid, "date_last_edit": fields.Datetime.now()})
+        frozen._reopen_for_review()
+
+    @api.model
+    def _installed_text_langs(self):
+        return {code for code, _name in self.env["res.lang"].get_installed()} | {"en_US"}
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        written = set()
+        for vals in vals_list:
+            if vals.get("body"):
+                vals["body"] = html_sanitize(vals["body"])
+            vals.setdefault("last_editor_id", self.env.uid)
+            vals.setdefault("date_last_edit", fields.Datetime.now())
+            written.update(name for name in vals if name in LANG_FIELDS)
+        records = super(
+            CrisisMessage, self.with_context(crisis_lang_written=tuple(written))
+        ).create(vals_list)
+        return records.with_env(self.env)
+
+    def write(self, vals):
+        written = tuple(name for name in vals if name in LANG_FIELDS)
+        # The per-language inverse only applies the languages written here.
+        records = self.with_context(crisis_lang_written=written) if written else self
+        if not set(CONTENT_FIELDS) & set(vals) or self.env.context.get(
+            "crisis_text_written"
+        ):
+            # (update_field_translations() ends with a write of the field:
+            # the caller has done the versioning already.)
+            return super(CrisisMessage, records).write(vals)
+        if vals.get("body"):
+            vals = dict(vals, body=html_sanitize(vals["body"]))
+        frozen = self._prepare_content_change()
+        vals = dict(vals, last_editor_id=self.env.uid, date_last_edit=fields.Datetime.now())
+        res = super(CrisisMessage, records).write(vals)
+        frozen._reopen_for_review()
+        return res
+
+    def _prepare_content_change(self):
+        """Keep the approved text before it changes; return the messages
+        whose change makes a new version."""
+        frozen = self.filtered(lambda m: m.state in SENDABLE_STATES)
+        frozen._snapshot_version()
+        return frozen
+
+    def _reopen_for_review(self):
+        for message in self:
+            # The changed text is a new version: it needs a new approval.
+            message.write(
+                {
+                    "state": "review",
+                    "version": message.version + 1,
+                    "approved_by_id": False,
+                    "date_approved": False,
+                    "date_published": False,
+                }
+            )
+            message._log_incident(
+                "decision",
+                _(
+                    "Content “%(name)s” was changed after approval: version %(version)s "
+                    "goes back to review, version %(old)s is kept.",
+                    name=message.name, version=message.version, old=message.version - 1,
+                ),
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_reviewed(self):
+        if any(message.state != "draft" for message in self):
+            raise UserError(
+                _("Only drafts can be deleted. Withdraw content that was reviewed or approved.")
+            )
+
+    def _snapshot_version(self):
+        """Keep the current text of each message, in all languages, as an
+        earlier version before it changes."""
+        if not self:
+            return
+        self.flush_recordset(list(CONTENT_FIELDS))
+        Version = self.env["crisis.message.version"].sudo()
+        for message in self:
+            version = Version.create(
+                {
+                    "message_id": message.id,
+                    "version": message.version,
+                    "state": message.state,
+                    "approved_by_id": message.approved_by_id.id,
+                    "date_approved": message.date_approved,
+                    "editor_id": message.last_editor_id.id,
+                    "date_edited": message.date_last_edit,
+                }
+            )
+            # Copy the stored translations exactly, every language at once.
+            self.env.cr.execute(
+                """UPDATE crisis_message_version v
+                      SET name = m.name, question = m.question, body = m.body,
+                          sms_text = m.sms_text
+                     FROM crisis_message m
+                    WHERE v.id = %s AND m.id = %s""",
+                [version.id, message.id],
+            )
+            version.invalidate_recordset(list(CONTENT_FIELDS))
+
+    # ------------------------------------------------------------------
+    # Workflow
+    # ------------------------------------------------------------------
+    def _check_transition(self, target):
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for message in self:
+            if message.state not in TRANSITIONS[target]:
+                raise UserError(
+                    _(
+                        "“%(name)s” cannot go from %(from)s to %(to)s.",
+                        name=message.name,
+                        **{"from": labels[message.state], "to": labels[target]},
+                    )
+                )
+
+    def _check_crisis_team(self):
+        if not self.env.user.has_group("crisis_management.group_crisis_manager"):
+            raise AccessError(
+                _("Only members of the crisis team may approve, publish or withdraw content.")
+            )
+
+    def action_submit(self):
+        self._check_transition("review")
+        for message in self:
+            if not html2plaintext(message.body or "").strip():
+                raise UserError(_("“%(name)s” has no text yet.", name=message.name))
+        self.write({"state": "review"})
+        return True
+
+    def action_approve(self):
+        """Approve the text. Four eyes: the approver is a member of the crisis
+        team and not the person who last changed the text."""
+        self._check_crisis_team()
+        self._check_transition("approved")
+        for message in self:
+            if message.last_editor_id == self.env.user:
+                raise UserError(
+                    _(
+                        "You changed “%(name)s” last, so you cannot approve it yourself. "
+                        "Ask another member of the crisis team (four-eyes principle).",
+                        name=message.name,
+                    )
+                )
+        self.write(
+            {
+                "state": "approved",
+                "approved_by_id": self.env.uid,
+                "date_approved": fields.Datetime.now(),
+            }
+        )
+        for message in self:
+            message._log_incident(
+                "decision",
+                _(
+                    "Content “%(name)s” (version %(version)s) approved by %(user)s.",
+                    name=message.name, version=message.version, user=self.env.user.name,
+                ),
+            )
+        return True
+
+    def action_publish(self):
+        self._check_crisis_team()
+        self._check_transition("published")
+        self.write({"state": "published", "date_published": fields.Datetime.now()})
+        for message in self:
+            message._log_incident(
+                "communication",
+                _(
+                    "Content “%(name)s” (version %(version)s) published by %(user)s.",
+                    name=message.name, version=message.version, user=self.env.user.name,
+                ),
+            )
+        return True
+
+    def action_withdraw(self):
+        self._check_crisis_team()
+        self._check_transition("withdrawn")
+        self.write({"state": "withdrawn"})
+        for message in self:
+            message._log_incident(
+                "decision",
+                _(
+                    "Content “%(name)s” (version %(version)s) withdrawn by %(user)s.",
+                    name=message.name, version=message.version, user=self.env.user.name,
+                ),
+            )
+        return True
+
+    def action_draft(self):
+        self._check_transition("draft")
+        self.write({"state": "draft"})
+        return True
+
+    def _log_incident(self, kind, body):
+        self.ensure_one()
+        if self.incident_id:
+            self.incident_id._log(kind, body)
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+    @api.model
+    def _search_words(self, text):
+        words = []
+        for word in re.findall(r"\w+", (text or "").lower()):
+            if len(word) >= 3 and word not in STOP_WORDS and word not in words:
+                words.append(word)
+        return words
+
+    @api.model
+    def search_answers(self, incident_id, text, limit=10):
+        """Approved or published Q&A that answer ``text``, best first.
+
+        Words of three letters or more (without common words) are looked up
+        in the question and the text, in German and in English. Q&A of the
+        incident and Q&A for every incident (no incident) are considered.
+        Each answer scores one point per word it contains.
+
+        :param int incident_id: the incident of the inquiry (or False)
+        :param str text: the caller's question, as typed
+        :return: ``crisis.message`` records, best match first
+        """
+        words = self._search_words(text)
+        if not words:
+            return self.browse()
+        domain = [("kind", "=", "qa"), ("state", "in", SENDABLE_STATES)]
+        if incident_id:
+            domain += ["|", ("incident_id", "=", incident_id), ("incident_id", "=", False)]
+        word_domain = expression.OR(
+            [["|", ("question", "ilike", word), ("body", "ilike", word)] for word in words]
+        )
+        installed = self._installed_text_langs()
+        langs = [lang for lang in TEXT_LANGS if lang in installed]
+        candidates = self.browse()
+        for lang in langs:
+            candidates |= self.with_context(lang=lang).search(
+                expression.AND([domain, word_domain]), limit=200
+            )
+        scores = {}
+        for lang in langs:
+            for message in candidates.with_context(lang=lang):
+                haystack = " ".join(
+                    (message.question or "", html2plaintext(message.body or ""))
+                ).lower()
+                found = set(re.findall(r"\w+", haystack))
+                score = sum(1 for word in words if word in found or word in haystack)
+                scores[message.id] = max(scores.get(message.id, 0), score)
+        ranked = sorted(
+            (mid for mid, score in scores.items() if score),
+            key=lambda mid: (-scores[mid], -mid),
+        )
+        return self.browse(ranked[:limit])
+
+    @api.model
+    def _load_text_translations(self, record_id, translations, model=None):
+        """Set translated values of text fields, skipping languages that are
+        not installed (used by demo data).
+
+        :param dict translations: ``{lang: {field: value}}``
+        """
+        record = (
+            self.env[model or self._name]
+            .browse(record_id)
+            .with_context(crisis_text_written=True)
+        )
+        installed = self._installed_text_langs()
+        for lang, values in translations.items():
+            if lang not in installed:
+                continue
+            for fname, value in values.items():
+                if fname == "body":
+                    value = html_sanitize(value)
+                record.update_field_translations(fname, {lang: value})
+        return True
+
+    def _text_for_lang(self, lang):
+        """(name, body, sms text) of this message in ``lang``."""
+        self.ensure_one()
+        message = self.with_context(lang=lang)
+        return message.name, message.body, message.sms_text
+
+
+class CrisisMessageVersion(models.Model):
+    """An earlier version of a crisis message, in all languages. Read-only
+    for everybody (access rights): only the versioning code creates them."""
+
+    _name = "crisis.message.version"
+    _description = "Earlier Version of Crisis Content"
+    _order = "message_id, version desc"
+
+    message_id = fields.Many2one(
+        "crisis.message", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    version = fields.Integer(readonly=True)
+    state = fields.Selection(STATES, string="State Then", readonly=True)
+    name = fields.Char(string="Title", translate=True, readonly=True)
+    question = fields.Text(translate=True, readonly=True)
+    body = fields.Html(translate=True, readonly=True, sanitize=False)
+    sms_text = fields.Text(string="SMS Text", translate=True, readonly=True)
+    body_de = fields.Html(string="Text (German)", compute="_compute_lang_fields",
+                          sanitize=False)
+    body_en = fields.Html(string="Text (English)", compute="_compute_lang_fields",
+                          sanitize=False)
+    approved_by_id = fields.Many2one("res.users", readonly=True)
+    date_approved = fields.Datetime(string="Approved On", readonly=True)
+    editor_id = fields.Many2one("res.users", string="Written By", readonly=True)
+    date_edited = fields.Datetime(string="Written On", readonly=True)
+
+    @api.depends_context("lang")
+    @api.depends("body")
+    def _compute_lang_fields(self):
+        installed = self.env["crisis.message"]._installed_text_langs()
+        for lang in TEXT_LANGS:
+            records = self.with_context(lang=lang if lang in installed else "en_US")
+            for version, version_lang in zip(self, records):
+                version[f"body_{lang[:2]}"] = version_lang.body
+
+    @api.depends("message_id", "version")
+    def _compute_display_name(self):
+        for version in self:
+            version.display_name = _(
+                "%(name)s, version %(version)s",
+                name=version.message_id.name or "", version=version.version,
+            )

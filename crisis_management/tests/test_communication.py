@@ -1,0 +1,509 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import email
+import itertools
+import smtplib
+from unittest.mock import patch
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from odoo.addons.mail.tests.common import MailCommon
+from odoo.addons.sms.tests.common import MockSMS
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common_voice import CrisisVoiceCommon
+
+CRON_LOGGER = "odoo.addons.crisis_management.models.crisis_communication"
+
+
+def _decoded_text(smtp_message):
+    """Subject and all text parts of a raw message as it reached SMTP."""
+    msg = email.message_from_string(smtp_message)
+    subject = str(email.header.make_header(email.header.decode_header(msg["Subject"])))
+    texts = []
+    for part in msg.walk():
+        if part.get_content_maintype() == "text":
+            texts.append(part.get_payload(decode=True).decode(part.get_content_charset()))
+    return subject, "\n".join(texts)
+
+
+class CommunicationCase(CrisisVoiceCommon, MailCommon, MockSMS):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.email = "krisenstab@example.com"
+        cls.tag = cls.env["res.partner.category"].create({"name": "Krisentest"})
+        tagged_ = {"category_id": [(6, 0, cls.tag.ids)]}
+        address = {"street": "Hafenstraße 1", "zip": "44137", "city": "Dortmund", **tagged_}
+        cls.de_neighbor = cls._partner(
+            "Doris Deutsch", "doris@example.com", "+49 151 10000001", "de_DE",
+            types=[cls.type_neighbor], **address,
+        )
+        cls.en_neighbor = cls._partner(
+            "Edward English", "edward@example.com", "+49 151 10000002", "en_US",
+            types=[cls.type_neighbor], **address,
+        )
+        cls.fr_customer = cls._partner(
+            "François Client", "francois@example.com", "+49 151 10000003", "fr_FR",
+            types=[cls.type_customer], **tagged_,
+        )
+        cls.no_consent = cls._partner(
+            "Nora Ohnezustimmung", "nora@example.com", "+49 151 10000004",
+            types=[cls.type_neighbor], **tagged_,
+        )
+        cls.blacklisted = cls._partner(
+            "Bruno Blacklist", "bruno@example.com", "+49 151 10000005",
+            types=[cls.type_neighbor], **tagged_,
+        )
+        cls.no_email = cls._partner(
+            "Olga Ohnemail", False, False, types=[cls.type_neighbor], **tagged_
+        )
+        for partner in (cls.de_neighbor, cls.en_neighbor):
+            for channel in ("email", "sms", "letter"):
+                cls._consent(partner, channel)
+        for partner in (cls.fr_customer, cls.blacklisted, cls.no_email):
+            cls._consent(partner, "email")
+        cls.env["mail.blacklist"].sudo()._add("bruno@example.com")
+        cls.message = cls._approved_message()
+
+    def _audience(self, **values):
+        vals = {"audience_tag_ids": [(6, 0, self.tag.ids)]}
+        vals.update(values)
+        return self._communication(self.message, **vals)
+
+    def _line(self, comm, partner, channel="email"):
+        return comm.recipient_ids.filtered(
+            lambda r: r.partner_id == partner and r.channel == channel
+        )
+
+    def _process_mail_queue_like_the_cron(self):
+        """Odoo's mail queue as it runs in production: each mail is committed
+        on its own (``auto_commit``) and an exception that aborts the job
+        rolls back only the mail being sent. Savepoints stand in for the
+        commits, which tests cannot make."""
+        mails = self.env["mail.mail"].sudo().search([("state", "=", "outgoing")], order="id")
+        for mail in mails:
+            try:
+                with self.env.cr.savepoint():
+                    mail.send()
+            except smtplib.SMTPServerDisconnected:
+                return False
+        return True
+
+    def _smtp_recipients(self):
+        return sorted(
+            itertools.chain.from_iterable(sent["smtp_to_list"] for sent in self.emails)
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestCommunication(CommunicationCase):
+    def test_unapproved_content_cannot_be_sent(self):
+        draft = self._message()
+        comm = self._communication(draft, audience_partner_ids=[(6, 0, self.de_neighbor.ids)])
+        with self.assertRaisesRegex(UserError, "not approved"):
+            comm.action_send()
+        draft.action_submit()
+        with self.assertRaisesRegex(UserError, "not approved"):
+            comm.action_send()
+        draft.with_user(self.user_manager2).action_approve()
+        draft.with_user(self.user_manager2).action_withdraw()
+        with self.assertRaisesRegex(UserError, "not approved"):
+            comm.action_send()
+        self.assertEqual(comm.state, "draft")
+        self.assertFalse(comm.recipient_ids)
+        self.assertFalse(self.env["mail.mail"].search([("crisis_recipient_id", "!=", False)]))
+
+    def test_refusals(self):
+        comm = self._audience(channel_email=False)
+        with self.assertRaisesRegex(UserError, "at least one channel"):
+            comm.action_send()
+        comm = self._communication(self.message)
+        with self.assertRaisesRegex(UserError, "Nobody is addressed"):
+            comm.action_send()
+        comm = self._audience()
+        with self.assertRaises(AccessError):
+            comm.with_user(self.user_crisis).action_send()
+        comm.action_send()
+        with self.assertRaisesRegex(UserError, "already been sent"):
+            comm.action_send()
+
+    def test_recipient_lines_state_why_anyone_is_skipped(self):
+        comm = self._audience(channel_sms=True)
+        comm.action_send()
+        self.assertEqual(comm.state, "queued")
+        # One line per partner and channel: six partners, two channels.
+        self.assertEqual(len(comm.recipient_ids), 12)
+        self.assertEqual(self._line(comm, self.de_neighbor).state, "queued")
+        self.assertEqual(self._line(comm, self.de_neighbor, "sms").state, "queued")
+        self.assertEqual(self._line(comm, self.fr_customer).state, "queued")
+        self.assertEqual(self._line(comm, self.fr_customer, "sms").state, "skipped_consent")
+        line = self._line(comm, self.no_consent)
+        self.assertEqual(line.state, "skipped_consent")
+        self.assertIn("No consent", line.skip_reason)
+        line = self._line(comm, self.blacklisted)
+        self.assertEqual(line.state, "skipped_consent")
+        self.assertIn("blacklist", line.skip_reason)
+        line = self._line(comm, self.no_email)
+        self.assertEqual(line.state, "skipped_address")
+        self.assertIn("No valid e-mail address", line.skip_reason)
+        # Languages: own language, else the company's.
+        self.assertEqual(self._line(comm, self.de_neighbor).lang, "de_DE")
+        self.assertEqual(self._line(comm, self.en_neighbor).lang, "en_US")
+        self.assertEqual(self._line(comm, self.fr_customer).lang, "de_DE")
+
+    def test_each_recipient_receives_own_language_at_smtp_edge(self):
+        comm = self._audience()
+        with self.mock_mail_gateway():
+            comm.action_send()
+            self._run_cron()
+            self.env["mail.mail"].sudo().process_email_queue()
+        self.assertEqual(
+            self._smtp_recipients(),
+            ["doris@example.com", "edward@example.com", "francois@example.com"],
+        )
+        by_address = {sent["smtp_to_list"][0]: sent for sent in self.emails}
+        subject, text = _decoded_text(by_address["doris@example.com"]["message"])
+        self.assertEqual(subject, "Brand unter Kontrolle")
+        self.assertIn("Der Brand ist unter Kontrolle", text)
+        self.assertNotIn("The fire", text)
+        subject, text = _decoded_text(by_address["edward@example.com"]["message"])
+        self.assertEqual(subject, "Fire under control")
+        self.assertIn("The fire is under control", text)
+        self.assertNotIn("Der Brand", text)
+        # French is neither German nor English: the company's language (German).
+        subject, text = _decoded_text(by_address["francois@example.com"]["message"])
+        self.assertEqual(subject, "Brand unter Kontrolle")
+
+    def test_sms_reaches_gateway_in_each_language(self):
+        comm = self._audience(channel_email=False, channel_sms=True)
+        with self.mockSMSGateway():
+            comm.action_send()
+            self._run_cron()
+            self.env["sms.sms"].sudo()._process_queue()
+        by_number = {sms["number"]: sms["body"] for sms in self._sms}
+        de_number = self.de_neighbor.phone_sanitized
+        en_number = self.en_neighbor.phone_sanitized
+        self.assertEqual(set(by_number), {de_number, en_number})
+        self.assertIn("Brand unter Kontrolle", by_number[de_number])
+        self.assertIn("Fire under control", by_number[en_number])
+        self.assertEqual(comm.sent_count, 2)
+
+    def test_interrupted_at_smtp_edge_and_resumed_sends_each_once(self):
+        """The SMTP connection drops in the middle of a batch; the next run
+        delivers the rest: every eligible recipient gets exactly one e-mail."""
+        extra = self.env["res.partner"]
+        for i in range(4):
+            partner = self._partner(f"Nachbar {i}", f"nachbar{i}@example.com",
+                                    types=[self.type_neighbor],
+                                    category_id=[(6, 0, self.tag.ids)])
+            self._consent(partner, "email")
+            extra |= partner
+        comm = self._audience()
+        eligible = sorted(
+            ["doris@example.com", "edward@example.com", "francois@example.com"]
+            + [f"nachbar{i}@example.com" for i in range(4)]
+        )
+        with self.mock_mail_gateway():
+            comm.action_send()
+            self._run_cron(batch_size=4)
+            self.assertEqual(comm.state, "done")
+            session = self.testing_smtp_session
+            original = session.send_message
+            calls = []
+
+            def flaky_send(message, smtp_from, smtp_to_list):
+                calls.append(smtp_to_list)
+                if len(calls) == 3:
+                    raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+                return original(message, smtp_from, smtp_to_list)
+
+            with patch.object(session, "send_message", side_effect=flaky_send), \
+                    mute_logger("odoo.addons.mail.models.mail_mail"):
+                self.assertFalse(self._process_mail_queue_like_the_cron())
+            self.assertEqual(len(self.emails), 2, "two delivered before the drop")
+            # Resume: our cron finds nothing left to queue, the queue the rest.
+            self._run_cron(batch_size=4)
+            self.assertTrue(self._process_mail_queue_like_the_cron())
+        self.assertEqual(self._smtp_recipients(), eligible)
+        self.assertEqual(len(self._new_mails), 7, "one mail.mail per recipient")
+        self.assertEqual(comm.sent_count, 7)
+        self.assertEqual(comm.failed_count, 0)
+
+    def test_batch_interrupted_before_commit_is_redone_once(self):
+        """An exception in the middle of a batch (here: the PDF engine of the
+        letters) rolls the whole batch back: no e-mail or SMS of it exists and
+        its lines are still queued; the next run sends each exactly once."""
+        comm = self._audience(channel_sms=True, channel_letter=True)
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            comm.action_send()
+            Report = type(self.env["ir.actions.report"])
+            with patch.object(Report, "_render_qweb_pdf", side_effect=OSError("wkhtmltopdf died")), \
+                    self.assertLogs(CRON_LOGGER, level="WARNING") as logs:
+                self._run_cron()
+            self.assertIn("stays queued", logs.output[0])
+            self.assertEqual(comm.state, "sending")
+            self.assertEqual(comm.queued_count, 7)
+            self.assertFalse(self._new_mails.exists())
+            self.assertFalse(self.env["sms.sms"].search([("crisis_recipient_id", "!=", False)]))
+            # Resume.
+            self._run_cron()
+            self._run_cron()
+            self.env["mail.mail"].sudo().process_email_queue()
+            self.env["sms.sms"].sudo()._process_queue()
+        self.assertEqual(comm.state, "done")
+        self.assertEqual(
+            self._smtp_recipients(),
+            ["doris@example.com", "edward@example.com", "francois@example.com"],
+        )
+        self.assertEqual(
+            sorted(s["number"] for s in self._sms),
+            sorted([self.de_neighbor.phone_sanitized, self.en_neighbor.phone_sanitized]),
+        )
+        letters = comm.recipient_ids.filtered(lambda r: r.channel == "letter" and r.state == "sent")
+        self.assertEqual(letters.partner_id, self.de_neighbor | self.en_neighbor)
+        self.assertEqual(len(comm.letter_attachment_ids), 1)
+
+    def test_progress_and_crisis_log(self):
+        comm = self._audience()
+        comm.action_send()
+        self.assertEqual(comm.progress, 50.0, "three of six skipped at once")
+        self._run_cron(batch_size=2)
+        self.assertEqual(comm.state, "done")
+        self.assertEqual(comm.recipient_count, 6)
+        self.assertEqual(comm.sent_count, 3)
+        self.assertEqual(comm.skipped_count, 3)
+        self.assertEqual(comm.failed_count, 0)
+        self.assertEqual(comm.progress, 100.0)
+        entry = self.incident.log_ids.filtered(
+            lambda log: comm.name in log.body and log.kind == "communication"
+        )
+        self.assertEqual(entry.kind, "communication")
+        self.assertIn("3 sent, 3 skipped, 0 failed of 6", entry.body)
+        self.assertTrue(self.incident.verify_log()["ok"])
+
+    def test_failed_delivery_is_shown_on_the_line(self):
+        comm = self._audience()
+        with self.mock_mail_gateway():
+            comm.action_send()
+            self._run_cron()
+            session = self.testing_smtp_session
+            original = session.send_message
+
+            def refuse_edward(message, smtp_from, smtp_to_list):
+                if smtp_to_list == ["edward@example.com"]:
+                    raise smtplib.SMTPRecipientsRefused({"edward@example.com": (550, b"No such user")})
+                return original(message, smtp_from, smtp_to_list)
+
+            with patch.object(session, "send_message", side_effect=refuse_edward), \
+                    mute_logger("odoo.addons.mail.models.mail_mail"):
+                self.env["mail.mail"].sudo().process_email_queue()
+        line = self._line(comm, self.en_neighbor)
+        self.assertEqual(line.state, "failed")
+        self.assertTrue(line.error)
+        self.assertEqual(comm.failed_count, 1)
+        self.assertEqual(comm.sent_count, 2)
+
+    def test_withdrawn_content_stops_the_rest(self):
+        comm = self._audience()
+        comm.action_send()
+        self.message.with_user(self.user_manager2).action_withdraw()
+        self._run_cron()
+        self.assertEqual(comm.state, "failed")
+        self.assertEqual(comm.failed_count, 3)
+        self.assertIn("withdrawn", self._line(comm, self.de_neighbor).error)
+        self.assertFalse(self.env["mail.mail"].search([("crisis_recipient_id", "in", comm.recipient_ids.ids)]))
+
+    def test_text_is_frozen_when_sending_starts(self):
+        comm = self._audience(audience_tag_ids=[(5, 0, 0)],
+                              audience_partner_ids=[(6, 0, self.de_neighbor.ids)])
+        with self.mock_mail_gateway():
+            comm.action_send()
+            self.message.with_context(lang="de_DE").write({"body": "<p>Ungeprüfter Text</p>"})
+            self.assertEqual(self.message.state, "review")
+            self._run_cron()
+            self.env["mail.mail"].sudo().process_email_queue()
+        _subject, text = _decoded_text(self.emails[0]["message"])
+        self.assertIn("Der Brand ist unter Kontrolle", text)
+        self.assertNotIn("Ungeprüfter", text)
+
+    def test_letters_one_document_per_batch(self):
+        self.incident.action_publish_page()
+        comm = self._audience(channel_email=False, channel_letter=True)
+        comm.action_send()
+        self._run_cron(batch_size=1)
+        self.assertEqual(comm.sent_count, 2)
+        attachments = comm.letter_attachment_ids
+        self.assertEqual(len(attachments), 2)
+        line = self._line(comm, self.de_neighbor, "letter")
+        document = base64.b64decode(line.letter_attachment_id.datas).decode()
+        self.assertIn("Doris Deutsch", document)
+        self.assertIn("Hafenstraße 1", document)
+        self.assertIn("Der Brand ist unter Kontrolle", document)
+        self.assertIn("data:image/png;base64,", document, "QR code of the public page")
+        self.assertIn(self.incident.page_url, document)
+        other = base64.b64decode(
+            self._line(comm, self.en_neighbor, "letter").letter_attachment_id.datas
+        ).decode()
+        self.assertIn("The fire is under control", other)
+
+
+PURPOSES = ["crisis_info", "press_distribution", "marketing"]
+CHANNELS = ["email", "sms", "letter"]
+BASES = ["consent", "contract", "legal_obligation", "vital_interest", "legitimate_interest"]
+TYPES = ["employee", "neighbor", "customer", "press"]
+
+partner_strategy = st.fixed_dictionaries(
+    {
+        "email": st.booleans(),
+        "mobile": st.booleans(),
+        "address": st.booleans(),
+        "types": st.sets(st.sampled_from(TYPES), max_size=2),
+        "email_blacklisted": st.booleans(),
+        "phone_blacklisted": st.booleans(),
+        "ops": st.lists(
+            st.one_of(
+                st.tuples(st.just("give"), st.sampled_from(PURPOSES),
+                          st.sampled_from(CHANNELS), st.sampled_from(BASES)),
+                st.tuples(st.just("withdraw"), st.integers(0, 4)),
+            ),
+            max_size=6,
+        ),
+    }
+)
+audience_strategy = st.fixed_dictionaries(
+    {
+        "partners": st.lists(partner_strategy, min_size=1, max_size=5),
+        "kind": st.sampled_from(["notice", "safety_check"]),
+        "purpose": st.sampled_from(PURPOSES),
+        "channels": st.sets(st.sampled_from(CHANNELS), min_size=1),
+    }
+)
+
+
+@tagged("post_install", "-at_install")
+class TestNoMessageWithoutBasis(CrisisVoiceCommon):
+    """Property: over generated audiences with random consents, withdrawals,
+    blacklists and legal bases, a broadcast hands a message to the mail
+    queue, the SMS queue or the letter printer for exactly the partners and
+    channels with a valid basis and an address, and never for anybody else."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.message = cls._approved_message()
+        cls.types = {code: cls._stakeholder_type(code).id for code in TYPES}
+        cls.purposes = {
+            code: cls.env["crisis.consent.purpose"].search([("code", "=", code)]).id
+            for code in PURPOSES
+        }
+        cls.counter = itertools.count()
+
+    @staticmethod
+    def _expected(spec, consents, purpose, kind, channel):
+        """The rule, written independently of the implementation."""
+        if channel == "email" and (not spec["email"] or spec["email_blacklisted"]):
+            return False
+        if channel == "sms" and (not spec["mobile"] or spec["phone_blacklisted"]):
+            return False
+        if channel == "letter" and not spec["address"]:
+            return False
+        safety = kind == "safety_check"
+        if safety and purpose == "crisis_info" and {"employee", "neighbor"} & spec["types"]:
+            return True
+        for c_purpose, c_channel, basis, state in consents:
+            if (c_purpose, c_channel, state) != (purpose, channel, "given"):
+                continue
+            if basis != "vital_interest" or (safety and purpose != "marketing"):
+                return True
+        return False
+
+    @settings(max_examples=1000, deadline=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(audience=audience_strategy)
+    def test_no_message_without_valid_basis(self, audience):
+        kind = audience["kind"]
+        purpose = "crisis_info" if kind == "safety_check" else audience["purpose"]
+        savepoint = self.env.cr.savepoint()
+        try:
+            self._check_audience(audience["partners"], kind, purpose, audience["channels"])
+        finally:
+            savepoint.close(rollback=True)
+            self.env.invalidate_all()
+
+    def _check_audience(self, specs, kind, purpose, channels):
+        n = next(self.counter)
+        vals_list = []
+        for i, spec in enumerate(specs):
+            vals_list.append({
+                "name": f"P{n}-{i}",
+                "email": spec["email"] and f"p{n}-{i}@example.com",
+                "mobile": spec["mobile"] and f"+49151{n:05d}{i:03d}",
+                "street": spec["address"] and "Weg 1",
+                "zip": spec["address"] and "44137",
+                "city": spec["address"] and "Dortmund",
+                "country_id": self.env.ref("base.de").id,
+                "crisis_stakeholder_type_ids": [(6, 0, [self.types[t] for t in spec["types"]])],
+            })
+        partners = self.env["res.partner"].create(vals_list)
+        Consent = self.env["crisis.consent"]
+        model = {}
+        for partner, spec in zip(partners, specs):
+            records, states = Consent, []
+            for op in spec["ops"]:
+                if op[0] == "give":
+                    _op, c_purpose, c_channel, basis = op
+                    records |= Consent.create({
+                        "partner_id": partner.id, "purpose_id": self.purposes[c_purpose],
+                        "channel": c_channel, "legal_basis": basis,
+                    })
+                    states.append([c_purpose, c_channel, basis, "given"])
+                elif op[1] < len(states):
+                    records[op[1]].action_withdraw()
+                    target = states[op[1]]
+                    if target[3] == "given":
+                        for state in states:
+                            if state is target or (
+                                state[:2] == target[:2] and state[2] == "consent"
+                            ):
+                                state[3] = "withdrawn"
+            model[partner.id] = states
+            self.assertEqual(records.mapped("state"), [s[3] for s in states])
+            if spec["email_blacklisted"] and spec["email"]:
+                self.env["mail.blacklist"].create({"email": partner.email})
+            if spec["phone_blacklisted"] and spec["mobile"]:
+                self.env["phone.blacklist"].create({"number": partner.phone_sanitized})
+        comm = self.env["crisis.communication"].create({
+            "incident_id": self.incident.id,
+            "message_id": self.message.id,
+            "kind": kind,
+            "purpose_id": self.purposes[purpose],
+            "channel_email": "email" in channels,
+            "channel_sms": "sms" in channels,
+            "channel_letter": "letter" in channels,
+            "audience_partner_ids": [(6, 0, partners.ids)],
+        })
+        comm.action_send()
+        comm._cron_send()
+        lines = comm.recipient_ids
+        handed_over = set()
+        for mail in self.env["mail.mail"].search([("crisis_recipient_id", "in", lines.ids)]):
+            handed_over.add((mail.crisis_recipient_id.partner_id.id, "email"))
+            self.assertEqual(mail.email_to, mail.crisis_recipient_id.address)
+        for sms in self.env["sms.sms"].search([("crisis_recipient_id", "in", lines.ids)]):
+            handed_over.add((sms.partner_id.id, "sms"))
+        for line in lines.filtered("letter_attachment_id"):
+            handed_over.add((line.partner_id.id, "letter"))
+        expected = {
+            (partner.id, channel)
+            for partner, spec in zip(partners, specs)
+            for channel in channels
+            if self._expected(spec, model[partner.id], purpose, kind, channel)
+        }
+        self.assertEqual(handed_over, expected)
+        # Every handed-over line is marked sent, everybody else was skipped.
+        sent = {(r.partner_id.id, r.channel) for r in lines if r.state == "sent"}
+        self.assertEqual(sent, expected)
+        self.assertEqual(len(lines), len(partners) * len(channels))

@@ -1,0 +1,235 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+
+from .common_voice import CrisisVoiceCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCrisisMessage(CrisisVoiceCommon):
+    def test_four_eyes_author_cannot_approve_own_text(self):
+        message = self._message()
+        message.action_submit()
+        self.assertEqual(message.state, "review")
+        with self.assertRaisesRegex(UserError, "four-eyes"):
+            message.with_user(self.user_manager).action_approve()
+        self.assertEqual(message.state, "review")
+        self.assertFalse(message.approved_by_id)
+
+        message.with_user(self.user_manager2).action_approve()
+        self.assertEqual(message.state, "approved")
+        self.assertEqual(message.approved_by_id, self.user_manager2)
+        entry = self.incident.log_ids.filtered(lambda log: "approved by" in log.body)
+        self.assertEqual(entry.kind, "decision")
+        self.assertIn("Petra Sprecherin", entry.body)
+        self.assertTrue(self.incident.verify_log()["ok"])
+
+    def test_last_editor_is_the_one_who_cannot_approve(self):
+        """The approver is somebody other than the *last* editor: if the second
+        manager edits the text, the first one may approve it."""
+        message = self._message()
+        message.with_user(self.user_manager2).write({"body": "<p>Korrigiert</p>"})
+        self.assertEqual(message.last_editor_id, self.user_manager2)
+        message.action_submit()
+        with self.assertRaises(UserError):
+            message.with_user(self.user_manager2).action_approve()
+        message.with_user(self.user_manager).action_approve()
+        self.assertEqual(message.approved_by_id, self.user_manager)
+
+    def test_hotline_user_cannot_approve_or_publish(self):
+        message = self._message()
+        message.action_submit()
+        with self.assertRaises(AccessError):
+            message.with_user(self.user_crisis).action_approve()
+        message.with_user(self.user_manager2).action_approve()
+        with self.assertRaises(AccessError):
+            message.with_user(self.user_crisis).action_publish()
+        with self.assertRaises(AccessError):
+            message.with_user(self.user_crisis).write({"name": "Hacked"})
+
+    def test_transitions_are_checked(self):
+        message = self._message()
+        with self.assertRaisesRegex(UserError, "cannot go from"):
+            message.with_user(self.user_manager2).action_approve()
+        with self.assertRaisesRegex(UserError, "cannot go from"):
+            message.with_user(self.user_manager2).action_publish()
+        with self.assertRaisesRegex(UserError, "cannot go from"):
+            message.with_user(self.user_manager2).action_withdraw()
+        empty = self._message(en={"name": "Empty", "body": False}, de={"name": "Leer"})
+        with self.assertRaisesRegex(UserError, "no text"):
+            empty.action_submit()
+
+    def test_publish_and_withdraw_are_logged(self):
+        message = self._approved_message()
+        message.with_user(self.user_manager2).action_publish()
+        self.assertEqual(message.state, "published")
+        message.with_user(self.user_manager2).action_withdraw()
+        self.assertEqual(message.state, "withdrawn")
+        kinds = {
+            log.kind for log in self.incident.log_ids
+            if "published by" in log.body or "withdrawn by" in log.body
+        }
+        self.assertEqual(kinds, {"communication", "decision"})
+        with self.assertRaises(UserError):
+            message.with_user(self.user_manager).action_publish()
+
+    def test_german_and_english_in_the_same_record(self):
+        message = self._message()
+        self.assertEqual(message.with_context(lang="de_DE").name, "Brand unter Kontrolle")
+        self.assertEqual(message.with_context(lang="en_US").name, "Fire under control")
+        self.assertIn("Der Brand", message.body_de)
+        self.assertIn("The fire", message.body_en)
+        # Both languages are edited side by side, without switching language.
+        message.write({"body_de": "<p>Neu auf Deutsch</p>"})
+        self.assertIn("Neu auf Deutsch", message.with_context(lang="de_DE").body)
+        self.assertIn("The fire", message.with_context(lang="en_US").body)
+
+    def test_form_shows_both_languages(self):
+        with Form(self.env["crisis.message"].with_user(self.user_manager)) as form:
+            form.name = "Holding statement"
+            form.kind = "holding_statement"
+            form.body_en = "<p>We are looking into it.</p>"
+            form.body_de = "<p>Wir prüfen den Vorfall.</p>"
+        message = form.record
+        self.assertIn("looking into", message.with_context(lang="en_US").body)
+        self.assertIn("prüfen", message.with_context(lang="de_DE").body)
+
+    def test_body_is_sanitized(self):
+        message = self._message(
+            en={"name": "X", "body": "<p>ok</p><script>alert(1)</script>"}
+        )
+        self.assertNotIn("<script", message.with_context(lang="en_US").body)
+        message.write({"body_de": "<p>gut</p><script>alert(2)</script>"})
+        self.assertNotIn("<script", message.with_context(lang="de_DE").body)
+
+    def test_editing_approved_text_creates_new_version(self):
+        message = self._approved_message()
+        message.with_user(self.user_manager2).action_publish()
+        message.with_user(self.user_manager).with_context(lang="de_DE").write(
+            {"body": "<p>Neue Lage: Entwarnung.</p>"}
+        )
+        self.assertEqual(message.state, "review")
+        self.assertEqual(message.version, 2)
+        self.assertFalse(message.approved_by_id)
+        old = message.version_ids
+        self.assertEqual(len(old), 1)
+        self.assertEqual(old.version, 1)
+        self.assertEqual(old.state, "published")
+        self.assertEqual(old.approved_by_id, self.user_manager2)
+        # The old version stays readable in both languages.
+        self.assertIn("Der Brand ist unter Kontrolle", old.body_de)
+        self.assertIn("The fire is under control", old.body_en)
+        self.assertIn("Entwarnung", message.body_de)
+        with self.assertRaises(AccessError):
+            old.with_user(self.user_admin).write({"body": "<p>rewrite history</p>"})
+        # The editor cannot approve the new version, somebody else can.
+        with self.assertRaises(UserError):
+            message.with_user(self.user_manager).action_approve()
+        message.with_user(self.user_manager2).action_approve()
+        self.assertEqual(message.state, "approved")
+        self.assertTrue(self.incident.verify_log()["ok"])
+
+    def test_editing_one_language_in_the_form_makes_one_new_version(self):
+        message = self._approved_message()
+        message.with_user(self.user_manager2).write(
+            {"body_de": "<p>Neu</p>", "body_en": "<p>New</p>"}
+        )
+        self.assertEqual(message.version, 2)
+        self.assertEqual(len(message.version_ids), 1)
+        self.assertEqual(message.state, "review")
+        self.assertEqual(message.last_editor_id, self.user_manager2)
+        self.assertIn("Neu", message.with_context(lang="de_DE").body)
+        self.assertIn("New", message.with_context(lang="en_US").body)
+        self.assertIn("Der Brand", message.version_ids.body_de)
+        self.assertIn("The fire", message.version_ids.body_en)
+
+    def test_editing_a_draft_creates_no_version(self):
+        message = self._message()
+        message.write({"name": "Anders"})
+        self.assertEqual(message.version, 1)
+        self.assertFalse(message.version_ids)
+
+    def test_only_drafts_can_be_deleted(self):
+        message = self._approved_message()
+        with self.assertRaises(UserError):
+            message.unlink()
+
+
+@tagged("post_install", "-at_install")
+class TestSearchAnswers(CrisisVoiceCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.qa_water = cls._approved_message(
+            kind="qa",
+            en={
+                "name": "Tap water",
+                "question": "Can I drink the tap water?",
+                "body": "<p>Yes, the tap water is safe to drink.</p>",
+            },
+            de={
+                "name": "Leitungswasser",
+                "question": "Kann ich das Leitungswasser trinken?",
+                "body": "<p>Ja, das Leitungswasser ist trinkbar.</p>",
+            },
+        )
+        cls.qa_smoke = cls._approved_message(
+            kind="qa",
+            en={
+                "name": "Smoke",
+                "question": "Is the smoke toxic?",
+                "body": "<p>No harmful substances were measured. Keep windows closed.</p>",
+            },
+            de={
+                "name": "Rauch",
+                "question": "Ist der Rauch giftig?",
+                "body": "<p>Es wurden keine Schadstoffe gemessen. Fenster geschlossen halten.</p>",
+            },
+        )
+        cls.qa_draft = cls._message(
+            kind="qa",
+            en={"name": "Draft", "question": "Smoke and water?", "body": "<p>smoke water</p>"},
+            de={"name": "Entwurf", "question": "Rauch und Wasser?", "body": "<p>Rauch</p>"},
+        )
+        cls.statement = cls._approved_message(
+            en={"name": "Statement", "body": "<p>The smoke is gone.</p>"},
+            de={"name": "Erklärung", "body": "<p>Der Rauch ist weg.</p>"},
+        )
+        other = cls._create_incident(name="Anderer Vorfall")
+        cls.qa_other = cls._approved_message(
+            kind="qa",
+            incident_id=other.id,
+            en={"name": "Other", "question": "Smoke elsewhere?", "body": "<p>smoke</p>"},
+            de={"name": "Anders", "question": "Rauch woanders?", "body": "<p>Rauch</p>"},
+        )
+
+    def test_finds_approved_qa_by_words_in_both_languages(self):
+        Message = self.env["crisis.message"].with_user(self.user_crisis)
+        found = Message.search_answers(self.incident.id, "Ist der Rauch gefährlich?")
+        self.assertEqual(found, self.qa_smoke)
+        found = Message.search_answers(self.incident.id, "is the smoke toxic")
+        self.assertEqual(found, self.qa_smoke)
+        found = Message.search_answers(self.incident.id, "Leitungswasser trinken")
+        self.assertEqual(found, self.qa_water)
+
+    def test_best_match_first(self):
+        found = self.env["crisis.message"].search_answers(
+            self.incident.id, "Rauch giftig Fenster Wasser"
+        )
+        self.assertEqual(found[0], self.qa_smoke)
+        self.assertIn(self.qa_water, found)
+
+    def test_only_approved_qa_of_the_incident(self):
+        found = self.env["crisis.message"].search_answers(self.incident.id, "smoke Rauch")
+        self.assertNotIn(self.qa_draft, found)
+        self.assertNotIn(self.statement, found)
+        self.assertNotIn(self.qa_other, found)
+        self.qa_smoke.with_user(self.user_manager2).action_withdraw()
+        found = self.env["crisis.message"].search_answers(self.incident.id, "smoke Rauch")
+        self.assertFalse(found)
+
+    def test_nothing_for_empty_or_common_words(self):
+        Message = self.env["crisis.message"]
+        self.assertFalse(Message.search_answers(self.incident.id, ""))
+        self.assertFalse(Message.search_answers(self.incident.id, "der die das und?"))
+        self.assertFalse(Message.search_answers(self.incident.id, "Parkplatz"))
