@@ -129,12 +129,12 @@ class TestSafetyCheck(SafetyCase):
 
     def test_demo_missing_employees_appear_unanswered(self):
         incident = self.env.ref(
-            "crisis_management.crisis_incident_fire_voice_demo", raise_if_not_found=False
+            "crisis_management.crisis_incident_fire_demo", raise_if_not_found=False
         )
         if not incident:
             self.skipTest("demo data not loaded")
         names = incident.safety_unanswered_partner_ids.mapped("name")
-        self.assertEqual(sorted(names), ["Aylin Demir", "Jonas Berger"])
+        self.assertEqual(sorted(names), ["Ayşe Demir", "Jonas Becker"])
         self.assertEqual(incident.safety_help_partner_ids.mapped("name"), ["Murat Yılmaz"])
 
 
