@@ -22,3 +22,4 @@ from . import crisis_communication_recipient
 from . import crisis_incident_communication
 from . import mail_mail
 from . import sms_sms
+from . import crisis_inquiry_answer

@@ -14,3 +14,4 @@ from . import test_message
 from . import test_consent
 from . import test_communication
 from . import test_safety_check
+from . import test_hotline_answers

@@ -1,0 +1,83 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tests import Form, tagged
+
+from .common_voice import CrisisVoiceCommon
+
+
+@tagged("post_install", "-at_install")
+class TestHotlineAnswers(CrisisVoiceCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.qa = cls._approved_message(
+            kind="qa",
+            en={
+                "name": "Smoke",
+                "question": "Is the smoke dangerous?",
+                "body": "<p>Measurements show no danger. Keep windows closed.</p>",
+            },
+            de={
+                "name": "Rauch",
+                "question": "Ist der Rauch gefährlich?",
+                "body": "<p>Die Messungen zeigen keine Gefahr. Fenster geschlossen "
+                "halten.</p>",
+            },
+        )
+        cls.draft_qa = cls._message(
+            kind="qa",
+            en={
+                "name": "Smoke (draft)",
+                "question": "Is the smoke dangerous?",
+                "body": "<p>UNAPPROVED: we do not know yet.</p>",
+            },
+            de={
+                "name": "Rauch (Entwurf)",
+                "question": "Ist der Rauch gefährlich?",
+                "body": "<p>NICHT FREIGEGEBEN: wissen wir noch nicht.</p>",
+            },
+        )
+        cls.neighbor = cls._partner(
+            "Gisela Brandt",
+            "gisela@example.com",
+            lang="de_DE",
+            types=[cls.type_neighbor],
+        )
+
+    def _hotline_form(self):
+        return Form(
+            self.env["crisis.inquiry"].with_user(self.user_crisis),
+            view="crisis_management.crisis_inquiry_view_form_hotline",
+        )
+
+    def test_hotline_offers_only_approved_answers_to_the_question(self):
+        with self._hotline_form() as form:
+            form.incident_id = self.incident
+            form.partner_id = self.neighbor
+            form.name = "Anruf Nachbarin"
+            form.question = "Ist der Rauch über der Siedlung gefährlich?"
+            suggested = form.suggested_message_ids
+            self.assertIn(self.qa, suggested)
+            self.assertNotIn(self.draft_qa, suggested)
+            form.answer_message_id = self.qa
+            # The caller speaks German: the answer is the German approved text.
+            self.assertIn("keine Gefahr", form.answer)
+        inquiry = form.record
+        self.assertEqual(inquiry.answer_message_id, self.qa)
+        self.assertIn("Fenster geschlossen halten", inquiry.answer)
+
+    def test_english_caller_gets_the_english_text(self):
+        caller = self._partner("Tom Walker", "tom@example.com", lang="en_US")
+        with self._hotline_form() as form:
+            form.incident_id = self.incident
+            form.partner_id = caller
+            form.name = "Call"
+            form.question = "smoke dangerous?"
+            form.answer_message_id = self.qa
+            self.assertIn("no danger", form.answer)
+
+    def test_unrelated_question_gets_no_suggestion(self):
+        with self._hotline_form() as form:
+            form.incident_id = self.incident
+            form.name = "Anruf"
+            form.question = "Wann öffnet die Kantine wieder?"
+            self.assertFalse(form.suggested_message_ids)
