@@ -53,7 +53,6 @@ class TestHotlineAnswers(CrisisVoiceCommon):
         with self._hotline_form() as form:
             form.incident_id = self.incident
             form.partner_id = self.neighbor
-            form.name = "Anruf Nachbarin"
             form.question = "Ist der Rauch über der Siedlung gefährlich?"
             suggested = form.suggested_message_ids
             self.assertIn(self.qa, suggested)
@@ -70,7 +69,6 @@ class TestHotlineAnswers(CrisisVoiceCommon):
         with self._hotline_form() as form:
             form.incident_id = self.incident
             form.partner_id = caller
-            form.name = "Call"
             form.question = "smoke dangerous?"
             form.answer_message_id = self.qa
             self.assertIn("no danger", form.answer)
@@ -78,6 +76,5 @@ class TestHotlineAnswers(CrisisVoiceCommon):
     def test_unrelated_question_gets_no_suggestion(self):
         with self._hotline_form() as form:
             form.incident_id = self.incident
-            form.name = "Anruf"
             form.question = "Wann öffnet die Kantine wieder?"
             self.assertFalse(form.suggested_message_ids)
