@@ -22,6 +22,11 @@ elif [ -n "${UPDATE:-}" ]; then
   "$PY" "$ODOO_SRC/odoo-bin" -c .odoo.conf -d "$DB" -u "$ADDONS" --stop-after-init --log-level=warn
 fi
 
+if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+  echo "[run] ERROR: port $PORT is already in use (another Odoo?). Stop it, or choose another port: CRISIS_HTTP_PORT=8070 make run" >&2
+  exit 2
+fi
+
 cat <<MSG
 
   Crisis Mode for Odoo is starting at  http://localhost:$PORT

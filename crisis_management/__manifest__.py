@@ -54,6 +54,7 @@
     ],
     "demo": [
         "demo/crisis_demo.xml",
+        "demo/crisis_hotline_demo.xml",
         "demo/crisis_page_demo.xml",
         "demo/crisis_voice_demo.xml",
     ],

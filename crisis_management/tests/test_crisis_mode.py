@@ -182,6 +182,12 @@ class TestDemoCrisis(CrisisCommon):
         self.assertEqual(len(tasks.filtered("is_overdue")), 3)
         self.assertEqual(len(tasks.filtered(lambda t: t.state == "done")), 2)
         self.assertIn("escalated", tasks.mapped("followup_state"))
+        inquiries = incident.inquiry_ids
+        self.assertTrue(inquiries.filtered("is_overdue"), "some inquiries are late")
+        self.assertEqual(len(inquiries.filtered(lambda i: i.state == "answered")), 2)
+        self.assertEqual(
+            len(incident.log_ids.filtered(lambda e: e.kind == "inquiry")), 2
+        )
         users = {
             login: self.env["res.users"].search([("login", "=", login)])
             for login in ("krisenadmin", "krisenstab", "sprecher", "hotline")
