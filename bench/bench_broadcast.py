@@ -27,6 +27,7 @@ the ratio crisis / mass_mailing (must be <= 1.0, target <= 0.5) and the peak
 memory (RSS high-water mark of each phase, and tracemalloc's peak of the
 crisis broadcast in a separate, untimed pass).
 """
+
 import argparse
 import os
 import random
@@ -50,8 +51,18 @@ def odoo_src():
 
 
 def run_odoo(conf, db, *args):
-    cmd = [sys.executable, os.path.join(odoo_src(), "odoo-bin"), "-c", conf, "-d", db,
-           "--stop-after-init", "--log-level=warn", "--no-http", *args]
+    cmd = [
+        sys.executable,
+        os.path.join(odoo_src(), "odoo-bin"),
+        "-c",
+        conf,
+        "-d",
+        db,
+        "--stop-after-init",
+        "--log-level=warn",
+        "--no-http",
+        *args,
+    ]
     print("$", " ".join(cmd), flush=True)
     subprocess.run(cmd, check=True)
 
@@ -65,8 +76,14 @@ def ensure_database(conf, db):
     from odoo.service import db as db_service
 
     if not db_service.exp_db_exist(db):
-        run_odoo(conf, db, "-i", "crisis_management,mass_mailing",
-                 "--without-demo=all", "--load-language=de_DE")
+        run_odoo(
+            conf,
+            db,
+            "-i",
+            "crisis_management,mass_mailing",
+            "--without-demo=all",
+            "--load-language=de_DE",
+        )
         return
     registry = odoo.modules.registry.Registry(db)
     with registry.cursor() as cr:
@@ -84,12 +101,19 @@ def ensure_audience(env, size, seed):
     """50,000 stakeholders with mixed languages and consents (created once)."""
     Tag = env["res.partner.category"]
     tag = Tag.search([("name", "=", TAG_NAME)], limit=1)
-    if tag and env["res.partner"].search_count([("category_id", "in", tag.ids)]) >= size:
+    if (
+        tag
+        and env["res.partner"].search_count([("category_id", "in", tag.ids)]) >= size
+    ):
         return tag
     tag = tag or Tag.create({"name": TAG_NAME})
     rng = random.Random(seed)
-    ctx = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True,
-           "mail_create_nosubscribe": True}
+    ctx = {
+        "tracking_disable": True,
+        "mail_create_nolog": True,
+        "mail_notrack": True,
+        "mail_create_nosubscribe": True,
+    }
     Partner = env["res.partner"].with_context(**ctx)
     Consent = env["crisis.consent"].with_context(**ctx)
     purposes = {p.code: p.id for p in env["crisis.consent.purpose"].search([])}
@@ -100,40 +124,65 @@ def ensure_audience(env, size, seed):
     start = time.perf_counter()
     blacklist = []
     for chunk in range(0, size, 5000):
-        partners = Partner.create([
-            {
-                "name": f"Stakeholder {i:05d}",
-                "email": f"stakeholder{i:05d}@example.com",
-                "lang": rng.choice(langs),
-                "category_id": [(6, 0, tag.ids)],
-                "crisis_stakeholder_type_ids": [(6, 0, [rng.choice((customer, neighbor))])],
-            }
-            for i in range(chunk, min(chunk + 5000, size))
-        ])
+        partners = Partner.create(
+            [
+                {
+                    "name": f"Stakeholder {i:05d}",
+                    "email": f"stakeholder{i:05d}@example.com",
+                    "lang": rng.choice(langs),
+                    "category_id": [(6, 0, tag.ids)],
+                    "crisis_stakeholder_type_ids": [
+                        (6, 0, [rng.choice((customer, neighbor))])
+                    ],
+                }
+                for i in range(chunk, min(chunk + 5000, size))
+            ]
+        )
         consents, withdraw = [], []
         for partner in partners:
             roll = rng.random()
             if roll < 0.80:  # crisis information by e-mail
-                consents.append({"partner_id": partner.id, "purpose_id": purposes["crisis_info"],
-                                 "channel": "email", "legal_basis": rng.choice(bases),
-                                 "source": "benchmark"})
+                consents.append(
+                    {
+                        "partner_id": partner.id,
+                        "purpose_id": purposes["crisis_info"],
+                        "channel": "email",
+                        "legal_basis": rng.choice(bases),
+                        "source": "benchmark",
+                    }
+                )
                 if rng.random() < 0.05:
                     withdraw.append(len(consents) - 1)
             elif roll < 0.85:  # marketing only: never a basis for crisis mail
-                consents.append({"partner_id": partner.id, "purpose_id": purposes["marketing"],
-                                 "channel": "email", "legal_basis": "consent",
-                                 "source": "benchmark"})
+                consents.append(
+                    {
+                        "partner_id": partner.id,
+                        "purpose_id": purposes["marketing"],
+                        "channel": "email",
+                        "legal_basis": "consent",
+                        "source": "benchmark",
+                    }
+                )
             elif roll < 0.90:  # SMS only
-                consents.append({"partner_id": partner.id, "purpose_id": purposes["crisis_info"],
-                                 "channel": "sms", "legal_basis": "consent",
-                                 "source": "benchmark"})
+                consents.append(
+                    {
+                        "partner_id": partner.id,
+                        "purpose_id": purposes["crisis_info"],
+                        "channel": "sms",
+                        "legal_basis": "consent",
+                        "source": "benchmark",
+                    }
+                )
             if rng.random() < 0.03:
                 blacklist.append({"email": partner.email})
         records = Consent.create(consents)
         records.browse([records.ids[i] for i in withdraw]).action_withdraw()
         env.cr.commit()
-        print(f"  generated {chunk + len(partners)} stakeholders "
-              f"({time.perf_counter() - start:.0f}s)", flush=True)
+        print(
+            f"  generated {chunk + len(partners)} stakeholders "
+            f"({time.perf_counter() - start:.0f}s)",
+            flush=True,
+        )
     env["mail.blacklist"].with_context(**ctx).create(blacklist)
     env.cr.commit()
     return tag
@@ -141,23 +190,36 @@ def ensure_audience(env, size, seed):
 
 def bench_crisis(env, tag):
     incident = env["crisis.incident"].create({"name": "Benchmark incident"})
-    message = env["crisis.message"].with_context(lang="en_US").create({
-        "name": "Fire under control",
-        "kind": "key_message",
-        "incident_id": incident.id,
-        "body": "<p>The fire is under control. Keep your windows closed.</p>",
-        "state": "approved",
-    })
-    env["crisis.message"]._load_text_translations(message.id, {"de_DE": {
-        "name": "Brand unter Kontrolle",
-        "body": "<p>Der Brand ist unter Kontrolle. Fenster geschlossen halten.</p>",
-    }})
-    comm = env["crisis.communication"].create({
-        "incident_id": incident.id,
-        "message_id": message.id,
-        "channel_email": True,
-        "audience_tag_ids": [(6, 0, tag.ids)],
-    })
+    message = (
+        env["crisis.message"]
+        .with_context(lang="en_US")
+        .create(
+            {
+                "name": "Fire under control",
+                "kind": "key_message",
+                "incident_id": incident.id,
+                "body": "<p>The fire is under control. Keep your windows closed.</p>",
+                "state": "approved",
+            }
+        )
+    )
+    env["crisis.message"]._load_text_translations(
+        message.id,
+        {
+            "de_DE": {
+                "name": "Brand unter Kontrolle",
+                "body": "<p>Der Brand ist unter Kontrolle. Fenster geschlossen halten.</p>",
+            }
+        },
+    )
+    comm = env["crisis.communication"].create(
+        {
+            "incident_id": incident.id,
+            "message_id": message.id,
+            "channel_email": True,
+            "audience_tag_ids": [(6, 0, tag.ids)],
+        }
+    )
     env.flush_all()
     start = time.perf_counter()
     comm.action_send()
@@ -181,13 +243,15 @@ def bench_crisis(env, tag):
 
 def bench_mass_mailing(env, tag):
     model = env["ir.model"]._get("res.partner")
-    mailing = env["mailing.mailing"].create({
-        "subject": "Fire under control",
-        "body_html": "<p>The fire is under control. Keep your windows closed.</p>",
-        "mailing_model_id": model.id,
-        "mailing_domain": repr([("category_id", "in", tag.ids)]),
-        "email_from": "crisis@example.com",
-    })
+    mailing = env["mailing.mailing"].create(
+        {
+            "subject": "Fire under control",
+            "body_html": "<p>The fire is under control. Keep your windows closed.</p>",
+            "mailing_model_id": model.id,
+            "mailing_domain": repr([("category_id", "in", tag.ids)]),
+            "email_from": "crisis@example.com",
+        }
+    )
     env.flush_all()
     start = time.perf_counter()
     mailing.action_send_mail()
@@ -195,7 +259,9 @@ def bench_mass_mailing(env, tag):
     end = time.perf_counter()
     return {
         "total": end - start,
-        "queued_mails": env["mail.mail"].search_count([("mailing_id", "=", mailing.id)]),
+        "queued_mails": env["mail.mail"].search_count(
+            [("mailing_id", "=", mailing.id)]
+        ),
     }
 
 
@@ -205,8 +271,11 @@ def main():
     parser.add_argument("--config", default=os.path.join(ROOT, ".odoo.conf"))
     parser.add_argument("--size", type=int, default=50000)
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--no-tracemalloc", action="store_true",
-                        help="skip the separate tracemalloc pass")
+    parser.add_argument(
+        "--no-tracemalloc",
+        action="store_true",
+        help="skip the separate tracemalloc pass",
+    )
     args = parser.parse_args()
 
     sys.path.insert(0, odoo_src())
@@ -228,7 +297,10 @@ def main():
     threading.current_thread().testing = True
     results = {}
     try:
-        for name, bench in (("crisis", bench_crisis), ("mass_mailing", bench_mass_mailing)):
+        for name, bench in (
+            ("crisis", bench_crisis),
+            ("mass_mailing", bench_mass_mailing),
+        ):
             with registry.cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 rss_before = rss_mb()
@@ -252,19 +324,27 @@ def main():
     ratio = crisis["total"] / mass["total"]
     print()
     print(f"Audience: {audience} stakeholders (tag '{TAG_NAME}')")
-    print(f"crisis broadcast : {crisis['total']:8.2f} s  "
-          f"(resolve + filter + recipient lines {crisis['resolve_filter_lines']:.2f} s; "
-          f"{crisis['queued_mails']} mail.mail queued, {crisis['skipped']} skipped, "
-          f"state {crisis['state']})")
-    print(f"mass_mailing     : {mass['total']:8.2f} s  "
-          f"({mass['queued_mails']} mail.mail queued)")
+    print(
+        f"crisis broadcast : {crisis['total']:8.2f} s  "
+        f"(resolve + filter + recipient lines {crisis['resolve_filter_lines']:.2f} s; "
+        f"{crisis['queued_mails']} mail.mail queued, {crisis['skipped']} skipped, "
+        f"state {crisis['state']})"
+    )
+    print(
+        f"mass_mailing     : {mass['total']:8.2f} s  "
+        f"({mass['queued_mails']} mail.mail queued)"
+    )
     print(f"ratio crisis / mass_mailing: {ratio:.3f}  (must be <= 1.0, target <= 0.5)")
-    print(f"peak RSS after crisis broadcast: {crisis['rss_peak_mb']:.0f} MB "
-          f"(+{crisis['rss_growth_mb']:.0f} MB), after mass_mailing: "
-          f"{mass['rss_peak_mb']:.0f} MB (+{mass['rss_growth_mb']:.0f} MB)")
+    print(
+        f"peak RSS after crisis broadcast: {crisis['rss_peak_mb']:.0f} MB "
+        f"(+{crisis['rss_growth_mb']:.0f} MB), after mass_mailing: "
+        f"{mass['rss_peak_mb']:.0f} MB (+{mass['rss_growth_mb']:.0f} MB)"
+    )
     if "tracemalloc_peak_mb" in crisis:
-        print(f"tracemalloc peak of the crisis broadcast: "
-              f"{crisis['tracemalloc_peak_mb']:.0f} MB")
+        print(
+            f"tracemalloc peak of the crisis broadcast: "
+            f"{crisis['tracemalloc_peak_mb']:.0f} MB"
+        )
     return 0 if ratio <= 1.0 else 1
 
 

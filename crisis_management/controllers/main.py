@@ -1,7 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from werkzeug.exceptions import BadRequest, NotFound
+
 from odoo import http
 from odoo.http import request
-from werkzeug.exceptions import BadRequest, NotFound
 
 
 class CrisisSafetyController(http.Controller):

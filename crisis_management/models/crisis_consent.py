@@ -2,7 +2,12 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-CHANNELS = [("email", "E-mail"), ("sms", "SMS"), ("letter", "Letter"), ("phone", "Phone")]
+CHANNELS = [
+    ("email", "E-mail"),
+    ("sms", "SMS"),
+    ("letter", "Letter"),
+    ("phone", "Phone"),
+]
 LEGAL_BASES = [
     ("consent", "Consent"),
     ("contract", "Contract"),
@@ -12,8 +17,13 @@ LEGAL_BASES = [
 ]
 # Once recorded, these say what was agreed: a change is a new record.
 FROZEN_FIELDS = {
-    "partner_id", "purpose_id", "channel", "legal_basis", "state",
-    "date_given", "date_withdrawn",
+    "partner_id",
+    "purpose_id",
+    "channel",
+    "legal_basis",
+    "state",
+    "date_given",
+    "date_withdrawn",
 }
 
 
@@ -37,12 +47,18 @@ class CrisisConsent(models.Model):
     channel = fields.Selection(CHANNELS, required=True, default="email")
     state = fields.Selection(
         [("given", "Given"), ("withdrawn", "Withdrawn")],
-        required=True, default="given", tracking=True, index=True, readonly=True,
+        required=True,
+        default="given",
+        tracking=True,
+        index=True,
+        readonly=True,
     )
     legal_basis = fields.Selection(LEGAL_BASES, required=True, default="consent")
     date_given = fields.Datetime(default=fields.Datetime.now, tracking=True)
     date_withdrawn = fields.Datetime(tracking=True, copy=False, readonly=True)
-    source = fields.Char(help="Where the consent came from: form, phone call, import...")
+    source = fields.Char(
+        help="Where the consent came from: form, phone call, import..."
+    )
     evidence = fields.Text(help="Proof of the consent: time, address, wording shown.")
 
     @api.depends("partner_id", "purpose_id", "channel")
@@ -57,7 +73,9 @@ class CrisisConsent(models.Model):
             )
 
     def write(self, vals):
-        if FROZEN_FIELDS & set(vals) and not self.env.context.get("crisis_consent_withdraw"):
+        if FROZEN_FIELDS & set(vals) and not self.env.context.get(
+            "crisis_consent_withdraw"
+        ):
             raise UserError(
                 _(
                     "A recorded consent cannot be changed: it is evidence. "
@@ -69,7 +87,9 @@ class CrisisConsent(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
         raise UserError(
-            _("Consents are never deleted: withdraw the consent instead, so the history is kept.")
+            _(
+                "Consents are never deleted: withdraw the consent instead, so the history is kept."
+            )
         )
 
     def action_withdraw(self):

@@ -17,7 +17,11 @@ class CrisisConsentPurpose(models.Model):
     consent_count = fields.Integer(compute="_compute_consent_count")
 
     _sql_constraints = [
-        ("code_unique", "unique(code)", "The code of a consent purpose must be unique."),
+        (
+            "code_unique",
+            "unique(code)",
+            "The code of a consent purpose must be unique.",
+        ),
     ]
 
     def _compute_consent_count(self):

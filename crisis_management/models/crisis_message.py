@@ -35,15 +35,63 @@ CONTENT_FIELDS = ("name", "question", "body", "sms_text")
 TEXT_LANGS = ("de_DE", "en_US")
 # Per-language fields of the form: name -> (translated field, language).
 LANG_FIELDS = {
-    f"{fname}_{lang[:2]}": (fname, lang) for fname in CONTENT_FIELDS for lang in TEXT_LANGS
+    f"{fname}_{lang[:2]}": (fname, lang)
+    for fname in CONTENT_FIELDS
+    for lang in TEXT_LANGS
 }
 # Words too common to help finding an answer.
 STOP_WORDS = {
-    "and", "the", "for", "are", "was", "you", "your", "what", "when", "how", "who",
-    "why", "can", "has", "have", "does", "not", "with", "this", "that", "there",
-    "und", "der", "die", "das", "ist", "sind", "ein", "eine", "einen", "wie",
-    "wer", "wann", "warum", "kann", "mit", "für", "von", "den", "dem", "des", "nicht",
-    "ich", "wir", "sie", "gibt", "auf", "bei", "noch", "mein", "meine",
+    "and",
+    "the",
+    "for",
+    "are",
+    "was",
+    "you",
+    "your",
+    "what",
+    "when",
+    "how",
+    "who",
+    "why",
+    "can",
+    "has",
+    "have",
+    "does",
+    "not",
+    "with",
+    "this",
+    "that",
+    "there",
+    "und",
+    "der",
+    "die",
+    "das",
+    "ist",
+    "sind",
+    "ein",
+    "eine",
+    "einen",
+    "wie",
+    "wer",
+    "wann",
+    "warum",
+    "kann",
+    "mit",
+    "für",
+    "von",
+    "den",
+    "dem",
+    "des",
+    "nicht",
+    "ich",
+    "wir",
+    "sie",
+    "gibt",
+    "auf",
+    "bei",
+    "noch",
+    "mein",
+    "meine",
 }
 
 
@@ -61,13 +109,18 @@ class CrisisMessage(models.Model):
     kind = fields.Selection(KINDS, required=True, default="key_message", tracking=True)
     sequence = fields.Integer(default=10)
     incident_id = fields.Many2one(
-        "crisis.incident", index=True, tracking=True, check_company=True,
+        "crisis.incident",
+        index=True,
+        tracking=True,
+        check_company=True,
         help="Leave empty for content that may be used in any incident.",
     )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
-    question = fields.Text(translate=True, help="For Q&A: the question as people ask it.")
+    question = fields.Text(
+        translate=True, help="For Q&A: the question as people ask it."
+    )
     # Whole-field translations (one complete text per language), sanitized
     # in create/write: a sanitized translated Html field would otherwise be
     # translated term by term, tying the German text to the English one.
@@ -78,32 +131,65 @@ class CrisisMessage(models.Model):
         help="Short text for SMS. When empty, the plain text of the body is sent.",
     )
     # Both languages side by side in the form.
-    name_de = fields.Char(string="Title (German)", compute="_compute_lang_fields",
-                          inverse="_inverse_lang_fields")
-    name_en = fields.Char(string="Title (English)", compute="_compute_lang_fields",
-                          inverse="_inverse_lang_fields")
-    question_de = fields.Text(string="Question (German)", compute="_compute_lang_fields",
-                              inverse="_inverse_lang_fields")
-    question_en = fields.Text(string="Question (English)", compute="_compute_lang_fields",
-                              inverse="_inverse_lang_fields")
-    body_de = fields.Html(string="Text (German)", compute="_compute_lang_fields",
-                          inverse="_inverse_lang_fields", sanitize=True)
-    body_en = fields.Html(string="Text (English)", compute="_compute_lang_fields",
-                          inverse="_inverse_lang_fields", sanitize=True)
-    sms_text_de = fields.Text(string="SMS Text (German)", compute="_compute_lang_fields",
-                              inverse="_inverse_lang_fields")
-    sms_text_en = fields.Text(string="SMS Text (English)", compute="_compute_lang_fields",
-                              inverse="_inverse_lang_fields")
+    name_de = fields.Char(
+        string="Title (German)",
+        compute="_compute_lang_fields",
+        inverse="_inverse_lang_fields",
+    )
+    name_en = fields.Char(
+        string="Title (English)",
+        compute="_compute_lang_fields",
+        inverse="_inverse_lang_fields",
+    )
+    question_de = fields.Text(
+        string="Question (German)",
+        compute="_compute_lang_fields",
+        inverse="_inverse_lang_fields",
+    )
+    question_en = fields.Text(
+        string="Question (English)",
+        compute="_compute_lang_fields",
+        inverse="_inverse_lang_fields",
+    )
+    body_de = fields.Html(
+        string="Text (German)",
+        compute="_compute_lang_fields",
+        inverse="_inverse_lang_fields",
+        sanitize=True,
+    )
+    body_en = fields.Html(
+        string="Text (English)",
+        compute="_compute_lang_fields",
+        inverse="_inverse_lang_fields",
+        sanitize=True,
+    )
+    sms_text_de = fields.Text(
+        string="SMS Text (German)",
+        compute="_compute_lang_fields",
+        inverse="_inverse_lang_fields",
+    )
+    sms_text_en = fields.Text(
+        string="SMS Text (English)",
+        compute="_compute_lang_fields",
+        inverse="_inverse_lang_fields",
+    )
     state = fields.Selection(
-        STATES, required=True, default="draft", readonly=True, copy=False,
-        tracking=True, index=True,
+        STATES,
+        required=True,
+        default="draft",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
     )
     version = fields.Integer(default=1, readonly=True, copy=False, tracking=True)
     version_ids = fields.One2many(
         "crisis.message.version", "message_id", string="Earlier Versions", readonly=True
     )
     last_editor_id = fields.Many2one(
-        "res.users", readonly=True, copy=False,
+        "res.users",
+        readonly=True,
+        copy=False,
         default=lambda self: self.env.user,
         help="Who last changed the text. Somebody else must approve it.",
     )
@@ -172,12 +258,16 @@ class CrisisMessage(models.Model):
         self.with_context(crisis_text_written=True).update_field_translations(
             fname, {lang: value or False}
         )
-        self.write({"last_editor_id": self.env.uid, "date_last_edit": fields.Datetime.now()})
+        self.write(
+            {"last_editor_id": self.env.uid, "date_last_edit": fields.Datetime.now()}
+        )
         frozen._reopen_for_review()
 
     @api.model
     def _installed_text_langs(self):
-        return {code for code, _name in self.env["res.lang"].get_installed()} | {"en_US"}
+        return {code for code, _name in self.env["res.lang"].get_installed()} | {
+            "en_US"
+        }
 
     # ------------------------------------------------------------------
     # CRUD
@@ -209,7 +299,9 @@ class CrisisMessage(models.Model):
         if vals.get("body"):
             vals = dict(vals, body=html_sanitize(vals["body"]))
         frozen = self._prepare_content_change()
-        vals = dict(vals, last_editor_id=self.env.uid, date_last_edit=fields.Datetime.now())
+        vals = dict(
+            vals, last_editor_id=self.env.uid, date_last_edit=fields.Datetime.now()
+        )
         res = super(CrisisMessage, records).write(vals)
         frozen._reopen_for_review()
         return res
@@ -238,7 +330,9 @@ class CrisisMessage(models.Model):
                 _(
                     "Content “%(name)s” was changed after approval: version %(version)s "
                     "goes back to review, version %(old)s is kept.",
-                    name=message.name, version=message.version, old=message.version - 1,
+                    name=message.name,
+                    version=message.version,
+                    old=message.version - 1,
                 ),
             )
 
@@ -246,7 +340,9 @@ class CrisisMessage(models.Model):
     def _unlink_except_reviewed(self):
         if any(message.state != "draft" for message in self):
             raise UserError(
-                _("Only drafts can be deleted. Withdraw content that was reviewed or approved.")
+                _(
+                    "Only drafts can be deleted. Withdraw content that was reviewed or approved."
+                )
             )
 
     def _snapshot_version(self):
@@ -297,7 +393,9 @@ class CrisisMessage(models.Model):
     def _check_crisis_team(self):
         if not self.env.user.has_group("crisis_management.group_crisis_manager"):
             raise AccessError(
-                _("Only members of the crisis team may approve, publish or withdraw content.")
+                _(
+                    "Only members of the crisis team may approve, publish or withdraw content."
+                )
             )
 
     def action_submit(self):
@@ -334,7 +432,9 @@ class CrisisMessage(models.Model):
                 "decision",
                 _(
                     "Content “%(name)s” (version %(version)s) approved by %(user)s.",
-                    name=message.name, version=message.version, user=self.env.user.name,
+                    name=message.name,
+                    version=message.version,
+                    user=self.env.user.name,
                 ),
             )
         return True
@@ -348,7 +448,9 @@ class CrisisMessage(models.Model):
                 "communication",
                 _(
                     "Content “%(name)s” (version %(version)s) published by %(user)s.",
-                    name=message.name, version=message.version, user=self.env.user.name,
+                    name=message.name,
+                    version=message.version,
+                    user=self.env.user.name,
                 ),
             )
         return True
@@ -362,7 +464,9 @@ class CrisisMessage(models.Model):
                 "decision",
                 _(
                     "Content “%(name)s” (version %(version)s) withdrawn by %(user)s.",
-                    name=message.name, version=message.version, user=self.env.user.name,
+                    name=message.name,
+                    version=message.version,
+                    user=self.env.user.name,
                 ),
             )
         return True
@@ -406,9 +510,16 @@ class CrisisMessage(models.Model):
             return self.browse()
         domain = [("kind", "=", "qa"), ("state", "in", SENDABLE_STATES)]
         if incident_id:
-            domain += ["|", ("incident_id", "=", incident_id), ("incident_id", "=", False)]
+            domain += [
+                "|",
+                ("incident_id", "=", incident_id),
+                ("incident_id", "=", False),
+            ]
         word_domain = expression.OR(
-            [["|", ("question", "ilike", word), ("body", "ilike", word)] for word in words]
+            [
+                ["|", ("question", "ilike", word), ("body", "ilike", word)]
+                for word in words
+            ]
         )
         installed = self._installed_text_langs()
         langs = [lang for lang in TEXT_LANGS if lang in installed]
@@ -478,10 +589,12 @@ class CrisisMessageVersion(models.Model):
     question = fields.Text(translate=True, readonly=True)
     body = fields.Html(translate=True, readonly=True, sanitize=False)
     sms_text = fields.Text(string="SMS Text", translate=True, readonly=True)
-    body_de = fields.Html(string="Text (German)", compute="_compute_lang_fields",
-                          sanitize=False)
-    body_en = fields.Html(string="Text (English)", compute="_compute_lang_fields",
-                          sanitize=False)
+    body_de = fields.Html(
+        string="Text (German)", compute="_compute_lang_fields", sanitize=False
+    )
+    body_en = fields.Html(
+        string="Text (English)", compute="_compute_lang_fields", sanitize=False
+    )
     approved_by_id = fields.Many2one("res.users", readonly=True)
     date_approved = fields.Datetime(string="Approved On", readonly=True)
     editor_id = fields.Many2one("res.users", string="Written By", readonly=True)
@@ -501,5 +614,6 @@ class CrisisMessageVersion(models.Model):
         for version in self:
             version.display_name = _(
                 "%(name)s, version %(version)s",
-                name=version.message_id.name or "", version=version.version,
+                name=version.message_id.name or "",
+                version=version.version,
             )

@@ -67,7 +67,9 @@ class ResPartner(models.Model):
         return {pid for pid in ids if pid not in refused}
 
     @api.model
-    def _crisis_contact_refusals(self, partner_ids, purpose_code, channel, kind="notice"):
+    def _crisis_contact_refusals(
+        self, partner_ids, purpose_code, channel, kind="notice"
+    ):
         """Why partners may *not* be contacted for a purpose on a channel.
 
         The rule, in order:

@@ -11,7 +11,8 @@ class SmsSms(models.Model):
 
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
         res = super()._send(
-            unlink_failed=unlink_failed, unlink_sent=unlink_sent,
+            unlink_failed=unlink_failed,
+            unlink_sent=unlink_sent,
             raise_exception=raise_exception,
         )
         failed = self.exists().filtered(

@@ -12,13 +12,21 @@ class TestConsent(CrisisVoiceCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.anna = cls._partner(
-            "Anna Nachbarin", "anna@example.com", "+49 151 11111111", types=[cls.type_neighbor]
+            "Anna Nachbarin",
+            "anna@example.com",
+            "+49 151 11111111",
+            types=[cls.type_neighbor],
         )
         cls.bert = cls._partner(
-            "Bert Kunde", "bert@example.com", "+49 151 22222222", types=[cls.type_customer]
+            "Bert Kunde",
+            "bert@example.com",
+            "+49 151 22222222",
+            types=[cls.type_customer],
         )
         cls.emil = cls._partner(
-            "Emil Mitarbeiter", "emil@example.com", "+49 151 33333333",
+            "Emil Mitarbeiter",
+            "emil@example.com",
+            "+49 151 33333333",
             types=[cls.type_employee],
         )
 
@@ -35,7 +43,9 @@ class TestConsent(CrisisVoiceCommon):
         self._consent(self.bert, "email")
         self._consent(self.emil, "email", basis="vital_interest")
         self.assertFalse(self.bert.crisis_can_contact("marketing", "email"))
-        self.assertFalse(self.emil.crisis_can_contact("marketing", "email", "safety_check"))
+        self.assertFalse(
+            self.emil.crisis_can_contact("marketing", "email", "safety_check")
+        )
         self._consent(self.bert, "email", purpose=self.purpose_marketing)
         self.assertTrue(self.bert.crisis_can_contact("marketing", "email"))
 
@@ -51,9 +61,7 @@ class TestConsent(CrisisVoiceCommon):
         # A new consent after the withdrawal is a new record; history stays.
         renewed = self._consent(self.bert, "email", source="Phone call")
         self.assertTrue(self.bert.crisis_can_contact("crisis_info", "email"))
-        self.assertEqual(
-            self.bert.crisis_consent_ids, consent | duplicate | renewed
-        )
+        self.assertEqual(self.bert.crisis_consent_ids, consent | duplicate | renewed)
         self.assertEqual(self.bert.crisis_consent_count, 1)
 
     def test_consents_are_never_deleted_or_rewritten(self):
@@ -73,19 +81,29 @@ class TestConsent(CrisisVoiceCommon):
         for basis in ("contract", "legal_obligation", "legitimate_interest"):
             partner = self._partner(f"Basis {basis}", f"{basis}@example.com")
             self._consent(partner, "email", purpose=self.purpose_press, basis=basis)
-            self.assertTrue(partner.crisis_can_contact("press_distribution", "email"), basis)
+            self.assertTrue(
+                partner.crisis_can_contact("press_distribution", "email"), basis
+            )
             self.assertFalse(partner.crisis_can_contact("crisis_info", "email"), basis)
 
     def test_vital_interest_only_for_safety_checks(self):
         # Employees and neighbours: a safety check needs no consent...
-        self.assertTrue(self.emil.crisis_can_contact("crisis_info", "sms", "safety_check"))
-        self.assertTrue(self.anna.crisis_can_contact("crisis_info", "email", "safety_check"))
+        self.assertTrue(
+            self.emil.crisis_can_contact("crisis_info", "sms", "safety_check")
+        )
+        self.assertTrue(
+            self.anna.crisis_can_contact("crisis_info", "email", "safety_check")
+        )
         # ... but an ordinary notice does, and customers are no vital-interest group.
         self.assertFalse(self.emil.crisis_can_contact("crisis_info", "sms", "notice"))
-        self.assertFalse(self.bert.crisis_can_contact("crisis_info", "sms", "safety_check"))
+        self.assertFalse(
+            self.bert.crisis_can_contact("crisis_info", "sms", "safety_check")
+        )
         # An explicit vital-interest record counts for safety checks only.
         self._consent(self.bert, "sms", basis="vital_interest")
-        self.assertTrue(self.bert.crisis_can_contact("crisis_info", "sms", "safety_check"))
+        self.assertTrue(
+            self.bert.crisis_can_contact("crisis_info", "sms", "safety_check")
+        )
         self.assertFalse(self.bert.crisis_can_contact("crisis_info", "sms", "notice"))
 
     def test_blacklists_are_honoured(self):
@@ -100,8 +118,12 @@ class TestConsent(CrisisVoiceCommon):
         self.assertTrue(self.bert.crisis_can_contact("crisis_info", "letter"))
         # Even a safety check respects an explicit blacklist on that channel.
         self.env["mail.blacklist"].sudo()._add("emil@example.com")
-        self.assertFalse(self.emil.crisis_can_contact("crisis_info", "email", "safety_check"))
-        self.assertTrue(self.emil.crisis_can_contact("crisis_info", "sms", "safety_check"))
+        self.assertFalse(
+            self.emil.crisis_can_contact("crisis_info", "email", "safety_check")
+        )
+        self.assertTrue(
+            self.emil.crisis_can_contact("crisis_info", "sms", "safety_check")
+        )
         # Taking an address off the blacklist restores contact.
         self.env["mail.blacklist"].sudo()._remove("bert@example.com")
         self.assertTrue(self.bert.crisis_can_contact("crisis_info", "email"))
@@ -121,16 +143,24 @@ class TestConsent(CrisisVoiceCommon):
             partners.ids, "crisis_info", "email"
         )
         self.assertEqual(allowed, {self.bert.id})
-        self.assertEqual(self.env["res.partner"]._crisis_contactable([], "crisis_info", "email"),
-                         set())
+        self.assertEqual(
+            self.env["res.partner"]._crisis_contactable([], "crisis_info", "email"),
+            set(),
+        )
 
     def test_batched_rule_uses_few_queries(self):
         partners = self.env["res.partner"].create(
             [{"name": f"Massen {i}", "email": f"m{i}@example.com"} for i in range(300)]
         )
         self.env["crisis.consent"].create(
-            [{"partner_id": p.id, "purpose_id": self.purpose_info.id, "channel": "email"}
-             for p in partners[:100]]
+            [
+                {
+                    "partner_id": p.id,
+                    "purpose_id": self.purpose_info.id,
+                    "channel": "email",
+                }
+                for p in partners[:100]
+            ]
         )
         self.env.flush_all()
         with self.assertQueryCount(4):
@@ -155,11 +185,22 @@ class TestConsent(CrisisVoiceCommon):
             b"Press list,\n"
             b"emil@example.com,crisis_info,SMS,contract,2024-03-03 08:00:00,Contract,\n"
         )
-        wizard = self.env["base_import.import"].with_user(self.user_manager).create(
-            {"res_model": "crisis.consent", "file": csv, "file_type": "text/csv"}
+        wizard = (
+            self.env["base_import.import"]
+            .with_user(self.user_manager)
+            .create(
+                {"res_model": "crisis.consent", "file": csv, "file_type": "text/csv"}
+            )
         )
-        fields = ["partner_id", "purpose_id", "channel", "legal_basis", "date_given",
-                  "source", "evidence"]
+        fields = [
+            "partner_id",
+            "purpose_id",
+            "channel",
+            "legal_basis",
+            "date_given",
+            "source",
+            "evidence",
+        ]
         result = wizard.execute_import(
             fields, fields, {"quoting": '"', "separator": ",", "has_headers": True}
         )
@@ -173,7 +214,8 @@ class TestConsent(CrisisVoiceCommon):
         self.assertEqual(anna_consent.evidence, "Signed list")
         self.assertEqual(anna_consent.legal_basis, "consent")
         self.assertEqual(
-            set(imported.mapped("source")), {"Neighbourhood meeting", "Press list", "Contract"}
+            set(imported.mapped("source")),
+            {"Neighbourhood meeting", "Press list", "Contract"},
         )
 
     def test_csv_import_reports_unknown_purpose(self):
@@ -187,4 +229,6 @@ class TestConsent(CrisisVoiceCommon):
                 fields, fields, {"quoting": '"', "separator": ",", "has_headers": True}
             )
         self.assertTrue(result["messages"])
-        self.assertFalse(self.env["crisis.consent"].search([("partner_id", "=", self.anna.id)]))
+        self.assertFalse(
+            self.env["crisis.consent"].search([("partner_id", "=", self.anna.id)])
+        )

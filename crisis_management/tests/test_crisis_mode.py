@@ -128,7 +128,8 @@ class TestCrisisMode(CrisisCommon):
     def test_crisis_app_opens_on_the_crisis_incident(self):
         root = self.env.ref("crisis_management.crisis_menu_root")
         self.assertEqual(
-            root.action, self.env.ref("crisis_management.crisis_situation_current_action")
+            root.action,
+            self.env.ref("crisis_management.crisis_situation_current_action"),
         )
         with self.assertRaises(AccessError):
             root.action.with_user(self.user_employee).run()

@@ -66,7 +66,8 @@ class TestCrisisMessage(CrisisVoiceCommon):
         message.with_user(self.user_manager2).action_withdraw()
         self.assertEqual(message.state, "withdrawn")
         kinds = {
-            log.kind for log in self.incident.log_ids
+            log.kind
+            for log in self.incident.log_ids
             if "published by" in log.body or "withdrawn by" in log.body
         }
         self.assertEqual(kinds, {"communication", "decision"})
@@ -75,7 +76,9 @@ class TestCrisisMessage(CrisisVoiceCommon):
 
     def test_german_and_english_in_the_same_record(self):
         message = self._message()
-        self.assertEqual(message.with_context(lang="de_DE").name, "Brand unter Kontrolle")
+        self.assertEqual(
+            message.with_context(lang="de_DE").name, "Brand unter Kontrolle"
+        )
         self.assertEqual(message.with_context(lang="en_US").name, "Fire under control")
         self.assertIn("Der Brand", message.body_de)
         self.assertIn("The fire", message.body_en)
@@ -188,8 +191,16 @@ class TestSearchAnswers(CrisisVoiceCommon):
         )
         cls.qa_draft = cls._message(
             kind="qa",
-            en={"name": "Draft", "question": "Smoke and water?", "body": "<p>smoke water</p>"},
-            de={"name": "Entwurf", "question": "Rauch und Wasser?", "body": "<p>Rauch</p>"},
+            en={
+                "name": "Draft",
+                "question": "Smoke and water?",
+                "body": "<p>smoke water</p>",
+            },
+            de={
+                "name": "Entwurf",
+                "question": "Rauch und Wasser?",
+                "body": "<p>Rauch</p>",
+            },
         )
         cls.statement = cls._approved_message(
             en={"name": "Statement", "body": "<p>The smoke is gone.</p>"},
@@ -199,8 +210,16 @@ class TestSearchAnswers(CrisisVoiceCommon):
         cls.qa_other = cls._approved_message(
             kind="qa",
             incident_id=other.id,
-            en={"name": "Other", "question": "Smoke elsewhere?", "body": "<p>smoke</p>"},
-            de={"name": "Anders", "question": "Rauch woanders?", "body": "<p>Rauch</p>"},
+            en={
+                "name": "Other",
+                "question": "Smoke elsewhere?",
+                "body": "<p>smoke</p>",
+            },
+            de={
+                "name": "Anders",
+                "question": "Rauch woanders?",
+                "body": "<p>Rauch</p>",
+            },
         )
 
     def test_finds_approved_qa_by_words_in_both_languages(self):
@@ -220,12 +239,16 @@ class TestSearchAnswers(CrisisVoiceCommon):
         self.assertIn(self.qa_water, found)
 
     def test_only_approved_qa_of_the_incident(self):
-        found = self.env["crisis.message"].search_answers(self.incident.id, "smoke Rauch")
+        found = self.env["crisis.message"].search_answers(
+            self.incident.id, "smoke Rauch"
+        )
         self.assertNotIn(self.qa_draft, found)
         self.assertNotIn(self.statement, found)
         self.assertNotIn(self.qa_other, found)
         self.qa_smoke.with_user(self.user_manager2).action_withdraw()
-        found = self.env["crisis.message"].search_answers(self.incident.id, "smoke Rauch")
+        found = self.env["crisis.message"].search_answers(
+            self.incident.id, "smoke Rauch"
+        )
         self.assertFalse(found)
 
     def test_nothing_for_empty_or_common_words(self):

@@ -2,6 +2,7 @@
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
+
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, tagged
 
@@ -15,18 +16,26 @@ class SafetyCase(CrisisVoiceCommon):
         cls.company.email = "krisenstab@example.com"
         cls.tag = cls.env["res.partner.category"].create({"name": "Halle 2"})
         staff = {"types": [cls.type_employee], "category_id": [(6, 0, cls.tag.ids)]}
-        cls.jonas = cls._partner("Jonas Berger", "jonas@example.com", "+49 151 20000001",
-                                 **staff)
-        cls.aylin = cls._partner("Aylin Demir", "aylin@example.com", "+49 151 20000002",
-                                 **staff)
-        cls.tom = cls._partner("Tom Walker", "tom@example.com", "+49 151 20000003",
-                               lang="en_US", **staff)
+        cls.jonas = cls._partner(
+            "Jonas Berger", "jonas@example.com", "+49 151 20000001", **staff
+        )
+        cls.aylin = cls._partner(
+            "Aylin Demir", "aylin@example.com", "+49 151 20000002", **staff
+        )
+        cls.tom = cls._partner(
+            "Tom Walker", "tom@example.com", "+49 151 20000003", lang="en_US", **staff
+        )
         cls.message = cls._approved_message(
-            en={"name": "Are you safe?", "body": "<p>Fire in hall 2. Are you safe?</p>",
-                "sms_text": "Fire in hall 2. Are you safe?"},
-            de={"name": "Sind Sie in Sicherheit?",
+            en={
+                "name": "Are you safe?",
+                "body": "<p>Fire in hall 2. Are you safe?</p>",
+                "sms_text": "Fire in hall 2. Are you safe?",
+            },
+            de={
+                "name": "Sind Sie in Sicherheit?",
                 "body": "<p>Brand in Halle 2. Sind Sie in Sicherheit?</p>",
-                "sms_text": "Brand in Halle 2. Sind Sie in Sicherheit?"},
+                "sms_text": "Brand in Halle 2. Sind Sie in Sicherheit?",
+            },
         )
 
     def _safety_check(self, **values):
@@ -70,8 +79,9 @@ class TestSafetyCheck(SafetyCase):
 
     def test_safety_check_is_crisis_information(self):
         with self.assertRaises(ValidationError):
-            self._communication(self.message, kind="safety_check",
-                                purpose_id=self.purpose_marketing.id)
+            self._communication(
+                self.message, kind="safety_check", purpose_id=self.purpose_marketing.id
+            )
 
     def test_incident_shows_who_has_not_answered_and_who_needs_help(self):
         comm = self._safety_check()
@@ -97,18 +107,39 @@ class TestSafetyCheck(SafetyCase):
             comm = self._safety_check()
             self._line(comm, self.tom, "sms")._record_safety_answer("safe")
             self.env["crisis.communication"]._cron_safety_followup()
-            self.assertFalse(comm.recipient_ids.filtered(lambda r: r.followup_stage != "0"))
+            self.assertFalse(
+                comm.recipient_ids.filtered(lambda r: r.followup_stage != "0")
+            )
         with freeze_time(start + timedelta(minutes=31)):
             self.env["crisis.communication"]._cron_safety_followup()
             reminded = comm.recipient_ids.filtered(lambda r: r.followup_stage == "1")
             self.assertEqual(reminded.partner_id, self.jonas | self.aylin)
-            mails = self.env["mail.mail"].search([("crisis_recipient_id", "in", reminded.ids)])
-            self.assertEqual(len(mails), 4, "the first e-mail and the reminder, for two people")
-            self.assertEqual(len(mails.filtered(lambda m: "Sind Sie" in m.subject
-                                                and m.subject != "Sind Sie in Sicherheit?")), 2)
-            self.assertEqual(len(self.env["sms.sms"].search(
-                [("crisis_recipient_id", "in", reminded.ids)])), 4,
-                "the first SMS and the reminder, for two people")
+            mails = self.env["mail.mail"].search(
+                [("crisis_recipient_id", "in", reminded.ids)]
+            )
+            self.assertEqual(
+                len(mails), 4, "the first e-mail and the reminder, for two people"
+            )
+            self.assertEqual(
+                len(
+                    mails.filtered(
+                        lambda m: (
+                            "Sind Sie" in m.subject
+                            and m.subject != "Sind Sie in Sicherheit?"
+                        )
+                    )
+                ),
+                2,
+            )
+            self.assertEqual(
+                len(
+                    self.env["sms.sms"].search(
+                        [("crisis_recipient_id", "in", reminded.ids)]
+                    )
+                ),
+                4,
+                "the first SMS and the reminder, for two people",
+            )
             self.assertFalse(
                 self.env["crisis.task"].search([("incident_id", "=", self.incident.id)])
             )
@@ -116,7 +147,9 @@ class TestSafetyCheck(SafetyCase):
             self._line(comm, self.aylin)._record_safety_answer("safe")
         with freeze_time(start + timedelta(minutes=62)):
             self.env["crisis.communication"]._cron_safety_followup()
-            tasks = self.env["crisis.task"].search([("incident_id", "=", self.incident.id)])
+            tasks = self.env["crisis.task"].search(
+                [("incident_id", "=", self.incident.id)]
+            )
             self.assertEqual(len(tasks), 1, "one task, for Jonas only")
             self.assertIn("Jonas Berger", tasks.name)
             self.assertEqual(tasks.user_id, self.user_manager2)
@@ -124,7 +157,12 @@ class TestSafetyCheck(SafetyCase):
             # Running again changes nothing.
             self.env["crisis.communication"]._cron_safety_followup()
             self.assertEqual(
-                len(self.env["crisis.task"].search([("incident_id", "=", self.incident.id)])), 1
+                len(
+                    self.env["crisis.task"].search(
+                        [("incident_id", "=", self.incident.id)]
+                    )
+                ),
+                1,
             )
 
     def test_demo_missing_employees_appear_unanswered(self):
@@ -135,7 +173,9 @@ class TestSafetyCheck(SafetyCase):
             self.skipTest("demo data not loaded")
         names = incident.safety_unanswered_partner_ids.mapped("name")
         self.assertEqual(sorted(names), ["Ayşe Demir", "Jonas Becker"])
-        self.assertEqual(incident.safety_help_partner_ids.mapped("name"), ["Murat Yılmaz"])
+        self.assertEqual(
+            incident.safety_help_partner_ids.mapped("name"), ["Murat Yılmaz"]
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -172,8 +212,12 @@ class TestSafetyCheckRoutes(HttpCase, SafetyCase):
         self.assertIn(self.jonas, self.incident.safety_help_partner_ids)
 
     def test_wrong_tokens_answer_404(self):
-        for token in ("x" * 24, self.line.response_token[:-1] + "A", "short",
-                      self.line.response_token + "x"):
+        for token in (
+            "x" * 24,
+            self.line.response_token[:-1] + "A",
+            "short",
+            self.line.response_token + "x",
+        ):
             if token == self.line.response_token:
                 continue
             response = self.url_open(f"/crisis/safety/{token}", data={"answer": "safe"})
@@ -192,12 +236,14 @@ class TestSafetyCheckRoutes(HttpCase, SafetyCase):
         self._run_cron()
         notice_line = notice.recipient_ids.sudo()
         self.assertEqual(notice_line.state, "sent")
-        response = self.url_open(f"/crisis/safety/{notice_line.response_token}",
-                                 data={"answer": "safe"})
+        response = self.url_open(
+            f"/crisis/safety/{notice_line.response_token}", data={"answer": "safe"}
+        )
         self.assertEqual(response.status_code, 404)
         nobody = self._partner("Kein Kontakt", False, False, types=[self.type_employee])
-        check = self._safety_check(audience_tag_ids=[(6, 0, [])],
-                                   audience_partner_ids=[(6, 0, nobody.ids)])
+        check = self._safety_check(
+            audience_tag_ids=[(6, 0, [])], audience_partner_ids=[(6, 0, nobody.ids)]
+        )
         skipped = check.recipient_ids.sudo()[0]
         self.assertEqual(skipped.state, "skipped_address")
         response = self.url_open(f"/crisis/safety/{skipped.response_token}")
