@@ -6,11 +6,12 @@ import time
 from datetime import timedelta
 
 from markupsafe import Markup, escape
+from psycopg2.extras import Json
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import formataddr, html2plaintext
-from psycopg2.extras import Json
 
 from .crisis_message import SENDABLE_STATES, TEXT_LANGS
 
@@ -184,9 +185,7 @@ class CrisisCommunication(models.Model):
     def _compute_name(self):
         for comm in self:
             if not comm.name:
-                comm.name = (
-                    comm.message_id.name or comm.update_id.display_name or False
-                )
+                comm.name = comm.message_id.name or comm.update_id.display_name or False
 
     @api.depends("recipient_ids.state")
     def _compute_counts(self):
@@ -512,7 +511,9 @@ class CrisisCommunication(models.Model):
             self._cancel_queued(_("The content was withdrawn before this message was sent."))
         elif self.update_id and not self.update_id.is_published:
             self._cancel_queued(
-                _("The update was taken off the public page before this message was sent.")
+                _(
+                    "The update was taken off the public page before this message was sent."
+                )
             )
         elif self.state == "queued":
             self.state = "sending"
@@ -571,7 +572,9 @@ class CrisisCommunication(models.Model):
         self.write({"state": state, "date_done": fields.Datetime.now()})
         channels = dict(COMMUNICATION_CHANNELS)
         values = {
-            "kind": dict(self._fields["kind"]._description_selection(self.env))[self.kind],
+            "kind": dict(self._fields["kind"]._description_selection(self.env))[
+                self.kind
+            ],
             "name": self.name,
             "channels": ", ".join(channels[c] for c in self._channels()),
             "sent": self.sent_count,
@@ -618,14 +621,20 @@ class CrisisCommunication(models.Model):
         self.ensure_one()
         if self.purpose_id.code != "crisis_info" or not partners:
             return {}
-        subscriptions = self.env["crisis.page.subscription"].sudo().search(
-            [
-                ("incident_id", "=", self.incident_id.id),
-                ("partner_id", "in", partners.ids),
-                ("state", "=", "confirmed"),
-            ]
+        subscriptions = (
+            self.env["crisis.page.subscription"]
+            .sudo()
+            .search(
+                [
+                    ("incident_id", "=", self.incident_id.id),
+                    ("partner_id", "in", partners.ids),
+                    ("state", "=", "confirmed"),
+                ]
+            )
         )
-        return {subscription.partner_id.id: subscription for subscription in subscriptions}
+        return {
+            subscription.partner_id.id: subscription for subscription in subscriptions
+        }
 
     def _render_email_body(self, lang, recipient=None, subscription=None):
         """The e-mail body in ``lang``; a safety check adds the recipient's
@@ -652,12 +661,18 @@ class CrisisCommunication(models.Model):
             )
         if subscription:
             parts += [
-                Markup('<hr style="border: 0; border-top: 1px solid #e3e5e8; '
-                       'margin: 24px 0 12px;"/>'),
-                Markup('<p style="color: #5f6368; font-size: 13px;">%s <a href="%s">%s</a></p>')
+                Markup(
+                    '<hr style="border: 0; border-top: 1px solid #e3e5e8; '
+                    'margin: 24px 0 12px;"/>'
+                ),
+                Markup(
+                    '<p style="color: #5f6368; font-size: 13px;">%s <a href="%s">%s</a></p>'
+                )
                 % (
-                    _t("You receive this e-mail because you subscribed to updates "
-                       "on this incident."),
+                    _t(
+                        "You receive this e-mail because you subscribed to updates "
+                        "on this incident."
+                    ),
                     subscription._unsubscribe_url(),
                     _t("Unsubscribe"),
                 ),

@@ -123,8 +123,10 @@ class CrisisIncidentUpdate(models.Model):
         # Published again after a correction: subscribers who got it (or are
         # getting it) are not mailed twice.
         to_publish.filtered(
-            lambda u: not u.sudo().communication_ids.filtered(
-                lambda c: c.state in ("queued", "sending", "done")
+            lambda u: (
+                not u.sudo().communication_ids.filtered(
+                    lambda c: c.state in ("queued", "sending", "done")
+                )
             )
         )._notify_subscribers()
         return True

@@ -303,10 +303,7 @@ class CrisisPageSubscription(models.Model):
                     ]
                 )
             )
-            consents = (subscription.consent_ids | others).filtered(
-                lambda c: c.state == "given"
-            )
-            consents.write({"state": "withdrawn", "date_withdrawn": now})
+            (subscription.consent_ids | others).action_withdraw()
             subscription.write({"state": "cancelled", "date_cancelled": now})
         return True
 

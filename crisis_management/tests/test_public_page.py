@@ -154,16 +154,16 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
 
         published = qa("QA-PUB-1")
         published.action_submit()
-        published.action_approve()
+        published.with_user(self.user_manager2).action_approve()
         published.action_publish()
         self.assertEqual(published.state, "published")
         approved = qa("QA-APPROVED-2")
         approved.action_submit()
-        approved.action_approve()
+        approved.with_user(self.user_manager2).action_approve()
         qa("QA-DRAFT-3")
         withdrawn = qa("QA-WITHDRAWN-4")
         withdrawn.action_submit()
-        withdrawn.action_approve()
+        withdrawn.with_user(self.user_manager2).action_approve()
         withdrawn.action_publish()
         withdrawn.action_withdraw()
         html = self._get(f"/crisis/{self.token}").text
@@ -446,7 +446,7 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         subscription whose consent was withdrawn elsewhere gets a skipped
         line and no e-mail; the unsubscribe link of those who got one works."""
         partner = self.old_subscriber.partner_id
-        self.old_subscriber.consent_ids.write({"state": "withdrawn"})
+        self.old_subscriber.consent_ids.action_withdraw()
         other = self.env["crisis.page.subscription"]._confirm(
             self.incident, {"e": "zweite@example.com", "l": "en"}, "10.0.0.2"
         )
@@ -464,7 +464,10 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         self.assertIn("Fifth EN-5", mail.body_html)
         self.assertNotIn("DE-5", mail.body_html)
         link = ast.literal_eval(mail.headers)["List-Unsubscribe"].strip("<>")
-        self.assertEqual(UNSUBSCRIBE_RE.search(mail.body_html).group(1), UNSUBSCRIBE_RE.search(link).group(1))
+        self.assertEqual(
+            UNSUBSCRIBE_RE.search(mail.body_html).group(1),
+            UNSUBSCRIBE_RE.search(link).group(1),
+        )
         response = self.url_open(link, data={"List-Unsubscribe": "One-Click"})
         self.assertEqual(response.status_code, 200)
         self.env.invalidate_all()
