@@ -175,7 +175,7 @@ class CrisisIncidentUpdate(models.Model):
             ):
                 continue
             partners = incident.page_subscription_ids.filtered(
-                lambda s: s.state == "confirmed"
+                lambda s: s.state == "confirmed" and s.partner_id.active
             ).partner_id
             if not partners:
                 continue
