@@ -6,6 +6,8 @@ import time
 from datetime import timedelta
 
 from markupsafe import Markup, escape
+from psycopg2.extras import Json
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
@@ -51,7 +53,6 @@ class CrisisCommunication(models.Model):
     message_id = fields.Many2one(
         "crisis.message",
         string="Content",
-        required=True,
         ondelete="restrict",
         tracking=True,
         domain="[('state', 'in', ('approved', 'published')), "
@@ -59,6 +60,19 @@ class CrisisCommunication(models.Model):
         help="Only approved or published content can be sent.",
     )
     message_state = fields.Selection(related="message_id.state", string="Content State")
+    # Publishing an update on the public page is the crisis team's approval
+    # of its text: a published update can be sent like approved content, an
+    # unpublished one cannot.
+    update_id = fields.Many2one(
+        "crisis.incident.update",
+        string="Public Update",
+        ondelete="restrict",
+        index="btree_not_null",
+        tracking=True,
+        domain="[('incident_id', '=', incident_id), ('is_published', '=', True)]",
+        help="A published update of the public incident page, sent instead of "
+        "content from the library. Publishing the update approved its text.",
+    )
     kind = fields.Selection(
         [("notice", "Notice"), ("safety_check", "Safety Check")],
         required=True, default="notice", tracking=True,
@@ -167,11 +181,11 @@ class CrisisCommunication(models.Model):
         ),
     ]
 
-    @api.depends("message_id", "kind")
+    @api.depends("message_id", "update_id", "kind")
     def _compute_name(self):
         for comm in self:
             if not comm.name:
-                comm.name = comm.message_id.name or False
+                comm.name = comm.message_id.name or comm.update_id.display_name or False
 
     @api.depends("recipient_ids.state")
     def _compute_counts(self):
@@ -228,6 +242,26 @@ class CrisisCommunication(models.Model):
                       ).name)
                 )
 
+    @api.constrains("message_id", "update_id", "incident_id")
+    def _check_text_source(self):
+        for comm in self:
+            if bool(comm.message_id) == bool(comm.update_id):
+                raise ValidationError(
+                    _(
+                        "“%(name)s”: choose either content from the library or a "
+                        "published update of the public page, not both and not "
+                        "neither.",
+                        name=comm.name,
+                    )
+                )
+            if comm.update_id and comm.update_id.incident_id != comm.incident_id:
+                raise ValidationError(
+                    _(
+                        "The update “%(update)s” belongs to another incident.",
+                        update=comm.update_id.display_name,
+                    )
+                )
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sent(self):
         if any(comm.state != "draft" for comm in self):
@@ -254,7 +288,15 @@ class CrisisCommunication(models.Model):
         for comm in self:
             if comm.state != "draft":
                 raise UserError(_("“%(name)s” has already been sent.", name=comm.name))
-            if comm.message_id.state not in SENDABLE_STATES:
+            if comm.update_id and not comm.update_id.is_published:
+                raise UserError(
+                    _(
+                        "The update “%(name)s” is not published on the public page: "
+                        "publish it first, publishing approves its text.",
+                        name=comm.update_id.display_name,
+                    )
+                )
+            if comm.message_id and comm.message_id.state not in SENDABLE_STATES:
                 raise UserError(
                     _(
                         "“%(name)s” is not approved. Only approved or published content "
@@ -285,6 +327,9 @@ class CrisisCommunication(models.Model):
     def _snapshot_message(self):
         """Freeze the approved text, all languages, on the communication."""
         self.ensure_one()
+        if self.update_id:
+            self._snapshot_update()
+            return
         self.message_id.flush_recordset(["name", "body", "sms_text", "version"])
         self.flush_recordset()
         self.env.cr.execute(
@@ -294,6 +339,32 @@ class CrisisCommunication(models.Model):
                  FROM crisis_message m
                 WHERE c.id = %s AND m.id = %s""",
             [self.id, self.message_id.id],
+        )
+        self.invalidate_recordset(["subject", "body", "sms_text", "message_version"])
+
+    def _snapshot_update(self):
+        """Freeze the published update's text, all languages: its body as the
+        body, its headline (else the incident's name) in the subject."""
+        self.ensure_one()
+        update = self.update_id.sudo()
+        update.flush_recordset(["name", "body"])
+        self.flush_recordset()
+        self.env.cr.execute(
+            """UPDATE crisis_communication c
+                  SET body = u.body, sms_text = NULL, message_version = 0
+                 FROM crisis_incident_update u
+                WHERE c.id = %s AND u.id = %s""",
+            [self.id, update.id],
+        )
+        subjects = {}
+        installed = self.env["crisis.message"]._installed_text_langs()
+        for lang in installed.intersection(TEXT_LANGS):
+            update_l = update.with_context(lang=lang)
+            title = update_l.name or update_l.incident_id.name
+            subjects[lang] = update_l.env._("Update: %(title)s", title=title)
+        self.env.cr.execute(
+            "UPDATE crisis_communication SET subject = %s WHERE id = %s",
+            [Json(subjects), self.id],
         )
         self.invalidate_recordset(["subject", "body", "sms_text", "message_version"])
 
@@ -438,6 +509,12 @@ class CrisisCommunication(models.Model):
         # the content does not change it, but a withdrawal stops the rest.
         if self.message_id.state == "withdrawn":
             self._cancel_queued(_("The content was withdrawn before this message was sent."))
+        elif self.update_id and not self.update_id.is_published:
+            self._cancel_queued(
+                _(
+                    "The update was taken off the public page before this message was sent."
+                )
+            )
         elif self.state == "queued":
             self.state = "sending"
         while True:
@@ -494,21 +571,32 @@ class CrisisCommunication(models.Model):
         state = "failed" if self.failed_count and not self.sent_count else "done"
         self.write({"state": state, "date_done": fields.Datetime.now()})
         channels = dict(COMMUNICATION_CHANNELS)
-        self.incident_id._log(
-            "communication",
-            _(
+        values = {
+            "kind": dict(self._fields["kind"]._description_selection(self.env))[
+                self.kind
+            ],
+            "name": self.name,
+            "channels": ", ".join(channels[c] for c in self._channels()),
+            "sent": self.sent_count,
+            "skipped": self.skipped_count,
+            "failed": self.failed_count,
+            "total": self.recipient_count,
+        }
+        if self.update_id:
+            body = _(
+                "%(kind)s “%(name)s” (published update of the public page) by "
+                "%(channels)s: %(sent)s sent, %(skipped)s skipped, %(failed)s failed "
+                "of %(total)s.",
+                **values,
+            )
+        else:
+            body = _(
                 "%(kind)s “%(name)s” (content version %(version)s) by %(channels)s: "
                 "%(sent)s sent, %(skipped)s skipped, %(failed)s failed of %(total)s.",
-                kind=dict(self._fields["kind"]._description_selection(self.env))[self.kind],
-                name=self.name,
                 version=self.message_version,
-                channels=", ".join(channels[c] for c in self._channels()),
-                sent=self.sent_count,
-                skipped=self.skipped_count,
-                failed=self.failed_count,
-                total=self.recipient_count,
-            ),
-        )
+                **values,
+            )
+        self.incident_id._log("communication", body)
 
     # ------------------------------------------------------------------
     # Rendering
@@ -518,9 +606,39 @@ class CrisisCommunication(models.Model):
         incident = self.incident_id.sudo()
         return incident.page_url if incident.page_published else False
 
-    def _render_email_body(self, lang, recipient=None):
+    def _page_subscriptions(self, partners):
+        """``{partner id: subscription}`` of those ``partners`` who subscribed
+        to this incident's public page, if this communication is crisis
+        information.
+
+        Their e-mails carry the page's signed one-click unsubscribe link,
+        which withdraws the ``crisis_info`` e-mail consent they gave there.
+        Other recipients get no such link: the page did not give their legal
+        basis (contract, legitimate interest, a consent recorded elsewhere),
+        so the page cannot take it back either, and other purposes are not
+        what they subscribed to.
+        """
+        self.ensure_one()
+        if self.purpose_id.code != "crisis_info" or not partners:
+            return {}
+        subscriptions = (
+            self.env["crisis.page.subscription"]
+            .sudo()
+            .search(
+                [
+                    ("incident_id", "=", self.incident_id.id),
+                    ("partner_id", "in", partners.ids),
+                    ("state", "=", "confirmed"),
+                ]
+            )
+        )
+        return {
+            subscription.partner_id.id: subscription for subscription in subscriptions
+        }
+
+    def _render_email_body(self, lang, recipient=None, subscription=None):
         """The e-mail body in ``lang``; a safety check adds the recipient's
-        personal answer link."""
+        personal answer link, a page subscription its unsubscribe link."""
         self.ensure_one()
         comm = self.with_context(lang=lang)
         _t = comm.env._
@@ -541,6 +659,24 @@ class CrisisCommunication(models.Model):
                 Markup('<p>%s <a href="%s">%s</a></p>')
                 % (_t("Current information:"), page_url, page_url)
             )
+        if subscription:
+            parts += [
+                Markup(
+                    '<hr style="border: 0; border-top: 1px solid #e3e5e8; '
+                    'margin: 24px 0 12px;"/>'
+                ),
+                Markup(
+                    '<p style="color: #5f6368; font-size: 13px;">%s <a href="%s">%s</a></p>'
+                )
+                % (
+                    _t(
+                        "You receive this e-mail because you subscribed to updates "
+                        "on this incident."
+                    ),
+                    subscription._unsubscribe_url(),
+                    _t("Unsubscribe"),
+                ),
+            ]
         parts.append(Markup("</div>"))
         return Markup("").join(escape(part) if not isinstance(part, Markup) else part
                                for part in parts)

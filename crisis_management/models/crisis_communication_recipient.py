@@ -132,6 +132,7 @@ class CrisisCommunicationRecipient(models.Model):
         per_lang = {}
         vals_list = []
         personal = comm.kind == "safety_check"
+        subscriptions = comm._page_subscriptions(lines.partner_id)
         for line in lines:
             if line.lang not in per_lang:
                 c_lang = comm.with_context(lang=line.lang)
@@ -143,20 +144,23 @@ class CrisisCommunicationRecipient(models.Model):
                     None if personal else comm._render_email_body(line.lang),
                 )
             subject, body = per_lang[line.lang]
-            vals_list.append(
-                {
-                    "subject": subject,
-                    "body_html": body if body is not None
-                    else comm._render_email_body(line.lang, line),
-                    "email_from": email_from,
-                    "email_to": line.address,
-                    "recipient_ids": [],
-                    "auto_delete": True,
-                    "message_type": "email_outgoing",
-                    "crisis_recipient_id": line.id,
-                    "state": "outgoing",
-                }
-            )
+            subscription = subscriptions.get(line.partner_id.id)
+            if body is None or subscription:
+                body = comm._render_email_body(line.lang, line, subscription)
+            vals = {
+                "subject": subject,
+                "body_html": body,
+                "email_from": email_from,
+                "email_to": line.address,
+                "recipient_ids": [],
+                "auto_delete": True,
+                "message_type": "email_outgoing",
+                "crisis_recipient_id": line.id,
+                "state": "outgoing",
+            }
+            if subscription:
+                vals["headers"] = repr(subscription._unsubscribe_headers())
+            vals_list.append(vals)
         return self.env["mail.mail"].sudo().create(vals_list)
 
     @api.model

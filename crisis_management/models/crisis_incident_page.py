@@ -149,16 +149,6 @@ class CrisisIncident(models.Model):
             return short
         return next(iter(langs), "en")
 
-    def _page_partner_lang(self, partner, fallback=None):
-        """The res.lang code in which ``partner`` reads public messages: their
-        own language if it is German or English, else ``fallback`` (short
-        code, e.g. the language chosen on the page), else the company's."""
-        langs = self._page_lang_codes()
-        short = (partner.lang or "").split("_")[0]
-        if short not in langs:
-            short = fallback if fallback in langs else self._page_default_lang()
-        return langs.get(short, "en_US")
-
     def _page_tz(self):
         self.ensure_one()
         return self.company_id.partner_id.tz or self.lead_id.tz or "Europe/Berlin"

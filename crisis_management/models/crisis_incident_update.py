@@ -1,12 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import logging
 from textwrap import shorten
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
-
-_logger = logging.getLogger(__name__)
 
 
 class CrisisIncidentUpdate(models.Model):
@@ -53,7 +50,15 @@ class CrisisIncidentUpdate(models.Model):
         string="Subscribers Notified",
         readonly=True,
         copy=False,
-        help="When the subscribers of the page received this update by e-mail.",
+        help="When the update was handed to the communication that e-mails it "
+        "to the subscribers of the page.",
+    )
+    communication_ids = fields.One2many(
+        "crisis.communication",
+        "update_id",
+        string="Sent To Subscribers",
+        readonly=True,
+        copy=False,
     )
     author_id = fields.Many2one(
         "res.users",
@@ -115,7 +120,15 @@ class CrisisIncidentUpdate(models.Model):
                 ),
             )
         to_publish.incident_id.sudo()._touch_page()
-        to_publish.filtered(lambda u: not u.date_notified)._notify_subscribers()
+        # Published again after a correction: subscribers who got it (or are
+        # getting it) are not mailed twice.
+        to_publish.filtered(
+            lambda u: (
+                not u.sudo().communication_ids.filtered(
+                    lambda c: c.state in ("queued", "sending", "done")
+                )
+            )
+        )._notify_subscribers()
         return True
 
     def action_unpublish(self):
@@ -140,38 +153,46 @@ class CrisisIncidentUpdate(models.Model):
         return self.name or shorten(html2plaintext(self.body or ""), 120)
 
     def _notify_subscribers(self):
-        """E-mail each published update to the confirmed subscribers of its page.
+        """Send each published update to the confirmed subscribers of its page
+        through a ``crisis.communication`` (e-mail, purpose ``crisis_info``).
 
-        Interim sending path: once ``crisis.communication`` is available it
-        should take over (audience: the subscribers' partners, purpose
-        ``crisis_info``). Consent is checked per partner with
-        ``res.partner.crisis_can_contact``; each subscriber gets the update in
-        their own language with a signed one-click unsubscribe link.
+        Publishing the update was the crisis team's approval of its text.
+        The communication applies the consent rule, picks each recipient's
+        language, records a skip reason for everyone it may not contact and
+        is sent in batches by its cron job; each e-mail to a subscriber
+        carries the page's one-click unsubscribe link.
         """
-        Mail = self.env["mail.mail"].sudo()
-        now = fields.Datetime.now()
+        Communication = self.env["crisis.communication"].sudo()
+        communications = Communication
         for update in self.sudo():
             incident = update.incident_id
-            if not (update.is_published and incident.page_published):
+            # Nothing is sent for a closed incident (see
+            # crisis.communication._check_can_send): the update is only shown.
+            if not (
+                update.is_published
+                and incident.page_published
+                and incident.state != "closed"
+            ):
                 continue
-            subscriptions = incident.page_subscription_ids.filtered(
-                lambda s: s.state == "confirmed"
+            partners = incident.page_subscription_ids.filtered(
+                lambda s: s.state == "confirmed" and s.partner_id.active
+            ).partner_id
+            if not partners:
+                continue
+            communications |= Communication.create(
+                {
+                    "incident_id": incident.id,
+                    "update_id": update.id,
+                    "kind": "notice",
+                    "purpose_id": self.env.ref(
+                        "crisis_management.consent_purpose_crisis_info"
+                    ).id,
+                    "channel_email": True,
+                    "channel_sms": False,
+                    "channel_letter": False,
+                    "audience_partner_ids": [Command.set(partners.ids)],
+                }
             )
-            vals_list = []
-            for subscription in subscriptions:
-                partner = subscription.partner_id
-                if not partner.email or not partner.crisis_can_contact(
-                    "crisis_info", "email"
-                ):
-                    continue
-                vals_list.append(subscription._prepare_update_mail(update))
-            if vals_list:
-                Mail.create(vals_list)
-                self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
-            update.date_notified = now
-            _logger.info(
-                "Update %s of incident %s queued for %s subscriber(s)",
-                update.id,
-                incident.id,
-                len(vals_list),
-            )
+            update.date_notified = fields.Datetime.now()
+        communications.action_send()
+        return communications

@@ -121,6 +121,15 @@ class CrisisPageSubscription(models.Model):
         base_url = self.incident_id.get_base_url()
         return f"{base_url}/crisis/subscription/unsubscribe/{payload}"
 
+    def _unsubscribe_headers(self):
+        """RFC 2369 / RFC 8058 headers: mail clients offer a one-click
+        unsubscribe button that POSTs to the signed link."""
+        self.ensure_one()
+        return {
+            "List-Unsubscribe": f"<{self._unsubscribe_url()}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+
     @api.model
     def _from_unsubscribe_payload(self, payload):
         """The subscription a valid unsubscribe link points to (sudo), or empty."""
@@ -294,10 +303,7 @@ class CrisisPageSubscription(models.Model):
                     ]
                 )
             )
-            consents = (subscription.consent_ids | others).filtered(
-                lambda c: c.state == "given"
-            )
-            consents.write({"state": "withdrawn", "date_withdrawn": now})
+            (subscription.consent_ids | others).action_withdraw()
             subscription.write({"state": "cancelled", "date_cancelled": now})
         return True
 
@@ -305,43 +311,3 @@ class CrisisPageSubscription(models.Model):
         """Button for the crisis team, e.g. after a request by phone."""
         self._withdraw()
         return True
-
-    # ------------------------------------------------------------------
-    # Update mails
-    # ------------------------------------------------------------------
-    def _prepare_update_mail(self, update):
-        """``mail.mail`` values carrying ``update`` to this subscriber."""
-        self.ensure_one()
-        incident = self.incident_id.sudo()
-        lang_code = incident._page_partner_lang(self.partner_id, self.lang)
-        short = lang_code.split("_")[0]
-        unsubscribe_url = self._unsubscribe_url()
-        env = self.with_context(lang=lang_code).env
-        values = {
-            "incident": incident.with_context(lang=lang_code),
-            "update": update.with_context(lang=lang_code),
-            "company": incident.company_id,
-            "page_url": f"{incident.page_url}?lang={short}",
-            "unsubscribe_url": unsubscribe_url,
-            "date": incident._page_format_date(update.date, short),
-            "color": incident._page_color(),
-        }
-        body = env["ir.qweb"]._render(
-            "crisis_management.crisis_page_mail_update", values
-        )
-        headers = {
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        }
-        title = (
-            update.with_context(lang=lang_code).name
-            or incident.with_context(lang=lang_code).name
-        )
-        return {
-            "subject": env._("Update: %(title)s", title=title),
-            "body_html": body,
-            "email_to": self.partner_id.email_formatted,
-            "email_from": incident._page_mail_from(),
-            "headers": repr(headers),
-            "auto_delete": True,
-        }

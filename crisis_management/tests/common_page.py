@@ -133,6 +133,8 @@ class CrisisPageCommon(CrisisCommon):
             f"<p>{INTERNAL['other_incident']}</p>", incident=other
         )
         other_update.action_publish()
+        # The send cron job mails the updates published so far.
+        cls.env["crisis.communication"].sudo()._cron_send()
         cls.token = cls.incident.page_token
 
     @classmethod

@@ -1,9 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import ast
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import CrisisCommon
@@ -113,41 +114,207 @@ class TestIncidentUpdate(CrisisCommon):
             Update.with_user(self.user_admin).search([("id", "=", update.id)])
         )
 
-    def test_subscribers_notified_only_with_consent_in_their_language(self):
+    def _send_queued(self):
+        self.env["crisis.communication"].sudo()._cron_send()
+        self.env.invalidate_all()
+
+    def _new_mails(self, before):
+        return self.env["mail.mail"].sudo().search([("id", "not in", before.ids)])
+
+    def test_publishing_queues_one_communication_for_the_subscribers(self):
         self.incident.action_publish_page()
         german = self._subscriber("greta@example.com", "de")
         english = self._subscriber("eric@example.com", "en")
         withdrawn = self._subscriber("wanda@example.com", "de")
-        withdrawn.consent_ids.write({"state": "withdrawn"})
+        withdrawn.consent_ids.action_withdraw()
+        cancelled = self._subscriber("carl@example.com", "de")
+        cancelled._withdraw()
         update = self._update(body="<p>Water is safe again</p>", name="Water")
         update.update_field_translations(
             "body", {"de_DE": {"Water is safe again": "Wasser wieder sicher"}}
         )
-        Mail = self.env["mail.mail"]
-        before = Mail.search([])
-        update.action_publish()
-        mails = Mail.search([]) - before
-        self.assertEqual(len(mails), 2)
-        by_address = {mail.email_to: mail for mail in mails}
-        to_greta = next(m for a, m in by_address.items() if "greta@" in a)
-        to_eric = next(m for a, m in by_address.items() if "eric@" in a)
-        self.assertIn("Wasser wieder sicher", to_greta.body_html)
-        self.assertIn("Water is safe again", to_eric.body_html)
-        self.assertIn("/crisis/subscription/unsubscribe/", to_greta.body_html)
+        update.update_field_translations("name", {"de_DE": "Wasser"})
+        before = self.env["mail.mail"].sudo().search([])
+        update.with_user(self.user_manager).action_publish()
+        comm = update.communication_ids
+        self.assertEqual(len(comm), 1)
+        self.assertEqual(comm.state, "queued")
+        self.assertEqual(comm.kind, "notice")
+        self.assertEqual(comm.purpose_id, self.purpose_info)
+        self.assertEqual(comm._channels(), ["email"])
+        self.assertEqual(comm.user_id, self.user_manager)
         self.assertTrue(update.date_notified)
+        # Unsubscribed people are not addressed at all; a subscriber whose
+        # consent was withdrawn is skipped, with the reason on the line.
+        self.assertEqual(
+            comm.audience_partner_ids,
+            german.partner_id | english.partner_id | withdrawn.partner_id,
+        )
+        lines = {line.partner_id: line for line in comm.recipient_ids}
+        self.assertEqual(lines[german.partner_id].state, "queued")
+        self.assertEqual(lines[german.partner_id].lang, "de_DE")
+        self.assertEqual(lines[english.partner_id].lang, "en_US")
+        self.assertEqual(lines[withdrawn.partner_id].state, "skipped_consent")
+        self.assertIn("No consent", lines[withdrawn.partner_id].skip_reason)
+        # The cron job sends, not the publish button.
+        self.assertFalse(self._new_mails(before))
+        self._send_queued()
+        mails = self._new_mails(before)
+        self.assertEqual(len(mails), 2)
+        to_greta = mails.filtered(lambda m: "greta@" in m.email_to)
+        to_eric = mails.filtered(lambda m: "eric@" in m.email_to)
+        self.assertIn("Wasser", to_greta.subject)
+        self.assertNotIn("Water", to_greta.subject)
+        self.assertIn("Wasser wieder sicher", to_greta.body_html)
+        self.assertNotIn("Water is safe again", to_greta.body_html)
+        self.assertEqual(to_eric.subject, "Update: Water")
+        self.assertIn("Water is safe again", to_eric.body_html)
+        for mail, subscription in ((to_greta, german), (to_eric, english)):
+            url = subscription._unsubscribe_url()
+            self.assertIn(url, mail.body_html)
+            self.assertEqual(
+                ast.literal_eval(mail.headers),
+                {
+                    "List-Unsubscribe": f"<{url}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                },
+            )
+        self.assertEqual(comm.state, "done")
+        self.assertEqual((comm.sent_count, comm.skipped_count), (2, 1))
+        self.assertTrue(
+            any(
+                "published update of the public page" in body and "2 sent" in body
+                for body in self._log_bodies()
+            )
+        )
         # Publishing again after a correction does not mail everyone twice.
         update.action_unpublish()
         update.action_publish()
-        self.assertFalse(Mail.search([]) - before - mails)
-        self.assertEqual(german.state, "confirmed")
-        self.assertEqual(english.lang, "en")
+        self.assertEqual(update.communication_ids, comm)
+        self._send_queued()
+        self.assertEqual(self._new_mails(before), mails)
+        self.assertTrue(self.incident.verify_log()["ok"])
 
-    def test_no_mail_while_page_is_not_published(self):
+    def test_no_communication_while_page_is_not_published(self):
         self._subscriber("quiet@example.com")
-        Mail = self.env["mail.mail"]
-        before = Mail.search([])
-        self._update().action_publish()
-        self.assertFalse(Mail.search([]) - before)
+        before = self.env["mail.mail"].sudo().search([])
+        update = self._update()
+        update.action_publish()
+        self.assertFalse(update.communication_ids)
+        self._send_queued()
+        self.assertFalse(self._new_mails(before))
+
+    def test_no_communication_without_subscribers(self):
+        self.incident.action_publish_page()
+        update = self._update()
+        update.action_publish()
+        self.assertTrue(update.is_published)
+        self.assertFalse(update.communication_ids)
+        self.assertFalse(update.date_notified)
+
+    def test_update_taken_off_the_page_before_sending_is_not_sent(self):
+        self.incident.action_publish_page()
+        self._subscriber("greta@example.com")
+        before = self.env["mail.mail"].sudo().search([])
+        update = self._update(body="<p>Premature</p>")
+        update.action_publish()
+        comm = update.communication_ids
+        update.action_unpublish()
+        self._send_queued()
+        self.assertFalse(self._new_mails(before))
+        self.assertEqual(comm.state, "failed")
+        self.assertIn("taken off the public page", comm.recipient_ids.error)
+        # Published again: a new communication delivers it after all.
+        update.action_publish()
+        self.assertEqual(len(update.communication_ids), 2)
+        self._send_queued()
+        self.assertEqual(len(self._new_mails(before)), 1)
+
+    def test_text_is_frozen_when_publishing(self):
+        self.incident.action_publish_page()
+        self._subscriber("greta@example.com", "en")
+        before = self.env["mail.mail"].sudo().search([])
+        update = self._update(body="<p>Original EN-1</p>", name="Original")
+        update.action_publish()
+        update.write({"body": "<p>Corrected EN-2</p>", "name": "Corrected"})
+        self._send_queued()
+        mail = self._new_mails(before)
+        self.assertIn("Original EN-1", mail.body_html)
+        self.assertNotIn("Corrected EN-2", mail.body_html)
+        self.assertEqual(mail.subject, "Update: Original")
+
+    def test_communication_needs_exactly_one_published_text(self):
+        self.incident.action_publish_page()
+        subscription = self._subscriber("greta@example.com")
+        draft = self._update(body="<p>Not yet</p>")
+        Communication = self.env["crisis.communication"].with_user(self.user_manager)
+        values = {
+            "incident_id": self.incident.id,
+            "audience_partner_ids": [(6, 0, subscription.partner_id.ids)],
+        }
+        with self.assertRaises(ValidationError):
+            Communication.create(dict(values, name="Nothing"))
+        message = self.env["crisis.message"].create(
+            {"name": "Kernbotschaft", "body": "<p>Text</p>"}
+        )
+        with self.assertRaises(ValidationError):
+            Communication.create(
+                dict(values, message_id=message.id, update_id=draft.id)
+            )
+        other = self._create_incident(name="Anderer Vorfall")
+        elsewhere = self.env["crisis.incident.update"].create(
+            {"incident_id": other.id, "body": "<p>Elsewhere</p>"}
+        )
+        with self.assertRaisesRegex(ValidationError, "another incident"):
+            Communication.create(dict(values, update_id=elsewhere.id))
+        # An unpublished update is not approved: it cannot be sent.
+        comm = Communication.create(dict(values, update_id=draft.id))
+        with self.assertRaisesRegex(UserError, "not published"):
+            comm.action_send()
+        self.assertEqual(comm.state, "draft")
+        self.assertFalse(comm.recipient_ids)
+
+    def test_unsubscribe_link_only_for_page_subscribers(self):
+        """Crisis information to a page subscriber carries the page's
+        unsubscribe link, whatever its text; people who are not subscribers
+        get no link the page could not honour."""
+        self.incident.action_publish_page()
+        subscription = self._subscriber("greta@example.com", "en")
+        stakeholder = self.env["res.partner"].create(
+            {"name": "Nachbar Süd", "email": "sued@example.com", "lang": "en_US"}
+        )
+        self.env["crisis.consent"].create(
+            {
+                "partner_id": stakeholder.id,
+                "purpose_id": self.purpose_info.id,
+                "channel": "email",
+                "source": "Telefonat",
+            }
+        )
+        update = self._update(body="<p>For everybody</p>")
+        update.action_publish()
+        self._send_queued()
+        before = self.env["mail.mail"].sudo().search([])
+        comm = self.env["crisis.communication"].create(
+            {
+                "incident_id": self.incident.id,
+                "update_id": update.id,
+                "audience_partner_ids": [
+                    (6, 0, (subscription.partner_id | stakeholder).ids)
+                ],
+            }
+        )
+        comm.action_send()
+        self._send_queued()
+        mails = self._new_mails(before)
+        self.assertEqual(len(mails), 2)
+        to_subscriber = mails.filtered(lambda m: "greta@" in m.email_to)
+        to_stakeholder = mails.filtered(lambda m: "sued@" in m.email_to)
+        self.assertIn(subscription._unsubscribe_url(), to_subscriber.body_html)
+        self.assertIn("List-Unsubscribe", to_subscriber.headers)
+        self.assertIn("For everybody", to_stakeholder.body_html)
+        self.assertNotIn("/crisis/subscription/unsubscribe/", to_stakeholder.body_html)
+        self.assertFalse(to_stakeholder.headers)
 
     def test_confirm_links_existing_partner_and_keeps_history(self):
         partner = self.env["res.partner"].create(

@@ -69,6 +69,10 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
     def _get(self, path, headers=None, **kwargs):
         return self.url_open(path, headers=headers or EN, **kwargs)
 
+    def _send_queued(self):
+        self.env["crisis.communication"].sudo()._cron_send()
+        self.env.invalidate_all()
+
     def _subscribe(self, email, mobile="", lang="en", homepage="", csrf=True):
         page = self._get(f"/crisis/{self.token}?lang={lang}")
         self.assertEqual(page.status_code, 200)
@@ -150,16 +154,16 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
 
         published = qa("QA-PUB-1")
         published.action_submit()
-        published.action_approve()
+        published.with_user(self.user_manager2).action_approve()
         published.action_publish()
         self.assertEqual(published.state, "published")
         approved = qa("QA-APPROVED-2")
         approved.action_submit()
-        approved.action_approve()
+        approved.with_user(self.user_manager2).action_approve()
         qa("QA-DRAFT-3")
         withdrawn = qa("QA-WITHDRAWN-4")
         withdrawn.action_submit()
-        withdrawn.action_approve()
+        withdrawn.with_user(self.user_manager2).action_approve()
         withdrawn.action_publish()
         withdrawn.action_withdraw()
         html = self._get(f"/crisis/{self.token}").text
@@ -347,8 +351,12 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
             "<p>Road reopened EN-7070</p>", "<p>Straße wieder frei DE-7070</p>"
         )
         update.action_publish()
+        self.assertFalse(self._mails_to(email) - mails, "the cron job sends")
+        self._send_queued()
         mail = self._mails_to(email) - mails
         self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.crisis_recipient_id.partner_id, partner)
+        self.assertEqual(mail.crisis_recipient_id.communication_id.update_id, update)
         self.assertIn("Straße wieder frei DE-7070", mail.body_html)
         self.assertNotIn("EN-7070", mail.body_html)
         self.assertRegex(mail.body_html, UNSUBSCRIBE_RE)
@@ -374,6 +382,7 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         earlier = self._mails_to(INTERNAL["subscriber_email"])
         update = self._create_update("<p>Third EN-3</p>", "<p>Dritte DE-3</p>")
         update.action_publish()
+        self._send_queued()
         mail = self._mails_to(INTERNAL["subscriber_email"]) - earlier
         self.assertEqual(len(mail), 1)
         self.assertIn("Dritte DE-3", mail.body_html)
@@ -426,8 +435,44 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         self.assertFalse(partner.crisis_can_contact("crisis_info", "email"))
         # No more updates for them.
         before = self._mails_to(INTERNAL["subscriber_email"])
-        self._create_update("<p>Fourth EN-4</p>").action_publish()
+        fourth = self._create_update("<p>Fourth EN-4</p>")
+        fourth.action_publish()
+        self._send_queued()
         self.assertEqual(self._mails_to(INTERNAL["subscriber_email"]), before)
+        self.assertNotIn(partner, fourth.communication_ids.recipient_ids.partner_id)
+
+    def test_subscriber_without_consent_is_skipped_and_gets_nothing(self):
+        """The consent rule of the communication is the only gate: a
+        subscription whose consent was withdrawn elsewhere gets a skipped
+        line and no e-mail; the unsubscribe link of those who got one works."""
+        partner = self.old_subscriber.partner_id
+        self.old_subscriber.consent_ids.action_withdraw()
+        other = self.env["crisis.page.subscription"]._confirm(
+            self.incident, {"e": "zweite@example.com", "l": "en"}, "10.0.0.2"
+        )
+        before = self._mails_to(INTERNAL["subscriber_email"])
+        update = self._create_update("<p>Fifth EN-5</p>", "<p>Fünfte DE-5</p>")
+        update.action_publish()
+        self._send_queued()
+        line = update.communication_ids.recipient_ids.filtered(
+            lambda r: r.partner_id == partner
+        )
+        self.assertEqual(line.state, "skipped_consent")
+        self.assertEqual(self._mails_to(INTERNAL["subscriber_email"]), before)
+        mail = self._mails_to("zweite@example.com")
+        self.assertEqual(len(mail), 1)
+        self.assertIn("Fifth EN-5", mail.body_html)
+        self.assertNotIn("DE-5", mail.body_html)
+        link = ast.literal_eval(mail.headers)["List-Unsubscribe"].strip("<>")
+        self.assertEqual(
+            UNSUBSCRIBE_RE.search(mail.body_html).group(1),
+            UNSUBSCRIBE_RE.search(link).group(1),
+        )
+        response = self.url_open(link, data={"List-Unsubscribe": "One-Click"})
+        self.assertEqual(response.status_code, 200)
+        self.env.invalidate_all()
+        self.assertEqual(other.state, "cancelled")
+        self.assertEqual(other.consent_ids.state, "withdrawn")
 
     def test_one_click_unsubscribe_rfc8058(self):
         link = self.old_subscriber._unsubscribe_url()
