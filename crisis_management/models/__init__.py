@@ -2,6 +2,9 @@ from . import crisis_stakeholder_type
 from . import crisis_incident_type
 from . import res_company
 from . import res_partner
+from . import crisis_incident_situation
+from . import crisis_incident_communication
+from . import crisis_incident_page
 from . import crisis_incident
 from . import crisis_incident_member
 from . import crisis_log
@@ -9,17 +12,14 @@ from . import crisis_task
 from . import crisis_consent_purpose
 from . import crisis_consent
 from . import crisis_incident_update
-from . import crisis_incident_page
 from . import crisis_page_subscription
 from . import crisis_page_attempt
 from . import crisis_playbook
 from . import crisis_workload
 from . import crisis_inquiry
-from . import crisis_incident_situation
 from . import crisis_message
 from . import crisis_communication
 from . import crisis_communication_recipient
-from . import crisis_incident_communication
 from . import mail_mail
 from . import sms_sms
 from . import crisis_inquiry_answer

@@ -1,5 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import base64
 import logging
 import threading
 import time
@@ -40,12 +39,20 @@ class CrisisCommunication(models.Model):
     _check_company_auto = True
 
     name = fields.Char(
-        compute="_compute_name", store=True, readonly=False, required=True, tracking=True,
+        compute="_compute_name",
+        store=True,
+        readonly=False,
+        required=True,
+        tracking=True,
         precompute=True,
     )
     incident_id = fields.Many2one(
-        "crisis.incident", required=True, index=True, ondelete="restrict",
-        check_company=True, tracking=True,
+        "crisis.incident",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+        tracking=True,
     )
     company_id = fields.Many2one(
         related="incident_id.company_id", store=True, index=True, precompute=True
@@ -75,7 +82,9 @@ class CrisisCommunication(models.Model):
     )
     kind = fields.Selection(
         [("notice", "Notice"), ("safety_check", "Safety Check")],
-        required=True, default="notice", tracking=True,
+        required=True,
+        default="notice",
+        tracking=True,
         help="A safety check asks every recipient to answer “I am safe” or "
         "“I need help” through a personal link.",
     )
@@ -121,21 +130,27 @@ class CrisisCommunication(models.Model):
             ("done", "Done"),
             ("failed", "Failed"),
         ],
-        required=True, default="draft", readonly=True, copy=False, tracking=True,
+        required=True,
+        default="draft",
+        readonly=True,
+        copy=False,
+        tracking=True,
         index=True,
     )
     recipient_ids = fields.One2many(
-        "crisis.communication.recipient", "communication_id", string="Recipients",
+        "crisis.communication.recipient",
+        "communication_id",
+        string="Recipients",
         readonly=True,
     )
     # What was sent: the approved text, frozen when sending started.
     subject = fields.Char(translate=True, readonly=True, copy=False)
     body = fields.Html(translate=True, readonly=True, copy=False, sanitize=False)
     sms_text = fields.Text(string="SMS Text", translate=True, readonly=True, copy=False)
-    message_version = fields.Integer(string="Content Version", readonly=True, copy=False)
-    user_id = fields.Many2one(
-        "res.users", string="Sent By", readonly=True, copy=False
+    message_version = fields.Integer(
+        string="Content Version", readonly=True, copy=False
     )
+    user_id = fields.Many2one("res.users", string="Sent By", readonly=True, copy=False)
     date_queued = fields.Datetime(string="Sending Started", readonly=True, copy=False)
     date_done = fields.Datetime(string="Finished On", readonly=True, copy=False)
     # Progress
@@ -152,9 +167,9 @@ class CrisisCommunication(models.Model):
     followup_delay = fields.Float(
         string="Follow Up After (Hours)",
         default=lambda self: float(
-            self.env["ir.config_parameter"].sudo().get_param(
-                "crisis_management.safety_followup_hours", 1.0
-            )
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("crisis_management.safety_followup_hours", 1.0)
         ),
         help="People who have not answered the safety check after this time get "
         "a reminder; after the same time again a task is created for the person "
@@ -236,10 +251,12 @@ class CrisisCommunication(models.Model):
         for comm in self:
             if comm.kind == "safety_check" and comm.purpose_id.code != "crisis_info":
                 raise ValidationError(
-                    _("A safety check is crisis information: choose the purpose “%(purpose)s”.",
-                      purpose=self.env.ref(
-                          "crisis_management.consent_purpose_crisis_info"
-                      ).name)
+                    _(
+                        "A safety check is crisis information: choose the purpose “%(purpose)s”.",
+                        purpose=self.env.ref(
+                            "crisis_management.consent_purpose_crisis_info"
+                        ).name,
+                    )
                 )
 
     @api.constrains("message_id", "update_id", "incident_id")
@@ -266,7 +283,9 @@ class CrisisCommunication(models.Model):
     def _unlink_except_sent(self):
         if any(comm.state != "draft" for comm in self):
             raise UserError(
-                _("A communication that was sent is part of the record and cannot be deleted.")
+                _(
+                    "A communication that was sent is part of the record and cannot be deleted."
+                )
             )
 
     # ------------------------------------------------------------------
@@ -305,9 +324,13 @@ class CrisisCommunication(models.Model):
                     )
                 )
             if not comm._channels():
-                raise UserError(_("Choose at least one channel: e-mail, SMS or letter."))
+                raise UserError(
+                    _("Choose at least one channel: e-mail, SMS or letter.")
+                )
             if comm.incident_id.state == "closed":
-                raise UserError(_("The incident is closed: nothing can be sent for it anymore."))
+                raise UserError(
+                    _("The incident is closed: nothing can be sent for it anymore.")
+                )
 
     def _resolve_audience(self):
         """Ids of the partners addressed: stakeholder types, tags and
@@ -315,14 +338,21 @@ class CrisisCommunication(models.Model):
         self.ensure_one()
         domains = []
         if self.audience_type_ids:
-            domains.append([("crisis_stakeholder_type_ids", "in", self.audience_type_ids.ids)])
+            domains.append(
+                [("crisis_stakeholder_type_ids", "in", self.audience_type_ids.ids)]
+            )
         if self.audience_tag_ids:
             domains.append([("category_id", "in", self.audience_tag_ids.ids)])
         if self.audience_partner_ids:
             domains.append([("id", "in", self.audience_partner_ids.ids)])
         if not domains:
             return []
-        return self.env["res.partner"].sudo().search(expression.OR(domains), order="id").ids
+        return (
+            self.env["res.partner"]
+            .sudo()
+            .search(expression.OR(domains), order="id")
+            .ids
+        )
 
     def _snapshot_message(self):
         """Freeze the approved text, all languages, on the communication."""
@@ -393,10 +423,20 @@ class CrisisCommunication(models.Model):
             partner_ids = comm._resolve_audience()
             if not partner_ids:
                 raise UserError(
-                    _("Nobody is addressed: choose stakeholder types, tags or contacts.")
+                    _(
+                        "Nobody is addressed: choose stakeholder types, tags or contacts."
+                    )
                 )
             Partner.flush_model(
-                ["lang", "email_normalized", "phone_sanitized", "street", "zip", "city", "name"]
+                [
+                    "lang",
+                    "email_normalized",
+                    "phone_sanitized",
+                    "street",
+                    "zip",
+                    "city",
+                    "name",
+                ]
             )
             self.env.cr.execute(
                 """SELECT id, name, lang, email_normalized, phone_sanitized,
@@ -428,14 +468,20 @@ class CrisisCommunication(models.Model):
                         address = phone
                     else:
                         address = (
-                            street and zip_code and city
+                            street
+                            and zip_code
+                            and city
                             and f"{street}, {zip_code} {city}"
                         )
                     refusal = refusals.get(pid)
                     if refusal:
-                        vals.update(state="skipped_consent", skip_reason=reasons[refusal])
+                        vals.update(
+                            state="skipped_consent", skip_reason=reasons[refusal]
+                        )
                     elif not address:
-                        vals.update(state="skipped_address", skip_reason=reasons["address"])
+                        vals.update(
+                            state="skipped_address", skip_reason=reasons["address"]
+                        )
                     vals["address"] = address or False
                     vals_list.append(vals)
             Recipient.create(vals_list)
@@ -495,7 +541,9 @@ class CrisisCommunication(models.Model):
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         for comm in self.search([("state", "in", ("queued", "sending"))], order="id"):
             if not comm._send_batches(batch_size, deadline, auto_commit):
-                self.env.ref("crisis_management.ir_cron_crisis_communication_send")._trigger()
+                self.env.ref(
+                    "crisis_management.ir_cron_crisis_communication_send"
+                )._trigger()
                 break
         return True
 
@@ -508,7 +556,9 @@ class CrisisCommunication(models.Model):
         # The approved text was frozen when sending started; a later edit of
         # the content does not change it, but a withdrawal stops the rest.
         if self.message_id.state == "withdrawn":
-            self._cancel_queued(_("The content was withdrawn before this message was sent."))
+            self._cancel_queued(
+                _("The content was withdrawn before this message was sent.")
+            )
         elif self.update_id and not self.update_id.is_published:
             self._cancel_queued(
                 _(
@@ -528,7 +578,9 @@ class CrisisCommunication(models.Model):
                 _logger.warning(
                     "Crisis communication %s: a batch of %s recipients failed and "
                     "stays queued for the next run.",
-                    self.id, len(lines), exc_info=True,
+                    self.id,
+                    len(lines),
+                    exc_info=True,
                 )
                 self.env.invalidate_all()
                 return True
@@ -646,12 +698,14 @@ class CrisisCommunication(models.Model):
         if comm.kind == "safety_check" and recipient:
             url = recipient._safety_url()
             parts += [
-                Markup('<p style="margin: 24px 0;"><a href="%s" style="background-color: '
-                       '#1e6b3a; color: #ffffff; padding: 10px 16px; text-decoration: none; '
-                       'border-radius: 4px;">%s</a></p>') % (url, _t("Answer now: I am safe / I need help")),
-                Markup("<p>%s<br/>%s</p>") % (
-                    _t("If the button does not work, open this address:"), url
-                ),
+                Markup(
+                    '<p style="margin: 24px 0;"><a href="%s" style="background-color: '
+                    "#1e6b3a; color: #ffffff; padding: 10px 16px; text-decoration: none; "
+                    'border-radius: 4px;">%s</a></p>'
+                )
+                % (url, _t("Answer now: I am safe / I need help")),
+                Markup("<p>%s<br/>%s</p>")
+                % (_t("If the button does not work, open this address:"), url),
             ]
         page_url = comm._page_url()
         if page_url:
@@ -678,8 +732,9 @@ class CrisisCommunication(models.Model):
                 ),
             ]
         parts.append(Markup("</div>"))
-        return Markup("").join(escape(part) if not isinstance(part, Markup) else part
-                               for part in parts)
+        return Markup("").join(
+            escape(part) if not isinstance(part, Markup) else part for part in parts
+        )
 
     def _render_sms_body(self, lang, recipient=None):
         self.ensure_one()
@@ -722,34 +777,45 @@ class CrisisCommunication(models.Model):
         status = Recipient._safety_status_by_partner(lines)
         unanswered = lines.filtered(lambda line: not status.get(line.partner_id.id))
         to_remind = unanswered.filtered(
-            lambda line: line.followup_stage == "0" and line.date_sent
-            and line.date_sent + delay <= now
+            lambda line: (
+                line.followup_stage == "0"
+                and line.date_sent
+                and line.date_sent + delay <= now
+            )
         )
         if to_remind:
             to_remind._send_now(reminder=True)
             to_remind.write({"followup_stage": "1", "date_followup": now})
         to_escalate = unanswered.filtered(
-            lambda line: line.followup_stage == "1" and line.date_followup
-            and line.date_followup + delay <= now
+            lambda line: (
+                line.followup_stage == "1"
+                and line.date_followup
+                and line.date_followup + delay <= now
+            )
         )
         if not to_escalate:
             return
         user = self.followup_user_id or self.incident_id.lead_id
         Task = self.env["crisis.task"].sudo()
         for partner, partner_lines in to_escalate.grouped("partner_id").items():
-            numbers = ", ".join(
-                n for n in (partner.mobile, partner.phone) if n
-            ) or _("no phone number known")
+            numbers = ", ".join(n for n in (partner.mobile, partner.phone) if n) or _(
+                "no phone number known"
+            )
             task = Task.create(
                 {
                     "incident_id": self.incident_id.id,
-                    "name": _("Reach %(partner)s: no answer to the safety check",
-                              partner=partner.display_name),
-                    "description": Markup("<p>%s</p>") % _(
+                    "name": _(
+                        "Reach %(partner)s: no answer to the safety check",
+                        partner=partner.display_name,
+                    ),
+                    "description": Markup("<p>%s</p>")
+                    % _(
                         "%(partner)s did not answer the safety check “%(name)s”, "
                         "not even after a reminder. Reach them personally "
                         "(%(numbers)s) and record the answer.",
-                        partner=partner.display_name, name=self.name, numbers=numbers,
+                        partner=partner.display_name,
+                        name=self.name,
+                        numbers=numbers,
                     ),
                     "user_id": user.id,
                     "priority": "2",

@@ -23,7 +23,10 @@ class CrisisCommunicationRecipient(models.Model):
     _rec_name = "partner_id"
 
     communication_id = fields.Many2one(
-        "crisis.communication", required=True, ondelete="cascade", index=True,
+        "crisis.communication",
+        required=True,
+        ondelete="cascade",
+        index=True,
         readonly=True,
     )
     incident_id = fields.Many2one(
@@ -32,8 +35,12 @@ class CrisisCommunicationRecipient(models.Model):
     company_id = fields.Many2one(related="communication_id.company_id", store=True)
     kind = fields.Selection(related="communication_id.kind", store=True)
     partner_id = fields.Many2one(
-        "res.partner", string="Contact", required=True, ondelete="cascade",
-        index=True, readonly=True,
+        "res.partner",
+        string="Contact",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
     )
     channel = fields.Selection(COMMUNICATION_CHANNELS, required=True, readonly=True)
     lang = fields.Char(string="Language", readonly=True)
@@ -51,7 +58,9 @@ class CrisisCommunicationRecipient(models.Model):
     )
     # Safety check
     response_token = fields.Char(
-        readonly=True, copy=False, index=True,
+        readonly=True,
+        copy=False,
+        index=True,
         default=lambda self: self._new_response_token(),
         groups="crisis_management.group_crisis_admin",
     )
@@ -59,7 +68,9 @@ class CrisisCommunicationRecipient(models.Model):
     date_answered = fields.Datetime(string="Answered On", readonly=True)
     followup_stage = fields.Selection(
         [("0", "None"), ("1", "Reminded"), ("2", "Task Created")],
-        string="Follow-up", default="0", readonly=True,
+        string="Follow-up",
+        default="0",
+        readonly=True,
     )
     date_followup = fields.Datetime(string="Reminded On", readonly=True)
     task_id = fields.Many2one("crisis.task", string="Follow-up Task", readonly=True)
@@ -70,7 +81,11 @@ class CrisisCommunicationRecipient(models.Model):
             "unique(communication_id, partner_id, channel)",
             "A contact receives a communication only once per channel.",
         ),
-        ("response_token_unique", "unique(response_token)", "Answer links must be unique."),
+        (
+            "response_token_unique",
+            "unique(response_token)",
+            "Answer links must be unique.",
+        ),
     ]
 
     @api.model
@@ -198,17 +213,26 @@ class CrisisCommunicationRecipient(models.Model):
             self.env["ir.actions.report"].sudo()._render_qweb_pdf(report, lines.ids)
         )
         first, last = lines[0].id, lines[-1].id
-        return self.env["ir.attachment"].sudo().create(
-            {
-                "name": _(
-                    "Letters %(name)s %(first)s-%(last)s.%(ext)s",
-                    name=comm.name, first=first, last=last, ext=report_type,
-                ),
-                "datas": base64.b64encode(content),
-                "res_model": comm._name,
-                "res_id": comm.id,
-                "mimetype": "application/pdf" if report_type == "pdf" else "text/html",
-            }
+        return (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": _(
+                        "Letters %(name)s %(first)s-%(last)s.%(ext)s",
+                        name=comm.name,
+                        first=first,
+                        last=last,
+                        ext=report_type,
+                    ),
+                    "datas": base64.b64encode(content),
+                    "res_model": comm._name,
+                    "res_id": comm.id,
+                    "mimetype": "application/pdf"
+                    if report_type == "pdf"
+                    else "text/html",
+                }
+            )
         )
 
     # ------------------------------------------------------------------
@@ -228,8 +252,14 @@ class CrisisCommunicationRecipient(models.Model):
         if partner.country_id and partner.country_id != company.country_id:
             address_lines.append(partner.country_id.name.upper())
         sender = ", ".join(
-            filter(None, [company.name, company.street,
-                          " ".join(filter(None, [company.zip, company.city]))])
+            filter(
+                None,
+                [
+                    company.name,
+                    company.street,
+                    " ".join(filter(None, [company.zip, company.city])),
+                ],
+            )
         )
         if comm.kind == "safety_check":
             qr_url = self._safety_url()
@@ -286,7 +316,8 @@ class CrisisCommunicationRecipient(models.Model):
         if answer == "help":
             body = _(
                 "Safety check “%(name)s”: %(partner)s NEEDS HELP.",
-                name=line.communication_id.name, partner=line.partner_id.display_name,
+                name=line.communication_id.name,
+                partner=line.partner_id.display_name,
             )
             incident._log("fact", body)
             incident.message_post(

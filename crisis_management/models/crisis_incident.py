@@ -28,7 +28,15 @@ OPEN_STATES = ("active", "contained", "resolved")
 class CrisisIncident(models.Model):
     _name = "crisis.incident"
     _description = "Crisis Incident"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    # The concerns of an incident live in mixins of their own files; they come
+    # first so that their overrides run before mail's.
+    _inherit = [
+        "crisis.incident.page",
+        "crisis.incident.communication",
+        "crisis.incident.situation",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 

@@ -2,10 +2,11 @@
 from odoo import api, fields, models
 
 
-class CrisisIncident(models.Model):
+class CrisisIncidentCommunication(models.AbstractModel):
     """Content, communications and the safety check on the incident."""
 
-    _inherit = "crisis.incident"
+    _name = "crisis.incident.communication"
+    _description = "Communications of an Incident"
 
     communication_ids = fields.One2many(
         "crisis.communication", "incident_id", string="Communications"
@@ -52,7 +53,9 @@ class CrisisIncident(models.Model):
             # Per person: their latest answer, on any channel, to any check.
             status = Recipient._safety_status_by_partner(incident.safety_recipient_ids)
             unanswered = sorted(pid for pid, answer in status.items() if not answer)
-            needs_help = sorted(pid for pid, answer in status.items() if answer == "help")
+            needs_help = sorted(
+                pid for pid, answer in status.items() if answer == "help"
+            )
             incident.safety_unanswered_partner_ids = [(6, 0, unanswered)]
             incident.safety_help_partner_ids = [(6, 0, needs_help)]
             incident.safety_safe_count = sum(1 for a in status.values() if a == "safe")

@@ -25,8 +25,9 @@ DATE_FORMATS = {
 }
 
 
-class CrisisIncident(models.Model):
-    _inherit = "crisis.incident"
+class CrisisIncidentPage(models.AbstractModel):
+    _name = "crisis.incident.page"
+    _description = "Public Page of an Incident"
 
     update_ids = fields.One2many(
         "crisis.incident.update", "incident_id", string="Public Updates"

@@ -18,9 +18,10 @@ TASK_OPEN_STATES = ("todo", "in_progress")
 SITUATION_LIST_LIMIT = 10
 
 
-class CrisisIncident(models.Model):
-    _name = "crisis.incident"
-    _inherit = ["crisis.incident", "mail.alias.mixin"]
+class CrisisIncidentSituation(models.AbstractModel):
+    _name = "crisis.incident.situation"
+    _inherit = ["mail.alias.mixin"]
+    _description = "Situation Picture of an Incident"
 
     alias_id = fields.Many2one(
         help="E-mails sent to this address become inquiries of the incident."

@@ -14,7 +14,9 @@ class CrisisVoiceCommon(CrisisCommon):
         cls.purpose_press = cls.env.ref(
             "crisis_management.consent_purpose_press_distribution"
         )
-        cls.purpose_marketing = cls.env.ref("crisis_management.consent_purpose_marketing")
+        cls.purpose_marketing = cls.env.ref(
+            "crisis_management.consent_purpose_marketing"
+        )
         cls.type_employee = cls._stakeholder_type("employee")
         cls.type_neighbor = cls._stakeholder_type("neighbor")
         cls.type_customer = cls._stakeholder_type("customer")
@@ -35,7 +37,9 @@ class CrisisVoiceCommon(CrisisCommon):
         return cls.env["res.partner"].create(vals)
 
     @classmethod
-    def _consent(cls, partner, channel="email", purpose=None, basis="consent", **values):
+    def _consent(
+        cls, partner, channel="email", purpose=None, basis="consent", **values
+    ):
         vals = {
             "partner_id": partner.id,
             "purpose_id": (purpose or cls.purpose_info).id,

@@ -7,11 +7,13 @@ from unittest.mock import patch
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from odoo.addons.mail.tests.common import MailCommon
-from odoo.addons.sms.tests.common import MockSMS
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.mail.tests.common import MailCommon
+from odoo.addons.sms.tests.common import MockSMS
 
 from .common_voice import CrisisVoiceCommon
 
@@ -25,7 +27,9 @@ def _decoded_text(smtp_message):
     texts = []
     for part in msg.walk():
         if part.get_content_maintype() == "text":
-            texts.append(part.get_payload(decode=True).decode(part.get_content_charset()))
+            texts.append(
+                part.get_payload(decode=True).decode(part.get_content_charset())
+            )
     return subject, "\n".join(texts)
 
 
@@ -36,26 +40,49 @@ class CommunicationCase(CrisisVoiceCommon, MailCommon, MockSMS):
         cls.company.email = "krisenstab@example.com"
         cls.tag = cls.env["res.partner.category"].create({"name": "Krisentest"})
         tagged_ = {"category_id": [(6, 0, cls.tag.ids)]}
-        address = {"street": "Hafenstraße 1", "zip": "44137", "city": "Dortmund", **tagged_}
+        address = {
+            "street": "Hafenstraße 1",
+            "zip": "44137",
+            "city": "Dortmund",
+            **tagged_,
+        }
         cls.de_neighbor = cls._partner(
-            "Doris Deutsch", "doris@example.com", "+49 151 10000001", "de_DE",
-            types=[cls.type_neighbor], **address,
+            "Doris Deutsch",
+            "doris@example.com",
+            "+49 151 10000001",
+            "de_DE",
+            types=[cls.type_neighbor],
+            **address,
         )
         cls.en_neighbor = cls._partner(
-            "Edward English", "edward@example.com", "+49 151 10000002", "en_US",
-            types=[cls.type_neighbor], **address,
+            "Edward English",
+            "edward@example.com",
+            "+49 151 10000002",
+            "en_US",
+            types=[cls.type_neighbor],
+            **address,
         )
         cls.fr_customer = cls._partner(
-            "François Client", "francois@example.com", "+49 151 10000003", "fr_FR",
-            types=[cls.type_customer], **tagged_,
+            "François Client",
+            "francois@example.com",
+            "+49 151 10000003",
+            "fr_FR",
+            types=[cls.type_customer],
+            **tagged_,
         )
         cls.no_consent = cls._partner(
-            "Nora Ohnezustimmung", "nora@example.com", "+49 151 10000004",
-            types=[cls.type_neighbor], **tagged_,
+            "Nora Ohnezustimmung",
+            "nora@example.com",
+            "+49 151 10000004",
+            types=[cls.type_neighbor],
+            **tagged_,
         )
         cls.blacklisted = cls._partner(
-            "Bruno Blacklist", "bruno@example.com", "+49 151 10000005",
-            types=[cls.type_neighbor], **tagged_,
+            "Bruno Blacklist",
+            "bruno@example.com",
+            "+49 151 10000005",
+            types=[cls.type_neighbor],
+            **tagged_,
         )
         cls.no_email = cls._partner(
             "Olga Ohnemail", False, False, types=[cls.type_neighbor], **tagged_
@@ -83,7 +110,11 @@ class CommunicationCase(CrisisVoiceCommon, MailCommon, MockSMS):
         on its own (``auto_commit``) and an exception that aborts the job
         rolls back only the mail being sent. Savepoints stand in for the
         commits, which tests cannot make."""
-        mails = self.env["mail.mail"].sudo().search([("state", "=", "outgoing")], order="id")
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("state", "=", "outgoing")], order="id")
+        )
         for mail in mails:
             try:
                 with self.env.cr.savepoint():
@@ -102,7 +133,9 @@ class CommunicationCase(CrisisVoiceCommon, MailCommon, MockSMS):
 class TestCommunication(CommunicationCase):
     def test_unapproved_content_cannot_be_sent(self):
         draft = self._message()
-        comm = self._communication(draft, audience_partner_ids=[(6, 0, self.de_neighbor.ids)])
+        comm = self._communication(
+            draft, audience_partner_ids=[(6, 0, self.de_neighbor.ids)]
+        )
         with self.assertRaisesRegex(UserError, "not approved"):
             comm.action_send()
         draft.action_submit()
@@ -114,7 +147,9 @@ class TestCommunication(CommunicationCase):
             comm.action_send()
         self.assertEqual(comm.state, "draft")
         self.assertFalse(comm.recipient_ids)
-        self.assertFalse(self.env["mail.mail"].search([("crisis_recipient_id", "!=", False)]))
+        self.assertFalse(
+            self.env["mail.mail"].search([("crisis_recipient_id", "!=", False)])
+        )
 
     def test_refusals(self):
         comm = self._audience(channel_email=False)
@@ -139,7 +174,9 @@ class TestCommunication(CommunicationCase):
         self.assertEqual(self._line(comm, self.de_neighbor).state, "queued")
         self.assertEqual(self._line(comm, self.de_neighbor, "sms").state, "queued")
         self.assertEqual(self._line(comm, self.fr_customer).state, "queued")
-        self.assertEqual(self._line(comm, self.fr_customer, "sms").state, "skipped_consent")
+        self.assertEqual(
+            self._line(comm, self.fr_customer, "sms").state, "skipped_consent"
+        )
         line = self._line(comm, self.no_consent)
         self.assertEqual(line.state, "skipped_consent")
         self.assertIn("No consent", line.skip_reason)
@@ -196,9 +233,12 @@ class TestCommunication(CommunicationCase):
         delivers the rest: every eligible recipient gets exactly one e-mail."""
         extra = self.env["res.partner"]
         for i in range(4):
-            partner = self._partner(f"Nachbar {i}", f"nachbar{i}@example.com",
-                                    types=[self.type_neighbor],
-                                    category_id=[(6, 0, self.tag.ids)])
+            partner = self._partner(
+                f"Nachbar {i}",
+                f"nachbar{i}@example.com",
+                types=[self.type_neighbor],
+                category_id=[(6, 0, self.tag.ids)],
+            )
             self._consent(partner, "email")
             extra |= partner
         comm = self._audience()
@@ -217,11 +257,15 @@ class TestCommunication(CommunicationCase):
             def flaky_send(message, smtp_from, smtp_to_list):
                 calls.append(smtp_to_list)
                 if len(calls) == 3:
-                    raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+                    raise smtplib.SMTPServerDisconnected(
+                        "Connection unexpectedly closed"
+                    )
                 return original(message, smtp_from, smtp_to_list)
 
-            with patch.object(session, "send_message", side_effect=flaky_send), \
-                    mute_logger("odoo.addons.mail.models.mail_mail"):
+            with (
+                patch.object(session, "send_message", side_effect=flaky_send),
+                mute_logger("odoo.addons.mail.models.mail_mail"),
+            ):
                 self.assertFalse(self._process_mail_queue_like_the_cron())
             self.assertEqual(len(self.emails), 2, "two delivered before the drop")
             # Resume: our cron finds nothing left to queue, the queue the rest.
@@ -240,14 +284,20 @@ class TestCommunication(CommunicationCase):
         with self.mock_mail_gateway(), self.mockSMSGateway():
             comm.action_send()
             Report = type(self.env["ir.actions.report"])
-            with patch.object(Report, "_render_qweb_pdf", side_effect=OSError("wkhtmltopdf died")), \
-                    self.assertLogs(CRON_LOGGER, level="WARNING") as logs:
+            with (
+                patch.object(
+                    Report, "_render_qweb_pdf", side_effect=OSError("wkhtmltopdf died")
+                ),
+                self.assertLogs(CRON_LOGGER, level="WARNING") as logs,
+            ):
                 self._run_cron()
             self.assertIn("stays queued", logs.output[0])
             self.assertEqual(comm.state, "sending")
             self.assertEqual(comm.queued_count, 7)
             self.assertFalse(self._new_mails.exists())
-            self.assertFalse(self.env["sms.sms"].search([("crisis_recipient_id", "!=", False)]))
+            self.assertFalse(
+                self.env["sms.sms"].search([("crisis_recipient_id", "!=", False)])
+            )
             # Resume.
             self._run_cron()
             self._run_cron()
@@ -260,9 +310,13 @@ class TestCommunication(CommunicationCase):
         )
         self.assertEqual(
             sorted(s["number"] for s in self._sms),
-            sorted([self.de_neighbor.phone_sanitized, self.en_neighbor.phone_sanitized]),
+            sorted(
+                [self.de_neighbor.phone_sanitized, self.en_neighbor.phone_sanitized]
+            ),
         )
-        letters = comm.recipient_ids.filtered(lambda r: r.channel == "letter" and r.state == "sent")
+        letters = comm.recipient_ids.filtered(
+            lambda r: r.channel == "letter" and r.state == "sent"
+        )
         self.assertEqual(letters.partner_id, self.de_neighbor | self.en_neighbor)
         self.assertEqual(len(comm.letter_attachment_ids), 1)
 
@@ -294,11 +348,15 @@ class TestCommunication(CommunicationCase):
 
             def refuse_edward(message, smtp_from, smtp_to_list):
                 if smtp_to_list == ["edward@example.com"]:
-                    raise smtplib.SMTPRecipientsRefused({"edward@example.com": (550, b"No such user")})
+                    raise smtplib.SMTPRecipientsRefused(
+                        {"edward@example.com": (550, b"No such user")}
+                    )
                 return original(message, smtp_from, smtp_to_list)
 
-            with patch.object(session, "send_message", side_effect=refuse_edward), \
-                    mute_logger("odoo.addons.mail.models.mail_mail"):
+            with (
+                patch.object(session, "send_message", side_effect=refuse_edward),
+                mute_logger("odoo.addons.mail.models.mail_mail"),
+            ):
                 self.env["mail.mail"].sudo().process_email_queue()
         line = self._line(comm, self.en_neighbor)
         self.assertEqual(line.state, "failed")
@@ -314,14 +372,22 @@ class TestCommunication(CommunicationCase):
         self.assertEqual(comm.state, "failed")
         self.assertEqual(comm.failed_count, 3)
         self.assertIn("withdrawn", self._line(comm, self.de_neighbor).error)
-        self.assertFalse(self.env["mail.mail"].search([("crisis_recipient_id", "in", comm.recipient_ids.ids)]))
+        self.assertFalse(
+            self.env["mail.mail"].search(
+                [("crisis_recipient_id", "in", comm.recipient_ids.ids)]
+            )
+        )
 
     def test_text_is_frozen_when_sending_starts(self):
-        comm = self._audience(audience_tag_ids=[(5, 0, 0)],
-                              audience_partner_ids=[(6, 0, self.de_neighbor.ids)])
+        comm = self._audience(
+            audience_tag_ids=[(5, 0, 0)],
+            audience_partner_ids=[(6, 0, self.de_neighbor.ids)],
+        )
         with self.mock_mail_gateway():
             comm.action_send()
-            self.message.with_context(lang="de_DE").write({"body": "<p>Ungeprüfter Text</p>"})
+            self.message.with_context(lang="de_DE").write(
+                {"body": "<p>Ungeprüfter Text</p>"}
+            )
             self.assertEqual(self.message.state, "review")
             self._run_cron()
             self.env["mail.mail"].sudo().process_email_queue()
@@ -352,7 +418,13 @@ class TestCommunication(CommunicationCase):
 
 PURPOSES = ["crisis_info", "press_distribution", "marketing"]
 CHANNELS = ["email", "sms", "letter"]
-BASES = ["consent", "contract", "legal_obligation", "vital_interest", "legitimate_interest"]
+BASES = [
+    "consent",
+    "contract",
+    "legal_obligation",
+    "vital_interest",
+    "legitimate_interest",
+]
 TYPES = ["employee", "neighbor", "customer", "press"]
 
 partner_strategy = st.fixed_dictionaries(
@@ -365,8 +437,12 @@ partner_strategy = st.fixed_dictionaries(
         "phone_blacklisted": st.booleans(),
         "ops": st.lists(
             st.one_of(
-                st.tuples(st.just("give"), st.sampled_from(PURPOSES),
-                          st.sampled_from(CHANNELS), st.sampled_from(BASES)),
+                st.tuples(
+                    st.just("give"),
+                    st.sampled_from(PURPOSES),
+                    st.sampled_from(CHANNELS),
+                    st.sampled_from(BASES),
+                ),
                 st.tuples(st.just("withdraw"), st.integers(0, 4)),
             ),
             max_size=6,
@@ -411,7 +487,11 @@ class TestNoMessageWithoutBasis(CrisisVoiceCommon):
         if channel == "letter" and not spec["address"]:
             return False
         safety = kind == "safety_check"
-        if safety and purpose == "crisis_info" and {"employee", "neighbor"} & spec["types"]:
+        if (
+            safety
+            and purpose == "crisis_info"
+            and {"employee", "neighbor"} & spec["types"]
+        ):
             return True
         for c_purpose, c_channel, basis, state in consents:
             if (c_purpose, c_channel, state) != (purpose, channel, "given"):
@@ -420,15 +500,20 @@ class TestNoMessageWithoutBasis(CrisisVoiceCommon):
                 return True
         return False
 
-    @settings(max_examples=1000, deadline=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=1000,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(audience=audience_strategy)
     def test_no_message_without_valid_basis(self, audience):
         kind = audience["kind"]
         purpose = "crisis_info" if kind == "safety_check" else audience["purpose"]
         savepoint = self.env.cr.savepoint()
         try:
-            self._check_audience(audience["partners"], kind, purpose, audience["channels"])
+            self._check_audience(
+                audience["partners"], kind, purpose, audience["channels"]
+            )
         finally:
             savepoint.close(rollback=True)
             self.env.invalidate_all()
@@ -437,16 +522,20 @@ class TestNoMessageWithoutBasis(CrisisVoiceCommon):
         n = next(self.counter)
         vals_list = []
         for i, spec in enumerate(specs):
-            vals_list.append({
-                "name": f"P{n}-{i}",
-                "email": spec["email"] and f"p{n}-{i}@example.com",
-                "mobile": spec["mobile"] and f"+49151{n:05d}{i:03d}",
-                "street": spec["address"] and "Weg 1",
-                "zip": spec["address"] and "44137",
-                "city": spec["address"] and "Dortmund",
-                "country_id": self.env.ref("base.de").id,
-                "crisis_stakeholder_type_ids": [(6, 0, [self.types[t] for t in spec["types"]])],
-            })
+            vals_list.append(
+                {
+                    "name": f"P{n}-{i}",
+                    "email": spec["email"] and f"p{n}-{i}@example.com",
+                    "mobile": spec["mobile"] and f"+49151{n:05d}{i:03d}",
+                    "street": spec["address"] and "Weg 1",
+                    "zip": spec["address"] and "44137",
+                    "city": spec["address"] and "Dortmund",
+                    "country_id": self.env.ref("base.de").id,
+                    "crisis_stakeholder_type_ids": [
+                        (6, 0, [self.types[t] for t in spec["types"]])
+                    ],
+                }
+            )
         partners = self.env["res.partner"].create(vals_list)
         Consent = self.env["crisis.consent"]
         model = {}
@@ -455,10 +544,14 @@ class TestNoMessageWithoutBasis(CrisisVoiceCommon):
             for op in spec["ops"]:
                 if op[0] == "give":
                     _op, c_purpose, c_channel, basis = op
-                    records |= Consent.create({
-                        "partner_id": partner.id, "purpose_id": self.purposes[c_purpose],
-                        "channel": c_channel, "legal_basis": basis,
-                    })
+                    records |= Consent.create(
+                        {
+                            "partner_id": partner.id,
+                            "purpose_id": self.purposes[c_purpose],
+                            "channel": c_channel,
+                            "legal_basis": basis,
+                        }
+                    )
                     states.append([c_purpose, c_channel, basis, "given"])
                 elif op[1] < len(states):
                     records[op[1]].action_withdraw()
@@ -475,24 +568,30 @@ class TestNoMessageWithoutBasis(CrisisVoiceCommon):
                 self.env["mail.blacklist"].create({"email": partner.email})
             if spec["phone_blacklisted"] and spec["mobile"]:
                 self.env["phone.blacklist"].create({"number": partner.phone_sanitized})
-        comm = self.env["crisis.communication"].create({
-            "incident_id": self.incident.id,
-            "message_id": self.message.id,
-            "kind": kind,
-            "purpose_id": self.purposes[purpose],
-            "channel_email": "email" in channels,
-            "channel_sms": "sms" in channels,
-            "channel_letter": "letter" in channels,
-            "audience_partner_ids": [(6, 0, partners.ids)],
-        })
+        comm = self.env["crisis.communication"].create(
+            {
+                "incident_id": self.incident.id,
+                "message_id": self.message.id,
+                "kind": kind,
+                "purpose_id": self.purposes[purpose],
+                "channel_email": "email" in channels,
+                "channel_sms": "sms" in channels,
+                "channel_letter": "letter" in channels,
+                "audience_partner_ids": [(6, 0, partners.ids)],
+            }
+        )
         comm.action_send()
         comm._cron_send()
         lines = comm.recipient_ids
         handed_over = set()
-        for mail in self.env["mail.mail"].search([("crisis_recipient_id", "in", lines.ids)]):
+        for mail in self.env["mail.mail"].search(
+            [("crisis_recipient_id", "in", lines.ids)]
+        ):
             handed_over.add((mail.crisis_recipient_id.partner_id.id, "email"))
             self.assertEqual(mail.email_to, mail.crisis_recipient_id.address)
-        for sms in self.env["sms.sms"].search([("crisis_recipient_id", "in", lines.ids)]):
+        for sms in self.env["sms.sms"].search(
+            [("crisis_recipient_id", "in", lines.ids)]
+        ):
             handed_over.add((sms.partner_id.id, "sms"))
         for line in lines.filtered("letter_attachment_id"):
             handed_over.add((line.partner_id.id, "letter"))
