@@ -105,6 +105,18 @@ class TestIncidentFlow(CrisisCommon):
         # 5 states x 4 actions, 5 of them allowed
         self.assertEqual(refused, 15)
 
+    def test_refusal_speaks_the_users_german(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"].search(
+            [("name", "=", "crisis_management")]
+        )._update_translations(["de_DE"])
+        incident = self._incident_in("draft")
+        with self.assertRaises(UserError) as caught:
+            incident.with_context(lang="de_DE").action_close()
+        self.assertIn(
+            "kann nicht von „Entwurf“ zu „Geschlossen“ wechseln", str(caught.exception)
+        )
+
     def test_hotline_staff_cannot_run_incidents(self):
         incident = self._create_incident()
         with self.assertRaises(AccessError):
