@@ -63,8 +63,10 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.stamp" 2>/dev/null)" != "$sta
   constraint="$VENV/constraints.txt"
   echo "setuptools<70" > "$constraint"
   export PIP_CONSTRAINT="$constraint" PIP_DISABLE_PIP_VERSION_CHECK=1
-  "$VENV/bin/pip" install -q "setuptools<70" wheel
-  "$VENV/bin/pip" install -q -r "$ODOO_SRC/requirements.txt" -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt"
+  # (pip's notes about find-links folders of this machine's pip.conf are noise)
+  quiet() { "$@" 2> >(grep -v "^WARNING: Location 'file:" >&2); }
+  quiet "$VENV/bin/pip" install -q "setuptools<70" wheel
+  quiet "$VENV/bin/pip" install -q -r "$ODOO_SRC/requirements.txt" -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt"
   echo "$stamp" > "$VENV/.stamp"
 fi
 
