@@ -4,7 +4,7 @@ import secrets
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .utils import selection_labels
+from .utils import check_transition, selection_labels
 
 SEVERITIES = [("minor", "Minor"), ("major", "Major"), ("critical", "Critical")]
 STATES = [
@@ -184,16 +184,14 @@ class CrisisIncident(models.Model):
     # Transitions
     # ------------------------------------------------------------------
     def _check_transition(self, target):
-        labels = selection_labels(self, "state")
-        for incident in self:
-            if incident.state not in TRANSITIONS[target]:
-                raise UserError(
-                    _(
-                        "Incident %(incident)s cannot go from %(from)s to %(to)s.",
-                        incident=incident.display_name,
-                        **{"from": labels[incident.state], "to": labels[target]},
-                    )
-                )
+        check_transition(self, TRANSITIONS[target], target, self._transition_refusal)
+
+    def _transition_refusal(self, incident, old, new):
+        return _(
+            "Incident %(incident)s cannot go from %(from)s to %(to)s.",
+            incident=incident.display_name,
+            **{"from": old, "to": new},
+        )
 
     def _set_state(self, target, extra=None):
         self._check_transition(target)

@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 
-from .utils import selection_labels
+from .utils import check_transition, selection_labels
 
 CHANNELS = [
     ("phone", "Phone"),
@@ -279,16 +279,14 @@ class CrisisInquiry(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def _check_transition(self, target):
-        labels = selection_labels(self, "state")
-        for inquiry in self:
-            if inquiry.state not in TRANSITIONS[target]:
-                raise UserError(
-                    _(
-                        "The inquiry “%(inquiry)s” is already %(state)s.",
-                        inquiry=inquiry.display_name,
-                        state=labels[inquiry.state],
-                    )
-                )
+        check_transition(self, TRANSITIONS[target], target, self._transition_refusal)
+
+    def _transition_refusal(self, inquiry, old, new):
+        return _(
+            "The inquiry “%(inquiry)s” is already %(state)s.",
+            inquiry=inquiry.display_name,
+            state=old,
+        )
 
     def action_start(self):
         self._check_transition("in_progress")

@@ -6,6 +6,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import html2plaintext, html_sanitize
 
+from .utils import check_transition
+
 KINDS = [
     ("key_message", "Key Message"),
     ("qa", "Q&A"),
@@ -379,16 +381,14 @@ class CrisisMessage(models.Model):
     # Workflow
     # ------------------------------------------------------------------
     def _check_transition(self, target):
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        for message in self:
-            if message.state not in TRANSITIONS[target]:
-                raise UserError(
-                    _(
-                        "“%(name)s” cannot go from %(from)s to %(to)s.",
-                        name=message.name,
-                        **{"from": labels[message.state], "to": labels[target]},
-                    )
-                )
+        check_transition(self, TRANSITIONS[target], target, self._transition_refusal)
+
+    def _transition_refusal(self, message, old, new):
+        return _(
+            "“%(name)s” cannot go from %(from)s to %(to)s.",
+            name=message.name,
+            **{"from": old, "to": new},
+        )
 
     def _check_crisis_team(self):
         if not self.env.user.has_group("crisis_management.group_crisis_manager"):

@@ -2,9 +2,8 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 
-from .utils import selection_labels
+from .utils import check_transition
 
 TASK_STATES = [
     ("todo", "To Do"),
@@ -134,16 +133,16 @@ class CrisisTask(models.Model):
     # Transitions
     # ------------------------------------------------------------------
     def _check_transition(self, target):
-        labels = selection_labels(self, "state")
-        for task in self:
-            if task.state not in TASK_TRANSITIONS[target]:
-                raise UserError(
-                    _(
-                        "Task “%(task)s” cannot go from %(from)s to %(to)s.",
-                        task=task.name,
-                        **{"from": labels[task.state], "to": labels[target]},
-                    )
-                )
+        check_transition(
+            self, TASK_TRANSITIONS[target], target, self._transition_refusal
+        )
+
+    def _transition_refusal(self, task, old, new):
+        return _(
+            "Task “%(task)s” cannot go from %(from)s to %(to)s.",
+            task=task.name,
+            **{"from": old, "to": new},
+        )
 
     def action_start(self):
         self._check_transition("in_progress")
