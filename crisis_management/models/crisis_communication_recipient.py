@@ -12,6 +12,9 @@ from .crisis_communication import (
     SAFETY_ANSWERS,
 )
 
+# Answers one personal safety link may give (changes included).
+MAX_SAFETY_ANSWERS = 5
+
 
 class CrisisCommunicationRecipient(models.Model):
     """One partner on one channel of a communication: what happened to the
@@ -66,6 +69,12 @@ class CrisisCommunicationRecipient(models.Model):
     )
     safety_answer = fields.Selection(SAFETY_ANSWERS, string="Answer", readonly=True)
     date_answered = fields.Datetime(string="Answered On", readonly=True)
+    safety_answer_count = fields.Integer(
+        string="Answers Given",
+        readonly=True,
+        help="How often the person answered through their link: the number of "
+        "changes is limited, so that a leaked link cannot flood the team.",
+    )
     followup_stage = fields.Selection(
         [("0", "None"), ("1", "Reminded"), ("2", "Task Created")],
         string="Follow-up",
@@ -306,14 +315,42 @@ class CrisisCommunicationRecipient(models.Model):
             return self.browse()
         return self.sudo().browse(row[0])
 
+    def _safety_check_open(self):
+        """Answers are taken until the incident is closed, as long as the
+        person has not used up their answers."""
+        self.ensure_one()
+        line = self.sudo()
+        limit = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("crisis_management.safety_max_answers", MAX_SAFETY_ANSWERS)
+        )
+        return line.incident_id.state != "closed" and line.safety_answer_count < limit
+
     def _record_safety_answer(self, answer):
+        """Record the answer of the person behind a personal link.
+
+        :return: False when the check no longer takes answers (incident
+            closed, too many answers), else True
+        """
         self.ensure_one()
         if answer not in dict(SAFETY_ANSWERS):
             raise UserError(_("Please answer “I am safe” or “I need help”."))
+        if not self._safety_check_open():
+            return False
         line = self.sudo()
-        line.write({"safety_answer": answer, "date_answered": fields.Datetime.now()})
+        previous = line.safety_answer
+        line.write(
+            {
+                "safety_answer": answer,
+                "date_answered": fields.Datetime.now(),
+                "safety_answer_count": line.safety_answer_count + 1,
+            }
+        )
         incident = line.incident_id
-        if answer == "help":
+        # The lead is alerted when someone newly needs help, not again for
+        # the same answer sent twice.
+        if answer == "help" and previous != "help":
             body = _(
                 "Safety check “%(name)s”: %(partner)s NEEDS HELP.",
                 name=line.communication_id.name,

@@ -95,6 +95,7 @@ class CrisisIncidentPage(models.AbstractModel):
     def action_open_page(self):
         """Open the public page as the public sees it, in a new tab."""
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_url",
             "url": self.page_url,
@@ -103,6 +104,7 @@ class CrisisIncidentPage(models.AbstractModel):
 
     def action_view_page_subscriptions(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crisis_management.crisis_page_subscription_action"
         )

@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from .utils import require_group
+
 # Legal bases that carry a purpose on their own, for any kind of message.
 ORDINARY_BASES = ("consent", "contract", "legal_obligation", "legitimate_interest")
 # Stakeholder types whose physical safety is at stake in an incident on site.
@@ -55,6 +57,15 @@ class ResPartner(models.Model):
         :rtype: bool
         """
         self.ensure_one()
+        # A partner's consent state is personal data: crisis staff only.
+        require_group(
+            self.env,
+            "crisis_management.group_crisis_user",
+            self.env._(
+                "Only crisis staff may look up whether a contact may be reached."
+            ),
+        )
+        self.check_access("read")
         return bool(self._crisis_contactable(self, purpose_code, channel, kind))
 
     @api.model

@@ -15,3 +15,5 @@ from . import test_consent
 from . import test_communication
 from . import test_safety_check
 from . import test_hotline_answers
+from . import test_attacks
+from . import test_public_methods

@@ -12,6 +12,7 @@ from pyzbar.pyzbar import decode
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
+from ..controllers.page import _public_uuid, client_net
 from .common_page import INTERNAL, CrisisPageCommon
 
 DE = {"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}
@@ -255,7 +256,8 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         self.assertEqual(feed.bozo, 0, feed.get("bozo_exception"))
         self.assertEqual(feed.version, "atom10")
         self.assertEqual(feed.feed.title, "Brand in Fabrikhalle 2")
-        self.assertTrue(feed.feed.id.startswith("tag:"))
+        # Opaque ids: no database id or date of the database is shown.
+        self.assertTrue(feed.feed.id.startswith("urn:uuid:"))
         self.assertTrue(feed.feed.updated)
         links = {link.rel: link.href for link in feed.feed.links}
         self.assertEqual(links["self"], f"{self.incident.page_url}/feed.atom?lang=en")
@@ -267,10 +269,17 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         )
         self.assertEqual(
             [entry.id for entry in feed.entries],
-            [
-                f"{feed.feed.id}/update-{u.id}"
-                for u in self.update_new | self.update_old
-            ],
+            [f"urn:uuid:{_public_uuid(u)}" for u in self.update_new | self.update_old],
+        )
+        for entry in feed.entries:
+            self.assertNotIn("update-", entry.id)
+        self.assertEqual(
+            self._get(f"/crisis/{self.token}/feed.atom").headers["Cache-Control"],
+            "no-cache, private",
+        )
+        self.assertEqual(
+            self._get(f"/crisis/{self.token}/qr.png").headers["Cache-Control"],
+            "no-cache, private",
         )
         first = feed.entries[0]
         self.assertEqual(first.updated, "2026-03-01T12:30:00Z")
@@ -325,9 +334,13 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         partner = Partner.search([("email", "=", email)])
         self.assertEqual(len(partner), 1)
         self.assertEqual(partner.lang, "de_DE")
-        self.assertEqual(partner.mobile, "+49 171 5550001")
+        # Only the e-mail address was proven by the click: the typed mobile
+        # number is kept on the subscription, but carries no SMS consent and
+        # does not enter the address book.
+        self.assertFalse(partner.mobile)
         consents = partner.crisis_consent_ids
-        self.assertEqual(sorted(consents.mapped("channel")), ["email", "sms"])
+        self.assertEqual(consents.mapped("channel"), ["email"])
+        self.assertFalse(partner.crisis_can_contact("crisis_info", "sms"))
         for consent in consents:
             self.assertEqual(consent.purpose_id, self.purpose_info)
             self.assertEqual(consent.state, "given")
@@ -551,3 +564,17 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         """The (signed, not secret) JSON inside a confirmation link."""
         payload = link.rsplit("/", 1)[1]
         return base64.urlsafe_b64decode(payload + "===")[41:].decode()
+
+
+@tagged("post_install", "-at_install")
+class TestThrottleKey(HttpCase):
+    def test_ipv6_clients_are_throttled_per_64(self):
+        self.assertEqual(
+            client_net("2001:db8:1:2:aaaa::1"), client_net("2001:db8:1:2:bbbb::9")
+        )
+        self.assertNotEqual(
+            client_net("2001:db8:1:2::1"), client_net("2001:db8:1:3::1")
+        )
+        self.assertEqual(client_net("192.0.2.7"), "192.0.2.7")
+        self.assertEqual(client_net("::ffff:192.0.2.7"), "192.0.2.7")
+        self.assertEqual(client_net(""), "")
