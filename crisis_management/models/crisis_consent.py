@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from contextvars import ContextVar
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -15,6 +17,9 @@ LEGAL_BASES = [
     ("vital_interest", "Vital Interest"),
     ("legitimate_interest", "Legitimate Interest"),
 ]
+# Set by _write_withdrawal() only: a variable of the process, which no RPC
+# caller can set (unlike a context key).
+_WITHDRAWING = ContextVar("crisis_consent_withdrawing", default=False)
 # Once recorded, these say what was agreed: a change is a new record.
 FROZEN_FIELDS = {
     "partner_id",
@@ -90,7 +95,7 @@ class CrisisConsent(models.Model):
     def write(self, vals):
         # Nobody rewrites evidence, not even in sudo: the withdrawal is the
         # only change, written by action_withdraw past this check.
-        if FROZEN_FIELDS & set(vals):
+        if FROZEN_FIELDS & set(vals) and not _WITHDRAWING.get():
             raise UserError(
                 _(
                     "A recorded consent cannot be changed: it is evidence. "
@@ -98,6 +103,16 @@ class CrisisConsent(models.Model):
                 )
             )
         return super().write(vals)
+
+    def _write_withdrawal(self):
+        """The one change of a recorded consent, past write()'s refusal."""
+        token = _WITHDRAWING.set(True)
+        try:
+            return self.write(
+                {"state": "withdrawn", "date_withdrawn": fields.Datetime.now()}
+            )
+        finally:
+            _WITHDRAWING.reset(token)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
@@ -128,7 +143,5 @@ class CrisisConsent(models.Model):
                 for g in given
             )
         )
-        super(CrisisConsent, (given | siblings).sudo()).write(
-            {"state": "withdrawn", "date_withdrawn": fields.Datetime.now()}
-        )
+        (given | siblings).sudo()._write_withdrawal()
         return True

@@ -226,6 +226,7 @@ class CrisisIncident(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         guard_workflow_fields(self, vals_list, WORKFLOW_FIELDS)
+        self.check_access("create")
         for vals in vals_list:
             if not vals.get("reference") or vals["reference"] == _("New"):
                 vals["reference"] = self.env["ir.sequence"].sudo().next_by_code(

@@ -251,9 +251,11 @@ class CrisisInquiry(models.Model):
         server vouched for the sender (see ``_mail_sender_verified``): a
         forged ``From:`` must not borrow a known contact's name and SLA."""
         self = self.with_context(default_user_id=False)
+        # (set by the incident's _alias_get_error; not a value to post)
+        verified = msg_dict.pop("crisis_sender_verified", False)
         email_from = msg_dict.get("email_from") or msg_dict.get("from")
         partner = self.env["res.partner"]
-        if msg_dict.get("crisis_sender_verified"):
+        if verified:
             partner = partner.browse(msg_dict.get("author_id") or [])
             if not partner and email_from:
                 normalized = tools.email_normalize(email_from)
@@ -274,6 +276,10 @@ class CrisisInquiry(models.Model):
         if partner:
             inquiry.message_subscribe(partner_ids=partner.ids)
         return inquiry
+
+    def message_update(self, msg_dict, update_vals=None):
+        msg_dict.pop("crisis_sender_verified", None)
+        return super().message_update(msg_dict, update_vals=update_vals)
 
     def _message_get_suggested_recipients(self):
         recipients = super()._message_get_suggested_recipients()

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
+from contextvars import ContextVar
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -52,6 +53,11 @@ WORKFLOW_FIELDS = {
     "date_approved",
     "date_published",
 }
+# Set while _write_text() stores one language: Odoo's translation update ends
+# with a write of the field, which must not version the text a second time.
+# A context variable of the process, not an Odoo context key: RPC callers
+# set context keys, never this.
+_TEXT_WRITTEN = ContextVar("crisis_message_text_written", default=False)
 # Words too common to help finding an answer.
 STOP_WORDS = {
     "and",
@@ -270,7 +276,11 @@ class CrisisMessage(models.Model):
         if lang == "en_US":
             value = value or ""
         # (the private method: the public one comes back here)
-        self._update_field_translations(fname, {lang: value or False})
+        token = _TEXT_WRITTEN.set(True)
+        try:
+            self._update_field_translations(fname, {lang: value or False})
+        finally:
+            _TEXT_WRITTEN.reset(token)
         self.sudo().write(
             {"last_editor_id": self.env.uid, "date_last_edit": fields.Datetime.now()}
         )
@@ -330,7 +340,7 @@ class CrisisMessage(models.Model):
         records = self.with_context(crisis_lang_written=written) if written else self
         if vals.get("body"):
             vals = dict(vals, body=html_sanitize(vals["body"]))
-        if not set(CONTENT_FIELDS) & set(vals):
+        if not set(CONTENT_FIELDS) & set(vals) or _TEXT_WRITTEN.get():
             return super(CrisisMessage, records).write(vals)
         frozen = self._prepare_content_change()
         vals = dict(
@@ -597,7 +607,11 @@ class CrisisMessage(models.Model):
             for fname, value in values.items():
                 if fname == "body":
                     value = html_sanitize(value)
-                record._update_field_translations(fname, {lang: value})
+                token = _TEXT_WRITTEN.set(True)
+                try:
+                    record._update_field_translations(fname, {lang: value})
+                finally:
+                    _TEXT_WRITTEN.reset(token)
         return True
 
     def _text_for_lang(self, lang):

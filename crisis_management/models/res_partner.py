@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 from .utils import require_group
 
@@ -61,9 +61,7 @@ class ResPartner(models.Model):
         require_group(
             self.env,
             "crisis_management.group_crisis_user",
-            self.env._(
-                "Only crisis staff may look up whether a contact may be reached."
-            ),
+            _("Only crisis staff may look up whether a contact may be reached."),
         )
         self.check_access("read")
         return bool(self._crisis_contactable(self, purpose_code, channel, kind))

@@ -57,6 +57,8 @@ def guard_workflow_fields(records, vals_list, names):
     for vals in vals_list:
         blocked.update(name for name in vals if name in names)
     if blocked:
+        # XML-RPC calls carry no language: speak the user's.
+        env = env(context=dict(env.context, lang=env.lang or env.user.lang))
         labels = ", ".join(
             sorted(
                 records._fields[name]._description_string(env) or name
@@ -68,7 +70,7 @@ def guard_workflow_fields(records, vals_list, names):
                 "%(fields)s cannot be set directly on “%(model)s”: use the "
                 "buttons of the form, which check who may do what and record it.",
                 fields=labels,
-                model=records._description,
+                model=env["ir.model"]._get(records._name).name,
             )
         )
 

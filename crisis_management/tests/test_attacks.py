@@ -137,7 +137,7 @@ class TestAttacksOverRpc(HttpCase, CrisisCommon):
             "crisis.incident",
             "write",
             [self.secret.id],
-            {"member_ids": [Command.create({"user_id": self.outsider.id})]},
+            {"member_ids": [(0, 0, {"user_id": self.outsider.id})]},
         )
         self.assertNotIn(self.outsider, self.secret.member_ids.user_id)
         self.assertEqual(
@@ -169,10 +169,11 @@ class TestAttacksOverRpc(HttpCase, CrisisCommon):
 
     def test_04_versions_of_confidential_content(self):
         self.assertTrue(self.message.version_ids)
-        self.assertEqual(
-            self._rpc(self.user_crisis, "crisis.message.version", "search", []),
-            [],
-        )
+        found = self._rpc(self.user_crisis, "crisis.message.version", "search", [])
+        self.assertFalse(set(found) & set(self.message.version_ids.ids))
+        # The team sees them.
+        found = self._rpc(self.user_manager2, "crisis.message.version", "search", [])
+        self.assertTrue(set(self.message.version_ids.ids) <= set(found))
         self._refused(
             self.user_crisis,
             "crisis.message.version",

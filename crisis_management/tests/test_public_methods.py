@@ -50,21 +50,63 @@ class TestPublicMethodsRefuseOutsiders(CrisisCommon):
         cls.secret.action_activate()
         cls.secret.action_publish_page()
         cls.secret._log("fact", "Confidential fact")
+        # Something of every kind hangs off the confidential incident.
+        env = cls.env
+        cls.partner = env["res.partner"].create(
+            {"name": "Vera Vertraulich", "email": "vera@example.com"}
+        )
+        env["crisis.inquiry"].create(
+            {"incident_id": cls.secret.id, "question": "Was ist passiert?"}
+        )
+        message = env["crisis.message"].create(
+            {"name": "Stellungnahme", "incident_id": cls.secret.id, "body": "<p>a</p>"}
+        )
+        message.action_submit()
+        message.with_user(cls.user_manager2).action_approve()
+        # An edit after approval: version 2 in review, version 1 kept.
+        message.with_user(cls.user_manager).body = "<p>b</p>"
+        message.with_user(cls.user_manager2).action_approve()
+        update = env["crisis.incident.update"].create(
+            {"incident_id": cls.secret.id, "body": "<p>Update</p>"}
+        )
+        update.action_publish()
+        env["crisis.page.subscription"].create(
+            {
+                "incident_id": cls.secret.id,
+                "partner_id": cls.partner.id,
+                "email": "vera@example.com",
+            }
+        )
+        comm = env["crisis.communication"].create(
+            {
+                "incident_id": cls.secret.id,
+                "message_id": message.id,
+                "kind": "safety_check",
+                "audience_partner_ids": [Command.set(cls.partner.ids)],
+            }
+        )
+        comm.action_send()
+        env["crisis.log.add"].create({"incident_id": cls.secret.id, "body": "x"})
 
     def _targets(self):
         """One record per model, hanging off the confidential incident where
         the model does."""
         env = self.env
         secret = self.secret
-        targets = {"crisis.incident": secret, "res.company": self.company}
+        targets = {"crisis.incident": secret}
         for model in env:
             Model = env[model]
             if "incident_id" in Model._fields and model not in targets:
                 field = Model._fields["incident_id"]
                 if field.type == "many2one" and field.store:
-                    targets[model] = Model.with_context(active_test=False).search(
+                    found = Model.with_context(active_test=False).search(
                         [("incident_id", "=", secret.id)], limit=1
                     )
+                    if found:
+                        targets[model] = found
+        targets["crisis.message.version"] = env["crisis.message.version"].search(
+            [("message_id.incident_id", "=", secret.id)], limit=1
+        )
         return targets
 
     def _dummy(self, name, record):
@@ -77,6 +119,9 @@ class TestPublicMethodsRefuseOutsiders(CrisisCommon):
         if name in ("vals", "values", "msg_dict", "custom_values", "translations"):
             return {}
         if name == "vals_list":
+            # New records on the confidential incident, where they hang off one.
+            if "incident_id" in record._fields:
+                return [{"incident_id": self.secret.id}]
             return [{}]
         if name in ("fields_list", "fields", "field_names"):
             return ["name"]
@@ -130,8 +175,14 @@ class TestPublicMethodsRefuseOutsiders(CrisisCommon):
         token = self.secret.sudo().page_token
         for model in sorted(models):
             record = targets.get(model) or self.env[model].search([], limit=1)
+            # The hotline user is walked on what hangs off the confidential
+            # incident; contacts, consents and configuration are theirs to
+            # use as their group allows (the portal user is walked on all).
+            users = (
+                (self.portal, self.user_crisis) if model in targets else (self.portal,)
+            )
             for name in _crisis_methods(self.env[model]):
-                for user in (self.portal, self.user_crisis):
+                for user in users:
                     if user == self.user_crisis and (model, name) in HOTLINE_MAY:
                         continue
                     walked += 1
@@ -154,4 +205,18 @@ class TestPublicMethodsRefuseOutsiders(CrisisCommon):
                             f"{model}.{name} as {user.login}: revealed the incident"
                         )
         self.assertGreater(walked, 100)
+        for model in (
+            "crisis.log",
+            "crisis.task",
+            "crisis.inquiry",
+            "crisis.message",
+            "crisis.message.version",
+            "crisis.communication",
+            "crisis.communication.recipient",
+            "crisis.incident.update",
+            "crisis.page.subscription",
+            "crisis.incident.member",
+            "crisis.log.add",
+        ):
+            self.assertTrue(targets.get(model), f"nothing of {model} to attack")
         self.assertFalse(problems, "\n".join(problems))
