@@ -688,13 +688,35 @@ class CrisisCommunication(models.Model):
             subscription.partner_id.id: subscription for subscription in subscriptions
         }
 
+    def _public_date(self):
+        """When the sent text was current: the time of the published update,
+        else when sending started."""
+        self.ensure_one()
+        return self.update_id.date or self.date_queued or fields.Datetime.now()
+
+    def _public_date_text(self, lang, short=False):
+        """The line "As of …" in ``lang``, in the company's time zone."""
+        self.ensure_one()
+        comm = self.with_context(lang=lang)
+        return comm.env._(
+            "As of %(time)s",
+            time=self.incident_id.sudo()._page_format_date(
+                self._public_date(), lang, short=short
+            ),
+        )
+
     def _render_email_body(self, lang, recipient=None, subscription=None):
         """The e-mail body in ``lang``; a safety check adds the recipient's
         personal answer link, a page subscription its unsubscribe link."""
         self.ensure_one()
         comm = self.with_context(lang=lang)
         _t = comm.env._
-        parts = [Markup('<div style="font-family: sans-serif;">'), comm.body or ""]
+        parts = [
+            Markup('<div style="font-family: sans-serif;">'),
+            comm.body or "",
+            Markup('<p style="color: #5f6368; font-size: 13px;">%s</p>')
+            % comm._public_date_text(lang),
+        ]
         if comm.kind == "safety_check" and recipient:
             url = recipient._safety_url()
             parts += [
@@ -741,6 +763,7 @@ class CrisisCommunication(models.Model):
         comm = self.with_context(lang=lang)
         _t = comm.env._
         text = (comm.sms_text or html2plaintext(comm.body or "")).strip()
+        text += "\n" + comm._public_date_text(lang, short=True)
         if comm.kind == "safety_check" and recipient:
             text += "\n" + _t("Please answer: %(url)s", url=recipient._safety_url())
         else:
