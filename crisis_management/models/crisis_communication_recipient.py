@@ -340,9 +340,9 @@ class CrisisCommunicationRecipient(models.Model):
     def _letter_salutation(self, partner, lang):
         """The salutation in ``lang``: with the contact's title where it says
         how to address them, neutral otherwise."""
-        _t = self.with_context(lang=lang).env._
+        env = self.with_context(lang=lang).env
         if partner.is_company or not partner.name:
-            return _t("Dear Sir or Madam,")
+            return env._("Dear Sir or Madam,")
         name = partner.name.strip()
         last_name = _last_name(name)
         title = partner.title
@@ -351,17 +351,17 @@ class CrisisCommunicationRecipient(models.Model):
             for xmlid in ("madam", "miss", "mister", "doctor", "prof")
         }
         if title and title in (refs["madam"], refs["miss"]):
-            return _t("Dear Ms %(name)s,", name=last_name)
+            return env._("Dear Ms %(name)s,", name=last_name)
         if title and title == refs["mister"]:
-            return _t("Dear Mr %(name)s,", name=last_name)
+            return env._("Dear Mr %(name)s,", name=last_name)
         if title and title == refs["doctor"]:
-            return _t("Dear Dr %(name)s,", name=last_name)
+            return env._("Dear Dr %(name)s,", name=last_name)
         if title and title == refs["prof"]:
-            return _t("Dear Professor %(name)s,", name=last_name)
+            return env._("Dear Professor %(name)s,", name=last_name)
         if title:
             title_name = title.with_context(lang=lang).name
-            return _t("Dear %(title)s %(name)s,", title=title_name, name=last_name)
-        return _t("Dear %(name)s,", name=name)
+            return env._("Dear %(title)s %(name)s,", title=title_name, name=last_name)
+        return env._("Dear %(name)s,", name=name)
 
     @api.model
     def _letter_signer(self, incident, lang):
