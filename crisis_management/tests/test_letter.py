@@ -21,20 +21,21 @@ def _pdf_pages(content):
     """Text of each page of a PDF, and the lines with their distance from
     the top of the sheet in millimetres."""
     reader = PdfReader(io.BytesIO(content))
-    pages = []
-    for page in reader.pages:
-        height = float(page.mediabox.height)
-        positioned = []
+    return [_pdf_page(page) for page in reader.pages]
 
-        def visit(text, cm, tm, font, size, positioned=positioned, height=height):
-            if text.strip():
-                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-                positioned.append((" ".join(text.split()), (height - y) / MM))
 
-        text = page.extract_text(visitor_text=visit)
-        lines = [" ".join(line.split()) for line in text.splitlines()]
-        pages.append({"lines": [line for line in lines if line], "at": positioned})
-    return pages
+def _pdf_page(page):
+    height = float(page.mediabox.height)
+    positioned = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            positioned.append((" ".join(text.split()), (height - y) / MM))
+
+    text = page.extract_text(visitor_text=visit)
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return {"lines": [line for line in lines if line], "at": positioned}
 
 
 @tagged("post_install", "-at_install")
