@@ -306,8 +306,6 @@ class CrisisCommunicationRecipient(models.Model):
             "incident": incident,
             "signer": signer,
             "signer_role": signer_role,
-            "exercise": bool(incident._fields.get("is_exercise"))
-            and bool(incident["is_exercise"]),
         }
 
     @api.model
