@@ -744,13 +744,34 @@ class CrisisCommunication(models.Model):
             subscription.partner_id.id: subscription for subscription in subscriptions
         }
 
+    def _public_date(self):
+        """When the sent text was current: the time of the published update,
+        else when sending started."""
+        self.ensure_one()
+        return self.update_id.date or self.date_queued or fields.Datetime.now()
+
+    def _public_date_text(self, lang, short=False):
+        """The line "As of …" in ``lang``, in the company's time zone."""
+        self.ensure_one()
+        comm = self.with_context(lang=lang)
+        return comm.env._(
+            "As of %(time)s",
+            time=self.incident_id.sudo()._page_format_date(
+                self._public_date(), lang, short=short
+            ),
+        )
+
     def _render_email_body(self, lang, recipient=None, subscription=None):
         """The e-mail body in ``lang``; a safety check adds the recipient's
         personal answer link, a page subscription its unsubscribe link."""
         self.ensure_one()
         comm = self.with_context(lang=lang)
-        _t = comm.env._
-        parts = [Markup('<div style="font-family: sans-serif;">'), comm.body or ""]
+        parts = [
+            Markup('<div style="font-family: sans-serif;">'),
+            comm.body or "",
+            Markup('<p style="color: #5f6368; font-size: 13px;">%s</p>')
+            % comm._public_date_text(lang),
+        ]
         if comm.kind == "safety_check" and recipient:
             url = recipient._safety_url()
             parts += [
@@ -759,15 +780,15 @@ class CrisisCommunication(models.Model):
                     "#1e6b3a; color: #ffffff; padding: 10px 16px; text-decoration: none; "
                     'border-radius: 4px;">%s</a></p>'
                 )
-                % (url, _t("Answer now: I am safe / I need help")),
+                % (url, comm.env._("Answer now: I am safe / I need help")),
                 Markup("<p>%s<br/>%s</p>")
-                % (_t("If the button does not work, open this address:"), url),
+                % (comm.env._("If the button does not work, open this address:"), url),
             ]
         page_url = comm._page_url()
         if page_url:
             parts.append(
                 Markup('<p>%s <a href="%s">%s</a></p>')
-                % (_t("Current information:"), page_url, page_url)
+                % (comm.env._("Current information:"), page_url, page_url)
             )
         if subscription:
             parts += [
@@ -779,12 +800,12 @@ class CrisisCommunication(models.Model):
                     '<p style="color: #5f6368; font-size: 13px;">%s <a href="%s">%s</a></p>'
                 )
                 % (
-                    _t(
+                    comm.env._(
                         "You receive this e-mail because you subscribed to updates "
                         "on this incident."
                     ),
                     subscription._unsubscribe_url(),
-                    _t("Unsubscribe"),
+                    comm.env._("Unsubscribe"),
                 ),
             ]
         parts.append(Markup("</div>"))
@@ -795,14 +816,16 @@ class CrisisCommunication(models.Model):
     def _render_sms_body(self, lang, recipient=None):
         self.ensure_one()
         comm = self.with_context(lang=lang)
-        _t = comm.env._
         text = (comm.sms_text or html2plaintext(comm.body or "")).strip()
+        text += "\n" + comm._public_date_text(lang, short=True)
         if comm.kind == "safety_check" and recipient:
-            text += "\n" + _t("Please answer: %(url)s", url=recipient._safety_url())
+            text += "\n" + comm.env._(
+                "Please answer: %(url)s", url=recipient._safety_url()
+            )
         else:
             page_url = comm._page_url()
             if page_url:
-                text += "\n" + _t("More: %(url)s", url=page_url)
+                text += "\n" + comm.env._("More: %(url)s", url=page_url)
         return text
 
     # ------------------------------------------------------------------

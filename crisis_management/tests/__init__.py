@@ -17,3 +17,5 @@ from . import test_safety_check
 from . import test_hotline_answers
 from . import test_attacks
 from . import test_public_methods
+from . import test_letter
+from . import test_public_time

@@ -6,6 +6,7 @@ import re
 import secrets
 
 import feedparser
+from freezegun import freeze_time
 from PIL import Image
 from pyzbar.pyzbar import decode
 
@@ -102,7 +103,7 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         # Newest first, with their times.
         self.assertLess(html.index("EN-8812"), html.index("EN-1001"))
         self.assertIn('datetime="2026-03-01T12:30:00Z"', html)
-        self.assertIn("1 March 2026, 13:30 (CET)", html)
+        self.assertIn("March 1, 2026, 1:30 PM CET", html)
         self.assertIn("Last updated", html)
         self.assertIn("+49 800 1234567", html)
         self.assertIn('href="tel:+498001234567"', html)
@@ -118,7 +119,7 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         self.assertIn("Feuer unter Kontrolle DE-8812", html)
         self.assertIn("Unter Kontrolle DE-H2", html)
         self.assertIn("Zusammenfassung für die Öffentlichkeit DE-4711", html)
-        self.assertIn("1. März 2026, 13:30 Uhr (MEZ)", html)
+        self.assertIn("1. März 2026, 13:30 Uhr MEZ", html)
         self.assertNotIn("EN-8812", html)
         # The switch wins over the browser's language, in both directions.
         html = self._get(f"/crisis/{self.token}?lang=en", headers=DE).text
@@ -292,6 +293,54 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         self.assertIn(
             "Feuer unter Kontrolle DE-8812", german.entries[0].content[0].value
         )
+
+    def _publish_update_at(self, when):
+        with freeze_time(when):
+            update = self._create_update("<p>Timed EN-T1</p>", "<p>Zeit DE-T1</p>")
+            update.action_publish()
+        return update
+
+    def _time_of(self, html, iso):
+        match = re.search(rf'<time datetime="{iso}">([^<]*)</time>', html)
+        return match and match.group(1)
+
+    def test_times_in_company_time_zone_winter(self):
+        """Public times are the company's local time with the zone's name,
+        whatever the time zone of the crisis lead."""
+        self.user_manager.tz = "Asia/Tokyo"
+        self._publish_update_at("2030-11-30 10:49:00")
+        iso = "2030-11-30T10:49:00Z"
+        html = self._get(f"/crisis/{self.token}", headers=DE).text
+        self.assertIn("Zuletzt aktualisiert", html)
+        self.assertEqual(self._time_of(html, iso), "30. November 2030, 11:49 Uhr MEZ")
+        self.assertNotIn("UTC", html)
+        html = self._get(f"/crisis/{self.token}", headers=EN).text
+        self.assertEqual(self._time_of(html, iso), "November 30, 2030, 11:49 AM CET")
+        # "Last updated" and the update itself.
+        self.assertEqual(html.count("November 30, 2030, 11:49 AM CET"), 2)
+        # An update without headline is named by its time in the feed.
+        feed = feedparser.parse(
+            self._get(f"/crisis/{self.token}/feed.atom?lang=de").content
+        )
+        self.assertEqual(feed.entries[0].title, "30. November 2030, 11:49 Uhr MEZ")
+        self.assertEqual(feed.entries[0].updated, iso)
+
+    def test_times_in_company_time_zone_summer(self):
+        self._publish_update_at("2030-07-01 09:49:00")
+        iso = "2030-07-01T09:49:00Z"
+        html = self._get(f"/crisis/{self.token}", headers=DE).text
+        self.assertEqual(self._time_of(html, iso), "1. Juli 2030, 11:49 Uhr MESZ")
+        html = self._get(f"/crisis/{self.token}", headers=EN).text
+        self.assertEqual(self._time_of(html, iso), "July 1, 2030, 11:49 AM CEST")
+
+    def test_times_follow_the_company_time_zone(self):
+        self.company.partner_id.tz = "America/New_York"
+        self._publish_update_at("2030-11-30 10:49:00")
+        iso = "2030-11-30T10:49:00Z"
+        html = self._get(f"/crisis/{self.token}", headers=DE).text
+        self.assertEqual(self._time_of(html, iso), "30. November 2030, 05:49 Uhr EST")
+        html = self._get(f"/crisis/{self.token}", headers=EN).text
+        self.assertEqual(self._time_of(html, iso), "November 30, 2030, 5:49 AM EST")
 
     def test_qr_code_decodes_to_page_url(self):
         response = self._get(f"/crisis/{self.token}/qr.png")
