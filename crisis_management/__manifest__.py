@@ -51,6 +51,9 @@
         "views/crisis_hotline_menus.xml",
         "views/crisis_page_menus.xml",
         "views/crisis_voice_menus.xml",
+        "views/crisis_exercise_views.xml",
+        "views/crisis_readiness_views.xml",
+        "views/crisis_exercise_menus.xml",
     ],
     "demo": [
         "demo/crisis_demo.xml",

@@ -6,8 +6,10 @@ from . import crisis_incident_situation
 from . import crisis_incident_communication
 from . import crisis_incident_page
 from . import crisis_incident
+from . import crisis_incident_exercise
 from . import crisis_incident_member
 from . import crisis_log
+from . import crisis_log_exercise
 from . import crisis_task
 from . import crisis_consent_purpose
 from . import crisis_consent
@@ -23,3 +25,4 @@ from . import crisis_communication_recipient
 from . import mail_mail
 from . import sms_sms
 from . import crisis_inquiry_answer
+from . import crisis_readiness

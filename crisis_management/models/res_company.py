@@ -70,3 +70,45 @@ class ResCompany(models.Model):
             .search([("company_ids", "in", self.ids), ("share", "=", False)])
         )
         users._bus_send("crisis_management/crisis_mode", {"company_ids": self.ids})
+
+
+class ResCompanyExercise(models.Model):
+    """The exercise indicator: team members see running exercises, which
+    never put the company into crisis mode."""
+
+    _inherit = "res.company"
+
+    @api.model
+    def get_crisis_mode_status(self):
+        """Adds ``"exercises": [{"incident_id", "incident_name"}]``: the
+        running exercises of the user's companies in which the user takes
+        part (lead, member, observer) or which the crisis team member may
+        read."""
+        status = super().get_crisis_mode_status()
+        status["exercises"] = self._crisis_exercise_status()
+        return status
+
+    @api.model
+    def _crisis_exercise_status(self):
+        Incident = self.env["crisis.incident"]
+        if not Incident.has_access("read"):
+            return []
+        user = self.env.user
+        companies = user.company_ids & self.env.companies
+        domain = [
+            ("is_exercise", "=", True),
+            ("state", "in", ("active", "contained", "resolved")),
+            ("company_id", "in", companies.ids),
+        ]
+        if not user.has_group("crisis_management.group_crisis_manager"):
+            domain += [
+                "|",
+                "|",
+                ("lead_id", "=", user.id),
+                ("member_ids.user_id", "=", user.id),
+                ("exercise_observer_ids", "=", user.id),
+            ]
+        return [
+            {"incident_id": incident.id, "incident_name": incident.display_name}
+            for incident in Incident.search(domain, order="date_activated, id")
+        ]

@@ -18,7 +18,7 @@ export class CrisisModeSystray extends Component {
         this.orm = useService("orm");
         this.action = useService("action");
         this.busService = this.env.services.bus_service;
-        this.state = useState({active: false, crises: []});
+        this.state = useState({active: false, crises: [], exercises: []});
         this.onCrisisModeChanged = () => this.load();
         onWillStart(() => this.load());
         if (this.busService) {
@@ -43,6 +43,7 @@ export class CrisisModeSystray extends Component {
         );
         this.state.active = status.active;
         this.state.crises = status.crises;
+        this.state.exercises = status.exercises || [];
     }
 
     async open(crisis) {
@@ -53,6 +54,15 @@ export class CrisisModeSystray extends Component {
             "crisis.incident",
             "action_open_situation",
             [[crisis.incident_id]]
+        );
+        await this.action.doAction(action);
+    }
+
+    async openExercise(exercise) {
+        const action = await this.orm.call(
+            "crisis.incident",
+            "action_open_situation",
+            [[exercise.incident_id]]
         );
         await this.action.doAction(action);
     }
