@@ -54,6 +54,7 @@
         "views/crisis_exercise_views.xml",
         "views/crisis_readiness_views.xml",
         "views/crisis_exercise_menus.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/crisis_demo.xml",

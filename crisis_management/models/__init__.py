@@ -26,3 +26,4 @@ from . import mail_mail
 from . import sms_sms
 from . import crisis_inquiry_answer
 from . import crisis_readiness
+from . import crisis_mobile_confirmation
