@@ -17,3 +17,4 @@ from . import test_safety_check
 from . import test_hotline_answers
 from . import test_exercise
 from . import test_portal_consent
+from . import test_readiness
