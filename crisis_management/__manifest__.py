@@ -28,6 +28,7 @@
         "data/crisis_stakeholder_type_sla_data.xml",
         "data/crisis_voice_data.xml",
         "report/crisis_letter_report.xml",
+        "report/crisis_contact_sheet_report.xml",
         "views/crisis_log_views.xml",
         "views/crisis_incident_views.xml",
         "views/crisis_incident_type_views.xml",

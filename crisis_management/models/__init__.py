@@ -27,3 +27,4 @@ from . import sms_sms
 from . import crisis_inquiry_answer
 from . import crisis_readiness
 from . import crisis_mobile_confirmation
+from . import crisis_contact_sheet

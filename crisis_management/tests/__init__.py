@@ -18,3 +18,4 @@ from . import test_hotline_answers
 from . import test_exercise
 from . import test_portal_consent
 from . import test_readiness
+from . import test_contact_sheet
