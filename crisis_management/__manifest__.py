@@ -62,6 +62,7 @@
         "demo/crisis_hotline_demo.xml",
         "demo/crisis_page_demo.xml",
         "demo/crisis_voice_demo.xml",
+        "demo/crisis_exercise_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
