@@ -53,7 +53,7 @@
         "views/crisis_page_menus.xml",
         "views/crisis_voice_menus.xml",
         "views/crisis_exercise_views.xml",
-        "views/crisis_readiness_views.xml",
+        "wizards/crisis_readiness_views.xml",
         "views/crisis_exercise_menus.xml",
         "views/portal_templates.xml",
     ],

@@ -119,7 +119,9 @@ class CrisisPortal(CustomerPortal):
     # ------------------------------------------------------------------
     # Routes
     # ------------------------------------------------------------------
-    @http.route(PREFERENCES_URL, type="http", auth="user", methods=["GET"], website=True)
+    @http.route(
+        PREFERENCES_URL, type="http", auth="user", methods=["GET"], website=True
+    )
     def crisis_preferences(self, **kwargs):
         partner = self._crisis_partner()
         notice = {
@@ -132,7 +134,9 @@ class CrisisPortal(CustomerPortal):
         error = request.session.pop("crisis_portal_error", False)
         return request.render(
             "crisis_management.portal_crisis_preferences",
-            self._crisis_values(partner, notice=False if error else notice, error=error),
+            self._crisis_values(
+                partner, notice=False if error else notice, error=error
+            ),
         )
 
     def _crisis_error(self, message):
@@ -141,7 +145,9 @@ class CrisisPortal(CustomerPortal):
         request.session["crisis_portal_error"] = message
         return request.redirect(PREFERENCES_URL)
 
-    @http.route(PREFERENCES_URL, type="http", auth="user", methods=["POST"], website=True)
+    @http.route(
+        PREFERENCES_URL, type="http", auth="user", methods=["POST"], website=True
+    )
     def crisis_preferences_save(self, **post):
         partner = self._crisis_partner()
         Consent = request.env["crisis.consent"].sudo()
@@ -208,9 +214,7 @@ class CrisisPortal(CustomerPortal):
             )
         return request.redirect(f"{PREFERENCES_URL}?notice=saved")
 
-    @http.route(
-        f"{PREFERENCES_URL}/mobile", type="http", auth="user", methods=["POST"]
-    )
+    @http.route(f"{PREFERENCES_URL}/mobile", type="http", auth="user", methods=["POST"])
     def crisis_preferences_mobile(self, mobile=None, **post):
         partner = self._crisis_partner()
         try:

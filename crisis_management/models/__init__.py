@@ -25,6 +25,5 @@ from . import crisis_communication_recipient
 from . import mail_mail
 from . import sms_sms
 from . import crisis_inquiry_answer
-from . import crisis_readiness
 from . import crisis_mobile_confirmation
-from . import crisis_contact_sheet
+from . import report_crisis_contact_sheet

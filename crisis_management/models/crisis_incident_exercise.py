@@ -4,6 +4,10 @@ from markupsafe import Markup, escape
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+# The emergency contact sheet lists these contacts of each stakeholder type.
+KEY_INFLUENCE = ("high", "medium")
+MAX_PER_TYPE = 20
+
 
 class CrisisIncident(models.Model):
     """Exercise mode: an incident that runs like a real one, but nothing
@@ -39,7 +43,9 @@ class CrisisIncident(models.Model):
 
     @api.depends("log_ids")
     def _compute_exercise_replay(self):
-        kinds = dict(self.env["crisis.log"]._fields["kind"]._description_selection(self.env))
+        kinds = dict(
+            self.env["crisis.log"]._fields["kind"]._description_selection(self.env)
+        )
         for incident in self:
             incident.exercise_replay = incident._exercise_replay_html(kinds)
 
@@ -103,8 +109,10 @@ class CrisisIncident(models.Model):
         """Who may see the exercise's page: lead, members and observers."""
         self.ensure_one()
         incident = self.sudo()
-        return incident.lead_id | incident.member_ids.user_id | (
-            incident.exercise_observer_ids
+        return (
+            incident.lead_id
+            | incident.member_ids.user_id
+            | (incident.exercise_observer_ids)
         )
 
     def _exercise_page_allowed(self, user):
@@ -126,9 +134,7 @@ class CrisisIncident(models.Model):
             return mark
         first = names[0]
         if len(names) > 1:
-            who = env._(
-                "%(name)s and %(count)s more", name=first, count=len(names) - 1
-            )
+            who = env._("%(name)s and %(count)s more", name=first, count=len(names) - 1)
         else:
             who = first
         return env._("%(mark)s for %(who)s:", mark=mark, who=who)
@@ -136,15 +142,17 @@ class CrisisIncident(models.Model):
     def _exercise_replay_html(self, kinds):
         """The crisis log as a timeline: T+minutes, kind, author, text."""
         self.ensure_one()
-        entries = self.env["crisis.log"].sudo().search(
-            [("incident_id", "=", self.id)], order="sequence asc, id asc"
+        entries = (
+            self.env["crisis.log"]
+            .sudo()
+            .search([("incident_id", "=", self.id)], order="sequence asc, id asc")
         )
         if not entries:
             return Markup("<p class='text-muted'>%s</p>") % _("No log entries yet.")
         start = entries[0].date
         rows = []
         for entry in entries:
-            minutes = int((entry.date - start).total_seconds() // 60)
+            hours, minutes = divmod(int((entry.date - start).total_seconds() // 60), 60)
             rows.append(
                 Markup(
                     "<li class='list-group-item d-flex'>"
@@ -154,7 +162,7 @@ class CrisisIncident(models.Model):
                     "<div>%s</div></div></li>"
                 )
                 % (
-                    "%d:%02d" % divmod(minutes, 60),
+                    f"{hours}:{minutes:02d}",
                     fields.Datetime.to_string(entry.date),
                     kinds.get(entry.kind, entry.kind),
                     entry.author_id.name or "",
@@ -164,7 +172,6 @@ class CrisisIncident(models.Model):
         return Markup("<ol class='list-group o_crisis_exercise_replay'>%s</ol>") % (
             Markup("").join(rows)
         )
-
 
     # ------------------------------------------------------------------
     # Outgoing e-mail and SMS of an exercise
@@ -196,7 +203,11 @@ class CrisisIncident(models.Model):
             incident = self.sudo().browse(res_id).exists()
         else:
             field = self.env[model]._fields.get("incident_id")
-            if not field or field.type != "many2one" or field.comodel_name != self._name:
+            if (
+                not field
+                or field.type != "many2one"
+                or field.comodel_name != self._name
+            ):
                 return empty
             incident = self.env[model].sudo().browse(res_id).exists().incident_id
         return incident if incident.is_exercise else empty
@@ -233,3 +244,106 @@ class CrisisIncident(models.Model):
                 who=", ".join(names) or env._("nobody"),
             ),
         )
+
+    # ------------------------------------------------------------------
+    # Emergency contact sheet
+    # ------------------------------------------------------------------
+    def action_print_contact_sheet(self):
+        """Print the emergency contact sheet in the language asked for
+        (``lang`` in the context, else the user's)."""
+        self.check_access("read")
+        action = self.env.ref(
+            "crisis_management.action_report_crisis_contact_sheet"
+        ).report_action(self)
+        lang = self.env.context.get("contact_sheet_lang")
+        if lang in ("de_DE", "en_US"):
+            action["context"] = dict(action.get("context") or {}, lang=lang)
+        return action
+
+    def _contact_sheet_values(self):
+        """What the sheet prints for this incident (read in sudo after the
+        caller's read access was checked)."""
+        self.ensure_one()
+        incident = self.sudo()
+        roles = dict(
+            self.env["crisis.incident.member"]
+            ._fields["role"]
+            ._description_selection(self.env)
+        )
+        team = []
+        seen = set()
+        if incident.lead_id:
+            team.append(self._contact_sheet_person(incident.lead_id, roles["lead"]))
+            seen.add(incident.lead_id.id)
+        for member in incident.member_ids.sorted(lambda m: (m.sequence, m.id)):
+            team.append(
+                self._contact_sheet_person(member.user_id, roles.get(member.role, ""))
+            )
+            seen.add(member.user_id.id)
+        standby = (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    (
+                        "groups_id",
+                        "in",
+                        self.env.ref("crisis_management.group_crisis_manager").id,
+                    ),
+                    ("share", "=", False),
+                    ("company_ids", "in", incident.company_id.id),
+                    ("id", "not in", list(seen)),
+                ],
+                order="name",
+            )
+        )
+        stakeholders = []
+        Partner = self.env["res.partner"].sudo()
+        for stakeholder_type in (
+            self.env["crisis.stakeholder.type"].sudo().search([("active", "=", True)])
+        ):
+            partners = Partner.search(
+                [
+                    ("crisis_stakeholder_type_ids", "in", stakeholder_type.ids),
+                    ("crisis_influence", "in", KEY_INFLUENCE),
+                ],
+                order="crisis_influence, name",
+                limit=MAX_PER_TYPE,
+            )
+            partners = partners.sorted(
+                lambda p: (p.crisis_influence != "high", p.name or "")
+            )
+            if partners:
+                stakeholders.append(
+                    {
+                        "type": stakeholder_type.name,
+                        "contacts": [
+                            {
+                                "name": p.display_name,
+                                "influence": p.crisis_influence,
+                                "phone": p.phone or "",
+                                "mobile": p.mobile or "",
+                                "email": p.email or "",
+                            }
+                            for p in partners
+                        ],
+                    }
+                )
+        return {
+            "incident": incident,
+            "company": incident.company_id,
+            "team": team,
+            "standby": [self._contact_sheet_person(user, "") for user in standby],
+            "stakeholders": stakeholders,
+        }
+
+    @api.model
+    def _contact_sheet_person(self, user, role):
+        partner = user.sudo().partner_id
+        return {
+            "name": partner.name or "",
+            "role": role,
+            "phone": partner.phone or "",
+            "mobile": partner.mobile or "",
+            "email": partner.email or "",
+        }

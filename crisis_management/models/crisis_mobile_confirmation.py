@@ -34,7 +34,11 @@ class CrisisMobileConfirmation(models.Model):
     date_expires = fields.Datetime(readonly=True)
     attempts = fields.Integer(readonly=True)
     state = fields.Selection(
-        [("pending", "Waiting for the Code"), ("confirmed", "Confirmed"), ("expired", "Expired")],
+        [
+            ("pending", "Waiting for the Code"),
+            ("confirmed", "Confirmed"),
+            ("expired", "Expired"),
+        ],
         required=True,
         default="pending",
         readonly=True,
@@ -78,8 +82,7 @@ class CrisisMobileConfirmation(models.Model):
                 "partner_id": partner.id,
                 "number": sanitized,
                 "code_hash": self._hash_code(code),
-                "date_expires": fields.Datetime.now()
-                + timedelta(minutes=CODE_MINUTES),
+                "date_expires": fields.Datetime.now() + timedelta(minutes=CODE_MINUTES),
                 "ip_address": ip_address,
             }
         )

@@ -95,7 +95,9 @@ class CrisisStakeholderType(models.Model):
         """
         self._check_readiness_access()
         purpose = self._readiness_purpose(purpose_code)
-        types = self.browse(type_ids) if type_ids else self.search([])
+        types = (
+            self.browse(type_ids) if type_ids else self.search([("active", "=", True)])
+        )
         types.check_access("read")
         counts = {}
         if types:
@@ -171,7 +173,10 @@ class CrisisStakeholderType(models.Model):
         )
         if not purpose:
             raise UserError(
-                _("There is no consent purpose with the code “%(code)s”.", code=purpose_code)
+                _(
+                    "There is no consent purpose with the code “%(code)s”.",
+                    code=purpose_code,
+                )
             )
         return purpose
 

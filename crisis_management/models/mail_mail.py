@@ -61,11 +61,14 @@ class MailMail(models.Model):
         incident = Incident._exercise_from_outgoing(vals)
         if not incident:
             return vals
-        partners = self.env["res.partner"].sudo().browse(
-            _command_ids(vals.get("recipient_ids"))
+        partners = (
+            self.env["res.partner"]
+            .sudo()
+            .browse(_command_ids(vals.get("recipient_ids")))
         )
         names = [
-            formataddr((partner.name or "", partner.email)) if partner.email
+            formataddr((partner.name or "", partner.email))
+            if partner.email
             else partner.name or ""
             for partner in partners
         ]

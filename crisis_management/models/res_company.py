@@ -71,25 +71,16 @@ class ResCompany(models.Model):
         )
         users._bus_send("crisis_management/crisis_mode", {"company_ids": self.ids})
 
-
-class ResCompanyExercise(models.Model):
-    """The exercise indicator: team members see running exercises, which
-    never put the company into crisis mode."""
-
-    _inherit = "res.company"
-
     @api.model
-    def get_crisis_mode_status(self):
-        """Adds ``"exercises": [{"incident_id", "incident_name"}]``: the
-        running exercises of the user's companies in which the user takes
-        part (lead, member, observer) or which the crisis team member may
-        read."""
-        status = super().get_crisis_mode_status()
-        status["exercises"] = self._crisis_exercise_status()
-        return status
+    def get_crisis_exercise_status(self):
+        """Running exercises of the user's companies, for the web client's
+        exercise indicator: exercises never put a company into crisis mode,
+        their team members see this indicator instead.
 
-    @api.model
-    def _crisis_exercise_status(self):
+        :return: ``[{"incident_id", "incident_name"}]``: the exercises in
+            which the user takes part (lead, member, observer), or all that
+            a crisis team member may read
+        """
         Incident = self.env["crisis.incident"]
         if not Incident.has_access("read"):
             return []

@@ -75,7 +75,9 @@ class TestContactSheet(CrisisVoiceCommon):
             .with_context(contact_sheet_lang="de_DE")
             .action_print_contact_sheet()
         )
-        self.assertEqual(action["report_name"], "crisis_management.report_crisis_contact_sheet")
+        self.assertEqual(
+            action["report_name"], "crisis_management.report_crisis_contact_sheet"
+        )
         self.assertEqual(action["context"]["lang"], "de_DE")
         self.incident.is_confidential = True
         with self.assertRaises(AccessError):

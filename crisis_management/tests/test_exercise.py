@@ -18,7 +18,7 @@ class ExerciseCase(CommunicationCase):
             email="olaf.beobachter@example.com",
             groups="crisis_management.group_crisis_manager",
         )
-        cls.observer.partner_id.write({"mobile": "+49 151 99990001", "lang": "de_DE"})
+        cls.observer.partner_id.write({"mobile": "+4915199990001", "lang": "de_DE"})
         cls.exercise = cls._create_incident(
             name="Übung: Brand in Halle 3",
             is_exercise=True,
@@ -50,9 +50,7 @@ class TestExercise(ExerciseCase):
         self.assertEqual(comm.state, "done")
         # Three partners had a basis and an address for e-mail.
         self.assertEqual(len(self.emails), 3)
-        recipients = {
-            addr for sent in self.emails for addr in sent["smtp_to_list"]
-        }
+        recipients = {addr for sent in self.emails for addr in sent["smtp_to_list"]}
         self.assertEqual(recipients, {"olaf.beobachter@example.com"})
         subjects = {}
         for sent in self.emails:
@@ -94,9 +92,7 @@ class TestExercise(ExerciseCase):
                 subtype_xmlid="mail.mt_comment",
             )
             self.env["mail.mail"].sudo().process_email_queue()
-        recipients = {
-            addr for sent in self.emails for addr in sent["smtp_to_list"]
-        }
+        recipients = {addr for sent in self.emails for addr in sent["smtp_to_list"]}
         self.assertEqual(recipients, {"olaf.beobachter@example.com"})
         subject, text = _decoded_text(self.emails[0]["message"])
         self.assertIn("Xaver", subject)
@@ -205,22 +201,17 @@ class TestExerciseCrisisMode(CrisisCommon):
         self.assertFalse(self.company.crisis_mode)
         self.assertFalse(self.company.crisis_incident_id)
         self.assertTrue(exercise.task_ids, "the playbook still runs")
-        status = (
-            self.env["res.company"]
-            .with_user(self.user_manager2)
-            .with_context(allowed_company_ids=self.company.ids)
-            .get_crisis_mode_status()
+        Company = self.env["res.company"].with_context(
+            allowed_company_ids=self.company.ids
         )
+        status = Company.with_user(self.user_manager2).get_crisis_mode_status()
         self.assertFalse(status["active"])
-        self.assertEqual([e["incident_id"] for e in status["exercises"]], exercise.ids)
+        exercises = Company.with_user(self.user_manager2).get_crisis_exercise_status()
+        self.assertEqual([e["incident_id"] for e in exercises], exercise.ids)
         # A plain employee sees no exercise indicator.
-        status = (
-            self.env["res.company"]
-            .with_user(self.user_employee)
-            .with_context(allowed_company_ids=self.company.ids)
-            .get_crisis_mode_status()
+        self.assertEqual(
+            Company.with_user(self.user_employee).get_crisis_exercise_status(), []
         )
-        self.assertEqual(status["exercises"], [])
         # A real incident still switches crisis mode on, and the running
         # exercise never keeps it on nor takes its place.
         real = self._create_incident(name="Echter Brand")

@@ -147,7 +147,9 @@ class TestPortalConsent(HttpCase, MockSMS):
         response = self._post(f"{URL}/mobile/confirm", code=wrong)
         self.assertIn("wrong or has expired", response.text)
         self.assertFalse(
-            self.env["crisis.mobile.confirmation"].sudo()._confirmed_number(self.partner)
+            self.env["crisis.mobile.confirmation"]
+            .sudo()
+            ._confirmed_number(self.partner)
         )
         self._post(f"{URL}/mobile/confirm", code=code)
         self.assertEqual(self.partner.mobile, "+4915123456789")

@@ -45,7 +45,9 @@ class TestReadiness(CrisisVoiceCommon):
         cls._consent(archived, "email")
         archived.active = False
         cls.type_empty = Type.create({"name": "Leer", "code": "test_ready_empty"})
-        cls.unreachable = cls.blacklisted | cls.marketing_only | cls.withdrawn | cls.vital
+        cls.unreachable = (
+            cls.blacklisted | cls.marketing_only | cls.withdrawn | cls.vital
+        )
 
     def _readiness(self, purpose="crisis_info", user=None):
         Type = self.env["crisis.stakeholder.type"].with_user(user or self.user_manager)
@@ -131,9 +133,16 @@ class TestReadiness(CrisisVoiceCommon):
     def test_screen_opens_the_unreachable_contacts(self):
         action = self.type_a.with_user(self.user_manager).action_open_readiness()
         self.assertEqual(action["res_model"], "crisis.readiness")
-        rows = self.env["crisis.readiness"].with_user(self.user_manager).search(
-            action["domain"]
-            + [("type_id", "=", self.type_a.id), ("purpose_id", "=", self.purpose_info.id)]
+        rows = (
+            self.env["crisis.readiness"]
+            .with_user(self.user_manager)
+            .search(
+                action["domain"]
+                + [
+                    ("type_id", "=", self.type_a.id),
+                    ("purpose_id", "=", self.purpose_info.id),
+                ]
+            )
         )
         self.assertEqual(
             {row.channel: row.contact_count for row in rows},

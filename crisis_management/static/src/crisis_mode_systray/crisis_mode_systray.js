@@ -43,7 +43,11 @@ export class CrisisModeSystray extends Component {
         );
         this.state.active = status.active;
         this.state.crises = status.crises;
-        this.state.exercises = status.exercises || [];
+        this.state.exercises = await this.orm.call(
+            "res.company",
+            "get_crisis_exercise_status",
+            []
+        );
     }
 
     async open(crisis) {

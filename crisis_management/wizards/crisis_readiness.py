@@ -31,7 +31,9 @@ class CrisisReadiness(models.TransientModel):
     channel = fields.Selection(READINESS_CHANNELS, required=True, readonly=True)
     channel_sequence = fields.Integer(readonly=True)
     contact_count = fields.Integer(string="Contacts", readonly=True, aggregator="sum")
-    total = fields.Integer(string="Contacts of the Type", readonly=True, aggregator="max")
+    total = fields.Integer(
+        string="Contacts of the Type", readonly=True, aggregator="max"
+    )
     share = fields.Float(
         string="Share (%)", readonly=True, aggregator="avg", digits=(16, 1)
     )
@@ -40,12 +42,16 @@ class CrisisReadiness(models.TransientModel):
     def _open_for_types(self, types):
         """Count the readiness of ``types`` (all active types when empty)
         for every active purpose and open the screen."""
-        types = types or self.env["crisis.stakeholder.type"].search([])
+        types = types or self.env["crisis.stakeholder.type"].search(
+            [("active", "=", True)]
+        )
         self.search([("create_uid", "=", self.env.uid)]).unlink()
         Type = self.env["crisis.stakeholder.type"]
         order = {code: index for index, (code, _label) in enumerate(READINESS_CHANNELS)}
         vals_list = []
-        for purpose in self.env["crisis.consent.purpose"].search([]):
+        for purpose in self.env["crisis.consent.purpose"].search(
+            [("active", "=", True)]
+        ):
             figures = Type.get_readiness(purpose.code, types.ids)
             for stakeholder_type, figure in zip(types, figures, strict=True):
                 for channel, _label in READINESS_CHANNELS:
@@ -71,7 +77,9 @@ class CrisisReadiness(models.TransientModel):
         )
         action["domain"] = [("create_uid", "=", self.env.uid)]
         action["context"] = {
-            "search_default_purpose_id": default_purpose.id if default_purpose else False,
+            "search_default_purpose_id": default_purpose.id
+            if default_purpose
+            else False,
         }
         return action
 
