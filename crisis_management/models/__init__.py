@@ -15,6 +15,7 @@ from . import crisis_consent_purpose
 from . import crisis_consent
 from . import crisis_incident_update
 from . import crisis_page_subscription
+from . import crisis_page_subscription_exercise
 from . import crisis_page_attempt
 from . import crisis_playbook
 from . import crisis_workload

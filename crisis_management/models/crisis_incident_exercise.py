@@ -105,6 +105,27 @@ class CrisisIncident(models.Model):
     # ------------------------------------------------------------------
     # Exercise
     # ------------------------------------------------------------------
+    def action_open_replay(self):
+        """The crisis log of this incident on a timeline."""
+        self.ensure_one()
+        self.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Replay"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [
+                (
+                    self.env.ref(
+                        "crisis_management.crisis_incident_view_form_replay"
+                    ).id,
+                    "form",
+                )
+            ],
+            "target": "current",
+        }
+
     def _exercise_team_users(self):
         """Who may see the exercise's page: lead, members and observers."""
         self.ensure_one()

@@ -129,6 +129,24 @@ class TestExercise(ExerciseCase):
         self.assertIn("T+0:00", replay)
         self.assertIn("EXERCISE activated", replay)
 
+    def test_page_subscription_mail_goes_to_observers(self):
+        mail = self.env["crisis.page.subscription"]._send_confirmation(
+            self.exercise, "outsider@example.com", "", "de"
+        )
+        self.assertEqual(
+            mail.email_to, '"Olaf Beobachter" <olaf.beobachter@example.com>'
+        )
+        self.assertIn("outsider@example.com", mail.body_html)
+        self.assertTrue(mail.subject.startswith("[ÜBUNG]"), mail.subject)
+
+    def test_replay_action(self):
+        action = self.exercise.with_user(self.user_manager).action_open_replay()
+        self.assertEqual(action["res_id"], self.exercise.id)
+        self.assertEqual(
+            action["views"][0][0],
+            self.env.ref("crisis_management.crisis_incident_view_form_replay").id,
+        )
+
     def test_letters_print_with_exercise_mark(self):
         comm = self._exercise_communication(channel_email=False, channel_letter=True)
         comm.action_send()
