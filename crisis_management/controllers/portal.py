@@ -101,22 +101,6 @@ class CrisisPortal(CustomerPortal):
         return values
 
     # ------------------------------------------------------------------
-    # Portal home
-    # ------------------------------------------------------------------
-    def _prepare_home_portal_values(self, counters):
-        values = super()._prepare_home_portal_values(counters)
-        if "crisis_consent_count" in counters:
-            partner = request.env.user.partner_id
-            values["crisis_consent_count"] = (
-                request.env["crisis.consent"]
-                .sudo()
-                .search_count(
-                    [("partner_id", "=", partner.id), ("state", "=", "given")]
-                )
-            )
-        return values
-
-    # ------------------------------------------------------------------
     # Routes
     # ------------------------------------------------------------------
     @http.route(

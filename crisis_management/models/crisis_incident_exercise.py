@@ -3,6 +3,7 @@ from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_datetime
 
 # The emergency contact sheet lists these contacts of each stakeholder type.
 KEY_INFLUENCE = ("high", "medium")
@@ -31,6 +32,7 @@ class CrisisIncident(models.Model):
         "incident_id",
         "user_id",
         string="Observers",
+        domain="[('share', '=', False)]",
         help="Who receives every e-mail and SMS of the exercise instead of the "
         "recipients, marked as exercise and naming who would have received it.",
     )
@@ -100,6 +102,13 @@ class CrisisIncident(models.Model):
             )
             # Refresh the exercise indicator of the open web clients.
             self.company_id.sudo()._notify_crisis_mode()
+        return res
+
+    def action_close(self):
+        res = super().action_close()
+        if any(self.mapped("is_exercise")):
+            # The exercise indicator of the open web clients goes away.
+            self.filtered("is_exercise").company_id.sudo()._notify_crisis_mode()
         return res
 
     # ------------------------------------------------------------------
@@ -184,7 +193,7 @@ class CrisisIncident(models.Model):
                 )
                 % (
                     f"{hours}:{minutes:02d}",
-                    fields.Datetime.to_string(entry.date),
+                    format_datetime(self.env, entry.date),
                     kinds.get(entry.kind, entry.kind),
                     entry.author_id.name or "",
                     escape(entry.body or ""),
