@@ -336,6 +336,7 @@ class CrisisIncident(models.Model):
                 [
                     ("crisis_stakeholder_type_ids", "in", stakeholder_type.ids),
                     ("crisis_influence", "in", KEY_INFLUENCE),
+                    ("company_id", "in", (False, incident.company_id.id)),
                 ],
                 order="crisis_influence, name",
                 limit=MAX_PER_TYPE,
