@@ -61,6 +61,11 @@ class TestContactSheet(CrisisVoiceCommon):
         self.assertTrue(self.incident.verify_log()["ok"])
 
     def test_sheet_pdf(self):
+        # wkhtmltopdf would fetch the styles from this very test server,
+        # which waits for the test's cursor: point it at a closed port.
+        self.env["ir.config_parameter"].sudo().set_param(
+            "report.url", "http://127.0.0.1:9"
+        )
         pdf, report_type = (
             self.env["ir.actions.report"]
             .with_context(force_report_rendering=True)
