@@ -18,6 +18,7 @@
         "security/crisis_rules.xml",
         "security/crisis_page_rules.xml",
         "security/crisis_voice_rules.xml",
+        "security/crisis_readiness_rules.xml",
         "data/ir_sequence_data.xml",
         "data/crisis_stakeholder_type_data.xml",
         "data/crisis_incident_type_data.xml",

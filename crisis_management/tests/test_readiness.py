@@ -166,3 +166,7 @@ class TestReadiness(CrisisVoiceCommon):
         self.assertIn(self._stakeholder_type("press"), types)
         with self.assertRaises(AccessError):
             self.type_a.with_user(self.user_crisis).action_open_readiness()
+        # Each person sees only the figures counted for them.
+        self.assertFalse(
+            self.env["crisis.readiness"].with_user(self.user_manager2).search([])
+        )
