@@ -52,7 +52,17 @@ class CrisisPageController(http.Controller):
         )
         if not candidate or not consteq(candidate.page_token or "", token):
             raise NotFound()
+        self._check_exercise_visitor(candidate)
         return candidate
+
+    def _check_exercise_visitor(self, incident):
+        """The page of an exercise answers only to logged-in members of its
+        team (lead, members, observers, crisis team allowed to read it):
+        everybody else gets the same 404 as for an unknown token."""
+        if incident.is_exercise and not incident._exercise_page_allowed(
+            request.env.user
+        ):
+            raise NotFound()
 
     def _page_lang(self, incident, lang=None):
         """Short language code (de/en) from ``?lang=``, else Accept-Language."""

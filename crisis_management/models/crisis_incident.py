@@ -430,6 +430,8 @@ class CrisisIncident(models.Model):
                     ("company_id", "=", company.id),
                     ("severity", "in", CRISIS_SEVERITIES),
                     ("state", "in", OPEN_STATES),
+                    # An exercise never puts the company into crisis mode.
+                    ("is_exercise", "=", False),
                 ],
                 order="date_activated asc, id asc",
             )

@@ -85,3 +85,36 @@ class ResCompany(models.Model):
             .search([("company_ids", "in", self.ids), ("share", "=", False)])
         )
         users._bus_send("crisis_management/crisis_mode", {"company_ids": self.ids})
+
+    @api.model
+    def get_crisis_exercise_status(self):
+        """Running exercises of the user's companies, for the web client's
+        exercise indicator: exercises never put a company into crisis mode,
+        their team members see this indicator instead.
+
+        :return: ``[{"incident_id", "incident_name"}]``: the exercises in
+            which the user takes part (lead, member, observer), or all that
+            a crisis team member may read
+        """
+        Incident = self.env["crisis.incident"]
+        if not Incident.has_access("read"):
+            return []
+        user = self.env.user
+        companies = user.company_ids & self.env.companies
+        domain = [
+            ("is_exercise", "=", True),
+            ("state", "in", ("active", "contained", "resolved")),
+            ("company_id", "in", companies.ids),
+        ]
+        if not user.has_group("crisis_management.group_crisis_manager"):
+            domain += [
+                "|",
+                "|",
+                ("lead_id", "=", user.id),
+                ("member_ids.user_id", "=", user.id),
+                ("exercise_observer_ids", "=", user.id),
+            ]
+        return [
+            {"incident_id": incident.id, "incident_name": incident.display_name}
+            for incident in Incident.search(domain, order="date_activated, id")
+        ]
