@@ -46,7 +46,7 @@ class CrisisConsent(models.Model):
     )
     channel = fields.Selection(CHANNELS, required=True, default="email")
     state = fields.Selection(
-        [("given", "Given"), ("withdrawn", "Withdrawn")],
+        [("given", "Given"), ("withdrawn", "Consent Withdrawn")],
         required=True,
         default="given",
         tracking=True,

@@ -15,3 +15,5 @@ from . import test_consent
 from . import test_communication
 from . import test_safety_check
 from . import test_hotline_answers
+from . import test_bilingual_texts
+from . import test_german_labels
