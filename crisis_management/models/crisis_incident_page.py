@@ -29,12 +29,32 @@ class CrisisIncidentPage(models.AbstractModel):
     _name = "crisis.incident.page"
     _inherit = ["crisis.bilingual.mixin"]
     _description = "Public Page of an Incident"
-    _bilingual_fields = ("public_summary",)
+    _bilingual_fields = ("public_name", "public_summary")
 
     update_ids = fields.One2many(
         "crisis.incident.update", "incident_id", string="Public Updates"
     )
     update_count = fields.Integer(compute="_compute_update_count")
+    public_name = fields.Char(
+        string="Public Title",
+        translate=True,
+        help="Title of the public page, of its news feed and of the e-mails to "
+        "its subscribers, in German and English. Empty: the incident's name.",
+    )
+    public_name_de = fields.Char(
+        string="Public Title (German)",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
+    )
+    public_name_en = fields.Char(
+        string="Public Title (English)",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
+    )
+    page_title = fields.Char(
+        compute="_compute_page_title",
+        help="What the public reads as the incident's title.",
+    )
     # One complete text per language, sanitised by crisis.bilingual.mixin.
     public_summary = fields.Html(
         translate=True,
@@ -78,9 +98,15 @@ class CrisisIncidentPage(models.AbstractModel):
     )
 
     @api.depends_context("lang")
-    @api.depends("public_summary")
+    @api.depends("public_name", "public_summary")
     def _compute_bilingual(self):
         return super()._compute_bilingual()
+
+    @api.depends_context("lang")
+    @api.depends("public_name", "name")
+    def _compute_page_title(self):
+        for incident in self:
+            incident.page_title = incident.public_name or incident.name
 
     @api.depends("update_ids")
     def _compute_update_count(self):
@@ -115,6 +141,9 @@ class CrisisIncidentPage(models.AbstractModel):
     def write(self, vals):
         vals, written = self._bilingual_prepare_write(vals)
         visible = {
+            "public_name",
+            "public_name_de",
+            "public_name_en",
             "public_summary",
             "public_summary_de",
             "public_summary_en",

@@ -175,7 +175,7 @@ class CrisisPageSubscription(models.Model):
                 {
                     "subject": env._(
                         "Please confirm: updates on %(name)s",
-                        name=incident.name,
+                        name=incident.with_context(lang=lang_code).page_title,
                     ),
                     "body_html": body,
                     "email_to": email,

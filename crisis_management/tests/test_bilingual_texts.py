@@ -2,9 +2,10 @@
 """Public texts are written in German and English side by side: writing one
 language never changes the other, whichever language the session runs in."""
 
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from .common import CrisisCommon
+from .common_page import CrisisPageCommon
 
 EN = "<p>The fire is under control.</p>"
 DE = "<p>Der Brand ist unter Kontrolle.</p>"
@@ -126,3 +127,49 @@ class TestBilingualTexts(CrisisCommon):
         ):
             self.assertNotIn("<script", text or "")
             self.assertNotIn("onclick", text or "")
+
+    def test_public_title_per_language_falls_back_to_name(self):
+        self.assertEqual(
+            self.incident.with_context(lang="en_US").page_title, self.incident.name
+        )
+        german = self.incident.with_env(self._session("de_DE"))
+        german.write(
+            {"public_name_de": "Brand in Halle 2", "public_name_en": "Fire in hall 2"}
+        )
+        self.assertEqual(
+            (
+                self.incident.with_context(lang="de_DE").page_title,
+                self.incident.with_context(lang="en_US").page_title,
+            ),
+            ("Brand in Halle 2", "Fire in hall 2"),
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestBilingualPage(CrisisPageCommon, HttpCase):
+    """The page and the feed pick the visitor's language for every text."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.incident.write(
+            {
+                "public_name_en": "Fire in factory hall 2",
+                "public_name_de": "Brand in Fabrikhalle 2",
+            }
+        )
+
+    def test_page_and_feed_in_each_language(self):
+        expected = {
+            "en": ("Fire in factory hall 2", "EN-4711", "EN-8812", "EN-H2"),
+            "de": ("Brand in Fabrikhalle 2", "DE-4711", "DE-8812", "DE-H2"),
+        }
+        for lang, texts in expected.items():
+            other = expected["de" if lang == "en" else "en"]
+            for path in (f"/crisis/{self.token}", f"/crisis/{self.token}/feed.atom"):
+                response = self.url_open(f"{path}?lang={lang}")
+                self.assertEqual(response.status_code, 200)
+                for text in texts:
+                    self.assertIn(text, response.text, (lang, path))
+                for text in other:
+                    self.assertNotIn(text, response.text, (lang, path))
