@@ -693,7 +693,6 @@ class CrisisCommunication(models.Model):
         personal answer link, a page subscription its unsubscribe link."""
         self.ensure_one()
         comm = self.with_context(lang=lang)
-        _t = comm.env._
         parts = [Markup('<div style="font-family: sans-serif;">'), comm.body or ""]
         if comm.kind == "safety_check" and recipient:
             url = recipient._safety_url()
@@ -703,15 +702,15 @@ class CrisisCommunication(models.Model):
                     "#1e6b3a; color: #ffffff; padding: 10px 16px; text-decoration: none; "
                     'border-radius: 4px;">%s</a></p>'
                 )
-                % (url, _t("Answer now: I am safe / I need help")),
+                % (url, comm.env._("Answer now: I am safe / I need help")),
                 Markup("<p>%s<br/>%s</p>")
-                % (_t("If the button does not work, open this address:"), url),
+                % (comm.env._("If the button does not work, open this address:"), url),
             ]
         page_url = comm._page_url()
         if page_url:
             parts.append(
                 Markup('<p>%s <a href="%s">%s</a></p>')
-                % (_t("Current information:"), page_url, page_url)
+                % (comm.env._("Current information:"), page_url, page_url)
             )
         if subscription:
             parts += [
@@ -723,12 +722,12 @@ class CrisisCommunication(models.Model):
                     '<p style="color: #5f6368; font-size: 13px;">%s <a href="%s">%s</a></p>'
                 )
                 % (
-                    _t(
+                    comm.env._(
                         "You receive this e-mail because you subscribed to updates "
                         "on this incident."
                     ),
                     subscription._unsubscribe_url(),
-                    _t("Unsubscribe"),
+                    comm.env._("Unsubscribe"),
                 ),
             ]
         parts.append(Markup("</div>"))
@@ -739,14 +738,15 @@ class CrisisCommunication(models.Model):
     def _render_sms_body(self, lang, recipient=None):
         self.ensure_one()
         comm = self.with_context(lang=lang)
-        _t = comm.env._
         text = (comm.sms_text or html2plaintext(comm.body or "")).strip()
         if comm.kind == "safety_check" and recipient:
-            text += "\n" + _t("Please answer: %(url)s", url=recipient._safety_url())
+            text += "\n" + comm.env._(
+                "Please answer: %(url)s", url=recipient._safety_url()
+            )
         else:
             page_url = comm._page_url()
             if page_url:
-                text += "\n" + _t("More: %(url)s", url=page_url)
+                text += "\n" + comm.env._("More: %(url)s", url=page_url)
         return text
 
     # ------------------------------------------------------------------

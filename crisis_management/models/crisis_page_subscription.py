@@ -32,7 +32,7 @@ class CrisisPageSubscription(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Contact", required=True, ondelete="cascade", index=True
     )
-    email = fields.Char(required=True)
+    email = fields.Char(string="E-mail", required=True)
     mobile = fields.Char()
     lang = fields.Char(string="Language", help="Language chosen on the page.")
     state = fields.Selection(

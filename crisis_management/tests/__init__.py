@@ -17,3 +17,4 @@ from . import test_safety_check
 from . import test_hotline_answers
 from . import test_bilingual_texts
 from . import test_german_labels
+from . import test_german_messages
