@@ -17,6 +17,7 @@ from pathlib import Path
 import polib
 from po_tools import (
     ADDONS,
+    ROOT,
     addon_files,
     false_friends,
     glossary,
@@ -25,6 +26,25 @@ from po_tools import (
 )
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
+# ``_t = self.env._`` then ``_t("...")``: Odoo's exporter only extracts calls
+# named ``_`` / ``_lt``, so such strings never reach the .pot (nor German).
+ALIAS = re.compile(r"^\s*(\w+)\s*=\s*(?:[\w.]*\.)?(?:_|_lt)\s*(?:#.*)?$")
+
+
+def check_aliases(folder):
+    """Aliases of the translation function in the Python files of ``folder``."""
+    problems = []
+    for path in sorted(Path(folder).rglob("*.py")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines, 1):
+            match = ALIAS.match(line)
+            if match and match.group(1) not in ("_", "_lt"):
+                problems.append(
+                    f"{path.relative_to(folder.parent)}:{number}: "
+                    f"{match.group(1)!r} aliases the translation function, so its "
+                    "strings are not exported: call env._(...) or _(...) directly"
+                )
+    return problems
 
 
 def check_false_friends(where, msgid, msgstr, friends):
@@ -98,7 +118,8 @@ def main(argv=None):
     if unknown:
         parser.error(f"unknown addon(s): {', '.join(sorted(unknown))}")
     terms, friends = glossary(), false_friends()
-    problems = [
+    problems = [p for addon in ADDONS for p in check_aliases(ROOT / addon)]
+    problems += [
         p
         for addon in ADDONS
         for p in check_addon(addon, terms, friends, overrides.get(addon))

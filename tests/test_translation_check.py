@@ -90,3 +90,26 @@ def test_unknown_addon_is_refused():
     result = _check("crisis_nothing=/tmp/de.po")
     assert result.returncode == 2
     assert "unknown addon" in result.stderr
+
+
+def test_alias_of_the_translation_function_is_reported(tmp_path):
+    """``_t = comm.env._`` hid the safety-check mail's button text from the
+    .pot: German recipients got it in English."""
+    sys.path.insert(0, str(ROOT / "i18n"))
+    try:
+        import check_translations
+    finally:
+        sys.path.pop(0)
+    addon = tmp_path / "crisis_example"
+    addon.mkdir()
+    (addon / "model.py").write_text(
+        "def render(comm):\n"
+        "    _t = comm.env._\n"
+        '    return _t("Answer now")\n'
+        "def fine(comm):\n"
+        '    return comm.env._("Answer now")\n',
+        encoding="utf-8",
+    )
+    problems = check_translations.check_aliases(addon)
+    assert len(problems) == 1, problems
+    assert "model.py:2: '_t' aliases the translation function" in problems[0]
