@@ -4,9 +4,12 @@ models, taken from the running registry in German, is free of the false
 friends Odoo's translation memory fills in ("Press" -> "Drücken Sie",
 "State" -> "Bundesland", "Medium" left in English)."""
 
+import os
 import re
 
+from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase, tagged
+from odoo.tools.translate import TranslationImporter
 
 ADDONS = ["crisis_management", "crisis_social", "crisis_reports"]
 # German word -> why it is wrong in this suite (kept in step with
@@ -44,10 +47,14 @@ class TestGermanLabels(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("de_DE")
-        # The German of our own .po files, as an installation with German has.
-        cls.env["ir.module.module"]._load_module_terms(
-            ADDONS, ["de_DE"], overwrite=True
-        )
+        # The German of our own .po files as they are now, data records
+        # (noupdate) included, as a fresh installation with German has it.
+        importer = TranslationImporter(cls.env.cr, verbose=False)
+        for addon in ADDONS:
+            importer.load_file(
+                os.path.join(get_module_path(addon), "i18n", "de.po"), "de_DE"
+            )
+        importer.save(overwrite=True, force_overwrite=True)
         cls.env.invalidate_all()
         cls.de = cls.env(context=dict(cls.env.context, lang="de_DE"))
 
@@ -135,16 +142,34 @@ class TestGermanLabels(TransactionCase):
         self.assertIn("widerrufen", consent["withdrawn"])
 
     def test_data_records_read_right_in_german(self):
-        """Stakeholder types, consent purposes and incident types: their
-        German names are the words German users type into an import."""
-        names = {
-            "crisis.stakeholder.type": "Presse",
-            "crisis.consent.purpose": "Kriseninformation",
-            "crisis.incident.type": "Brand",
+        """Stakeholder types and consent purposes: their German names are the
+        words German users type into an import."""
+        expected = {
+            "stakeholder_type_press": "Presse",
+            "stakeholder_type_authority": "Behörde",
+            "stakeholder_type_neighbor": "Nachbar",
+            "stakeholder_type_customer": "Kunde",
+            "stakeholder_type_employee": "Mitarbeiter",
+            "stakeholder_type_supplier": "Lieferant",
+            "stakeholder_type_subcontractor": "Subunternehmer",
+            "stakeholder_type_insurer": "Versicherer",
+            "stakeholder_type_lawyer": "Rechtsanwalt",
+            "stakeholder_type_citizen_initiative": "Bürgerinitiative",
+            "consent_purpose_crisis_info": "Kriseninformation",
+            "consent_purpose_press_distribution": "Presseverteiler",
         }
-        for model, expected in names.items():
+        german = {
+            xmlid: self.de.ref(f"crisis_management.{xmlid}").name for xmlid in expected
+        }
+        self.assertEqual(german, expected)
+        names = []
+        for model in (
+            "crisis.stakeholder.type",
+            "crisis.consent.purpose",
+            "crisis.incident.type",
+            "crisis.playbook",
+        ):
             records = self.de[model].with_context(active_test=False).search([])
-            german = records.mapped("name")
-            self.assertIn(expected, german, model)
-            bad = [name for name in german if PATTERN.search(name or "")]
-            self.assertFalse(bad, model)
+            names += records.mapped("name")
+        bad = [name for name in names if PATTERN.search(name or "")]
+        self.assertFalse(bad)
