@@ -41,3 +41,17 @@ class TestGermanMessages(SafetyCase):
         self.assertIn("Bitte antworten Sie:", sms_de.body)
         self.assertNotIn("Please answer", sms_de.body)
         self.assertIn("Please answer:", sms_en.body)
+
+    def test_letter_names_its_encoding_for_the_pdf(self):
+        """Without Odoo's page head, wkhtmltopdf read the letter as Latin-1:
+        "öffnen" printed as "Ã¶ffnen"."""
+        comm = self._safety_check()
+        line = self._line(comm, self.jonas)
+        Report = self.env["ir.actions.report"]
+        html = Report._render_qweb_html(
+            "crisis_management.action_report_crisis_letter", line.ids
+        )[0]
+        bodies = Report._prepare_html(html, report_model=line._name)[0]
+        self.assertEqual(len(bodies), 1)
+        self.assertTrue(bodies[0].startswith('<meta charset="utf-8">'), bodies[0][:80])
+        self.assertIn("öffnen Sie diese Adresse", bodies[0])
