@@ -5,6 +5,18 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
+from .utils import guard_workflow_fields, sanitize_translations
+
+# Publication is an act of the crisis team, done by the actions only.
+WORKFLOW_FIELDS = {
+    "is_published",
+    "date",
+    "date_published",
+    "date_notified",
+    "author_id",
+    "communication_ids",
+}
+
 
 class CrisisIncidentUpdate(models.Model):
     """A dated, bilingual update shown on the public incident page."""
@@ -63,6 +75,7 @@ class CrisisIncidentUpdate(models.Model):
     )
     date = fields.Datetime(
         required=True,
+        readonly=True,
         default=fields.Datetime.now,
         help="Time shown on the public page. Set when the update is published.",
     )
@@ -108,6 +121,7 @@ class CrisisIncidentUpdate(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        guard_workflow_fields(self, vals_list, WORKFLOW_FIELDS)
         written = self._bilingual_prepare_create(vals_list)
         records = super(
             CrisisIncidentUpdate,
@@ -115,7 +129,15 @@ class CrisisIncidentUpdate(models.Model):
         ).create(vals_list)
         return records.with_env(self.env)
 
+    def update_field_translations(self, field_name, translations, source_lang=None):
+        return super().update_field_translations(
+            field_name,
+            sanitize_translations(self, field_name, translations),
+            source_lang=source_lang,
+        )
+
     def write(self, vals):
+        guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
         vals, written = self._bilingual_prepare_write(vals)
         texts = {"body", "body_de", "body_en"}
         corrected = (
@@ -147,10 +169,11 @@ class CrisisIncidentUpdate(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def action_publish(self):
+        self.check_access("write")
         now = fields.Datetime.now()
         to_publish = self.filtered(lambda u: not u.is_published)
         for update in to_publish:
-            update.write(
+            update.sudo().write(
                 {
                     "is_published": True,
                     "date": now,
@@ -177,9 +200,10 @@ class CrisisIncidentUpdate(models.Model):
         return True
 
     def action_unpublish(self):
+        self.check_access("write")
         to_unpublish = self.filtered("is_published")
         for update in to_unpublish:
-            update.is_published = False
+            update.sudo().is_published = False
             update.incident_id._log(
                 "communication",
                 _(
@@ -238,6 +262,6 @@ class CrisisIncidentUpdate(models.Model):
                     "audience_partner_ids": [Command.set(partners.ids)],
                 }
             )
-            update.date_notified = fields.Datetime.now()
+            update.sudo().date_notified = fields.Datetime.now()
         communications.action_send()
         return communications
