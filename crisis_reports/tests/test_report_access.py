@@ -65,7 +65,7 @@ class TestReportAccess(CrisisReportsCase):
             self.env["ir.actions.report"]
             .with_user(self.user_manager)
             .with_context(action["context"])
-            ._render_qweb_html(action["report_name"], data=action["data"])
+            ._render_qweb_html(action["report_name"], None, data=action["data"])
         )
         self.assertIn(b"Zeiten in America/New_York", html)
         self.assertIn(b"Chronologie", html)
