@@ -102,16 +102,29 @@ class ReportSubjectAccess(models.AbstractModel):
     # What the lookup does not know
     # ------------------------------------------------------------------
     @api.model
+    def _phone_key(self, number, country):
+        """Digits of a number in international form, so that "0231 555" and
+        "+49 231 555" compare equal (with or without the phonenumbers
+        library behind ``_phone_format``)."""
+        raw = (number or "").strip()
+        formatted = self.env["res.partner"]._phone_format(number=raw, country=country)
+        digits = re.sub(r"\D", "", formatted or raw)
+        if (formatted or raw).startswith("+"):
+            return digits
+        if digits.startswith("00"):
+            return digits[2:]
+        if digits.startswith("0") and country.phone_code:
+            return f"{country.phone_code}{digits[1:]}"
+        return digits
+
+    @api.model
     def _same_phone(self, partner, number):
+        country = partner.country_id or self.env.company.country_id
         own = {
-            partner._phone_format(number=n, country=partner.country_id)
-            for n in (partner.phone, partner.mobile)
-            if n
-        } - {False, None}
-        return (
-            bool(own)
-            and partner._phone_format(number=number, country=partner.country_id) in own
-        )
+            self._phone_key(n, country) for n in (partner.phone, partner.mobile) if n
+        }
+        key = self._phone_key(number, country)
+        return len(key) >= 6 and key in own
 
     @api.model
     def _inquiries(self, partner):

@@ -18,7 +18,7 @@ class CrisisReportsCase(CrisisVoiceCommon, HttpCase):
         super().setUpClass()
         cls.env["ir.module.module"].search(
             [("name", "in", ("crisis_management", "crisis_reports"))]
-        )._update_translations(["de_DE"])
+        )._update_translations(["de_DE"], overwrite=True)
         now = fields.Datetime.now()
         incident = cls.incident
         cls.env["crisis.incident.member"].create(

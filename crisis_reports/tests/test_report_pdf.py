@@ -60,7 +60,9 @@ class TestReportPdf(CrisisReportsCase):
         self.assertIn("Schulweg gesperrt?", text)
         self.assertIn("Evakuierung des Werksgeländes angeordnet", text)
         self.assertIn("Spokesperson", text)
-        self.assertNotIn("Anwohner informieren", text)  # done, not open
+        open_tasks = text[text.index("Open Tasks") : text.index("Open Inquiries")]
+        self.assertIn("Presseerklärung vorbereiten", open_tasks)
+        self.assertNotIn("Anwohner informieren", open_tasks)  # done, not open
         text = self._text(self._pdf("situation", self.incident, "de_DE"))
         self.assertIn("Lagebericht", text)
         self.assertIn("Kritisch", text)
@@ -112,7 +114,7 @@ class TestReportPdf(CrisisReportsCase):
         self.assertIn("Activation", text)
         self.assertIn("First holding statement", text)
         self.assertIn("Inquiry Response Times", text)
-        self.assertIn("Neighbor", text)
+        self.assertIn("Neighbour", text)
         self.assertIn("3 h 0 min", text)  # Doris waited three hours
         self.assertIn("Spokesperson", text)
         self.assertIn("100 %", text)  # the spokesperson's one task was late
