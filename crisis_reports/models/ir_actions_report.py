@@ -3,10 +3,17 @@ import functools
 import io
 import subprocess
 
-from reportlab.pdfgen import canvas
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from odoo import models
-from odoo.tools.pdf import PdfFileReader, PdfFileWriter
+from odoo.tools.pdf import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    PdfFileReader,
+    PdfFileWriter,
+)
 
 from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 
@@ -28,28 +35,60 @@ def _wkhtmltopdf_prints_footers():
     return "patched qt" in version.lower()
 
 
+def _pdf_string(text):
+    data = text.encode("cp1252", "replace")
+    return data.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+
+
 def stamp_page_numbers(pdf_content, text_for):
-    """Write ``text_for(page, pages)`` at the foot of every page."""
+    """Write ``text_for(page, pages)`` at the foot of every page.
+
+    Each page gets one more small content stream (its own drawing wrapped in
+    q/Q so that nothing it leaves set moves the stamp); nothing of the page
+    is parsed or rewritten, so hundreds of pages take a moment."""
     reader = PdfFileReader(io.BytesIO(pdf_content), strict=False)
-    pages = reader.getNumPages()
-    stamps = io.BytesIO()
-    sheet = canvas.Canvas(stamps)
-    for number in range(pages):
-        box = reader.getPage(number).mediaBox
-        width, height = float(abs(box.getWidth())), float(abs(box.getHeight()))
-        sheet.setPageSize((width, height))
-        sheet.setFont("Helvetica", 8)
-        sheet.setFillGray(0.35)
-        sheet.drawCentredString(width / 2, 16, text_for(number + 1, pages))
-        sheet.showPage()
-    sheet.save()
-    stamp_reader = PdfFileReader(stamps, strict=False)
     writer = PdfFileWriter()
-    for number in range(pages):
-        page = reader.getPage(number)
-        page.mergePage(stamp_reader.getPage(number))
-        page.compressContentStreams()
-        writer.addPage(page)
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+        }
+    )
+    font_ref = writer._add_object(font)
+    save = DecodedStreamObject()
+    save.set_data(b"q\n")
+    save_ref = writer._add_object(save)
+    pages = len(reader.pages)
+    for number, page in enumerate(reader.pages):
+        box = page.mediabox
+        width = float(abs(box.width))
+        text = text_for(number + 1, pages)
+        x = width / 2 - stringWidth(text, "Helvetica", 8) / 2
+        stamp = DecodedStreamObject()
+        stamp.set_data(
+            b"Q q 0.35 g BT /FCrisisPage 8 Tf %.2f 16 Td (%s) Tj ET Q\n"
+            % (x, _pdf_string(text))
+        )
+        contents = page.get("/Contents")
+        if contents is None:
+            contents = ArrayObject()
+        elif not isinstance(contents.get_object(), ArrayObject):
+            contents = ArrayObject([contents])
+        else:
+            contents = ArrayObject(contents.get_object())
+        page[NameObject("/Contents")] = ArrayObject(
+            [save_ref, *contents, writer._add_object(stamp)]
+        )
+        resources = page.get("/Resources")
+        resources = resources.get_object() if resources else DictionaryObject()
+        fonts = resources.get("/Font")
+        fonts = fonts.get_object() if fonts else DictionaryObject()
+        fonts[NameObject("/FCrisisPage")] = font_ref
+        resources[NameObject("/Font")] = fonts
+        page[NameObject("/Resources")] = resources
+        writer.add_page(page)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
