@@ -64,7 +64,7 @@ class TestReportAccess(CrisisReportsCase):
         html, _kind = (
             self.env["ir.actions.report"]
             .with_user(self.user_manager)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             ._render_qweb_html(action["report_name"], None, data=action["data"])
         )
         self.assertIn(b"Zeiten in America/New_York", html)
