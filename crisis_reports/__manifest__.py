@@ -13,6 +13,7 @@
     "depends": ["crisis_management", "crisis_social", "privacy_lookup"],
     "data": [
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
         "report/crisis_report_layout.xml",
         "report/report_situation.xml",
         "report/report_chronology.xml",
