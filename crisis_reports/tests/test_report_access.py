@@ -1,5 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import io
+import json
+from urllib.parse import quote
 
 import openpyxl
 
@@ -69,6 +71,43 @@ class TestReportAccess(CrisisReportsCase):
         )
         self.assertIn(b"Zeiten in America/New_York", html)
         self.assertIn(b"Chronologie", html)
+
+    def test_print_dialog_through_the_report_route(self):
+        """The URL the web client builds from the dialog's action renders
+        the chosen language and time zone, and only for who may read."""
+        action = (
+            self.env["crisis.report.print"]
+            .with_user(self.user_manager)
+            .create(
+                {
+                    "incident_id": self.incident.id,
+                    "report": "situation",
+                    "lang": "de_DE",
+                    "tz": "Asia/Tokyo",
+                }
+            )
+            .action_print()
+        )
+        url = (
+            f"/report/html/{action['report_name']}"
+            f"?options={quote(json.dumps(action['data']))}"
+            f"&context={quote(json.dumps(action['context']))}"
+        )
+        self.authenticate(self.user_manager.login, self.user_manager.login)
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Lagebericht", response.text)
+        self.assertIn("Zeiten in Asia/Tokyo (UTC+09:00)", response.text)
+        self.assertIn("Presseerklärung vorbereiten", response.text)
+        self.incident.is_confidential = True
+        outsider = self.user_manager2.copy({"login": "outsider_route"})
+        outsider.groups_id = self.env.ref("crisis_management.group_crisis_manager")
+        outsider.password = "outsider_route"
+        self.authenticate("outsider_route", "outsider_route")
+        with mute_logger("odoo.http", "odoo.addons.web.controllers.report"):
+            response = self.url_open(url)
+        self.assertNotEqual(response.status_code, 200)
+        self.assertNotIn("Presseerklärung vorbereiten", response.text)
 
     def test_xlsx_exports_follow_the_rules(self):
         self.authenticate(self.user_manager.login, self.user_manager.login)
