@@ -1,6 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from .utils import guard_workflow_fields
+
+# Crisis mode is switched by the incidents' actions only.
+WORKFLOW_FIELDS = {"crisis_mode", "crisis_incident_id"}
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -14,6 +19,7 @@ class ResCompany(models.Model):
         "crisis.incident",
         readonly=True,
         copy=False,
+        groups="base.group_user",
         help="The incident that put the company into crisis mode.",
     )
     crisis_inquiry_sla_minutes = fields.Integer(
@@ -28,6 +34,15 @@ class ResCompany(models.Model):
         help="Hours after the deadline of a crisis task at which, if the task is "
         "still open despite the reminder, it is escalated to the crisis lead.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        guard_workflow_fields(self, vals_list, WORKFLOW_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
+        return super().write(vals)
 
     @api.model
     def get_crisis_mode_status(self):
