@@ -8,7 +8,7 @@ import subprocess
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import consteq
+from odoo.tools import SQL, consteq
 
 from .crisis_communication import (
     COMMUNICATION_CHANNELS,
@@ -61,11 +61,29 @@ class CrisisCommunicationRecipient(models.Model):
         readonly=True, help="The e-mail address, number or postal address used."
     )
     state = fields.Selection(
-        RECIPIENT_STATES, required=True, default="queued", readonly=True, index=True
+        [*RECIPIENT_STATES, ("bounced", "Bounced")],
+        required=True,
+        default="queued",
+        readonly=True,
+        index=True,
     )
     skip_reason = fields.Char(string="Why Skipped", readonly=True)
     error = fields.Text(readonly=True)
     date_sent = fields.Datetime(string="Sent On", readonly=True)
+    # Delivery truth: what the mail server or SMS gateway reported back later.
+    email_message_id = fields.Char(
+        string="Message-Id",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Message-Id of the e-mail sent: a bounce refers to it.",
+    )
+    date_failed = fields.Datetime(
+        string="Failed On",
+        readonly=True,
+        copy=False,
+        help="When the bounce or the delivery failure was reported.",
+    )
     letter_attachment_id = fields.Many2one(
         "ir.attachment", string="Letter PDF", readonly=True, ondelete="set null"
     )
@@ -195,7 +213,21 @@ class CrisisCommunicationRecipient(models.Model):
             if subscription:
                 vals["headers"] = repr(subscription._unsubscribe_headers())
             vals_list.append(vals)
-        return self.env["mail.mail"].sudo().create(vals_list)
+        mails = self.env["mail.mail"].sudo().create(vals_list)
+        # Keep each Message-Id on its line (the mail itself is deleted once
+        # sent): a bounce names it. One statement for the whole batch.
+        self.env.cr.execute(
+            SQL(
+                "UPDATE crisis_communication_recipient r SET email_message_id = v.mid"
+                " FROM (VALUES %s) AS v(id, mid) WHERE r.id = v.id",
+                SQL(", ").join(
+                    SQL("(%s, %s)", mail.crisis_recipient_id.id, mail.message_id)
+                    for mail in mails
+                ),
+            )
+        )
+        lines.invalidate_recordset(["email_message_id"])
+        return mails
 
     @api.model
     def _create_sms(self, comm, lines, reminder=False):
@@ -222,7 +254,19 @@ class CrisisCommunicationRecipient(models.Model):
                     "state": "outgoing",
                 }
             )
-        return self.env["sms.sms"].sudo().create(vals_list)
+        sms_records = self.env["sms.sms"].sudo().create(vals_list)
+        # A tracker per SMS: the gateway's later delivery report finds the
+        # line through it (see sms.tracker in sms_sms.py).
+        self.env["sms.tracker"].sudo().create(
+            [
+                {
+                    "sms_uuid": sms.uuid,
+                    "crisis_recipient_id": sms.crisis_recipient_id.id,
+                }
+                for sms in sms_records
+            ]
+        )
+        return sms_records
 
     @api.model
     def _create_letters(self, comm, lines):
@@ -253,6 +297,16 @@ class CrisisCommunicationRecipient(models.Model):
                 }
             )
         )
+
+    def _mark_undelivered(self, state, reason):
+        """A line that was handed over as ``sent`` turned out not to reach
+        its recipient: ``bounced`` (e-mail) or ``failed`` (late SMS report)."""
+        lines = self.filtered(lambda r: r.state == "sent")
+        if lines:
+            lines.sudo().write(
+                {"state": state, "error": reason, "date_failed": fields.Datetime.now()}
+            )
+        return lines
 
     # ------------------------------------------------------------------
     # Letters

@@ -6,6 +6,11 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 GENESIS_HASH = "0" * 64
+# Version of the hash of new entries, stored as a prefix of the hash ("$2$…",
+# like Odoo's own account hash): a later version may hash more fields, and
+# entries written under an earlier one keep verifying under their own rules.
+# Version 1 is the first scheme, stored without a prefix.
+HASH_VERSION = 2
 KINDS = [
     ("fact", "Fact"),
     ("decision", "Decision"),
@@ -74,8 +79,15 @@ class CrisisLog(models.Model):
         )
 
     @api.model
-    def _compute_entry_hash(self, previous_hash, canonical):
-        return hashlib.sha256(f"{previous_hash}\n{canonical}".encode()).hexdigest()
+    def _compute_entry_hash(self, previous_hash, canonical, version=HASH_VERSION):
+        """Hash of an entry under ``version``: version 1 is the bare hex
+        digest; later versions hash their own prefix too (so that stripping
+        it breaks the entry) and store it in front of the digest."""
+        data = f"{previous_hash}\n{canonical}"
+        if version == 1:
+            return hashlib.sha256(data.encode()).hexdigest()
+        prefix = f"${version}$"
+        return prefix + hashlib.sha256(f"{prefix}\n{data}".encode()).hexdigest()
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -201,24 +213,38 @@ class CrisisLog(models.Model):
         # requires, and entries are stored to the second, so a date moved by
         # a fraction of a second breaks the hash as well), so 100,000 entries
         # are checked without shipping them to Python.
+        # Each entry is checked under the version its hash names: "$2$…"
+        # hashes the prefix, the previous hash and the canonical form; a bare
+        # digest is version 1; an unknown prefix never verifies.
         cr.execute(
             """
-            WITH chain AS (
+            WITH entry AS (
+                SELECT id,
+                       sequence,
+                       hash,
+                       previous_hash,
+                       previous_hash || E'\\n[' || incident_id || ',' || sequence
+                           || ',' || to_json(date::text)
+                           || ',' || coalesce(author_id::text, 'null')
+                           || ',' || to_json(kind::text)
+                           || ',' || to_json(coalesce(body, '')) || ']' AS data
+                  FROM crisis_log
+                 WHERE incident_id = %(incident)s
+            ),
+            chain AS (
                 SELECT id,
                        sequence,
                        hash,
                        previous_hash,
                        row_number() OVER w AS position,
                        coalesce(lag(hash) OVER w, %(genesis)s) AS expected_previous,
-                       encode(sha256(convert_to(
-                           previous_hash || E'\\n[' || incident_id || ',' || sequence
-                           || ',' || to_json(date::text)
-                           || ',' || coalesce(author_id::text, 'null')
-                           || ',' || to_json(kind::text)
-                           || ',' || to_json(coalesce(body, '')) || ']',
-                           'UTF8')), 'hex') AS computed
-                  FROM crisis_log
-                 WHERE incident_id = %(incident)s
+                       CASE
+                           WHEN left(hash, 3) = '$2$' THEN '$2$' || encode(sha256(
+                               convert_to('$2$' || E'\\n' || data, 'UTF8')), 'hex')
+                           WHEN left(hash, 1) <> '$' THEN encode(sha256(
+                               convert_to(data, 'UTF8')), 'hex')
+                       END AS computed
+                  FROM entry
                 WINDOW w AS (ORDER BY sequence, id)
             )
             SELECT count(*),

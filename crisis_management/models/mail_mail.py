@@ -2,8 +2,8 @@
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.tools import formataddr
-from odoo.tools.mail import email_split_and_format
+from odoo.tools import formataddr, html2plaintext
+from odoo.tools.mail import decode_message_header, email_split_and_format
 
 # What a redirected exercise e-mail keeps of the original: its text and
 # sender, never its addressees, headers or the chatter message it belongs to.
@@ -41,6 +41,13 @@ class MailMail(models.Model):
                     "error": mail.failure_reason or failure_reason or failure_type,
                 }
             )
+        # The Message-Id the mail went out with (kept when the mail is deleted).
+        for mail in self.filtered(
+            lambda m: m.crisis_recipient_id and m.state == "sent"
+        ):
+            line = mail.crisis_recipient_id.sudo()
+            if mail.message_id and line.email_message_id != mail.message_id:
+                line.email_message_id = mail.message_id
         return super()._postprocess_sent_message(
             success_pids, failure_reason=failure_reason, failure_type=failure_type
         )
@@ -117,3 +124,52 @@ def _command_ids(commands):
         elif command[0] == Command.SET:
             ids.extend(command[2])
     return ids
+
+
+class MailThread(models.AbstractModel):
+    _inherit = "mail.thread"
+
+    @api.model
+    def _routing_handle_bounce(self, email_message, message_dict):
+        """A bounce names the Message-Id of the e-mail that did not arrive:
+        the recipient line that kept it moves from ``sent`` to ``bounced``."""
+        res = super()._routing_handle_bounce(email_message, message_dict)
+        msg_ids = message_dict.get("bounced_msg_ids") or []
+        if msg_ids:
+            lines = (
+                self.env["crisis.communication.recipient"]
+                .sudo()
+                .search([("email_message_id", "in", msg_ids), ("state", "=", "sent")])
+            )
+            if lines:
+                lines._mark_undelivered(
+                    "bounced", self._crisis_bounce_reason(email_message, message_dict)
+                )
+        return res
+
+    @api.model
+    def _crisis_bounce_reason(self, email_message, message_dict):
+        """The mail server's own words: the DSN's status and diagnostic code,
+        else the start of the bounce text."""
+        dsn_part = next(
+            (
+                part
+                for part in email_message.walk()
+                if part.get_content_type() == "message/delivery-status"
+            ),
+            None,
+        )
+        if dsn_part and len(dsn_part.get_payload()) > 1:
+            dsn = dsn_part.get_payload()[1]
+            reason = " ".join(
+                filter(
+                    None,
+                    [
+                        decode_message_header(dsn, "Status"),
+                        decode_message_header(dsn, "Diagnostic-Code"),
+                    ],
+                )
+            )
+            if reason:
+                return " ".join(reason.split())  # unfold header lines
+        return html2plaintext(message_dict.get("body") or "").strip()[:500]

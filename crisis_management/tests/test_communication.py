@@ -2,6 +2,7 @@
 import base64
 import email
 import itertools
+import json
 import smtplib
 from unittest.mock import patch
 
@@ -9,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.mail.tests.common import MailCommon
@@ -606,3 +607,141 @@ class TestNoMessageWithoutBasis(CrisisVoiceCommon):
         sent = {(r.partner_id.id, r.channel) for r in lines if r.state == "sent"}
         self.assertEqual(sent, expected)
         self.assertEqual(len(lines), len(partners) * len(channels))
+
+
+# A bounce as Postfix sends it back (RFC 3464 delivery status notification).
+POSTFIX_BOUNCE = """From: MAILER-DAEMON@mx.example.net (Mail Delivery System)
+To: krisenstab@example.com
+Subject: Undelivered Mail Returned to Sender
+Message-Id: <20261130120501.4F2A1C0123@mx.example.net>
+Date: Mon, 30 Nov 2026 12:05:01 +0100 (CET)
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status;
+    boundary="4F2A1C0123.1764500701/mx.example.net"
+
+This is a MIME-encapsulated message.
+
+--4F2A1C0123.1764500701/mx.example.net
+Content-Description: Notification
+Content-Type: text/plain; charset=us-ascii
+
+This is the mail system at host mx.example.net.
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients.
+
+<{email}>: host mail.example.com[203.0.113.7] said: 550 5.1.1
+    <{email}>: Recipient address rejected: User unknown
+
+--4F2A1C0123.1764500701/mx.example.net
+Content-Description: Delivery report
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.net
+X-Postfix-Queue-ID: 4F2A1C0123
+Arrival-Date: Mon, 30 Nov 2026 12:05:00 +0100 (CET)
+
+Final-Recipient: rfc822; {email}
+Original-Recipient: rfc822;{email}
+Action: failed
+Status: 5.1.1
+Remote-MTA: dns; mail.example.com
+Diagnostic-Code: smtp; 550 5.1.1 <{email}>: Recipient address rejected: User
+    unknown
+
+--4F2A1C0123.1764500701/mx.example.net
+Content-Description: Undelivered Message Headers
+Content-Type: text/rfc822-headers
+
+Message-Id: {message_id}
+From: krisenstab@example.com
+To: {email}
+Subject: Brand unter Kontrolle
+
+--4F2A1C0123.1764500701/mx.example.net--
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestDeliveryTruth(CommunicationCase, HttpCase):
+    """A line says ``sent`` when Odoo handed the message over; what the mail
+    server or SMS gateway reports back later moves it on."""
+
+    def test_message_id_kept_and_bounce_moves_line_to_bounced(self):
+        comm = self._audience()
+        with self.mock_mail_gateway():
+            comm.action_send()
+            self._run_cron()
+            self.env["mail.mail"].sudo().process_email_queue()
+        by_address = {sent["smtp_to_list"][0]: sent for sent in self.emails}
+        doris = self._line(comm, self.de_neighbor)
+        edward = self._line(comm, self.en_neighbor)
+        header = email.message_from_string(by_address["doris@example.com"]["message"])[
+            "Message-Id"
+        ]
+        self.assertEqual(doris.email_message_id, header)
+        self.assertEqual(doris.state, "sent")
+        raw = POSTFIX_BOUNCE.format(email="doris@example.com", message_id=header)
+        self.env["mail.thread"].message_process(False, raw)
+        self.assertEqual(doris.state, "bounced")
+        self.assertIn("5.1.1", doris.error)
+        self.assertIn("User unknown", doris.error)
+        self.assertTrue(doris.date_failed)
+        self.assertEqual(edward.state, "sent")
+        self.assertFalse(edward.error)
+
+    def test_bounce_of_an_unknown_message_changes_nothing(self):
+        comm = self._audience()
+        with self.mock_mail_gateway():
+            comm.action_send()
+            self._run_cron()
+        raw = POSTFIX_BOUNCE.format(
+            email="doris@example.com", message_id="<unknown-123@example.com>"
+        )
+        self.env["mail.thread"].message_process(False, raw)
+        self.assertEqual(
+            set(
+                comm.recipient_ids.filtered(lambda r: r.channel == "email").mapped(
+                    "state"
+                )
+            ),
+            {"sent", "skipped_consent", "skipped_address"},
+        )
+
+    def test_late_sms_failure_from_the_gateway_moves_line_to_failed(self):
+        comm = self._audience(channel_email=False, channel_sms=True)
+        with self.mockSMSGateway():
+            comm.action_send()
+            self._run_cron()
+            self.env["sms.sms"].sudo()._process_queue()
+        doris = self._line(comm, self.de_neighbor, "sms")
+        edward = self._line(comm, self.en_neighbor, "sms")
+        self.assertEqual((doris | edward).mapped("state"), ["sent", "sent"])
+        tracker = (
+            self.env["sms.tracker"]
+            .sudo()
+            .search([("crisis_recipient_id", "=", doris.id)])
+        )
+        self.assertEqual(len(tracker), 1)
+        # The gateway's delivery report, as IAP posts it to Odoo's webhook.
+        response = self.url_open(
+            "/sms/status",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "params": {
+                        "message_statuses": [
+                            {"sms_status": "not_delivered", "uuids": [tracker.sms_uuid]}
+                        ]
+                    },
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json().get("result"), "OK")
+        self.env.invalidate_all()
+        self.assertEqual(doris.state, "failed")
+        self.assertEqual(doris.error, "Not Delivered")
+        self.assertEqual(edward.state, "sent")

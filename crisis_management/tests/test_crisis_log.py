@@ -291,6 +291,91 @@ class TestCrisisLogChain(CrisisCommon):
         self.assertTrue(self.incident.verify_log()["ok"])
 
 
+class TestCrisisLogHashVersion(CrisisCommon):
+    """The hash names its version, so that the hashed fields can grow later
+    while entries written under an earlier version keep verifying."""
+
+    def _rewrite_as_version_1(self, incident):
+        """Turn the chain of ``incident`` into what the first version of the
+        module wrote: bare SHA-256 digests, no prefix."""
+        Log = self.env["crisis.log"]
+        self.env.flush_all()
+        head = GENESIS_HASH
+        for entry in incident.log_ids.sorted("sequence"):
+            digest = Log._compute_entry_hash(
+                head,
+                Log._canonical(
+                    incident.id,
+                    entry.sequence,
+                    entry.date,
+                    entry.author_id.id,
+                    entry.kind,
+                    entry.body,
+                ),
+                version=1,
+            )
+            self.env.cr.execute(
+                "UPDATE crisis_log SET previous_hash = %s, hash = %s WHERE id = %s",
+                [head, digest, entry.id],
+            )
+            head = digest
+        self.env.cr.execute(
+            "UPDATE crisis_incident SET log_head_hash = %s WHERE id = %s",
+            [head, incident.id],
+        )
+        self.env.invalidate_all()
+
+    def test_new_entries_carry_the_version(self):
+        incident = self._create_incident()
+        entry = incident._log("fact", "Brand gemeldet")
+        self.assertRegex(entry.hash, r"^\$2\$[0-9a-f]{64}$")
+        self.assertEqual(incident.log_head_hash, entry.hash)
+
+    def test_old_entries_keep_verifying_after_new_ones(self):
+        incident = self._create_incident()
+        old = incident._log("fact", "Brand gemeldet")
+        incident._log("decision", "Evakuierung angeordnet")
+        self._rewrite_as_version_1(incident)
+        self.assertNotIn("$", old.hash)
+        self.assertTrue(incident.verify_log()["ok"])
+        new = incident._log("fact", "Feuer gelöscht")
+        self.assertTrue(new.hash.startswith("$2$"))
+        self.assertEqual(
+            incident.verify_log(), {"ok": True, "count": 3, "first_broken_id": False}
+        )
+        # A version 1 entry changed in place is still caught.
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE crisis_log SET body = 'Kein Brand' WHERE id = %s", [old.id]
+        )
+        self.env.invalidate_all()
+        self.assertEqual(incident.verify_log()["first_broken_id"], old.id)
+
+    def test_stripped_or_unknown_prefix_is_detected(self):
+        incident = self._create_incident()
+        first = incident._log("fact", "Brand gemeldet")
+        second = incident._log("fact", "Feuer gelöscht")
+        self.env.flush_all()
+        # Dropping the prefix of the newest entry (and of the anchor with it)
+        # does not turn it into a valid version 1 entry.
+        self.env.cr.execute(
+            "UPDATE crisis_log SET hash = substr(hash, 4) WHERE id = %s", [second.id]
+        )
+        self.env.cr.execute(
+            "UPDATE crisis_incident SET log_head_hash = substr(log_head_hash, 4) "
+            "WHERE id = %s",
+            [incident.id],
+        )
+        self.env.invalidate_all()
+        self.assertEqual(incident.verify_log()["first_broken_id"], second.id)
+        self.env.cr.execute(
+            "UPDATE crisis_log SET hash = '$9$' || substr(hash, 4) WHERE id = %s",
+            [first.id],
+        )
+        self.env.invalidate_all()
+        self.assertEqual(incident.verify_log()["first_broken_id"], first.id)
+
+
 class TestCrisisLogAdd(CrisisCommon):
     """People add facts, decisions and notes from the incident."""
 

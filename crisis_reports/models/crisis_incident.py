@@ -1,0 +1,74 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
+
+from odoo import api, fields, models
+
+ANCHOR_EMAIL_PARAM = "crisis_reports.log_anchor_email"
+
+
+class CrisisIncident(models.Model):
+    _inherit = "crisis.incident"
+
+    @api.model
+    def _cron_mail_log_anchor(self):
+        """E-mail the head hash of every open incident's crisis log to the
+        address configured outside the crisis team (system parameter
+        ``crisis_reports.log_anchor_email``): a second anchor of the chain,
+        out of reach of whoever can change the database."""
+        email_to = (
+            self.env["ir.config_parameter"].sudo().get_param(ANCHOR_EMAIL_PARAM) or ""
+        ).strip()
+        if not email_to:
+            return False
+        incidents = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("state", "not in", ("draft", "closed"))], order="id")
+        )
+        if not incidents:
+            return False
+        company = self.env.company
+        env = self.with_context(lang=company.partner_id.lang or "en_US").env
+        _ = env._
+        rows = Markup()
+        for incident in incidents:
+            result = incident.verify_log()
+            # The address is outside the crisis team: a confidential
+            # incident is named by its reference only.
+            name = (
+                incident.reference
+                if incident.is_confidential
+                else incident.with_env(env).display_name
+            )
+            rows += Markup(
+                "<tr><td>%s</td><td>%s</td><td>%s</td><td><code>%s</code></td></tr>"
+            ) % (
+                name,
+                result["count"],
+                _("intact") if result["ok"] else _("BROKEN"),
+                incident.log_head_hash or "",
+            )
+        now = fields.Datetime.now()
+        body = Markup("<p>%s</p><table border='1' cellpadding='4'>%s%s</table>") % (
+            _(
+                "Head hashes of the crisis logs on %(date)s (UTC). Keep this "
+                "e-mail: a printed or exported chronology must end in the same "
+                "head hash.",
+                date=fields.Datetime.to_string(now),
+            ),
+            Markup("<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>")
+            % (_("Incident"), _("Entries"), _("Chain"), _("Head hash")),
+            rows,
+        )
+        self.env["mail.mail"].sudo().create(
+            {
+                "subject": _(
+                    "Crisis log anchors %(date)s", date=fields.Date.to_string(now)
+                ),
+                "body_html": str(body),
+                "email_from": company.email_formatted or company.partner_id.email,
+                "email_to": email_to,
+                "auto_delete": False,
+            }
+        )
+        return True
