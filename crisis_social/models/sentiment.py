@@ -1,0 +1,517 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Offline sentiment of short German and English crisis posts.
+
+A small lexicon written for this addon (AGPL-3 like the rest of it; no
+third-party word lists, nothing downloaded), scored the way rule-based
+scorers do it: word valences from -4 to +4, negation flips the next words,
+intensifiers and "!" strengthen, "aber" / "but" shifts the weight to what
+follows, emoji count as words and a few sarcasm markers turn praise into
+blame. Crisis terms (Skandal, Boykott, Rückruf …) come from an editable
+table and are passed in as ``terms``.
+
+Entries ending in ``*`` match every word that starts with them, which covers
+German inflection and compounds (``enttäusch*``: enttäuscht, Enttäuschung).
+"""
+
+import math
+import re
+import unicodedata
+
+WORD_RE = re.compile(
+    r"[^\W\d_](?:[\w']*\w)?|!+|\?+"
+    r"|[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2764]",
+    re.UNICODE,
+)
+
+_FOLD_TABLE = str.maketrans({"ß": "ss", "’": "'", "´": "'"})
+
+
+def fold(text):
+    """Lower case without accents: "Rückruf" -> "ruckruf", "Straße" -> "strasse"."""
+    text = (text or "").lower().translate(_FOLD_TABLE)
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _entries(spec):
+    """Parse "word:valence word2:valence" blocks into a dict."""
+    result = {}
+    for item in spec.split():
+        word, _sep, value = item.rpartition(":")
+        result[fold(word)] = float(value)
+    return result
+
+
+# --------------------------------------------------------------------------
+# German
+# --------------------------------------------------------------------------
+DE_WORDS = _entries(
+    """
+    gut:2 super:3 toll:2.5 klasse:2.5 prima:2.5 spitze:3 top:2.5 perfekt:3
+    danke:2 dank:1.5 vorbildlich:3 lob:2.5 lobenswert:3 stark:1.5 klar:0.5
+    schnell:1.5 transparent:2 transparenz:2 offen:1 ehrlich:2 ehrlichkeit:2
+    freundlich:2 hilfsbereit:2.5 professionell:2.5 kompetent:2.5 souverän:2.5
+    zufrieden:2 beruhigend:2 beruhigt:2 erleichtert:2 erleichterung:2
+    hervorragend:3 ausgezeichnet:3 grossartig:3 wunderbar:3 schön:2
+    beeindruckend:2.5 respekt:2.5 fair:2 zuverlässig:2.5 verlässlich:2.5
+    sicher:1 gerettet:2 unverletzt:2 wohlauf:2 glück:2 glücklicherweise:1.5
+    engagiert:2 engagement:2 hilfe:1 geholfen:2 hilft:1.5 unterstützung:1.5
+    daumen:1 bravo:3 weiter_so:2.5 gelungen:2.5 gelöst:2 vertrauen:1.5
+    sympathisch:2 menschlich:1.5 dankbar:2.5 froh:2 freue:2 freut:2 freude:2
+    mutig:2 vorbild:2.5 besonnen:2 umsichtig:2.5 bestens:3 ordentlich:1.5
+    schlecht:-2.5 mies:-3 miserabel:-3.5 furchtbar:-3 schrecklich:-3
+    schlimm:-2.5 schlimmer:-2.5 schlimmste:-3 übel:-2.5 peinlich:-2.5
+    unverschämt:-3 unverschämtheit:-3.5 frech:-2 frechheit:-3
+    sauerei:-3.5 schweinerei:-3.5 schande:-3 schämen:-2.5 schämt:-2.5
+    lüge:-3 lügen:-3 lügt:-3 gelogen:-3 lügner:-3.5 verlogen:-3.5
+    vertuschen:-3 vertuscht:-3 vertuschung:-3.5 verschweigen:-2.5
+    verschwiegen:-2.5 verheimlicht:-3 ignoriert:-2 ignorieren:-2
+    arrogant:-3 arroganz:-3 ignorant:-3 inkompetent:-3 inkompetenz:-3
+    versagt:-3 versagen:-3 versager:-3 unfähig:-3 unfähigkeit:-3
+    katastrophe:-3 katastrophal:-3.5 desaster:-3 debakel:-3 chaos:-2.5
+    chaotisch:-2.5 skandal:-3 skandalös:-3.5 wut:-3 wütend:-3 sauer:-2.5
+    zorn:-3 empört:-3 empörung:-3 empörend:-3 ekelhaft:-3 ekel:-3
+    widerlich:-3.5 abartig:-3 dreist:-3 dreistigkeit:-3 zumutung:-3
+    enttäuscht:-2.5 enttäuschend:-2.5 enttäuschung:-2.5 angst:-2 ängste:-2
+    sorge:-1.5 sorgen:-1.5 besorgt:-1.5 beunruhigend:-2 beunruhigt:-2
+    gefährlich:-2.5 gefahr:-2 giftig:-2.5 gift:-2.5 verseucht:-3
+    krebs:-2 krank:-2 verletzt:-2 tot:-3 tote:-3 gestorben:-3
+    rücksichtslos:-3 verantwortungslos:-3.5 fahrlässig:-3 gierig:-3
+    gier:-3 profitgier:-3.5 abzocke:-3 abzocker:-3.5 betrug:-3.5
+    betrüger:-3.5 betrogen:-3 verarscht:-3.5 verarsche:-3.5 verarschen:-3.5
+    beschiss:-3.5 mist:-2.5 scheisse:-3.5 scheiss:-3.5 kacke:-3 dreck:-3
+    drecksladen:-3.5 saftladen:-3.5 laden:-0.3 witz:-1.5 lachhaft:-3
+    lächerlich:-3 absurd:-2.5 unglaublich:-1 unfassbar:-2 unerträglich:-3
+    inakzeptabel:-3 unakzeptabel:-3 nie:-0.5 boykottieren:-3
+    warnung:-1 warnen:-1.5 warne:-1.5 finger_weg:-3 meiden:-2 kündige:-2.5
+    kündigen:-2 gekündigt:-2 nervt:-2.5 nervig:-2.5 ärgerlich:-2.5 ärger:-2
+    ärgert:-2.5 stinkt:-2.5 gestank:-2.5 stinkend:-2.5 qualm:-1 rauch:-0.5
+    kritik:-1.5 kritisiert:-1.5 vorwurf:-2 vorwürfe:-2 schuld:-2
+    schuldig:-2.5 verantwortlich:-0.5 klage:-1.5 verklagen:-2.5 anzeige:-1.5
+    problem:-1.5 probleme:-1.5 fehler:-2 mangel:-2 mängel:-2 defekt:-2
+    kaputt:-2.5 ausfall:-1.5 störung:-1.5 warten:-1 wartet:-1 gewartet:-1.5
+    stunden:-0.3 wochen:-0.3 niemand:-1 keiner:-1 nichts:-1 keine_antwort:-3
+    schweigen:-2 schweigt:-2.5 funkstille:-2.5 ausrede:-2.5 ausreden:-2.5
+    floskel:-2 floskeln:-2.5 heuchler:-3.5 heuchelei:-3.5 zynisch:-3
+    traurig:-2 trauer:-1.5 schockiert:-2.5 schock:-2 entsetzt:-3 entsetzen:-3
+    fassungslos:-3 unmöglich:-2 unzumutbar:-3 verzweifelt:-2.5 hilflos:-2
+    allein_gelassen:-3 ausgenutzt:-3 bedroht:-2.5 bedrohung:-2.5
+    """
+)
+
+DE_STEMS = _entries(
+    """
+    enttäusch*:-2.5 katastroph*:-3 skandal*:-3 versag*:-3 verantwortungslos*:-3.5
+    unverschämt*:-3 vertusch*:-3 verlogen*:-3.5 lüg*:-3 belog*:-3 abzock*:-3
+    betrüg*:-3.5 verarsch*:-3.5 inkompeten*:-3 unfähig*:-3 empör*:-3 ekel*:-3
+    widerlich*:-3.5 peinlich*:-2.5 schäm*:-2.5 beschäm*:-2.5 rücksichtslos*:-3
+    fahrlässig*:-3 gefähr*:-2.5 vergift*:-3 verseuch*:-3 krebserreg*:-3
+    wütend*:-3 ärger*:-2.5 frechheit*:-3 zumutung*:-3 unzumutbar*:-3
+    inakzeptab*:-3 lächerlich*:-3 miserab*:-3.5 furchtbar*:-3 schrecklich*:-3
+    entsetz*:-3 schockier*:-2.5 beunruhig*:-2 besorgnis*:-2 verunsich*:-2
+    gleichgültig*:-2.5 arrogan*:-3 ignorier*:-2 verschwieg*:-2.5 verschweig*:-2.5
+    verheimlich*:-3 schlamper*:-3 pfusch*:-3 boykott*:-3 verklag*:-2.5
+    stink*:-2.5 dreck*:-3 saustall*:-3.5 schweinerei*:-3.5 scheiß*:-3.5
+    beschiss*:-3.5 zynis*:-3 heuchl*:-3.5 heuchel*:-3.5 profitgier*:-3.5
+    vorbildlich*:3 hervorragend*:3 ausgezeichnet*:3 großartig*:3 beeindruck*:2.5
+    professionell*:2.5 kompetent*:2.5 transparen*:2 zuverlässig*:2.5
+    hilfsbereit*:2.5 freundlich*:2 dankbar*:2.5 erleichter*:2 beruhig*:2
+    souverän*:2.5 wunderbar*:3 zufried*:2 umsichtig*:2.5 gelung*:2.5
+    engagier*:2 bedank*:2 lobenswert*:3 herzlich*:2 respektvoll*:2.5
+    """
+)
+DE_COMPOUND_HEADS = _entries(
+    """
+    skandal:-3 schaden:-1.5 katastrophe:-3 versagen:-3 lüge:-3 lügen:-3
+    chaos:-2.5 desaster:-3 sauerei:-3.5 laden:-1 gestank:-2.5 wut:-3
+    gift:-2.5 dreck:-3 betrug:-3.5 abzocke:-3 verbrecher:-3.5 schande:-3
+    """
+)
+DE_NEGATIONS = frozenset(
+    fold(w)
+    for w in (
+        "nicht kein keine keinen keinem keiner keines nie niemals nichts ohne "
+        "weder noch_nie kaum"
+    ).split()
+)
+DE_INTENSIFIERS = _entries(
+    """
+    sehr:0.5 extrem:0.7 total:0.5 völlig:0.6 absolut:0.6 echt:0.4 wirklich:0.4
+    so:0.3 richtig:0.4 unglaublich:0.6 mega:0.6 super:0 komplett:0.5 äußerst:0.6
+    zutiefst:0.7 enorm:0.5 besonders:0.4 höchst:0.6 massiv:0.6 derart:0.5
+    ziemlich:0.2 voll:0.4 einfach:0.2 immer:0.3 wieder:0.3
+    """
+)
+DE_DIMINISHERS = _entries("etwas:-0.3 bisschen:-0.4 leicht:-0.3 kaum:-0.5 eher:-0.3")
+DE_BUT = frozenset(fold(w) for w in "aber doch jedoch trotzdem allerdings".split())
+DE_SARCASM = tuple(
+    fold(p)
+    for p in (
+        "danke für nichts",
+        "vielen dank auch",
+        "na toll",
+        "na super",
+        "na prima",
+        "ja klar",
+        "ja ne is klar",
+        "ganz toll gemacht",
+        "wie toll",
+        "herzlichen glückwunsch",
+        "gut gemacht, echt",
+        "bravo, wirklich",
+        "applaus",
+        "glückwunsch zu",
+        "läuft bei euch",
+        "großes kino",
+        "ganz großes kino",
+        "weiter so, ihr",
+        "super gemacht",
+        "hauptsache",
+    )
+)
+
+# --------------------------------------------------------------------------
+# English
+# --------------------------------------------------------------------------
+EN_WORDS = _entries(
+    """
+    good:2 great:3 excellent:3 awesome:3 amazing:3 fantastic:3 wonderful:3
+    nice:2 fine:1 perfect:3 love:3 loved:3 like:1 thanks:2 thank:2 grateful:2.5
+    appreciate:2.5 appreciated:2.5 helpful:2.5 kind:2 friendly:2 fast:1.5
+    quick:1.5 quickly:1.5 clear:1 transparent:2 transparency:2 honest:2
+    honesty:2 open:1 professional:2.5 competent:2.5 impressive:2.5 impressed:2.5
+    relieved:2 relief:2 reassuring:2 reassured:2 safe:1.5 safely:1.5 rescued:2
+    unharmed:2 fortunately:1.5 luckily:1.5 glad:2 happy:2.5 pleased:2.5
+    calm:1.5 well:1 solid:1.5 reliable:2.5 respect:2 respectful:2.5 fair:2
+    kudos:3 bravo:3 brilliant:3 outstanding:3 exemplary:3 commendable:3
+    supportive:2.5 support:1 helped:2 helps:1.5 resolved:2 solved:2 fixed:1.5
+    trust:1.5 trustworthy:2.5 caring:2.5 proud:2 hats:1 responsive:2.5
+    accountable:2 accountability:1.5 sincere:2 genuine:2 decent:1.5 best:2.5
+    bad:-2.5 terrible:-3 horrible:-3 awful:-3 worst:-3.5 worse:-2.5 poor:-2
+    pathetic:-3 disgusting:-3.5 disgrace:-3.5 disgraceful:-3.5 shameful:-3
+    shame:-2.5 ashamed:-2.5 embarrassing:-2.5 outrageous:-3 outrage:-3
+    outraged:-3 furious:-3 angry:-3 anger:-3 mad:-2.5 livid:-3.5 pissed:-3
+    lie:-3 lies:-3 lied:-3 lying:-3 liar:-3.5 liars:-3.5 dishonest:-3
+    coverup:-3.5 cover:-0.3 hiding:-2 hide:-1.5 hid:-2 concealed:-2.5
+    arrogant:-3 arrogance:-3 ignorant:-3 incompetent:-3 incompetence:-3
+    failed:-2.5 fail:-2.5 failure:-3 failing:-2.5 fails:-2.5 disaster:-3
+    disastrous:-3.5 catastrophe:-3 catastrophic:-3.5 chaos:-2.5 chaotic:-2.5
+    mess:-2.5 scandal:-3 scandalous:-3.5 disappointed:-2.5 disappointing:-2.5
+    disappointment:-2.5 fear:-2 afraid:-2 scared:-2 worried:-1.5 worry:-1.5
+    concerned:-1.5 concerning:-1.5 alarming:-2.5 dangerous:-2.5 danger:-2
+    toxic:-2.5 poison:-3 poisoned:-3 poisonous:-3 contaminated:-3 cancer:-2
+    sick:-2 ill:-1.5 injured:-2 dead:-3 died:-3 death:-3 reckless:-3
+    irresponsible:-3.5 negligent:-3 negligence:-3 greedy:-3 greed:-3
+    scam:-3.5 scammers:-3.5 fraud:-3.5 fraudulent:-3.5 cheated:-3 ripoff:-3
+    crap:-3 shit:-3.5 shitty:-3.5 garbage:-3 trash:-3 joke:-1.5 laughable:-3
+    ridiculous:-3 absurd:-2.5 unbelievable:-1 insane:-2 unacceptable:-3
+    inexcusable:-3.5 unforgivable:-3.5 appalling:-3.5 appalled:-3 horrified:-3
+    shocked:-2.5 shocking:-2.5 sad:-2 tragic:-2.5 heartbreaking:-2.5
+    boycotting:-3 avoid:-2 warning:-1 beware:-2.5 cancel:-1.5 cancelled:-1.5
+    canceling:-2 annoying:-2.5 annoyed:-2.5 frustrating:-2.5 frustrated:-2.5
+    stinks:-2.5 stench:-2.5 smoke:-0.5 criticism:-1.5 criticized:-1.5
+    blame:-2 blamed:-2 guilty:-2.5 lawsuit:-1.5 sue:-2 suing:-2 problem:-1.5
+    problems:-1.5 issue:-1 issues:-1 broken:-2.5 defective:-2.5 faulty:-2.5
+    waiting:-1 waited:-1.5 ignored:-2.5 ignoring:-2.5 ignore:-2 silence:-2
+    silent:-1.5 excuse:-2 excuses:-2.5 hypocrite:-3.5 hypocrisy:-3.5
+    hypocritical:-3.5 cynical:-3 nobody:-1 nothing:-1 never:-0.5 useless:-3
+    unsafe:-3 hopeless:-2.5 helpless:-2 abandoned:-3 betrayed:-3 betrayal:-3
+    threatening:-2.5 threat:-2 evil:-3 corrupt:-3.5 corruption:-3.5 sucks:-3
+    suck:-3 hate:-3 hated:-3 hating:-3 nightmare:-3 fiasco:-3 sloppy:-2.5
+    careless:-2.5 unprofessional:-3 rude:-2.5 insulting:-3 insult:-3
+    misleading:-3 misled:-3 deceptive:-3 deceived:-3 lame:-2 weak:-1.5
+    """
+)
+EN_STEMS = _entries(
+    """
+    disappoint*:-2.5 catastroph*:-3 scandal*:-3 irresponsib*:-3.5 outrag*:-3
+    disgust*:-3.5 disgrac*:-3.5 incompeten*:-3 negligen*:-3 contaminat*:-3
+    poison*:-3 boycott*:-3 cover-up*:-3.5 coverup*:-3.5 hypocri*:-3.5
+    unacceptab*:-3 horrif*:-3 apall*:-3.5 apprecia*:2.5 profession*:2
+    reassur*:2 transparen*:2 impress*:2.5 exemplar*:3 commend*:3 grateful*:2.5
+    helpful*:2.5 respons*:0
+    """
+)
+EN_COMPOUND_HEADS = {}
+EN_NEGATIONS = frozenset(
+    (
+        "not no never none nobody nothing neither nor without cannot cant "
+        "dont doesnt didnt isnt wasnt arent werent wont wouldnt couldnt "
+        "shouldnt hardly barely"
+    ).split()
+)
+EN_INTENSIFIERS = _entries(
+    """
+    very:0.5 extremely:0.7 totally:0.5 completely:0.6 absolutely:0.6 really:0.4
+    so:0.3 truly:0.4 incredibly:0.6 utterly:0.7 deeply:0.6 highly:0.5 super:0.5
+    such:0.3 seriously:0.4 beyond:0.4 most:0.3 again:0.3 always:0.3
+    """
+)
+EN_DIMINISHERS = _entries(
+    "slightly:-0.4 somewhat:-0.3 bit:-0.3 little:-0.2 kinda:-0.3 rather:-0.2"
+)
+EN_BUT = frozenset("but however yet though although".split())
+EN_SARCASM = (
+    "thanks for nothing",
+    "yeah right",
+    "oh great",
+    "great job guys",
+    "well done guys",
+    "good job guys",
+    "oh wonderful",
+    "just great",
+    "just perfect",
+    "what a great",
+    "nice going",
+    "bravo guys",
+    "slow clap",
+    "love how",
+    "love that",
+    "love it when",
+    "so much for",
+    "congrats on",
+    "way to go",
+)
+
+EMOJI = {
+    "😡": -3,
+    "🤬": -3.5,
+    "😠": -3,
+    "👎": -2.5,
+    "💩": -3,
+    "😤": -2.5,
+    "😢": -2,
+    "😭": -2,
+    "😱": -2,
+    "🤮": -3.5,
+    "🤢": -3,
+    "😞": -2,
+    "😒": -2,
+    "🙄": -2,
+    "😬": -1,
+    "💔": -2,
+    "🔥": 0,
+    "👍": 2,
+    "❤": 2.5,
+    "😊": 2,
+    "🙂": 1.5,
+    "😀": 2,
+    "😃": 2,
+    "😍": 3,
+    "🎉": 2.5,
+    "👏": 2,
+    "🙏": 1.5,
+    "💪": 2,
+    "✅": 1,
+    "🥰": 3,
+    "💚": 2,
+}
+SARCASM_EMOJI = ("🙄", "🤡", "/s")
+
+LANGS = {
+    "de": {
+        "words": DE_WORDS,
+        "stems": DE_STEMS,
+        "heads": DE_COMPOUND_HEADS,
+        "negations": DE_NEGATIONS,
+        "intensifiers": DE_INTENSIFIERS,
+        "diminishers": DE_DIMINISHERS,
+        "but": DE_BUT,
+        "sarcasm": DE_SARCASM,
+    },
+    "en": {
+        "words": EN_WORDS,
+        "stems": EN_STEMS,
+        "heads": EN_COMPOUND_HEADS,
+        "negations": EN_NEGATIONS,
+        "intensifiers": EN_INTENSIFIERS,
+        "diminishers": EN_DIMINISHERS,
+        "but": EN_BUT,
+        "sarcasm": EN_SARCASM,
+    },
+}
+
+DE_STOPWORDS = frozenset(
+    "der die das und ist nicht ein eine ich ihr wir sie es auf mit von zu für "
+    "auch noch wie den dem bei sind hat habt haben war wird werden nach über "
+    "schon jetzt euch eure euer uns man wenn aber oder doch kein keine".split()
+)
+EN_STOPWORDS = frozenset(
+    "the and is not a an i you we they it on with of to for also still how "
+    "are has have had was will be after about already now your our us if but "
+    "or no this that what why from just".split()
+)
+
+NEGATIVE_THRESHOLD = -0.2
+POSITIVE_THRESHOLD = 0.2
+NEGATION_SCOPE = 3
+NEGATION_FACTOR = -0.75
+ALPHA = 15.0
+
+
+def _split_phrases(words):
+    """Entries written with "_" are phrases ("finger_weg" -> "finger weg")."""
+    return {k.replace("_", " "): v for k, v in words.items() if "_" in k}
+
+
+for _lexicon in LANGS.values():
+    _lexicon["phrases"] = _split_phrases(_lexicon["words"])
+
+
+def detect_lang(text):
+    """``de``, ``en`` or ``False`` from the share of common words."""
+    tokens = [t for t in WORD_RE.findall(fold(text)) if t[0].isalpha()]
+    de = sum(1 for t in tokens if t in DE_STOPWORDS)
+    en = sum(1 for t in tokens if t in EN_STOPWORDS)
+    if de == en:
+        umlaut = any(c in (text or "") for c in "äöüßÄÖÜ")
+        return "de" if umlaut else (False if not de else "de")
+    return "de" if de > en else "en"
+
+
+GERMAN_ENDINGS = ("en", "er", "es", "em", "e", "n", "s")
+
+
+def _lookup(token, lexicon):
+    value = lexicon["words"].get(token)
+    if value is not None:
+        return value
+    if lexicon is LANGS["de"] and len(token) > 4:
+        # Inflected adjectives and nouns: "gute", "schnellen", "Lügen".
+        for ending in GERMAN_ENDINGS:
+            if token.endswith(ending):
+                value = lexicon["words"].get(token[: -len(ending)])
+                if value is not None:
+                    return value
+    stems = lexicon["stems"]
+    for end in range(len(token), 3, -1):
+        value = stems.get(token[:end] + "*")
+        if value is not None:
+            return value
+    if len(token) > 7:
+        for head, value in lexicon["heads"].items():
+            if token.endswith(head) and len(token) - len(head) >= 3:
+                return value
+    return None
+
+
+def _term_lookup(token, terms):
+    """Crisis terms: whole word or word start ("skandal" -> "skandalös")."""
+    if not terms:
+        return None
+    value = terms.get(token)
+    if value is not None:
+        return value
+    for end in range(len(token) - 1, 3, -1):
+        value = terms.get(token[:end])
+        if value is not None:
+            return value
+    return None
+
+
+def score(text, lang=None, terms=None):
+    """Score ``text``.
+
+    :param lang: ``de`` or ``en`` (anything else: detected from the text)
+    :param terms: ``{folded term: valence -4..4}`` of the crisis-term table
+    :return: ``(score in -1..1, label, [words that drove it])``
+    """
+    lang = (lang or "")[:2].lower()
+    if lang not in LANGS:
+        lang = detect_lang(text) or "de"
+    lexicon = LANGS[lang]
+    folded = fold(text)
+    tokens = WORD_RE.findall(folded)
+    originals = WORD_RE.findall(text or "")
+    if len(originals) != len(tokens):
+        originals = tokens
+    negations, intensifiers = lexicon["negations"], lexicon["intensifiers"]
+    diminishers, but_words = lexicon["diminishers"], lexicon["but"]
+    phrase_terms = {k: v for k, v in (terms or {}).items() if " " in k or "-" in k}
+    phrase_terms.update(lexicon["phrases"])
+    word_terms = {k: v for k, v in (terms or {}).items() if k not in phrase_terms}
+
+    contributions = []  # (position, value, word)
+    negation_left = 0
+    boost = 0.0
+    but_at = None
+    exclaim = 0
+    for index, token in enumerate(tokens):
+        if token[0] == "!":
+            exclaim += len(token)
+            continue
+        if token[0] == "?":
+            continue
+        if token in but_words and but_at is None and index > 0:
+            but_at = len(contributions)
+            continue
+        if token in negations:
+            negation_left = NEGATION_SCOPE
+            continue
+        if token in intensifiers and intensifiers[token]:
+            boost += intensifiers[token]
+            continue
+        if token in diminishers:
+            boost += diminishers[token]
+            continue
+        value = EMOJI.get(token)
+        if value is None:
+            value = _term_lookup(token, word_terms)
+            if value is None:
+                value = _lookup(token, lexicon)
+        if value is None or not value:
+            if negation_left:
+                negation_left -= 1
+            continue
+        word = originals[index]
+        if boost:
+            value += math.copysign(boost, value)
+            boost = 0.0
+        original = originals[index]
+        if len(original) > 2 and original.isupper() and original.isalpha():
+            value += math.copysign(0.7, value)
+        if negation_left:
+            value *= NEGATION_FACTOR
+            word = f"¬{word}"
+            negation_left = 0
+        contributions.append([index, value, word])
+    for term, value in phrase_terms.items():
+        count = folded.count(term)
+        if count and value:
+            contributions.extend([-1, value, term] for _i in range(count))
+    if but_at is not None:
+        for position, item in enumerate(contributions):
+            item[1] *= 0.5 if position < but_at else 1.5
+    total = sum(item[1] for item in contributions)
+
+    sarcastic = any(marker in folded for marker in lexicon["sarcasm"]) or any(
+        marker in text for marker in SARCASM_EMOJI
+    )
+    if sarcastic and total > -1:
+        # Praise with a rolling eye is blame.
+        total = -abs(total) - 1.5
+        contributions.append([-1, -1.5, "🙄"])
+    if total and exclaim:
+        total += math.copysign(min(exclaim, 4) * 0.3, total)
+
+    normalized = total / math.sqrt(total * total + ALPHA) if total else 0.0
+    normalized = round(max(-1.0, min(1.0, normalized)), 3)
+    if normalized <= NEGATIVE_THRESHOLD:
+        label = "negative"
+    elif normalized >= POSITIVE_THRESHOLD:
+        label = "positive"
+    else:
+        label = "neutral"
+    # The words that drove the score: those pulling its way, strongest first.
+    sign = -1 if normalized < 0 else 1
+    drivers = sorted(
+        (item for item in contributions if item[1] * sign > 0),
+        key=lambda item: -abs(item[1]),
+    )
+    words = []
+    for item in drivers:
+        if item[2] not in words:
+            words.append(item[2])
+    return normalized, label, words[:8]
