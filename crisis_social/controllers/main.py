@@ -30,13 +30,14 @@ class CrisisSocialWebhook(http.Controller):
         methods=["POST"],
         csrf=False,
         save_session=False,
+        max_content_length=MAX_BODY_BYTES + 1,
     )
     def ingest(self, source_id, **_kwargs):
         httprequest = request.httprequest
         length = httprequest.content_length
         if length is not None and length > MAX_BODY_BYTES:
             return self._refuse(413, "body larger than 1 MiB")
-        body = httprequest.stream.read(MAX_BODY_BYTES + 1)
+        body = httprequest.get_data(cache=False)
         if len(body) > MAX_BODY_BYTES:
             return self._refuse(413, "body larger than 1 MiB")
         source = self._signed_source(source_id, body)

@@ -47,6 +47,7 @@ MAX_URL = 2048
 MAX_REACH = 2**31 - 1
 INSERT_BATCH = 1000
 
+LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
 TAG_RE = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.S | re.I)
 BLOCK_RE = re.compile(r"<(?:br|/p|/div|/li|/h\d)\b[^>]*>", re.I)
 SPACE_RE = re.compile(r"[ \t\r\f\v]+")
@@ -61,6 +62,27 @@ def strip_html(text):
     text = html.unescape(text).replace("\xa0", " ")
     lines = (SPACE_RE.sub(" ", line).strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line)
+
+
+def _is_text(value):
+    """Storable text: UTF-8 without NUL (JSON may carry lone surrogates)."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _echo_id(raw):
+    """The external id of a refused post, when it can be echoed safely."""
+    external = raw.get("external_id") if isinstance(raw, dict) else None
+    if isinstance(external, int) and not isinstance(external, bool):
+        external = str(external)
+    if isinstance(external, str) and len(external) <= MAX_ID and _is_text(external):
+        return external
+    return None
 
 
 def parse_date(value, now):
@@ -300,7 +322,7 @@ class CrisisSocialPost(models.Model):
         if not isinstance(external_id, str) or not external_id.strip():
             return None, _("external_id is missing")
         external_id = external_id.strip()
-        if len(external_id) > MAX_ID or "\x00" in external_id:
+        if len(external_id) > MAX_ID or not _is_text(external_id):
             return None, _("external_id is too long or not text")
         values = {"external_id": external_id}
         for key, limit in (("author", MAX_AUTHOR), ("url", MAX_URL), ("body", MAX_BODY)):
@@ -313,6 +335,8 @@ class CrisisSocialPost(models.Model):
                 return None, _(
                     "%(field)s is longer than %(max)s characters", field=key, max=limit
                 )
+            if not _is_text(value.replace("\x00", "")):
+                return None, _("%(field)s must be text", field=key)
             values[key] = value.replace("\x00", "")
         if values["url"] and not values["url"].startswith(("http://", "https://")):
             return None, _("url must start with http:// or https://")
@@ -322,7 +346,7 @@ class CrisisSocialPost(models.Model):
         lang = raw.get("lang")
         if lang in (None, False, ""):
             lang = ""
-        if not isinstance(lang, str) or len(lang) > 16:
+        if not isinstance(lang, str) or (lang and not LANG_RE.match(lang)):
             return None, _("lang must be a language code")
         values["lang"] = lang.replace("_", "-").split("-")[0].lower()[:8]
         try:
@@ -354,13 +378,8 @@ class CrisisSocialPost(models.Model):
         for index, raw in enumerate(posts):
             values, error = self._clean_post(raw, now)
             if error:
-                external = raw.get("external_id") if isinstance(raw, dict) else None
                 errors.append(
-                    {
-                        "index": index,
-                        "external_id": external if isinstance(external, str | int) else None,
-                        "error": error,
-                    }
+                    {"index": index, "external_id": _echo_id(raw), "error": error}
                 )
             else:
                 clean.append(values)

@@ -2,7 +2,7 @@
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
-from .sentiment import fold
+from .sentiment import lower
 
 
 class CrisisSocialTerm(models.Model):
@@ -66,7 +66,7 @@ class CrisisSocialTerm(models.Model):
         weights = {}
         # Language-specific terms win over terms for both languages.
         for term in terms.sorted(lambda t: bool(t.lang)):
-            key = " ".join(fold(term.name).split())
+            key = " ".join(lower(term.name).split())
             if key:
                 weights[key] = term.weight * 4
         return weights

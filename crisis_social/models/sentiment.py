@@ -18,7 +18,7 @@ import re
 import unicodedata
 
 WORD_RE = re.compile(
-    r"[^\W\d_](?:[\w']*\w)?|!+|\?+"
+    r"[^\W\d_](?:[\w']*\w)?|!+|\?+|[.,;:]"
     r"|[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2764]",
     re.UNICODE,
 )
@@ -35,12 +35,17 @@ def fold(text):
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def lower(text):
+    """Lower case for the lexicon: umlauts stay (schön is not schon)."""
+    return (text or "").lower().translate(_FOLD_TABLE)
+
+
 def _entries(spec):
     """Parse "word:valence word2:valence" blocks into a dict."""
     result = {}
     for item in spec.split():
         word, _sep, value = item.rpartition(":")
-        result[fold(word)] = float(value)
+        result[lower(word)] = float(value)
     return result
 
 
@@ -85,14 +90,15 @@ DE_WORDS = _entries(
     drecksladen:-3.5 saftladen:-3.5 laden:-0.3 witz:-1.5 lachhaft:-3
     lächerlich:-3 absurd:-2.5 unglaublich:-1 unfassbar:-2 unerträglich:-3
     inakzeptabel:-3 unakzeptabel:-3 nie:-0.5 boykottieren:-3
-    warnung:-1 warnen:-1.5 warne:-1.5 finger_weg:-3 meiden:-2 kündige:-2.5
+    warnung:-0.5 warnen:-1 warne:-1.5 respektlos:-3 unhöflich:-2.5
+    hilfreich:2 übersichtlich:1.5 reibungslos:2 angemessen:1 es_reicht:-2.5 reicht_mir:-2.5 finger_weg:-3 meiden:-2 kündige:-2.5
     kündigen:-2 gekündigt:-2 nervt:-2.5 nervig:-2.5 ärgerlich:-2.5 ärger:-2
     ärgert:-2.5 stinkt:-2.5 gestank:-2.5 stinkend:-2.5 qualm:-1 rauch:-0.5
     kritik:-1.5 kritisiert:-1.5 vorwurf:-2 vorwürfe:-2 schuld:-2
     schuldig:-2.5 verantwortlich:-0.5 klage:-1.5 verklagen:-2.5 anzeige:-1.5
     problem:-1.5 probleme:-1.5 fehler:-2 mangel:-2 mängel:-2 defekt:-2
     kaputt:-2.5 ausfall:-1.5 störung:-1.5 warten:-1 wartet:-1 gewartet:-1.5
-    stunden:-0.3 wochen:-0.3 niemand:-1 keiner:-1 nichts:-1 keine_antwort:-3
+    stunden:-0.3 wochen:-0.3 niemand:-1.5 keiner:-1.5 nichts:-1 keine_antwort:-3
     schweigen:-2 schweigt:-2.5 funkstille:-2.5 ausrede:-2.5 ausreden:-2.5
     floskel:-2 floskeln:-2.5 heuchler:-3.5 heuchelei:-3.5 zynisch:-3
     traurig:-2 trauer:-1.5 schockiert:-2.5 schock:-2 entsetzt:-3 entsetzen:-3
@@ -130,10 +136,10 @@ DE_COMPOUND_HEADS = _entries(
     """
 )
 DE_NEGATIONS = frozenset(
-    fold(w)
+    lower(w)
     for w in (
         "nicht kein keine keinen keinem keiner keines nie niemals nichts ohne "
-        "weder noch_nie kaum"
+        "weder kaum niemand"
     ).split()
 )
 DE_INTENSIFIERS = _entries(
@@ -145,9 +151,9 @@ DE_INTENSIFIERS = _entries(
     """
 )
 DE_DIMINISHERS = _entries("etwas:-0.3 bisschen:-0.4 leicht:-0.3 kaum:-0.5 eher:-0.3")
-DE_BUT = frozenset(fold(w) for w in "aber doch jedoch trotzdem allerdings".split())
+DE_BUT = frozenset(lower(w) for w in "aber doch jedoch trotzdem allerdings".split())
 DE_SARCASM = tuple(
-    fold(p)
+    lower(p)
     for p in (
         "danke für nichts",
         "vielen dank auch",
@@ -181,7 +187,7 @@ EN_WORDS = _entries(
     nice:2 fine:1 perfect:3 love:3 loved:3 like:1 thanks:2 thank:2 grateful:2.5
     appreciate:2.5 appreciated:2.5 helpful:2.5 kind:2 friendly:2 fast:1.5
     quick:1.5 quickly:1.5 clear:1 transparent:2 transparency:2 honest:2
-    honesty:2 open:1 professional:2.5 competent:2.5 impressive:2.5 impressed:2.5
+    honesty:2 open:0.5 professional:2.5 competent:2.5 impressive:2.5 impressed:2.5
     relieved:2 relief:2 reassuring:2 reassured:2 safe:1.5 safely:1.5 rescued:2
     unharmed:2 fortunately:1.5 luckily:1.5 glad:2 happy:2.5 pleased:2.5
     calm:1.5 well:1 solid:1.5 reliable:2.5 respect:2 respectful:2.5 fair:2
@@ -209,14 +215,15 @@ EN_WORDS = _entries(
     ridiculous:-3 absurd:-2.5 unbelievable:-1 insane:-2 unacceptable:-3
     inexcusable:-3.5 unforgivable:-3.5 appalling:-3.5 appalled:-3 horrified:-3
     shocked:-2.5 shocking:-2.5 sad:-2 tragic:-2.5 heartbreaking:-2.5
-    boycotting:-3 avoid:-2 warning:-1 beware:-2.5 cancel:-1.5 cancelled:-1.5
+    boycotting:-3 avoid:-2 warning:-0.5 disrespectful:-3 praise:2.5
+    cancelling:-2 had_enough:-2.5 blames:-2 smoothly:2 appropriate:1 humane:2 beware:-2.5 cancel:-1.5 cancelled:-1.5
     canceling:-2 annoying:-2.5 annoyed:-2.5 frustrating:-2.5 frustrated:-2.5
     stinks:-2.5 stench:-2.5 smoke:-0.5 criticism:-1.5 criticized:-1.5
     blame:-2 blamed:-2 guilty:-2.5 lawsuit:-1.5 sue:-2 suing:-2 problem:-1.5
     problems:-1.5 issue:-1 issues:-1 broken:-2.5 defective:-2.5 faulty:-2.5
     waiting:-1 waited:-1.5 ignored:-2.5 ignoring:-2.5 ignore:-2 silence:-2
     silent:-1.5 excuse:-2 excuses:-2.5 hypocrite:-3.5 hypocrisy:-3.5
-    hypocritical:-3.5 cynical:-3 nobody:-1 nothing:-1 never:-0.5 useless:-3
+    hypocritical:-3.5 cynical:-3 nobody:-1.5 nothing:-1 never:-0.5 useless:-3
     unsafe:-3 hopeless:-2.5 helpless:-2 abandoned:-3 betrayed:-3 betrayal:-3
     threatening:-2.5 threat:-2 evil:-3 corrupt:-3.5 corruption:-3.5 sucks:-3
     suck:-3 hate:-3 hated:-3 hating:-3 nightmare:-3 fiasco:-3 sloppy:-2.5
@@ -237,7 +244,7 @@ EN_STEMS = _entries(
 EN_COMPOUND_HEADS = {}
 EN_NEGATIONS = frozenset(
     (
-        "not no never none nobody nothing neither nor without cannot cant "
+        "not no never none nobody nothing neither nor without cannot cant n't "
         "dont doesnt didnt isnt wasnt arent werent wont wouldnt couldnt "
         "shouldnt hardly barely"
     ).split()
@@ -267,8 +274,6 @@ EN_SARCASM = (
     "nice going",
     "bravo guys",
     "slow clap",
-    "love how",
-    "love that",
     "love it when",
     "so much for",
     "congrats on",
@@ -362,7 +367,7 @@ for _lexicon in LANGS.values():
 
 def detect_lang(text):
     """``de``, ``en`` or ``False`` from the share of common words."""
-    tokens = [t for t in WORD_RE.findall(fold(text)) if t[0].isalpha()]
+    tokens = [t for t in WORD_RE.findall(lower(text)) if t[0].isalpha()]
     de = sum(1 for t in tokens if t in DE_STOPWORDS)
     en = sum(1 for t in tokens if t in EN_STOPWORDS)
     if de == en:
@@ -378,7 +383,7 @@ def _lookup(token, lexicon):
     value = lexicon["words"].get(token)
     if value is not None:
         return value
-    if lexicon is LANGS["de"] and len(token) > 4:
+    if lexicon is LANGS["de"] and len(token) > 3:
         # Inflected adjectives and nouns: "gute", "schnellen", "Lügen".
         for ending in GERMAN_ENDINGS:
             if token.endswith(ending):
@@ -422,7 +427,7 @@ def score(text, lang=None, terms=None):
     if lang not in LANGS:
         lang = detect_lang(text) or "de"
     lexicon = LANGS[lang]
-    folded = fold(text)
+    folded = lower(text)
     tokens = WORD_RE.findall(folded)
     originals = WORD_RE.findall(text or "")
     if len(originals) != len(tokens):
@@ -435,6 +440,7 @@ def score(text, lang=None, terms=None):
 
     contributions = []  # (position, value, word)
     negation_left = 0
+    pending = None  # valence of a negation word ("niemand") not used up
     boost = 0.0
     but_at = None
     exclaim = 0
@@ -442,13 +448,21 @@ def score(text, lang=None, terms=None):
         if token[0] == "!":
             exclaim += len(token)
             continue
-        if token[0] == "?":
+        if token[0] == "?" or token in ".,;:":
+            if pending is not None:
+                contributions.append(pending)
+            negation_left, pending = 0, None
             continue
         if token in but_words and but_at is None and index > 0:
             but_at = len(contributions)
             continue
         if token in negations:
-            negation_left = NEGATION_SCOPE
+            if pending is not None:
+                contributions.append(pending)
+            negation_left, pending = NEGATION_SCOPE, None
+            own = lexicon["words"].get(token)
+            if own:
+                pending = [index, own, originals[index]]
             continue
         if token in intensifiers and intensifiers[token]:
             boost += intensifiers[token]
@@ -464,6 +478,9 @@ def score(text, lang=None, terms=None):
         if value is None or not value:
             if negation_left:
                 negation_left -= 1
+                if not negation_left and pending is not None:
+                    contributions.append(pending)
+                    pending = None
             continue
         word = originals[index]
         if boost:
@@ -472,11 +489,13 @@ def score(text, lang=None, terms=None):
         original = originals[index]
         if len(original) > 2 and original.isupper() and original.isalpha():
             value += math.copysign(0.7, value)
-        if negation_left:
+        if negation_left and token not in EMOJI:
             value *= NEGATION_FACTOR
             word = f"¬{word}"
-            negation_left = 0
+            negation_left, pending = 0, None
         contributions.append([index, value, word])
+    if pending is not None:
+        contributions.append(pending)
     for term, value in phrase_terms.items():
         count = folded.count(term)
         if count and value:

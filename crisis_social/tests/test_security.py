@@ -16,7 +16,9 @@ class TestSocialSecurity(CrisisCommon):
         self.assertEqual(
             social.parent_id, self.env.ref("crisis_management.crisis_menu_root")
         )
-        self.assertNotIn(social.id, self._visible(self.user_crisis))
+        # Crisis users read and answer posts; only admins configure sources.
+        self.assertIn(social.id, self._visible(self.user_crisis))
+        self.assertNotIn(social.id, self._visible(self.user_employee))
         self.assertNotIn(sources.id, self._visible(self.user_manager))
         self.assertIn(social.id, self._visible(self.user_admin))
         self.assertIn(sources.id, self._visible(self.user_admin))
