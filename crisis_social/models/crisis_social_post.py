@@ -163,7 +163,7 @@ class CrisisSocialPost(models.Model):
     reply_draft = fields.Text(
         help="Built from the incident's approved content, cut to the network's limit."
     )
-    reply_limit = fields.Integer(compute="_compute_reply_limit")
+    reply_limit = fields.Integer(compute="_compute_reply_limit", compute_sudo=True)
     ignore_reason = fields.Text(readonly=True, copy=False)
     ignored_by_id = fields.Many2one("res.users", string="Ignored By", readonly=True)
     date_ignored = fields.Datetime(string="Ignored On", readonly=True)

@@ -43,5 +43,6 @@ class SocialCommon(CrisisCommon):
         date = fields.Datetime.now() - timedelta(minutes=delta_minutes)
         return date.isoformat() + "Z"
 
-    def _posts(self, source=None):
-        return self.Post.search([("source_id", "=", (source or self.source).id)])
+    @classmethod
+    def _posts(cls, source=None):
+        return cls.Post.search([("source_id", "=", (source or cls.source).id)])
