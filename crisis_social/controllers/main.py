@@ -57,8 +57,10 @@ class CrisisSocialWebhook(http.Controller):
             return self._refuse(400, 'expected {"posts": [...]}')
         try:
             with request.env.cr.savepoint():
-                result = request.env["crisis.social.post"].sudo()._ingest(
-                    source, payload["posts"]
+                result = (
+                    request.env["crisis.social.post"]
+                    .sudo()
+                    ._ingest(source, payload["posts"])
                 )
         except UserError as error:
             return self._refuse(400, str(error))

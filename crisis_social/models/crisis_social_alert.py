@@ -6,7 +6,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
-from .utils import strip_defaults
+from .utils import TRUSTED, split_trusted, strip_defaults
 
 LEVELS = [("watch", "Watch"), ("shitstorm", "Shitstorm")]
 STATES = [("new", "New"), ("acknowledged", "Acknowledged"), ("dismissed", "Dismissed")]
@@ -37,7 +37,11 @@ class CrisisSocialAlert(models.Model):
     _order = "date_end desc, id desc"
 
     query_id = fields.Many2one(
-        "crisis.social.query", required=True, ondelete="cascade", index=True, readonly=True
+        "crisis.social.query",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
     )
     incident_id = fields.Many2one("crisis.incident", index=True, tracking=True)
     company_id = fields.Many2one(
@@ -59,7 +63,7 @@ class CrisisSocialAlert(models.Model):
     score = fields.Float(
         string="Times the Usual", digits=(16, 1), readonly=True, aggregator="max"
     )
-    negative_share = fields.Float(string="Negative Share", digits=(16, 2), readonly=True)
+    negative_share = fields.Float(digits=(16, 2), readonly=True)
     explanation = fields.Char(compute="_compute_explanation")
     state = fields.Selection(
         STATES, required=True, default="new", readonly=True, tracking=True, copy=False
@@ -108,14 +112,22 @@ class CrisisSocialAlert(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        clean_list = []
         for vals in vals_list:
+            vals, trusted = split_trusted(vals)
             refused = PROTECTED_FIELDS & set(vals)
-            if refused:
+            if refused and not trusted:
                 raise UserError(self._protected_message(refused))
-        self = self.with_context(strip_defaults(self.env.context, PROTECTED_FIELDS))
-        return super().create(vals_list)
+            clean_list.append(vals)
+        self = self.with_env(
+            self.env(context=strip_defaults(self.env.context, PROTECTED_FIELDS))
+        )
+        return super().create(clean_list)
 
     def write(self, vals):
+        vals, trusted = split_trusted(vals)
+        if trusted:
+            return super().write(vals)
         refused = PROTECTED_FIELDS & set(vals)
         if refused:
             raise UserError(self._protected_message(refused))
@@ -138,7 +150,7 @@ class CrisisSocialAlert(models.Model):
                 raise UserError(
                     _("The alert “%(alert)s” is not new.", alert=alert.display_name)
                 )
-        super().write({"state": "acknowledged"})
+        self.write({"state": "acknowledged", TRUSTED: True})
         self.activity_feedback(["mail.mail_activity_data_todo"])
         return True
 
@@ -152,7 +164,7 @@ class CrisisSocialAlert(models.Model):
                         alert=alert.display_name,
                     )
                 )
-        super().write({"state": "dismissed"})
+        self.write({"state": "dismissed", TRUSTED: True})
         self.activity_unlink(["mail.mail_activity_data_todo"])
         return True
 
@@ -211,7 +223,11 @@ class CrisisSocialAlert(models.Model):
         self.env["crisis.social.post"].flush_model()
         window_start = now - WINDOW
         since = SQL(",").join(
-            SQL("(%s, %s::timestamp)", q.id, window_start - timedelta(days=q.baseline_days))
+            SQL(
+                "(%s, %s::timestamp)",
+                q.id,
+                window_start - timedelta(days=q.baseline_days),
+            )
             for q in queries
         )
         self.env.cr.execute(
@@ -246,7 +262,7 @@ class CrisisSocialAlert(models.Model):
         :return: the alerts created or raised to a higher level
         """
         now = (now or fields.Datetime.now()).replace(microsecond=0)
-        queries = self.env["crisis.social.query"].search([])
+        queries = self.env["crisis.social.query"].search([("active", "=", True)])
         figures = self._window_figures(queries, now)
         window_start = now - WINDOW
         changed = self.browse()
@@ -299,24 +315,21 @@ class CrisisSocialAlert(models.Model):
                     vals.update(figures_vals)
                 if escalated:
                     vals["level"] = level
-                super(CrisisSocialAlert, alert).write(vals)
+                alert.write({**vals, TRUSTED: True})
                 if escalated and alert.state != "dismissed":
                     alert._notify_team()
                     changed |= alert
                 continue
-            alert = (
-                self.with_context(mail_create_nolog=True)
-                .browse(
-                    self._create_raw(
-                        dict(
-                            figures_vals,
-                            query_id=query.id,
-                            incident_id=query.incident_id.id,
-                            level=level,
-                            date_start=window_start,
-                            date_end=now,
-                            post_ids=[(6, 0, posts.ids)],
-                        )
+            alert = self.with_context(mail_create_nolog=True).browse(
+                self._create_raw(
+                    dict(
+                        figures_vals,
+                        query_id=query.id,
+                        incident_id=query.incident_id.id,
+                        level=level,
+                        date_start=window_start,
+                        date_end=now,
+                        post_ids=[(6, 0, posts.ids)],
                     )
                 )
             )
@@ -325,7 +338,7 @@ class CrisisSocialAlert(models.Model):
         return changed
 
     def _create_raw(self, vals):
-        return super().create([vals]).id
+        return self.create([{**vals, TRUSTED: True}]).id
 
     @api.model
     def _window_posts(self, query, start, end):

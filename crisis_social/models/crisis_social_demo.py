@@ -51,7 +51,9 @@ class CrisisSocialSource(models.Model):
             count = rng.randint(38, 46) if storm else rng.randint(2, 6)
             for number in range(count):
                 if storm:
-                    body = rng.choice(STORM_DE + STORM_EN if number % 5 == 0 else STORM_DE)
+                    body = rng.choice(
+                        STORM_DE + STORM_EN if number % 5 == 0 else STORM_DE
+                    )
                 else:
                     body = rng.choice(CALM_DE)
                 date = start + timedelta(hours=hour, minutes=rng.randint(0, 59))

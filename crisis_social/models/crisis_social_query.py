@@ -111,7 +111,9 @@ class CrisisSocialQuery(models.Model):
     def _compute_counts(self):
         Post, Alert = self.env["crisis.social.post"], self.env["crisis.social.alert"]
         posts = dict(
-            Post._read_group([("query_ids", "in", self.ids)], ["query_ids"], ["__count"])
+            Post._read_group(
+                [("query_ids", "in", self.ids)], ["query_ids"], ["__count"]
+            )
         )
         alerts = dict(
             Alert._read_group([("query_id", "in", self.ids)], ["query_id"], ["__count"])
@@ -125,7 +127,10 @@ class CrisisSocialQuery(models.Model):
         for query in self:
             if not parse_terms(query.keywords):
                 raise ValidationError(
-                    _("The query “%(query)s” needs at least one keyword.", query=query.name)
+                    _(
+                        "The query “%(query)s” needs at least one keyword.",
+                        query=query.name,
+                    )
                 )
 
     @api.constrains("baseline_days", "watch_factor", "shitstorm_factor", "quiet_hours")

@@ -43,7 +43,9 @@ class CrisisSocialTerm(models.Model):
     def _check_weight(self):
         for term in self:
             if not -1 <= term.weight <= 1:
-                raise ValidationError(_("The weight of a crisis term is between -1 and 1."))
+                raise ValidationError(
+                    _("The weight of a crisis term is between -1 and 1.")
+                )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -11,7 +11,7 @@ and the new cursor / validators (``None``: keep the old one). Plain
 
 import calendar
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import parse_qs, quote, urlencode, urlparse
 
 import requests
@@ -80,7 +80,7 @@ def _entry_date(entry):
     parsed = entry.get("published_parsed") or entry.get("updated_parsed")
     if not parsed:
         return None
-    return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc).isoformat()
+    return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC).isoformat()
 
 
 def fetch_rss(state):

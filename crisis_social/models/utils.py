@@ -1,6 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Small helpers of the social media models."""
 
+# Marks values written by the model's own actions. A Python object, not a
+# string: no RPC call, context key or import file can produce it.
+TRUSTED = object()
+
 
 def strip_defaults(context, names):
     """``context`` without ``default_<name>`` keys for ``names``: no context
@@ -10,3 +14,12 @@ def strip_defaults(context, names):
         for key, value in context.items()
         if not (key.startswith("default_") and key[8:] in names)
     }
+
+
+def split_trusted(vals):
+    """``(vals without the marker, whether the marker was there)``."""
+    if TRUSTED not in vals:
+        return vals, False
+    vals = dict(vals)
+    del vals[TRUSTED]
+    return vals, True

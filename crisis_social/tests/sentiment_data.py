@@ -24,7 +24,10 @@ GERMAN = [
     ("Vertuschung pur. Wer glaubt denen noch ein Wort?", NEG),
     ("Unfassbar arrogant, wie der Sprecher auf Fragen reagiert.", NEG),
     ("Das Produkt ist gefährlich und die Firma schweigt. Widerlich.", NEG),
-    ("Mein Kühlschrank ist vom Rückruf betroffen und niemand ruft zurück. Unverschämt!", NEG),
+    (
+        "Mein Kühlschrank ist vom Rückruf betroffen und niemand ruft zurück. Unverschämt!",
+        NEG,
+    ),
     ("Katastrophales Krisenmanagement, ehrlich.", NEG),
     ("Wieder ein Shitstorm, den sie sich selbst eingebrockt haben.", NEG),
     ("Das ist nicht gut, gar nicht gut.", NEG),
@@ -38,7 +41,10 @@ GERMAN = [
     ("Ekelhaft, wie hier mit der Angst der Leute Werbung gemacht wird.", NEG),
     ("Euer Statement ist lächerlich.", NEG),
     ("Ich fühle mich verarscht.", NEG),
-    ("Das Löschwasser ist in den Bach gelaufen, die Fische sind tot. Umweltsünder!", NEG),
+    (
+        "Das Löschwasser ist in den Bach gelaufen, die Fische sind tot. Umweltsünder!",
+        NEG,
+    ),
     ("Hauptsache die Aktionäre sind zufrieden 🤡", NEG),
     ("Ihr habt die Warnungen ignoriert, jetzt habt ihr den Salat.", NEG),
     ("Dieser Rückruf kommt viel zu spät, mein Sohn war schon krank.", NEG),
@@ -90,7 +96,10 @@ GERMAN = [
     # positive
     ("Danke an die Feuerwehr für den großartigen Einsatz!", POS),
     ("Schnelle und offene Information, so muss Krisenkommunikation laufen.", POS),
-    ("Vorbildlich, wie die Firma den Rückruf organisiert. Umtausch hat super geklappt.", POS),
+    (
+        "Vorbildlich, wie die Firma den Rückruf organisiert. Umtausch hat super geklappt.",
+        POS,
+    ),
     ("Die Hotline war freundlich und hilfsbereit, danke!", POS),
     ("Endlich klare Worte vom Unternehmen. Das beruhigt mich.", POS),
     ("Gut, dass niemand verletzt wurde 🙏", POS),

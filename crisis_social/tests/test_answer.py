@@ -24,7 +24,9 @@ class TestAnswer(SocialCommon):
         cls.mastodon = cls.env["crisis.social.source"].create(
             {"name": "Mastodon", "kind": "mastodon", "url": "https://presse.social"}
         )
-        cls.posted = fields.Datetime.now().replace(microsecond=0) - timedelta(minutes=30)
+        cls.posted = fields.Datetime.now().replace(microsecond=0) - timedelta(
+            minutes=30
+        )
         cls._ingest(
             [
                 cls._post(
@@ -34,7 +36,9 @@ class TestAnswer(SocialCommon):
                     lang="de",
                     date_posted=cls.posted.isoformat(),
                 ),
-                cls._post("q2", "Fabrikbrand: the company stays silent. Shameful!", lang="en"),
+                cls._post(
+                    "q2", "Fabrikbrand: the company stays silent. Shameful!", lang="en"
+                ),
             ],
             source=cls.mastodon,
         )
@@ -72,7 +76,9 @@ class TestAnswer(SocialCommon):
         # Twice is still one inquiry.
         self.post_de.action_to_inquiry()
         self.assertEqual(
-            self.env["crisis.inquiry"].search_count([("social_post_ids", "in", self.post_de.ids)]),
+            self.env["crisis.inquiry"].search_count(
+                [("social_post_ids", "in", self.post_de.ids)]
+            ),
             1,
         )
         # An unknown author keeps the name.
@@ -117,12 +123,14 @@ class TestAnswer(SocialCommon):
         wizard = (
             self.env["crisis.social.post.dismiss"]
             .with_user(self.user_crisis)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": "Bot account, posts the same every hour"})
         )
         wizard.action_confirm()
         self.assertEqual(self.post_de.state, "ignored")
-        self.assertEqual(self.post_de.ignore_reason, "Bot account, posts the same every hour")
+        self.assertEqual(
+            self.post_de.ignore_reason, "Bot account, posts the same every hour"
+        )
         self.assertEqual(self.post_de.ignored_by_id, self.user_crisis)
         with self.assertRaises(UserError):
             self.post_en.action_hide(reason="   ")
@@ -156,7 +164,10 @@ class TestAnswer(SocialCommon):
             {"name": "Geheim", "keywords": "Übernahme", "incident_id": secret.id}
         )
         self._ingest(
-            [self._post(f"s{i}", "Übernahme: Skandal, Schande, Lüge!", lang="de") for i in range(25)]
+            [
+                self._post(f"s{i}", "Übernahme: Skandal, Schande, Lüge!", lang="de")
+                for i in range(25)
+            ]
         )
         self.env["crisis.social.alert"].sudo()._detect_spikes(
             now=fields.Datetime.now() + timedelta(minutes=1)
@@ -169,7 +180,9 @@ class TestAnswer(SocialCommon):
             Post = self.Post.with_user(user)
             self.assertFalse(Post.search([("incident_id", "=", secret.id)]))
             self.assertFalse(
-                self.env["crisis.social.alert"].with_user(user).search([("id", "=", alert.id)])
+                self.env["crisis.social.alert"]
+                .with_user(user)
+                .search([("id", "=", alert.id)])
             )
             with self.assertRaises(AccessError):
                 Post.browse(hidden.id).read(["body"])
@@ -177,10 +190,17 @@ class TestAnswer(SocialCommon):
                 Post.browse(hidden.id).action_to_inquiry()
         # The incident's lead and the crisis admins see them.
         self.assertEqual(
-            self.Post.with_user(self.user_manager).search_count([("incident_id", "=", secret.id)]),
+            self.Post.with_user(self.user_manager).search_count(
+                [("incident_id", "=", secret.id)]
+            ),
             25,
         )
-        self.assertTrue(self.env["crisis.social.alert"].with_user(self.user_admin).browse(alert.id).read(["level"]))
+        self.assertTrue(
+            self.env["crisis.social.alert"]
+            .with_user(self.user_admin)
+            .browse(alert.id)
+            .read(["level"])
+        )
 
     def test_privacy_lookup_finds_the_author(self):
         if "privacy.lookup.wizard" not in self.env:
@@ -190,5 +210,7 @@ class TestAnswer(SocialCommon):
         )
         self.journalist.email = "jana@example.org"
         wizard.action_lookup()
-        found = wizard.line_ids.filtered(lambda l: l.res_model == "crisis.social.post")
+        found = wizard.line_ids.filtered(
+            lambda line: line.res_model == "crisis.social.post"
+        )
         self.assertEqual(found.mapped("res_id"), self.post_de.ids)

@@ -61,7 +61,7 @@ GOOGLE_ALERTS = b"""<?xml version="1.0" encoding="utf-8"?>
 def _status(status_id, text, acct="anwohner", lang="de", followers=120):
     return {
         "id": str(status_id),
-        "created_at": "2026-11-30T08:%02d:00.000Z" % (status_id % 60),
+        "created_at": f"2026-11-30T08:{status_id % 60:02d}:00.000Z",
         "in_reply_to_id": None,
         "in_reply_to_account_id": None,
         "sensitive": False,
@@ -89,7 +89,9 @@ def _status(status_id, text, acct="anwohner", lang="de", followers=120):
         },
         "media_attachments": [],
         "mentions": [],
-        "tags": [{"name": "fabrikbrand", "url": "https://social.example/tags/fabrikbrand"}],
+        "tags": [
+            {"name": "fabrikbrand", "url": "https://social.example/tags/fabrikbrand"}
+        ],
         "emojis": [],
         "card": None,
         "poll": None,
@@ -162,7 +164,11 @@ class TestFetchers(SocialCommon):
 
     def test_rss_conditional_requests(self):
         source = self.Source.create(
-            {"name": "Lokalzeitung", "kind": "rss", "url": "https://www.lokalzeitung.example/rss"}
+            {
+                "name": "Lokalzeitung",
+                "kind": "rss",
+                "url": "https://www.lokalzeitung.example/rss",
+            }
         )
 
         def feed(request):
@@ -183,9 +189,14 @@ class TestFetchers(SocialCommon):
         posts = self._posts(source)
         self.assertEqual(len(posts), 2)
         post = posts.filtered(lambda p: p.external_id == "lz-48213")
-        self.assertEqual(post.body, "Fabrikbrand: Anwohner sollen Fenster geschlossen halten\n"
-                         "Die Feuerwehr ist mit drei Löschzügen vor Ort.")
-        self.assertEqual(post.url, "https://www.lokalzeitung.example/lokales/fabrikbrand-fenster")
+        self.assertEqual(
+            post.body,
+            "Fabrikbrand: Anwohner sollen Fenster geschlossen halten\n"
+            "Die Feuerwehr ist mit drei Löschzügen vor Ort.",
+        )
+        self.assertEqual(
+            post.url, "https://www.lokalzeitung.example/lokales/fabrikbrand-fenster"
+        )
         self.assertEqual(post.author, "Petra Schulz")
         self.assertEqual(post.lang, "de")
         self.assertEqual(str(post.date_posted), "2026-11-30 06:12:00")
@@ -197,7 +208,9 @@ class TestFetchers(SocialCommon):
         self.assertTrue(self._fetch(source))
         last = self.requests_seen[-1]
         self.assertEqual(last.headers["If-None-Match"], '"lz-v1"')
-        self.assertEqual(last.headers["If-Modified-Since"], "Mon, 30 Nov 2026 08:45:00 GMT")
+        self.assertEqual(
+            last.headers["If-Modified-Since"], "Mon, 30 Nov 2026 08:45:00 GMT"
+        )
         self.assertEqual(len(self._posts(source)), 2)
         self.assertEqual(source.http_etag, '"lz-v1"')
         # A server error is shown on the source; the validators stay.
@@ -215,14 +228,25 @@ class TestFetchers(SocialCommon):
             }
         )
         self.answers.append(
-            lambda r: _response(200, GOOGLE_ALERTS, {"Content-Type": "application/atom+xml"})
+            lambda r: _response(
+                200, GOOGLE_ALERTS, {"Content-Type": "application/atom+xml"}
+            )
         )
         self.assertTrue(self._fetch(source))
         post = self._posts(source)
-        self.assertEqual(post.url, "https://www.regionalnachrichten.example/fabrikbrand-vermisste")
-        self.assertTrue(post.body.startswith("Fabrikbrand in Musterstadt: Zwei Mitarbeiter vermisst"))
+        self.assertEqual(
+            post.url, "https://www.regionalnachrichten.example/fabrikbrand-vermisste"
+        )
+        self.assertTrue(
+            post.body.startswith(
+                "Fabrikbrand in Musterstadt: Zwei Mitarbeiter vermisst"
+            )
+        )
         self.assertNotIn("<b>", post.body)
-        self.assertEqual(post.external_id, "tag:google.com,2013:googlealerts/feed:1122334455667788990")
+        self.assertEqual(
+            post.external_id,
+            "tag:google.com,2013:googlealerts/feed:1122334455667788990",
+        )
 
     def test_mastodon_pages_with_min_id(self):
         source = self.Source.create(
@@ -258,7 +282,8 @@ class TestFetchers(SocialCommon):
         # Next run: page after 1002 (40 posts, a full page), then after 1042.
         self.assertTrue(self._fetch(source))
         asked = [
-            parse_qs(urlparse(r.url).query).get("min_id", [None])[0] for r in self.requests_seen
+            parse_qs(urlparse(r.url).query).get("min_id", [None])[0]
+            for r in self.requests_seen
         ]
         self.assertEqual(asked, [None, "1002", "1042"])
         self.assertEqual(len(self._posts(source)), 43)
@@ -279,7 +304,9 @@ class TestFetchers(SocialCommon):
         )
         source._write_fetch_state({"cursor": json.dumps({"fabrikbrand": "500"})})
         self.answers.append(
-            lambda r: _response(401, {"error": "This API requires an authenticated user"})
+            lambda r: _response(
+                401, {"error": "This API requires an authenticated user"}
+            )
         )
         self.assertFalse(self._fetch(source))
         self.assertIn("401", source.last_error)
@@ -306,7 +333,9 @@ class TestFetchers(SocialCommon):
                 200,
                 {
                     "posts": [
-                        _bsky_post("3kabc", "Fabrikbrand: die Firma schweigt. Skandal!"),
+                        _bsky_post(
+                            "3kabc", "Fabrikbrand: die Firma schweigt. Skandal!"
+                        ),
                         _bsky_post("3kabd", "Fabrikbrand: Straße gesperrt"),
                     ]
                 },
@@ -316,8 +345,17 @@ class TestFetchers(SocialCommon):
             if not request.url.endswith("com.atproto.server.createSession"):
                 return None
             credentials = json.loads(request.body)
-            if credentials != {"identifier": "presse.example.org", "password": "abcd-efgh-ijkl-mnop"}:
-                return _response(401, {"error": "AuthenticationRequired", "message": "Invalid identifier or password"})
+            if credentials != {
+                "identifier": "presse.example.org",
+                "password": "abcd-efgh-ijkl-mnop",
+            }:
+                return _response(
+                    401,
+                    {
+                        "error": "AuthenticationRequired",
+                        "message": "Invalid identifier or password",
+                    },
+                )
             return _response(
                 200,
                 {
@@ -335,7 +373,12 @@ class TestFetchers(SocialCommon):
         self.assertIn("403", source.last_error)
         self.assertIn("app password", source.last_error)
         # A wrong app password.
-        source.write({"bluesky_identifier": "presse.example.org", "bluesky_app_password": "wrong"})
+        source.write(
+            {
+                "bluesky_identifier": "presse.example.org",
+                "bluesky_app_password": "wrong",
+            }
+        )
         self.assertFalse(self._fetch(source))
         self.assertIn("refused the login", source.last_error)
         source.write({"bluesky_app_password": "abcd-efgh-ijkl-mnop"})
@@ -344,16 +387,24 @@ class TestFetchers(SocialCommon):
         posts = self._posts(source)
         self.assertEqual(len(posts), 2)
         angry = posts.filtered(lambda p: p.external_id.endswith("3kabc"))
-        self.assertEqual(angry.url, "https://bsky.app/profile/nachbarin.bsky.social/post/3kabc")
+        self.assertEqual(
+            angry.url, "https://bsky.app/profile/nachbarin.bsky.social/post/3kabc"
+        )
         self.assertEqual(angry.sentiment, "negative")
         self.assertEqual(angry.reach, 42)
-        self.assertEqual(json.loads(source.cursor), {"fabrikbrand": "2026-11-30T08:30:01.123Z"})
+        self.assertEqual(
+            json.loads(source.cursor), {"fabrikbrand": "2026-11-30T08:30:01.123Z"}
+        )
         last = self.requests_seen[-1]
         self.assertEqual(parse_qs(urlparse(last.url).query)["q"], ["fabrikbrand"])
 
     def test_cron_fetches_every_polling_source(self):
         rss = self.Source.create(
-            {"name": "Feed", "kind": "rss", "url": "https://www.lokalzeitung.example/rss"}
+            {
+                "name": "Feed",
+                "kind": "rss",
+                "url": "https://www.lokalzeitung.example/rss",
+            }
         )
         self.answers.append(lambda r: _response(200, RSS_FEED))
         self.Source.with_context(crisis_social_no_commit=True)._cron_fetch()

@@ -41,14 +41,18 @@ class TestIngest(SocialCommon):
     def test_same_post_twice_is_stored_once(self):
         posts = [self._post("dup", "Fabrikbrand"), self._post("dup", "Fabrikbrand")]
         self.assertEqual(self._ingest(posts)["created"], 1)
-        self.assertEqual(self._ingest(posts), {"created": 0, "duplicates": 2, "errors": []})
+        self.assertEqual(
+            self._ingest(posts), {"created": 0, "duplicates": 2, "errors": []}
+        )
         self.assertEqual(len(self._posts()), 1)
         # A numeric id is the same post as its text form.
         self.assertEqual(self._ingest([self._post(7, "x")])["created"], 1)
         self.assertEqual(self._ingest([self._post("7", "x")])["duplicates"], 1)
         # Another source may carry the same external id.
         other = self.env["crisis.social.source"].create({"name": "B", "kind": "manual"})
-        self.assertEqual(self._ingest([self._post("dup", "y")], source=other)["created"], 1)
+        self.assertEqual(
+            self._ingest([self._post("dup", "y")], source=other)["created"], 1
+        )
 
     def test_database_refuses_duplicates(self):
         self._ingest([self._post("db1", "text")])
@@ -114,7 +118,11 @@ class TestIngest(SocialCommon):
             {"name": "Feed", "kind": "manual"}
         )
         only_feed = Query.create(
-            {"name": "Feed only", "keywords": "#Störfall", "source_ids": other_source.ids}
+            {
+                "name": "Feed only",
+                "keywords": "#Störfall",
+                "source_ids": other_source.ids,
+            }
         )
         self._ingest(
             [

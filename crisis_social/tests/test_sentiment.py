@@ -56,13 +56,19 @@ class TestSentiment(SocialCommon):
         self.assertEqual(score("Brand in Halle 2 😡", "de")["label"], "negative")
         self.assertIn("😡", score("Brand in Halle 2 😡", "de")["words"])
         # Sarcasm: praise with a rolling eye.
-        self.assertEqual(score("Super gemacht, wirklich toll 🙄", "de")["label"], "negative")
-        self.assertEqual(score("Thanks for nothing, great service", "en")["label"], "negative")
+        self.assertEqual(
+            score("Super gemacht, wirklich toll 🙄", "de")["label"], "negative"
+        )
+        self.assertEqual(
+            score("Thanks for nothing, great service", "en")["label"], "negative"
+        )
         # Neutral crisis words stay neutral.
         self.assertEqual(score("Rückruf der Charge 12", "de")["label"], "neutral")
         self.assertEqual(score("Brand in Fabrikhalle 2", "de")["label"], "neutral")
         # Without a language, it is detected.
-        self.assertEqual(score("Das ist eine Katastrophe und eine Schande")["label"], "negative")
+        self.assertEqual(
+            score("Das ist eine Katastrophe und eine Schande")["label"], "negative"
+        )
         with self.assertRaises(UserError):
             score(["not", "text"], "de")
 
@@ -71,7 +77,9 @@ class TestSentiment(SocialCommon):
         self.assertEqual(self.Post.score_text(text, "de")["label"], "neutral")
         Term = self.env["crisis.social.term"]
         with self.assertRaises(AccessError):
-            Term.with_user(self.user_manager).create({"name": "Kundgebung", "lang": "de"})
+            Term.with_user(self.user_manager).create(
+                {"name": "Kundgebung", "lang": "de"}
+            )
         term = Term.with_user(self.user_admin).create(
             {"name": "Kundgebung", "lang": "de", "weight": -0.8}
         )
@@ -79,7 +87,9 @@ class TestSentiment(SocialCommon):
         self.assertEqual(result["label"], "negative")
         self.assertEqual(result["words"], ["Kundgebung"])
         # English posts are not affected by a German term.
-        self.assertEqual(self.Post.score_text("Kundgebung today", "en")["label"], "neutral")
+        self.assertEqual(
+            self.Post.score_text("Kundgebung today", "en")["label"], "neutral"
+        )
         term.with_user(self.user_admin).weight = 0
         self.assertEqual(self.Post.score_text(text, "de")["label"], "neutral")
         # A weight of 0 also silences the built-in word list.

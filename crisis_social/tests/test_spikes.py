@@ -15,7 +15,11 @@ class TestSpikes(SocialCommon):
         super().setUpClass()
         cls.now = fields.Datetime.now().replace(microsecond=0)
         cls.env["crisis.incident.member"].create(
-            {"incident_id": cls.incident.id, "user_id": cls.user_manager2.id, "role": "spokesperson"}
+            {
+                "incident_id": cls.incident.id,
+                "user_id": cls.user_manager2.id,
+                "role": "spokesperson",
+            }
         )
         cls.Alert = cls.env["crisis.social.alert"]
         cls.counter = 0
@@ -41,7 +45,9 @@ class TestSpikes(SocialCommon):
                         f"p{cls.counter}",
                         text,
                         lang="de",
-                        date_posted=(cls.now - timedelta(minutes=minutes_ago)).isoformat(),
+                        date_posted=(
+                            cls.now - timedelta(minutes=minutes_ago)
+                        ).isoformat(),
                     )
                 )
         return posts
@@ -129,7 +135,12 @@ class TestSpikes(SocialCommon):
             {"name": "Neu", "keywords": "Kühlbox"}
         )
         posts = [
-            self._post(f"k{i}", "Kühlbox: eine Schande, die lügen doch!", lang="de", date_posted=self._recent())
+            self._post(
+                f"k{i}",
+                "Kühlbox: eine Schande, die lügen doch!",
+                lang="de",
+                date_posted=self._recent(),
+            )
             for i in range(4)
         ]
         self._ingest(posts)
@@ -137,7 +148,13 @@ class TestSpikes(SocialCommon):
         # Four negative posts on a brand-new query are not yet a spike.
         self.assertFalse(self.Alert.search([("query_id", "=", quiet.id)]))
         self._ingest(
-            [self._post(f"k{i}", "Kühlbox: Skandal, eine Schande!", lang="de", date_posted=self._recent())
+            [
+                self._post(
+                    f"k{i}",
+                    "Kühlbox: Skandal, eine Schande!",
+                    lang="de",
+                    date_posted=self._recent(),
+                )
                 for i in range(4, 12)
             ]
         )
@@ -157,7 +174,13 @@ class TestSpikes(SocialCommon):
             {"name": "Ohne", "keywords": "Kühlbox"}
         )
         self._ingest(
-            [self._post(f"o{i}", "Kühlbox: Skandal, eine Schande!", lang="de", date_posted=self._recent())
+            [
+                self._post(
+                    f"o{i}",
+                    "Kühlbox: Skandal, eine Schande!",
+                    lang="de",
+                    date_posted=self._recent(),
+                )
                 for i in range(20)
             ]
         )
@@ -196,6 +219,8 @@ class TestSpikes(SocialCommon):
         # 24 h: 22 quiet hours of 5 posts plus the 40 of the spike.
         self.assertEqual(kpis["posts_24h"], 22 * 5 + 40)
         self.assertEqual(kpis["unanswered_negative"], 70 * 2 + 30)
-        self.assertEqual(kpis["negative_share_24h"], round(100 * (22 * 2 + 30) / 150, 1))
+        self.assertEqual(
+            kpis["negative_share_24h"], round(100 * (22 * 2 + 30) / 150, 1)
+        )
         self.assertTrue(kpis["oldest_waiting_date"])
         self.assertEqual(self.incident.situation_social_alert_open_count, 1)

@@ -18,7 +18,9 @@ class TestWebhook(HttpCase):
         cls.inactive = Source.create(
             {"name": "Old tool", "kind": "webhook", "active": False}
         )
-        cls.rss = Source.create({"name": "Feed", "kind": "rss", "url": "https://x.test"})
+        cls.rss = Source.create(
+            {"name": "Feed", "kind": "rss", "url": "https://x.test"}
+        )
 
     def _sign(self, body, secret=None):
         key = (secret or self.secret).encode()
@@ -42,7 +44,11 @@ class TestWebhook(HttpCase):
         )
 
     def _count(self):
-        return self.env["crisis.social.post"].with_context(active_test=False).search_count([])
+        return (
+            self.env["crisis.social.post"]
+            .with_context(active_test=False)
+            .search_count([])
+        )
 
     def test_signed_posts_are_stored(self):
         body = {
@@ -59,7 +65,11 @@ class TestWebhook(HttpCase):
                 "created": 1,
                 "duplicates": 0,
                 "errors": [
-                    {"index": 1, "external_id": "w2", "error": "reach must be a whole number"}
+                    {
+                        "index": 1,
+                        "external_id": "w2",
+                        "error": "reach must be a whole number",
+                    }
                 ],
             },
         )
@@ -85,11 +95,21 @@ class TestWebhook(HttpCase):
             self.assertEqual(response.status_code, 401)
             # One answer for all: nothing tells an unknown source from a bad key.
             self.assertEqual(response.content, unauthorized[0].content)
-        for bad in (b"not json", b"[]", b'{"posts": {}}', b'{"posts": [], "x": 1}', b"\xff"):
+        for bad in (
+            b"not json",
+            b"[]",
+            b'{"posts": {}}',
+            b'{"posts": [], "x": 1}',
+            b"\xff",
+        ):
             self.assertEqual(self._send(bad).status_code, 400, bad)
-        too_many = {"posts": [{"external_id": str(i), "body": "x"} for i in range(5001)]}
+        too_many = {
+            "posts": [{"external_id": str(i), "body": "x"} for i in range(5001)]
+        }
         self.assertEqual(self._send(too_many).status_code, 400)
-        huge = json.dumps({"posts": [{"external_id": "h", "body": "x" * (1024 * 1024)}]})
+        huge = json.dumps(
+            {"posts": [{"external_id": "h", "body": "x" * (1024 * 1024)}]}
+        )
         self.assertEqual(self._send(huge.encode()).status_code, 413)
         self.assertEqual(self._count(), before)
 
@@ -131,7 +151,10 @@ class TestWebhook(HttpCase):
         keys = ["external_id", "author", "url", "body", "lang", "date_posted", "reach"]
 
         def odd_post():
-            post = {key: rng.choice(odd_values) for key in rng.sample(keys, rng.randint(0, 7))}
+            post = {
+                key: rng.choice(odd_values)
+                for key in rng.sample(keys, rng.randint(0, 7))
+            }
             if rng.random() < 0.5:
                 post["external_id"] = f"f{rng.randint(0, 300)}"
                 post.setdefault("body", "Fabrikbrand")
@@ -141,14 +164,20 @@ class TestWebhook(HttpCase):
             if kind == 0:
                 return bytes(rng.getrandbits(8) for _i in range(rng.randint(0, 300)))
             if kind == 1:
-                return json.dumps(rng.choice(odd_values + [{"posts": 1}, {"post": []}])).encode()
+                return json.dumps(
+                    rng.choice(odd_values + [{"posts": 1}, {"post": []}])
+                ).encode()
             if kind == 2:
-                return json.dumps({"posts": [odd_post() for _i in range(rng.randint(0, 8))]}).encode()
+                return json.dumps(
+                    {"posts": [odd_post() for _i in range(rng.randint(0, 8))]}
+                ).encode()
             if kind == 3:
                 depth = rng.randint(50, 5000)
-                return (b'{"posts": ' + b"[" * depth + b"]" * depth + b"}")
+                return b'{"posts": ' + b"[" * depth + b"]" * depth + b"}"
             if kind == 4:
-                return json.dumps({"posts": [odd_post()], "extra": rng.random()}).encode()
+                return json.dumps(
+                    {"posts": [odd_post()], "extra": rng.random()}
+                ).encode()
             return json.dumps({"posts": [odd_post()]}).encode()[: rng.randint(0, 40)]
 
         statuses = {}
