@@ -46,6 +46,21 @@ MAX_AUTHOR = 256
 MAX_URL = 2048
 MAX_REACH = 2**31 - 1
 INSERT_BATCH = 1000
+# Columns ingest() writes per post, with their SQL types.
+INSERT_COLUMNS = {
+    "external_id": "varchar",
+    "author": "varchar",
+    "author_partner_id": "int4",
+    "url": "varchar",
+    "body": "text",
+    "lang": "varchar",
+    "date_posted": "timestamp",
+    "reach": "int4",
+    "sentiment_score": "float8",
+    "sentiment": "varchar",
+    "sentiment_words": "varchar",
+    "incident_id": "int4",
+}
 
 LANG_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
 TAG_RE = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.S | re.I)
@@ -106,14 +121,14 @@ class CrisisSocialPost(models.Model):
     _rec_name = "external_id"
 
     source_id = fields.Many2one(
-        "crisis.social.source", required=True, ondelete="cascade", index=True
+        "crisis.social.source", required=True, ondelete="cascade"
     )
     source_kind = fields.Selection(related="source_id.kind", string="Network")
     external_id = fields.Char(
         string="External ID", required=True, help="The post's id on its network."
     )
     company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
+        "res.company", required=True, default=lambda self: self.env.company
     )
     active = fields.Boolean(default=True)
     author = fields.Char()
@@ -131,7 +146,7 @@ class CrisisSocialPost(models.Model):
     )
     reach = fields.Integer(help="Followers or shares reported by the network.")
     sentiment_score = fields.Float(digits=(3, 2), aggregator="avg")
-    sentiment = fields.Selection(SENTIMENTS, index=True)
+    sentiment = fields.Selection(SENTIMENTS)
     sentiment_words = fields.Char(
         string="Why", help="The words that drove the sentiment."
     )
@@ -147,9 +162,9 @@ class CrisisSocialPost(models.Model):
         "query_id",
         string="Queries",
     )
-    incident_id = fields.Many2one("crisis.incident", index=True)
+    incident_id = fields.Many2one("crisis.incident", index="btree_not_null")
     state = fields.Selection(
-        STATES, required=True, default="new", readonly=True, index=True, copy=False
+        STATES, required=True, default="new", readonly=True, copy=False
     )
     date_answered = fields.Datetime(string="Answered On", readonly=True, copy=False)
     answer_minutes = fields.Integer(
@@ -182,13 +197,6 @@ class CrisisSocialPost(models.Model):
             "This post of this source is already stored.",
         ),
     ]
-
-    def init(self):
-        # Spike detection reads the last days of each query.
-        self.env.cr.execute(
-            "CREATE INDEX IF NOT EXISTS crisis_social_post_query_rel_query_post_idx "
-            "ON crisis_social_post_query_rel (query_id, post_id)"
-        )
 
     @api.depends("date_answered", "date_posted")
     def _compute_answer_minutes(self):
@@ -433,14 +441,17 @@ class CrisisSocialPost(models.Model):
             return 0, len(batch)
         matchers = self._active_matchers(source)
         partners = self._known_authors({v["author"] for v in fresh if v["author"]})
-        uid = self.env.uid
-        rows = []
+        Term = self.env["crisis.social.term"]
+        terms = {lang: Term._weights(lang) for lang in sentiment.LANGS}
+        columns = {name: [] for name in INSERT_COLUMNS}
         for values in fresh:
             text = values["body"]
             lang = values["lang"]
             if lang not in sentiment.LANGS:
                 lang = sentiment.detect_lang(text) or lang or ""
-            result = self._score(text, lang)
+            score, label, words = sentiment.score(
+                text, lang, terms.get(lang) or terms["de"]
+            )
             folded = " ".join(sentiment.fold(text).split())
             query_ids, incident_id = [], None
             for qid, qincident, _company, qlang, qsources, include, exclude in matchers:
@@ -456,42 +467,42 @@ class CrisisSocialPost(models.Model):
                 incident_id = incident_id or qincident or None
             values["query_ids"] = query_ids
             author_key = (values["author"] or "").strip().lower().lstrip("@")
-            rows.append(
-                (
-                    source.id,
-                    values["external_id"],
-                    source.company_id.id,
-                    values["author"] or None,
-                    partners.get(author_key),
-                    values["url"] or None,
-                    text or None,
-                    lang or None,
-                    values["date_posted"],
-                    values["reach"],
-                    result["score"],
-                    result["label"],
-                    ", ".join(result["words"]) or None,
-                    incident_id,
-                    uid,
-                    uid,
-                    now,
-                    now,
-                )
-            )
-        placeholders = ",".join(
-            ["(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,'new',true,%s,%s,%s,%s)"]
-            * len(rows)
-        )
-        params = [value for row in rows for value in row]
+            columns["external_id"].append(values["external_id"])
+            columns["author"].append(values["author"] or None)
+            columns["author_partner_id"].append(partners.get(author_key))
+            columns["url"].append(values["url"] or None)
+            columns["body"].append(text or None)
+            columns["lang"].append(lang or None)
+            columns["date_posted"].append(values["date_posted"])
+            columns["reach"].append(values["reach"])
+            columns["sentiment_score"].append(score)
+            columns["sentiment"].append(label)
+            columns["sentiment_words"].append(", ".join(words) or None)
+            columns["incident_id"].append(incident_id)
+        # One INSERT per batch, one array per column (cheaper to send than
+        # one parameter per value).
         cr.execute(
-            "INSERT INTO crisis_social_post (source_id, external_id, company_id, "
-            "author, author_partner_id, url, body, lang, date_posted, reach, "
-            "sentiment_score, sentiment, sentiment_words, incident_id, state, "
-            "active, create_uid, write_uid, create_date, write_date) VALUES "
-            + placeholders
-            + " ON CONFLICT (source_id, external_id) DO NOTHING "
-            "RETURNING id, external_id",
-            params,
+            SQL(
+                """
+                INSERT INTO crisis_social_post (
+                    source_id, company_id, state, active, create_uid, write_uid,
+                    create_date, write_date, %(names)s)
+                SELECT %(source)s, %(company)s, 'new', true, %(uid)s, %(uid)s,
+                       %(now)s, %(now)s, x.*
+                  FROM unnest(%(arrays)s) AS x(%(names)s)
+                ON CONFLICT (source_id, external_id) DO NOTHING
+                RETURNING id, external_id
+                """,
+                names=SQL(", ").join(SQL.identifier(name) for name in INSERT_COLUMNS),
+                source=source.id,
+                company=source.company_id.id,
+                uid=self.env.uid,
+                now=now,
+                arrays=SQL(", ").join(
+                    SQL("%s::" + sql_type + "[]", columns[name])
+                    for name, sql_type in INSERT_COLUMNS.items()
+                ),
+            )
         )
         inserted = dict((external, post_id) for post_id, external in cr.fetchall())
         rel = [
@@ -502,10 +513,12 @@ class CrisisSocialPost(models.Model):
         ]
         if rel:
             cr.execute(
-                "INSERT INTO crisis_social_post_query_rel (post_id, query_id) VALUES "
-                + ",".join(["(%s,%s)"] * len(rel))
-                + " ON CONFLICT DO NOTHING",
-                [value for pair in rel for value in pair],
+                SQL(
+                    "INSERT INTO crisis_social_post_query_rel (post_id, query_id) "
+                    "SELECT * FROM unnest(%s::int4[], %s::int4[]) ON CONFLICT DO NOTHING",
+                    [pair[0] for pair in rel],
+                    [pair[1] for pair in rel],
+                )
             )
         self.env["crisis.social.post"].invalidate_model()
         self.env["crisis.social.query"].invalidate_model(["post_count"])

@@ -2,7 +2,7 @@
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
-from .sentiment import lower
+from .sentiment import lower, prepare_terms
 
 
 class CrisisSocialTerm(models.Model):
@@ -63,7 +63,7 @@ class CrisisSocialTerm(models.Model):
     @api.model
     @tools.ormcache("lang")
     def _weights(self, lang):
-        """``{folded term: valence -4..4}`` for one language."""
+        """``(words, phrases)``, each ``{term: valence -4..4}``, for one language."""
         terms = self.sudo().search([("lang", "in", (lang, False))])
         weights = {}
         # Language-specific terms win over terms for both languages.
@@ -71,4 +71,4 @@ class CrisisSocialTerm(models.Model):
             key = " ".join(lower(term.name).split())
             if key:
                 weights[key] = term.weight * 4
-        return weights
+        return prepare_terms(weights)

@@ -361,8 +361,9 @@ def _split_phrases(words):
     return {k.replace("_", " "): v for k, v in words.items() if "_" in k}
 
 
-for _lexicon in LANGS.values():
+for _lang, _lexicon in LANGS.items():
     _lexicon["phrases"] = _split_phrases(_lexicon["words"])
+    _lexicon["lang"] = _lang
 
 
 def detect_lang(text):
@@ -379,7 +380,25 @@ def detect_lang(text):
 GERMAN_ENDINGS = ("en", "er", "es", "em", "e", "n", "s")
 
 
+_LOOKUP_CACHE = {}
+_LOOKUP_CACHE_SIZE = 200_000
+
+
 def _lookup(token, lexicon):
+    """Valence of ``token`` in ``lexicon`` (None: not a sentiment word),
+    remembered per word: posts repeat the same few thousand words."""
+    key = (lexicon["lang"], token)
+    try:
+        return _LOOKUP_CACHE[key]
+    except KeyError:
+        pass
+    if len(_LOOKUP_CACHE) > _LOOKUP_CACHE_SIZE:
+        _LOOKUP_CACHE.clear()
+    value = _LOOKUP_CACHE[key] = _lookup_uncached(token, lexicon)
+    return value
+
+
+def _lookup_uncached(token, lexicon):
     value = lexicon["words"].get(token)
     if value is not None:
         return value
@@ -416,11 +435,19 @@ def _term_lookup(token, terms):
     return None
 
 
+def prepare_terms(terms):
+    """Split ``{term: valence}`` into single words and phrases, once."""
+    phrases = {k: v for k, v in terms.items() if " " in k or "-" in k}
+    words = {k: v for k, v in terms.items() if k not in phrases}
+    return words, phrases
+
+
 def score(text, lang=None, terms=None):
     """Score ``text``.
 
     :param lang: ``de`` or ``en`` (anything else: detected from the text)
-    :param terms: ``{folded term: valence -4..4}`` of the crisis-term table
+    :param terms: ``{lower-case term: valence -4..4}`` of the crisis-term
+        table, or its :func:`prepare_terms`
     :return: ``(score in -1..1, label, [words that drove it])``
     """
     lang = (lang or "")[:2].lower()
@@ -434,9 +461,9 @@ def score(text, lang=None, terms=None):
         originals = tokens
     negations, intensifiers = lexicon["negations"], lexicon["intensifiers"]
     diminishers, but_words = lexicon["diminishers"], lexicon["but"]
-    phrase_terms = {k: v for k, v in (terms or {}).items() if " " in k or "-" in k}
-    phrase_terms.update(lexicon["phrases"])
-    word_terms = {k: v for k, v in (terms or {}).items() if k not in phrase_terms}
+    word_terms, phrase_terms = (
+        terms if isinstance(terms, tuple) else prepare_terms(terms or {})
+    )
 
     contributions = []  # (position, value, word)
     negation_left = 0
@@ -496,10 +523,11 @@ def score(text, lang=None, terms=None):
         contributions.append([index, value, word])
     if pending is not None:
         contributions.append(pending)
-    for term, value in phrase_terms.items():
-        count = folded.count(term)
-        if count and value:
-            contributions.extend([-1, value, term] for _i in range(count))
+    for phrases in (phrase_terms, lexicon["phrases"]):
+        for term, value in phrases.items():
+            count = folded.count(term) if value else 0
+            if count:
+                contributions.extend([-1, value, term] for _i in range(count))
     if but_at is not None:
         for position, item in enumerate(contributions):
             item[1] *= 0.5 if position < but_at else 1.5
