@@ -244,11 +244,14 @@ class CrisisSocialAlert(models.Model):
                   JOIN crisis_social_post_query_rel r ON r.post_id = p.id
                   JOIN (VALUES %(since)s) AS q(id, since)
                     ON q.id = r.query_id AND p.date_posted >= q.since
-                 WHERE p.date_posted < %(now)s AND p.active
+                 WHERE p.date_posted >= %(first)s AND p.date_posted < %(now)s
+                   AND p.active
                  GROUP BY r.query_id
                 """,
                 start=window_start,
                 since=since,
+                first=window_start
+                - timedelta(days=max(queries.mapped("baseline_days"))),
                 now=now,
             )
         )
