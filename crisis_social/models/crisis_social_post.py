@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import html
 import re
+import secrets
 import textwrap
 from datetime import UTC, datetime, timedelta
 
@@ -125,7 +126,10 @@ class CrisisSocialPost(models.Model):
     )
     source_kind = fields.Selection(related="source_id.kind", string="Network")
     external_id = fields.Char(
-        string="External ID", required=True, help="The post's id on its network."
+        string="External ID",
+        required=True,
+        default=lambda self: f"manual-{secrets.token_hex(8)}",
+        help="The post's id on its network.",
     )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
@@ -244,7 +248,7 @@ class CrisisSocialPost(models.Model):
                     self.env["crisis.social.source"].sudo().browse(vals["source_id"])
                 )
                 vals["company_id"] = source.company_id.id
-            if "sentiment" not in vals and vals.get("body"):
+            if not vals.get("sentiment") and vals.get("body"):
                 result = self._score(vals["body"], vals.get("lang"))
                 vals.update(
                     sentiment_score=result["score"],
@@ -254,7 +258,48 @@ class CrisisSocialPost(models.Model):
         self = self.with_env(
             self.env(context=strip_defaults(self.env.context, PROTECTED_FIELDS))
         )
-        return super().create(vals_list)
+        posts = super().create(vals_list)
+        # Typed in or imported from a file: matched like ingested posts.
+        posts.filtered(lambda p: not p.query_ids)._match_queries()
+        return posts
+
+    def _match_queries(self):
+        """Queries, incident and known author of posts created through the ORM
+        (ingest() does the same in bulk)."""
+        for post in self.sudo():
+            lang = post.lang or sentiment.detect_lang(post.body or "") or ""
+            folded = " ".join(sentiment.fold(post.body or "").split())
+            query_ids, incident_id = [], False
+            for (
+                qid,
+                qincident,
+                _c,
+                qlang,
+                qsources,
+                include,
+                exclude,
+            ) in self._active_matchers(post.source_id):
+                if (qlang and qlang != lang) or (
+                    qsources and post.source_id.id not in qsources
+                ):
+                    continue
+                if include.search(folded) and not (
+                    exclude is not None and exclude.search(folded)
+                ):
+                    query_ids.append(qid)
+                    incident_id = incident_id or qincident
+            vals = {}
+            if query_ids:
+                vals["query_ids"] = [(6, 0, query_ids)]
+            if incident_id and not post.incident_id:
+                vals["incident_id"] = incident_id
+            if post.author and not post.author_partner_id:
+                key = post.author.strip().lower().lstrip("@")
+                partner = self._known_authors({post.author}).get(key)
+                if partner:
+                    vals["author_partner_id"] = partner
+            if vals:
+                post.write(vals)
 
     def write(self, vals):
         vals, trusted = split_trusted(vals)

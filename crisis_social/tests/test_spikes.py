@@ -90,6 +90,13 @@ class TestSpikes(SocialCommon):
         self.assertTrue(
             self.incident.message_ids.filtered(lambda m: "Shitstorm" in (m.body or ""))
         )
+        # and the open web clients of the team.
+        notices = (
+            self.env["bus.bus"]
+            .sudo()
+            .search([("message", "like", "crisis_social/alert")])
+        )
+        self.assertTrue(notices)
         # The next runs report the same spike, not a new one.
         self._detect(self.now + timedelta(minutes=10))
         self._detect(self.now + timedelta(minutes=20))
