@@ -388,10 +388,8 @@ def _lookup(token, lexicon):
     """Valence of ``token`` in ``lexicon`` (None: not a sentiment word),
     remembered per word: posts repeat the same few thousand words."""
     key = (lexicon["lang"], token)
-    try:
+    if key in _LOOKUP_CACHE:
         return _LOOKUP_CACHE[key]
-    except KeyError:
-        pass
     if len(_LOOKUP_CACHE) > _LOOKUP_CACHE_SIZE:
         _LOOKUP_CACHE.clear()
     value = _LOOKUP_CACHE[key] = _lookup_uncached(token, lexicon)
