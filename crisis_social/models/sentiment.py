@@ -89,7 +89,7 @@ DE_WORDS = _entries(
     beschiss:-3.5 mist:-2.5 scheisse:-3.5 scheiss:-3.5 kacke:-3 dreck:-3
     drecksladen:-3.5 saftladen:-3.5 laden:-0.3 witz:-1.5 lachhaft:-3
     lächerlich:-3 absurd:-2.5 unglaublich:-1 unfassbar:-2 unerträglich:-3
-    inakzeptabel:-3 unakzeptabel:-3 nie:-0.5 boykottieren:-3
+    inakzeptabel:-3 unakzeptabel:-3 nie:-1.5 boykottieren:-3
     warnung:-0.5 warnen:-1 warne:-1.5 respektlos:-3 unhöflich:-2.5
     hilfreich:2 übersichtlich:1.5 reibungslos:2 angemessen:1 es_reicht:-2.5 reicht_mir:-2.5 finger_weg:-3 meiden:-2 kündige:-2.5
     kündigen:-2 gekündigt:-2 nervt:-2.5 nervig:-2.5 ärgerlich:-2.5 ärger:-2
@@ -104,6 +104,24 @@ DE_WORDS = _entries(
     traurig:-2 trauer:-1.5 schockiert:-2.5 schock:-2 entsetzt:-3 entsetzen:-3
     fassungslos:-3 unmöglich:-2 unzumutbar:-3 verzweifelt:-2.5 hilflos:-2
     allein_gelassen:-3 ausgenutzt:-3 bedroht:-2.5 bedrohung:-2.5
+    zerstört:-3 zerstören:-3 ruiniert:-3 armutszeugnis:-3.5 dumm:-2.5
+    dummheit:-3 stinksauer:-3.5 hingehalten:-2.5 hinhalten:-2.5
+    unverantwortlich:-3 fehlverhalten:-2.5 versäumt:-2 versäumnis:-2.5
+    ahnungslos:-2.5 planlos:-2.5 überfordert:-2 blamage:-3 blamabel:-3
+    frust:-2 frustriert:-2.5 genervt:-2.5 unzufrieden:-2.5 unfreundlich:-2.5
+    kriminell:-3.5 verbrecher:-3.5 tödlich:-3 vermisst:-1.5 opfer:-1.5
+    sorgfältig:2 verständnis:1.5 entschuldigung:0.5 kompliment:2.5
+    informativ:2 aufschlussreich:1.5 genial:3 dankeschön:2.5 merci:2
+    zu_spät:-2 nichts_gelernt:-2.5 reagiert_nicht:-2 nicht_reagiert:-2
+    keine_reaktion:-2.5 nie_wieder:-2 nie_mehr:-1.5 im_stich:-3
+    gott_sei_dank:2.5 zum_glück:2 herzlichen_dank:2.5 hut_ab:2.5
+    typisch:-1 wegducken:-2 duckt:-1.5 empathielos:-3 herzlos:-3 kaltherzig:-3
+    zirkus:-2 kasperletheater:-3 affentheater:-3 farce:-3 amateure:-3
+    amateurhaft:-3 clowns:-3 kaltschnäuzig:-3 unsensibel:-2.5 instinktlos:-3
+    empathie:1.5 verständlich:1.5 easy:1.5 gesund:1.5 helfen:1.5
+    organisiert:1 einwandfrei:2.5 kulant:2.5 kulanz:2 unkompliziert:2
+    zügig:1.5 prompt:1.5 richtig_so:2 so_geht_das:2.5 gut_gemacht:2.5
+    fehler_zugeben:3 fehler_zugebt:3 fehler_eingestanden:3
     """
 )
 
@@ -116,6 +134,7 @@ DE_STEMS = _entries(
     fahrlässig*:-3 gefähr*:-2.5 vergift*:-3 verseuch*:-3 krebserreg*:-3
     wütend*:-3 ärger*:-2.5 frechheit*:-3 zumutung*:-3 unzumutbar*:-3
     inakzeptab*:-3 lächerlich*:-3 miserab*:-3.5 furchtbar*:-3 schrecklich*:-3
+    schlecht*:-2.5 zerstör*:-3 unverantwortlich*:-3 frustrier*:-2.5
     entsetz*:-3 schockier*:-2.5 beunruhig*:-2 besorgnis*:-2 verunsich*:-2
     gleichgültig*:-2.5 arrogan*:-3 ignorier*:-2 verschwieg*:-2.5 verschweig*:-2.5
     verheimlich*:-3 schlamper*:-3 pfusch*:-3 boykott*:-3 verklag*:-2.5
@@ -133,13 +152,14 @@ DE_COMPOUND_HEADS = _entries(
     skandal:-3 schaden:-1.5 katastrophe:-3 versagen:-3 lüge:-3 lügen:-3
     chaos:-2.5 desaster:-3 sauerei:-3.5 laden:-1 gestank:-2.5 wut:-3
     gift:-2.5 dreck:-3 betrug:-3.5 abzocke:-3 verbrecher:-3.5 schande:-3
+    gier:-3 sauer:-2.5
     """
 )
 DE_NEGATIONS = frozenset(
     lower(w)
     for w in (
         "nicht kein keine keinen keinem keiner keines nie niemals nichts ohne "
-        "weder kaum niemand"
+        "weder kaum niemand null"
     ).split()
 )
 DE_INTENSIFIERS = _entries(
@@ -185,7 +205,7 @@ EN_WORDS = _entries(
     """
     good:2 great:3 excellent:3 awesome:3 amazing:3 fantastic:3 wonderful:3
     nice:2 fine:1 perfect:3 love:3 loved:3 like:1 thanks:2 thank:2 grateful:2.5
-    appreciate:2.5 appreciated:2.5 helpful:2.5 kind:2 friendly:2 fast:1.5
+    appreciate:2.5 appreciated:2.5 helpful:2.5 kind:0.5 friendly:2 fast:1.5
     quick:1.5 quickly:1.5 clear:1 transparent:2 transparency:2 honest:2
     honesty:2 open:0.5 professional:2.5 competent:2.5 impressive:2.5 impressed:2.5
     relieved:2 relief:2 reassuring:2 reassured:2 safe:1.5 safely:1.5 rescued:2
@@ -194,7 +214,7 @@ EN_WORDS = _entries(
     kudos:3 bravo:3 brilliant:3 outstanding:3 exemplary:3 commendable:3
     supportive:2.5 support:1 helped:2 helps:1.5 resolved:2 solved:2 fixed:1.5
     trust:1.5 trustworthy:2.5 caring:2.5 proud:2 hats:1 responsive:2.5
-    accountable:2 accountability:1.5 sincere:2 genuine:2 decent:1.5 best:2.5
+    accountable:2 accountability:1.5 sincere:2 genuine:2 decent:1.5 best:2
     bad:-2.5 terrible:-3 horrible:-3 awful:-3 worst:-3.5 worse:-2.5 poor:-2
     pathetic:-3 disgusting:-3.5 disgrace:-3.5 disgraceful:-3.5 shameful:-3
     shame:-2.5 ashamed:-2.5 embarrassing:-2.5 outrageous:-3 outrage:-3
@@ -223,12 +243,27 @@ EN_WORDS = _entries(
     problems:-1.5 issue:-1 issues:-1 broken:-2.5 defective:-2.5 faulty:-2.5
     waiting:-1 waited:-1.5 ignored:-2.5 ignoring:-2.5 ignore:-2 silence:-2
     silent:-1.5 excuse:-2 excuses:-2.5 hypocrite:-3.5 hypocrisy:-3.5
-    hypocritical:-3.5 cynical:-3 nobody:-1.5 nothing:-1 never:-0.5 useless:-3
+    hypocritical:-3.5 cynical:-3 nobody:-1.5 nothing:-1 never:-1.5 useless:-3
     unsafe:-3 hopeless:-2.5 helpless:-2 abandoned:-3 betrayed:-3 betrayal:-3
     threatening:-2.5 threat:-2 evil:-3 corrupt:-3.5 corruption:-3.5 sucks:-3
     suck:-3 hate:-3 hated:-3 hating:-3 nightmare:-3 fiasco:-3 sloppy:-2.5
     careless:-2.5 unprofessional:-3 rude:-2.5 insulting:-3 insult:-3
     misleading:-3 misled:-3 deceptive:-3 deceived:-3 lame:-2 weak:-1.5
+    destroyed:-3 ruined:-3 clueless:-2.5 overwhelmed:-1.5 blunder:-2.5
+    botched:-3 shambles:-3 farce:-3 criminal:-3.5 criminals:-3.5 deadly:-3
+    fatal:-2.5 missing:-1 victims:-1.5 hurt:-2 harmed:-2.5 unhappy:-2.5
+    dissatisfied:-2.5 unfriendly:-2.5 stupid:-2.5 dumb:-2.5 idiots:-3.5
+    informative:2 thorough:2 compliments:2.5 thankful:2.5 cheers:1
+    too_late:-2 no_response:-2.5 no_reply:-2.5 no_answer:-2.5 never_again:-2
+    not_respond:-2 not_responding:-2 thank_god:2.5 well_done:2.5
+    keep_it_up:2 hats_off:2.5
+    circus:-2 what_kind_of:-1.5 best_before:-2 best-before:-2 let_down:-2.5
+    let_us_down:-2.5 typical:-1 clown:-3 clowns:-3 amateurs:-3 amateurish:-3
+    heartless:-3 callous:-3 tone-deaf:-3 ignorance:-3 top:2
+    how_it's_done:2 empathy:1.5 understandable:1.5 healthy:1.5 easy:1
+    admit:1 helping:1.5 help:1 organised:1 organized:1 smooth:2 prompt:1.5
+    swift:1.5 accommodating:2 hassle-free:2.5 admit_your_mistakes:3
+    admitting_mistakes:3
     """
 )
 EN_STEMS = _entries(
@@ -238,7 +273,7 @@ EN_STEMS = _entries(
     poison*:-3 boycott*:-3 cover-up*:-3.5 coverup*:-3.5 hypocri*:-3.5
     unacceptab*:-3 horrif*:-3 apall*:-3.5 apprecia*:2.5 profession*:2
     reassur*:2 transparen*:2 impress*:2.5 exemplar*:3 commend*:3 grateful*:2.5
-    helpful*:2.5 respons*:0
+    helpful*:2.5 respons*:0 endanger*:-2.5 jeopardi*:-2.5
     """
 )
 EN_COMPOUND_HEADS = {}
@@ -246,7 +281,7 @@ EN_NEGATIONS = frozenset(
     (
         "not no never none nobody nothing neither nor without cannot cant n't "
         "dont doesnt didnt isnt wasnt arent werent wont wouldnt couldnt "
-        "shouldnt hardly barely"
+        "shouldnt hardly barely zero"
     ).split()
 )
 EN_INTENSIFIERS = _entries(
@@ -358,7 +393,7 @@ ALPHA = 15.0
 
 def _split_phrases(words):
     """Entries written with "_" are phrases ("finger_weg" -> "finger weg")."""
-    return {k.replace("_", " "): v for k, v in words.items() if "_" in k}
+    return {k.replace("_", " "): v for k, v in words.items() if "_" in k or "-" in k}
 
 
 for _lang, _lexicon in LANGS.items():
