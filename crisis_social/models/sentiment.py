@@ -122,6 +122,9 @@ DE_WORDS = _entries(
     organisiert:1 einwandfrei:2.5 kulant:2.5 kulanz:2 unkompliziert:2
     zügig:1.5 prompt:1.5 richtig_so:2 so_geht_das:2.5 gut_gemacht:2.5
     fehler_zugeben:3 fehler_zugebt:3 fehler_eingestanden:3
+    unterirdisch:-3 grottig:-3 grottenschlecht:-3.5 dichtmachen:-2 zumachen:-1.5
+    kein_wort:-2.5 glaube:1.5 glauben:1.5 problemlos:2 positiv:1.5
+    positiv_überrascht:2.5 geld_zurück:1.5 wow:1 hervorgehoben:1
     """
 )
 
@@ -152,7 +155,8 @@ DE_COMPOUND_HEADS = _entries(
     skandal:-3 schaden:-1.5 katastrophe:-3 versagen:-3 lüge:-3 lügen:-3
     chaos:-2.5 desaster:-3 sauerei:-3.5 laden:-1 gestank:-2.5 wut:-3
     gift:-2.5 dreck:-3 betrug:-3.5 abzocke:-3 verbrecher:-3.5 schande:-3
-    gier:-3 sauer:-2.5
+    gier:-3 sauer:-2.5 problem:-1.5 probleme:-1.5 beschwerden:-1.5
+    schmerzen:-2
     """
 )
 DE_NEGATIONS = frozenset(
@@ -176,6 +180,7 @@ DE_SARCASM = tuple(
     lower(p)
     for p in (
         "danke für nichts",
+        "danke für nix",
         "vielen dank auch",
         "na toll",
         "na super",
@@ -204,7 +209,7 @@ DE_SARCASM = tuple(
 EN_WORDS = _entries(
     """
     good:2 great:3 excellent:3 awesome:3 amazing:3 fantastic:3 wonderful:3
-    nice:2 fine:1 perfect:3 love:3 loved:3 like:1 thanks:2 thank:2 grateful:2.5
+    nice:2 fine:1 perfect:3 love:3 loved:3 like:0.5 thanks:2 thank:2 grateful:2.5
     appreciate:2.5 appreciated:2.5 helpful:2.5 kind:0.5 friendly:2 fast:1.5
     quick:1.5 quickly:1.5 clear:1 transparent:2 transparency:2 honest:2
     honesty:2 open:0.5 professional:2.5 competent:2.5 impressive:2.5 impressed:2.5
@@ -264,6 +269,9 @@ EN_WORDS = _entries(
     admit:1 helping:1.5 help:1 organised:1 organized:1 smooth:2 prompt:1.5
     swift:1.5 accommodating:2 hassle-free:2.5 admit_your_mistakes:3
     admitting_mistakes:3
+    dreadful:-3 atrocious:-3.5 abysmal:-3.5 lousy:-2.5 horrendous:-3.5
+    believe:1.5 without_a_hitch:2.5 pleasantly:2 positively:1.5 openly:1.5
+    money_back:1.5 wow:1 shut_down:-1.5 not_a_word:-2
     """
 )
 EN_STEMS = _entries(
@@ -281,7 +289,8 @@ EN_NEGATIONS = frozenset(
     (
         "not no never none nobody nothing neither nor without cannot cant n't "
         "dont doesnt didnt isnt wasnt arent werent wont wouldnt couldnt "
-        "shouldnt hardly barely zero"
+        "shouldnt hardly barely zero don't doesn't didn't isn't wasn't aren't "
+        "weren't won't wouldn't couldn't shouldn't can't haven't hasn't ain't"
     ).split()
 )
 EN_INTENSIFIERS = _entries(
