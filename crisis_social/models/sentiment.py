@@ -125,6 +125,9 @@ DE_WORDS = _entries(
     unterirdisch:-3 grottig:-3 grottenschlecht:-3.5 dichtmachen:-2 zumachen:-1.5
     kein_wort:-2.5 glaube:1.5 glauben:1.5 problemlos:2 positiv:1.5
     positiv_überrascht:2.5 geld_zurück:1.5 wow:1 hervorgehoben:1
+    vertrauen_ist_weg:-4 vertrauen_verloren:-4 vertrauen_verspielt:-4
+    keine_rückmeldung:-2.5 reine_pr:-2.5 nur_pr:-2.5 pr-gag:-2.5 mehr_nicht:-1
+    richtig_gemacht:2.5 chapeau:2.5 zufriedenstellend:1.5
     """
 )
 
@@ -272,6 +275,10 @@ EN_WORDS = _entries(
     dreadful:-3 atrocious:-3.5 abysmal:-3.5 lousy:-2.5 horrendous:-3.5
     believe:1.5 without_a_hitch:2.5 pleasantly:2 positively:1.5 openly:1.5
     money_back:1.5 wow:1 shut_down:-1.5 not_a_word:-2
+    trust_is_gone:-4 lost_trust:-4 lost_my_trust:-4 lost_all_trust:-4
+    no_feedback:-2 pure_pr:-2.5 just_pr:-2.5 pr_stunt:-3 string_us_along:-2.5
+    stringing_us_along:-2.5 everything_right:2.5 satisfied:2 chapeau:2.5
+    handled_well:2 well_handled:2
     """
 )
 EN_STEMS = _entries(
