@@ -6,7 +6,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
-from .utils import TRUSTED, split_trusted, strip_defaults
+from .utils import TRUSTED, check_incident, split_trusted, strip_defaults
 
 LEVELS = [("watch", "Watch"), ("shitstorm", "Shitstorm")]
 STATES = [("new", "New"), ("acknowledged", "Acknowledged"), ("dismissed", "Dismissed")]
@@ -131,6 +131,7 @@ class CrisisSocialAlert(models.Model):
         refused = PROTECTED_FIELDS & set(vals)
         if refused:
             raise UserError(self._protected_message(refused))
+        check_incident(self.env, vals)
         return super().write(vals)
 
     def _protected_message(self, names):
@@ -200,6 +201,7 @@ class CrisisSocialAlert(models.Model):
 
     def action_view_posts(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crisis_social.crisis_social_post_action"
         )

@@ -10,7 +10,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from . import sentiment
-from .utils import TRUSTED, split_trusted, strip_defaults
+from .utils import TRUSTED, check_incident, split_trusted, strip_defaults
 
 SENTIMENTS = [
     ("negative", "Negative"),
@@ -241,6 +241,7 @@ class CrisisSocialPost(models.Model):
             refused = PROTECTED_FIELDS & set(vals)
             if refused:
                 raise UserError(self._protected_message(refused))
+            check_incident(self.env, vals)
             if vals.get("body"):
                 vals["body"] = strip_html(vals["body"])
             if vals.get("source_id") and "company_id" not in vals:
@@ -308,6 +309,7 @@ class CrisisSocialPost(models.Model):
         refused = PROTECTED_FIELDS & set(vals)
         if refused:
             raise UserError(self._protected_message(refused))
+        check_incident(self.env, vals)
         if "sentiment" in vals:
             # A person's judgement wins over the score, and says who and when.
             vals = dict(

@@ -5,6 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from .sentiment import fold
+from .utils import check_incident
 
 PHRASE_RE = re.compile(r'"([^"]+)"|“([^”]+)”|„([^“”]+)[“”]|(\S+)')
 
@@ -148,6 +149,16 @@ class CrisisSocialQuery(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_incident(self.env, vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_incident(self.env, vals)
+        return super().write(vals)
+
     def _matchers(self):
         """Compiled matchers of the active queries of ``self``:
         ``[(query_id, incident_id, company_id, lang, source_ids, include, exclude)]``."""
@@ -171,6 +182,7 @@ class CrisisSocialQuery(models.Model):
 
     def action_view_posts(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crisis_social.crisis_social_post_action"
         )
@@ -179,6 +191,7 @@ class CrisisSocialQuery(models.Model):
 
     def action_view_alerts(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crisis_social.crisis_social_alert_action"
         )

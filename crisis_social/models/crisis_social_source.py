@@ -196,6 +196,7 @@ class CrisisSocialSource(models.Model):
 
     def action_view_posts(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crisis_social.crisis_social_post_action"
         )

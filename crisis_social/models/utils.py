@@ -16,6 +16,13 @@ def strip_defaults(context, names):
     }
 
 
+def check_incident(env, vals):
+    """Link records only to an incident the caller may read (a confidential
+    incident of another team is refused)."""
+    if vals.get("incident_id"):
+        env["crisis.incident"].browse(vals["incident_id"]).check_access("read")
+
+
 def split_trusted(vals):
     """``(vals without the marker, whether the marker was there)``."""
     if TRUSTED not in vals:

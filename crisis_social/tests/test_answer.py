@@ -188,6 +188,13 @@ class TestAnswer(SocialCommon):
                 Post.browse(hidden.id).read(["body"])
             with self.assertRaises(AccessError):
                 Post.browse(hidden.id).action_to_inquiry()
+        # Nobody outside its team links posts or queries to it.
+        with self.assertRaises(AccessError):
+            self.post_en.with_user(self.user_manager2).write({"incident_id": secret.id})
+        with self.assertRaises(AccessError):
+            self.env["crisis.social.query"].with_user(self.user_manager2).create(
+                {"name": "Spy", "keywords": "x", "incident_id": secret.id}
+            )
         # The incident's lead and the crisis admins see them.
         self.assertEqual(
             self.Post.with_user(self.user_manager).search_count(
