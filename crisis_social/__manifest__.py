@@ -26,5 +26,10 @@
         "views/crisis_social_menus.xml",
     ],
     "demo": ["demo/crisis_social_demo.xml"],
+    "assets": {
+        "web.assets_backend": [
+            "crisis_social/static/src/alert_notification/*",
+        ],
+    },
     "installable": True,
 }

@@ -370,7 +370,6 @@ class CrisisSocialAlert(models.Model):
             or roles.get("lead")
             or self.query_id.user_id
         )
-        levels = dict(self._fields["level"]._description_selection(self.env))
         if user:
             alert = self.with_context(lang=user.lang or "en_US")
             levels_user = dict(alert._fields["level"]._description_selection(alert.env))
@@ -400,13 +399,20 @@ class CrisisSocialAlert(models.Model):
         users = (incident.lead_id | incident.member_ids.user_id | user).filtered(
             lambda u: not u.share
         )
-        users._bus_send(
-            "crisis_social/alert",
-            {
-                "alert_id": self.id,
-                "level": self.level,
-                "level_label": levels[self.level],
-                "query": self.query_id.name,
-                "incident_id": incident.id,
-            },
-        )
+        for member in users:
+            alert = self.with_context(lang=member.lang or "en_US")
+            labels = dict(alert._fields["level"]._description_selection(alert.env))
+            member._bus_send(
+                "crisis_social/alert",
+                {
+                    "alert_id": self.id,
+                    "level": self.level,
+                    "incident_id": incident.id,
+                    "title": alert.env._(
+                        "%(level)s: %(query)s",
+                        level=labels[self.level],
+                        query=self.query_id.name,
+                    ),
+                    "message": alert._explain(),
+                },
+            )
