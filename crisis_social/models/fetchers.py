@@ -180,7 +180,12 @@ def fetch_mastodon(state):
                 raise FetchError("parse", 200, "not a list")
             if not statuses:
                 break
-            posts.extend(_mastodon_post(s, host) for s in statuses)
+            # Public posts only (a tag timeline should hold nothing else).
+            posts.extend(
+                _mastodon_post(s, host)
+                for s in statuses
+                if s.get("visibility", "public") == "public"
+            )
             # Mastodon ids are ordered: the highest is where the next page starts.
             min_id = str(max(int(s["id"]) for s in statuses))
             if not cursors.get(tag) and _page == 0:

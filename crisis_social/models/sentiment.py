@@ -98,7 +98,7 @@ DE_WORDS = _entries(
     schuldig:-2.5 verantwortlich:-0.5 klage:-1.5 verklagen:-2.5 anzeige:-1.5
     problem:-1.5 probleme:-1.5 fehler:-2 mangel:-2 mängel:-2 defekt:-2
     kaputt:-2.5 ausfall:-1.5 störung:-1.5 warten:-1 wartet:-1 gewartet:-1.5
-    stunden:-0.3 wochen:-0.3 niemand:-1.5 keiner:-1.5 nichts:-1 keine_antwort:-3
+    stunden:-0.3 wochen:-0.3 niemand:-1.5 keiner:-1.5 nichts:-0.5 keine_antwort:-3
     schweigen:-2 schweigt:-2.5 funkstille:-2.5 ausrede:-2.5 ausreden:-2.5
     floskel:-2 floskeln:-2.5 heuchler:-3.5 heuchelei:-3.5 zynisch:-3
     traurig:-2 trauer:-1.5 schockiert:-2.5 schock:-2 entsetzt:-3 entsetzen:-3
@@ -251,7 +251,7 @@ EN_WORDS = _entries(
     problems:-1.5 issue:-1 issues:-1 broken:-2.5 defective:-2.5 faulty:-2.5
     waiting:-1 waited:-1.5 ignored:-2.5 ignoring:-2.5 ignore:-2 silence:-2
     silent:-1.5 excuse:-2 excuses:-2.5 hypocrite:-3.5 hypocrisy:-3.5
-    hypocritical:-3.5 cynical:-3 nobody:-1.5 nothing:-1 never:-1.5 useless:-3
+    hypocritical:-3.5 cynical:-3 nobody:-1.5 nothing:-0.5 never:-1.5 useless:-3
     unsafe:-3 hopeless:-2.5 helpless:-2 abandoned:-3 betrayed:-3 betrayal:-3
     threatening:-2.5 threat:-2 evil:-3 corrupt:-3.5 corruption:-3.5 sucks:-3
     suck:-3 hate:-3 hated:-3 hating:-3 nightmare:-3 fiasco:-3 sloppy:-2.5

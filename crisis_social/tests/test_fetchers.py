@@ -260,7 +260,10 @@ class TestFetchers(SocialCommon):
         pages = {
             None: [_status(1002, "Rauch überall"), _status(1001, "Was brennt da?")],
             "1002": [_status(i, f"Post {i}") for i in range(1042, 1002, -1)],
-            "1042": [_status(1043, "Der Brandschutz war ein Skandal!", acct="dieter")],
+            "1042": [
+                _status(1043, "Der Brandschutz war ein Skandal!", acct="dieter"),
+                dict(_status(1040, "Nur für Follower"), visibility="private"),
+            ],
             "1043": [],
         }
 

@@ -124,3 +124,20 @@ class TestSocialSecurity(CrisisCommon):
             self.env["crisis.social.post"].with_user(self.user_crisis).create(
                 {"source_id": source.id, "body": "x"}
             )
+        # A CSV import goes the same way.
+        result = (
+            self.env["crisis.social.post"]
+            .with_user(self.user_manager)
+            .load(
+                ["source_id", "external_id", "author", "body", "lang"],
+                [
+                    ["Typed in", "csv-1", "Leser", "Fabrikbrand: danke an alle!", "de"],
+                    ["Typed in", "csv-2", "Leser", "Nichts Neues", "de"],
+                ],
+            )
+        )
+        self.assertFalse(result["messages"])
+        imported = self.env["crisis.social.post"].browse(result["ids"])
+        self.assertEqual(imported.mapped("sentiment"), ["positive", "neutral"])
+        self.assertEqual(imported[0].query_ids, query)
+        self.assertFalse(imported[1].query_ids)
