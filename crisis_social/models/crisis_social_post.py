@@ -6,7 +6,7 @@ import textwrap
 from datetime import UTC, datetime, timedelta
 
 from odoo import _, api, fields, models, tools
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from . import sentiment
@@ -36,6 +36,8 @@ PROTECTED_FIELDS = {
     "sentiment_override_date",
     "is_redacted",
 }
+# What crisis users (hotline) change on a post: its sentiment and reply.
+USER_FIELDS = {"sentiment", "reply_draft"}
 # Characters a reply may have per network; the rest: a short-message default.
 REPLY_LIMITS = {"mastodon": 500, "bluesky": 300}
 DEFAULT_REPLY_LIMIT = 500
@@ -309,6 +311,12 @@ class CrisisSocialPost(models.Model):
         refused = PROTECTED_FIELDS & set(vals)
         if refused:
             raise UserError(self._protected_message(refused))
+        if (
+            set(vals) - USER_FIELDS
+            and not self.env.su
+            and not self.env.user.has_group("crisis_management.group_crisis_manager")
+        ):
+            raise AccessError(_("Only the crisis team changes the posts themselves."))
         check_incident(self.env, vals)
         if "sentiment" in vals:
             # A person's judgement wins over the score, and says who and when.

@@ -8,6 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from . import fetchers
+from .crisis_social_post import MAX_POSTS_PER_CALL
 from .utils import TRUSTED, split_trusted, strip_defaults
 
 _logger = logging.getLogger(__name__)
@@ -210,9 +211,23 @@ class CrisisSocialSource(models.Model):
     @api.model
     def _cron_fetch(self):
         sources = self.search([("kind", "in", POLLING_KINDS)])
+        commit = not self.env.context.get("crisis_social_no_commit")
         for source in sources:
-            source._fetch()
-            if not self.env.context.get("crisis_social_no_commit"):
+            try:
+                with self.env.cr.savepoint():
+                    source._fetch()
+            except Exception as error:  # one broken source must not stop the others
+                _logger.exception("Fetching social source %s failed", source.id)
+                source._write_fetch_state(
+                    {
+                        "last_error": _(
+                            "The fetch failed unexpectedly: %(error)s",
+                            error=str(error)[:300],
+                        ),
+                        "date_last_fetch": fields.Datetime.now(),
+                    }
+                )
+            if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _fetch(self):
@@ -263,7 +278,13 @@ class CrisisSocialSource(models.Model):
                 results.append((source, False))
                 continue
             with self.env.cr.savepoint():
-                summary = Post._ingest(source, result.posts)
+                summary = {"created": 0, "duplicates": 0, "errors": []}
+                for start in range(0, len(result.posts), MAX_POSTS_PER_CALL):
+                    part = Post._ingest(
+                        source, result.posts[start : start + MAX_POSTS_PER_CALL]
+                    )
+                    for key in ("created", "duplicates", "errors"):
+                        summary[key] += part[key]
                 vals = {"date_last_fetch": now, "last_error": False}
                 if result.cursor is not None:
                     vals["cursor"] = result.cursor

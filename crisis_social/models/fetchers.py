@@ -176,8 +176,11 @@ def fetch_mastodon(state):
             if response.status_code != 200:
                 raise FetchError("http", response.status_code)
             statuses = _json(response)
-            if not isinstance(statuses, list):
-                raise FetchError("parse", 200, "not a list")
+            if not isinstance(statuses, list) or not all(
+                isinstance(st, dict) and str(st.get("id", "")).isdigit()
+                for st in statuses
+            ):
+                raise FetchError("parse", 200, "not a list of statuses")
             if not statuses:
                 break
             # Public posts only (a tag timeline should hold nothing else).

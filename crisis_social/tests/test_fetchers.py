@@ -419,3 +419,22 @@ class TestFetchers(SocialCommon):
         )
         self.assertFalse(self._fetch(rss))
         self.assertIn("could not be reached", rss.last_error)
+        # An odd answer is reported, and the other sources are still fetched.
+        odd = self.Source.create(
+            {
+                "name": "Odd",
+                "kind": "mastodon",
+                "url": "https://odd.example",
+                "search_terms": "x",
+            }
+        )
+        type(self).answers = [
+            lambda r: (
+                _response(200, [{"unexpected": True}]) if "odd" in r.url else None
+            ),
+            lambda r: _response(200, RSS_FEED),
+        ]
+        rss._write_fetch_state({"last_error": False})
+        self.Source.with_context(crisis_social_no_commit=True)._cron_fetch()
+        self.assertIn("could not be read", odd.last_error)
+        self.assertFalse(rss.last_error)

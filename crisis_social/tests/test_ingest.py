@@ -195,6 +195,8 @@ class TestIngest(SocialCommon):
         self._ingest([self._post("s", "Toll gemacht, danke!", lang="de")])
         post = self._posts()
         self.assertEqual(post.sentiment, "positive")
+        with self.assertRaises(AccessError):
+            post.with_user(self.user_crisis).write({"body": "changed"})
         post.with_user(self.user_crisis).write({"sentiment": "negative"})
         self.assertEqual(post.sentiment, "negative")
         self.assertTrue(post.sentiment_manual)
