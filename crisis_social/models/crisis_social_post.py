@@ -94,13 +94,14 @@ def _is_text(value):
 
 
 def _echo_id(raw):
-    """The external id of a refused post, when it can be echoed safely."""
+    """The external id of a refused post, when it can be echoed safely
+    (False otherwise: XML-RPC cannot carry None)."""
     external = raw.get("external_id") if isinstance(raw, dict) else None
     if isinstance(external, int) and not isinstance(external, bool):
         external = str(external)
     if isinstance(external, str) and len(external) <= MAX_ID and _is_text(external):
         return external
-    return None
+    return False
 
 
 def parse_date(value, now):

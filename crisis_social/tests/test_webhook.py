@@ -3,8 +3,9 @@ import hashlib
 import hmac
 import json
 import random
+import xmlrpc.client
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -112,6 +113,60 @@ class TestWebhook(HttpCase):
         )
         self.assertEqual(self._send(huge.encode()).status_code, 413)
         self.assertEqual(self._count(), before)
+
+    def test_ingest_over_xmlrpc(self):
+        manager = new_test_user(
+            self.env, login="rpc_team", groups="crisis_management.group_crisis_manager"
+        )
+        hotline = new_test_user(
+            self.env, login="rpc_hotline", groups="crisis_management.group_crisis_user"
+        )
+        posts = [
+            {
+                "external_id": "x1",
+                "author": "@a@b.social",
+                "url": "https://b.social/@a/1",
+                "body": "Fabrikbrand: ein Skandal!",
+                "lang": "de",
+                "date_posted": "2026-11-02T08:00:00Z",
+                "reach": 5,
+            },
+            {"body": "no id"},
+        ]
+        rpc = self.xmlrpc_object
+        db = self.env.cr.dbname
+        result = rpc.execute_kw(
+            db,
+            manager.id,
+            "rpc_team",
+            "crisis.social.post",
+            "ingest",
+            [self.source.id, posts],
+        )
+        self.assertEqual(result["created"], 1)
+        self.assertEqual(result["duplicates"], 0)
+        self.assertEqual(
+            result["errors"],
+            [{"index": 1, "external_id": False, "error": "external_id is missing"}],
+        )
+        score = rpc.execute_kw(
+            db,
+            hotline.id,
+            "rpc_hotline",
+            "crisis.social.post",
+            "score_text",
+            ["Das ist nicht gut.", "de"],
+        )
+        self.assertEqual(score["label"], "negative")
+        with self.assertRaises(xmlrpc.client.Fault):
+            rpc.execute_kw(
+                db,
+                hotline.id,
+                "rpc_hotline",
+                "crisis.social.post",
+                "ingest",
+                [self.source.id, posts],
+            )
 
     def test_get_is_not_allowed(self):
         response = self.url_open(f"/crisis/social/ingest/{self.source.id}")
