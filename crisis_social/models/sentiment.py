@@ -128,6 +128,10 @@ DE_WORDS = _entries(
     vertrauen_ist_weg:-4 vertrauen_verloren:-4 vertrauen_verspielt:-4
     keine_rückmeldung:-2.5 reine_pr:-2.5 nur_pr:-2.5 pr-gag:-2.5 mehr_nicht:-1
     richtig_gemacht:2.5 chapeau:2.5 zufriedenstellend:1.5
+    komisch:-1 seltsam:-1 merkwürdig:-1 fragwürdig:-2 zwielichtig:-2.5
+    dubios:-2.5 reicht's:-2 langsam_reicht:-2.5 es_satt:-2.5 nase_voll:-3
+    keine_entschuldigung:-2.5 keine_erklärung:-2 aus_der_zeitung:-1.5
+    aus_den_medien:-1.5 schon_wieder:-1
     """
 )
 
@@ -279,6 +283,9 @@ EN_WORDS = _entries(
     no_feedback:-2 pure_pr:-2.5 just_pr:-2.5 pr_stunt:-3 string_us_along:-2.5
     stringing_us_along:-2.5 everything_right:2.5 satisfied:2 chapeau:2.5
     handled_well:2 well_handled:2
+    weird:-1 strange:-1 questionable:-2 dubious:-2.5 fishy:-2 tired_of:-2.5
+    sick_of:-3 fed_up:-3 no_apology:-2.5 no_explanation:-2
+    from_the_newspaper:-1.5 from_the_news:-1.5 from_the_press:-1.5
     """
 )
 EN_STEMS = _entries(
