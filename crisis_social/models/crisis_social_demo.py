@@ -50,7 +50,10 @@ class CrisisSocialSource(models.Model):
             storm = hour >= 47
             count = rng.randint(38, 46) if storm else rng.randint(2, 6)
             for number in range(count):
-                if storm:
+                if storm and number % 4 == 3:
+                    # Not everyone is angry: questions and thanks in between.
+                    body = rng.choice(CALM_DE)
+                elif storm:
                     body = rng.choice(
                         STORM_DE + STORM_EN if number % 5 == 0 else STORM_DE
                     )
