@@ -132,6 +132,10 @@ DE_WORDS = _entries(
     dubios:-2.5 reicht's:-2 langsam_reicht:-2.5 es_satt:-2.5 nase_voll:-3
     keine_entschuldigung:-2.5 keine_erklärung:-2 aus_der_zeitung:-1.5
     aus_den_medien:-1.5 schon_wieder:-1
+    schuss_nicht_gehört:-3 versteckt:-2 verstecken:-2 keinen_plan:-2.5
+    überhaupt_einen_plan:-2 leere_versprechungen:-2.5 leere_worte:-2.5
+    versprechungen:-1 glaubt:1.5 schätze:1.5 schätzen:1.5 offenheit:2
+    geduldig:2
     """
 )
 
@@ -286,6 +290,8 @@ EN_WORDS = _entries(
     weird:-1 strange:-1 questionable:-2 dubious:-2.5 fishy:-2 tired_of:-2.5
     sick_of:-3 fed_up:-3 no_apology:-2.5 no_explanation:-2
     from_the_newspaper:-1.5 from_the_news:-1.5 from_the_press:-1.5
+    don't_get_it:-2.5 doesn't_get_it:-2.5 impossible:-2 hides:-2 empty_promises:-2.5 empty_words:-2.5
+    no_plan:-2.5 even_have_a_plan:-2 openness:2 patient:1.5
     """
 )
 EN_STEMS = _entries(
