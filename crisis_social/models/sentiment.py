@@ -135,7 +135,7 @@ DE_WORDS = _entries(
     schuss_nicht_gehört:-3 versteckt:-2 verstecken:-2 keinen_plan:-2.5
     überhaupt_einen_plan:-2 leere_versprechungen:-2.5 leere_worte:-2.5
     versprechungen:-1 glaubt:1.5 schätze:1.5 schätzen:1.5 offenheit:2
-    geduldig:2
+    geduldig:2 schwach:-2 mag:1 sieht_nicht_danach_aus:-1.5 bezweifle:-1.5
     """
 )
 
@@ -291,7 +291,8 @@ EN_WORDS = _entries(
     sick_of:-3 fed_up:-3 no_apology:-2.5 no_explanation:-2
     from_the_newspaper:-1.5 from_the_news:-1.5 from_the_press:-1.5
     don't_get_it:-2.5 doesn't_get_it:-2.5 impossible:-2 hides:-2 empty_promises:-2.5 empty_words:-2.5
-    no_plan:-2.5 even_have_a_plan:-2 openness:2 patient:1.5
+    no_plan:-2.5 even_have_a_plan:-2 openness:2 patient:1.5 doubt:-1.5
+    doubt_it:-1 doesn't_look_like_it:-2
     """
 )
 EN_STEMS = _entries(
@@ -378,6 +379,23 @@ EMOJI = {
     "💚": 2,
 }
 SARCASM_EMOJI = ("🙄", "🤡", "/s")
+# "Danke für gar nichts", "thanks for absolutely nothing", "super ... nicht.",
+# "Toll, jetzt ...", "great, now ...", "#not".
+SARCASM_RE = re.compile(
+    r"\b(?:danke|thanks?|thank you)\s+(?:für|for)\s+(?:\w+\s+){0,2}"
+    r"(?:nichts|nix|nothing)\b"
+    r"|(?:\.\.\.|…)\s*(?:nicht|not)\b"
+    r"|^\W*(?:toll|super|prima|klasse|great|perfect|wonderful|brilliant|"
+    r"fantastic),?\s+(?:jetzt|nun|now)\b"
+    r"|#not\b|muss man erst ?mal|takes talent"
+)
+
+
+def _clause_ends(tokens, index):
+    """Whether ``tokens[index:]`` starts with the end of a clause (not a
+    question: "Mehr als eine Ausrede habt ihr nicht?" keeps its blame)."""
+    return index >= len(tokens) or tokens[index][0] in ".,;:!"
+
 
 LANGS = {
     "de": {
@@ -425,8 +443,16 @@ def _split_phrases(words):
     return {k.replace("_", " "): v for k, v in words.items() if "_" in k or "-" in k}
 
 
+def _alternation(phrases):
+    """One pattern for many phrases: a single pass over the text."""
+    ordered = sorted(phrases, key=len, reverse=True)
+    return re.compile("|".join(re.escape(p) for p in ordered))
+
+
 for _lang, _lexicon in LANGS.items():
     _lexicon["phrases"] = _split_phrases(_lexicon["words"])
+    _lexicon["phrase_re"] = _alternation(_lexicon["phrases"])
+    _lexicon["sarcasm_re"] = _alternation(_lexicon["sarcasm"])
     _lexicon["lang"] = _lang
 
 
@@ -528,6 +554,7 @@ def score(text, lang=None, terms=None):
     )
 
     contributions = []  # (position, value, word)
+    clause_start = 0
     negation_left = 0
     pending = None  # valence of a negation word ("niemand") not used up
     boost = 0.0
@@ -541,10 +568,19 @@ def score(text, lang=None, terms=None):
             if pending is not None:
                 contributions.append(pending)
             negation_left, pending = 0, None
+            clause_start = len(contributions)
             continue
         if token in but_words and but_at is None and index > 0:
             but_at = len(contributions)
             continue
+        if token in negations and _clause_ends(tokens, index + 1):
+            # Negation at the end of a clause turns back: "glaube ich
+            # nicht", "gefällt mir nicht", "... not."
+            last = contributions[-1] if len(contributions) > clause_start else None
+            if last is not None and not str(last[2]).startswith("¬"):
+                last[1] *= NEGATION_FACTOR
+                last[2] = f"¬{last[2]}"
+                continue
         if token in negations:
             if pending is not None:
                 contributions.append(pending)
@@ -585,18 +621,22 @@ def score(text, lang=None, terms=None):
         contributions.append([index, value, word])
     if pending is not None:
         contributions.append(pending)
-    for phrases in (phrase_terms, lexicon["phrases"]):
-        for term, value in phrases.items():
-            count = folded.count(term) if value else 0
-            if count:
-                contributions.extend([-1, value, term] for _i in range(count))
+    for term, value in phrase_terms.items():
+        count = folded.count(term) if value else 0
+        if count:
+            contributions.extend([-1, value, term] for _i in range(count))
+    phrases = lexicon["phrases"]
+    for match in lexicon["phrase_re"].finditer(folded):
+        contributions.append([-1, phrases[match.group()], match.group()])
     if but_at is not None:
         for position, item in enumerate(contributions):
             item[1] *= 0.5 if position < but_at else 1.5
     total = sum(item[1] for item in contributions)
 
-    sarcastic = any(marker in folded for marker in lexicon["sarcasm"]) or any(
-        marker in text for marker in SARCASM_EMOJI
+    sarcastic = (
+        lexicon["sarcasm_re"].search(folded) is not None
+        or any(marker in text for marker in SARCASM_EMOJI)
+        or SARCASM_RE.search(folded) is not None
     )
     if sarcastic and total > -1:
         # Praise with a rolling eye is blame.

@@ -62,6 +62,14 @@ class TestSentiment(SocialCommon):
         self.assertEqual(
             score("Thanks for nothing, great service", "en")["label"], "negative"
         )
+        # A negation closing the clause turns the words before it.
+        self.assertEqual(score("Das glaube ich euch nicht.", "de")["label"], "negative")
+        self.assertEqual(
+            score("Super Krisenkommunikation... nicht.", "de")["label"], "negative"
+        )
+        self.assertEqual(
+            score("Thanks for absolutely nothing", "en")["label"], "negative"
+        )
         # Neutral crisis words stay neutral.
         self.assertEqual(score("Rückruf der Charge 12", "de")["label"], "neutral")
         self.assertEqual(score("Brand in Fabrikhalle 2", "de")["label"], "neutral")
