@@ -3,7 +3,7 @@
     "name": "Crisis Management",
     "summary": "Turn the CRM into the crisis instrument: incidents, situation "
     "picture, stakeholders, tamper-evident crisis log, tasks and hotline",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Crisis Management",
     "website": "https://github.com/crisis-mode/crisis-mode-odoo",
     "author": "Crisis Mode for Odoo contributors",
@@ -18,6 +18,7 @@
         "security/crisis_rules.xml",
         "security/crisis_page_rules.xml",
         "security/crisis_voice_rules.xml",
+        "security/crisis_readiness_rules.xml",
         "data/ir_sequence_data.xml",
         "data/crisis_stakeholder_type_data.xml",
         "data/crisis_incident_type_data.xml",
@@ -28,6 +29,7 @@
         "data/crisis_stakeholder_type_sla_data.xml",
         "data/crisis_voice_data.xml",
         "report/crisis_letter_report.xml",
+        "report/crisis_contact_sheet_report.xml",
         "views/crisis_log_views.xml",
         "views/crisis_incident_views.xml",
         "views/crisis_incident_type_views.xml",
@@ -51,12 +53,17 @@
         "views/crisis_hotline_menus.xml",
         "views/crisis_page_menus.xml",
         "views/crisis_voice_menus.xml",
+        "views/crisis_exercise_views.xml",
+        "wizards/crisis_readiness_views.xml",
+        "views/crisis_exercise_menus.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/crisis_demo.xml",
         "demo/crisis_hotline_demo.xml",
         "demo/crisis_page_demo.xml",
         "demo/crisis_voice_demo.xml",
+        "demo/crisis_exercise_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

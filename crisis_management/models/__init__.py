@@ -6,13 +6,16 @@ from . import crisis_incident_situation
 from . import crisis_incident_communication
 from . import crisis_incident_page
 from . import crisis_incident
+from . import crisis_incident_exercise
 from . import crisis_incident_member
 from . import crisis_log
+from . import crisis_log_exercise
 from . import crisis_task
 from . import crisis_consent_purpose
 from . import crisis_consent
 from . import crisis_incident_update
 from . import crisis_page_subscription
+from . import crisis_page_subscription_exercise
 from . import crisis_page_attempt
 from . import crisis_playbook
 from . import crisis_workload
@@ -23,3 +26,5 @@ from . import crisis_communication_recipient
 from . import mail_mail
 from . import sms_sms
 from . import crisis_inquiry_answer
+from . import crisis_mobile_confirmation
+from . import report_crisis_contact_sheet

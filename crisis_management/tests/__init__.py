@@ -15,3 +15,11 @@ from . import test_consent
 from . import test_communication
 from . import test_safety_check
 from . import test_hotline_answers
+from . import test_attacks
+from . import test_public_methods
+from . import test_letter
+from . import test_public_time
+from . import test_exercise
+from . import test_portal_consent
+from . import test_readiness
+from . import test_contact_sheet
