@@ -136,6 +136,8 @@ DE_WORDS = _entries(
     überhaupt_einen_plan:-2 leere_versprechungen:-2.5 leere_worte:-2.5
     versprechungen:-1 glaubt:1.5 schätze:1.5 schätzen:1.5 offenheit:2
     geduldig:2 schwach:-2 mag:1 sieht_nicht_danach_aus:-1.5 bezweifle:-1.5
+    daneben:-2 nur_show:-2.5 nur_für_die_show:-2.5 show-veranstaltung:-2.5
+    saubere_arbeit:2.5 cool:1.5 lieb:2 daumen_hoch:2.5 kein_wunder:-1.5
     """
 )
 
@@ -293,6 +295,9 @@ EN_WORDS = _entries(
     don't_get_it:-2.5 doesn't_get_it:-2.5 impossible:-2 hides:-2 empty_promises:-2.5 empty_words:-2.5
     no_plan:-2.5 even_have_a_plan:-2 openness:2 patient:1.5 doubt:-1.5
     doubt_it:-1 doesn't_look_like_it:-2
+    totally_off:-2 for_show:-2.5 for_fools:-3 fools:-2.5 strong:1.5 very_cool:2
+    so_cool:2 really_cool:2
+    nice_work:2.5 thumbs_up:2.5 no_wonder:-1.5
     """
 )
 EN_STEMS = _entries(
