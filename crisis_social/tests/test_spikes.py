@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
@@ -221,7 +223,9 @@ class TestSpikes(SocialCommon):
     def test_situation_picture_shows_social_figures(self):
         self._ingest(self._batch(20, negative=30, neutral=10))
         self._detect()
-        kpis = self.incident.get_situation_kpis()["social"]
+        # Half an hour later: the quiet post of exactly 24 hours ago is out.
+        with freeze_time(self.now + timedelta(minutes=30)):
+            kpis = self.incident.get_situation_kpis()["social"]
         self.assertEqual(kpis["alerts_open"], 1)
         # 24 h: 22 quiet hours of 5 posts plus the 40 of the spike.
         self.assertEqual(kpis["posts_24h"], 22 * 5 + 40)
