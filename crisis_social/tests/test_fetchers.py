@@ -24,7 +24,7 @@ RSS_FEED = b"""<?xml version="1.0" encoding="UTF-8"?>
     <title>Fabrikbrand: Anwohner sollen Fenster geschlossen halten</title>
     <link>https://www.lokalzeitung.example/lokales/fabrikbrand-fenster</link>
     <guid isPermaLink="false">lz-48213</guid>
-    <pubDate>Mon, 30 Nov 2026 07:12:00 +0100</pubDate>
+    <pubDate>Mon, 02 Nov 2026 07:12:00 +0100</pubDate>
     <dc:creator>Petra Schulz</dc:creator>
     <description><![CDATA[<p>Die Feuerwehr ist mit drei L&ouml;schz&uuml;gen vor Ort.</p>]]></description>
   </item>
@@ -32,7 +32,7 @@ RSS_FEED = b"""<?xml version="1.0" encoding="UTF-8"?>
     <title>Ex-Mitarbeiter: Brandschutz seit Jahren vernachl\xc3\xa4ssigt - ein Skandal?</title>
     <link>https://www.lokalzeitung.example/lokales/brandschutz-vorwuerfe</link>
     <guid isPermaLink="false">lz-48220</guid>
-    <pubDate>Mon, 30 Nov 2026 09:40:00 +0100</pubDate>
+    <pubDate>Mon, 02 Nov 2026 09:40:00 +0100</pubDate>
     <description>Schwere Vorw\xc3\xbcrfe nach dem Fabrikbrand.</description>
   </item>
 </channel>
@@ -199,7 +199,7 @@ class TestFetchers(SocialCommon):
         )
         self.assertEqual(post.author, "Petra Schulz")
         self.assertEqual(post.lang, "de")
-        self.assertEqual(str(post.date_posted), "2026-11-30 06:12:00")
+        self.assertEqual(str(post.date_posted), "2026-11-02 06:12:00")
         self.assertEqual(post.query_ids, self.query)
         self.assertEqual(source.http_etag, '"lz-v1"')
         self.assertEqual(source.http_last_modified, "Mon, 30 Nov 2026 08:45:00 GMT")
