@@ -11,10 +11,25 @@
     "license": "AGPL-3",
     "development_status": "Alpha",
     "depends": ["crisis_management"],
+    "external_dependencies": {"python": ["feedparser"]},
     "data": [
         "security/ir.model.access.csv",
+        "security/crisis_social_rules.xml",
+        "data/ir_cron_data.xml",
+        "data/crisis_social_term_data.xml",
         "views/crisis_social_source_views.xml",
+        "views/crisis_social_query_views.xml",
+        "views/crisis_social_post_views.xml",
+        "views/crisis_social_alert_views.xml",
+        "views/crisis_incident_views.xml",
+        "views/res_partner_views.xml",
         "views/crisis_social_menus.xml",
     ],
+    "demo": ["demo/crisis_social_demo.xml"],
+    "assets": {
+        "web.assets_backend": [
+            "crisis_social/static/src/alert_notification/*",
+        ],
+    },
     "installable": True,
 }

@@ -1,7 +1,28 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
 import secrets
 
-from odoo import fields, models
+import requests
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from . import fetchers
+from .crisis_social_post import MAX_POSTS_PER_CALL
+from .utils import TRUSTED, split_trusted, strip_defaults
+
+_logger = logging.getLogger(__name__)
+
+POLLING_KINDS = ("rss", "mastodon", "bluesky")
+# Written only by the fetch itself or by an action, never by create/write.
+PROTECTED_FIELDS = {
+    "secret",
+    "cursor",
+    "date_last_fetch",
+    "last_error",
+    "http_etag",
+    "http_last_modified",
+}
 
 
 class CrisisSocialSource(models.Model):
@@ -22,13 +43,291 @@ class CrisisSocialSource(models.Model):
         default="manual",
     )
     active = fields.Boolean(default=True)
-    url = fields.Char(string="URL")
+    url = fields.Char(
+        string="URL",
+        help="RSS / Atom: the feed's address. Mastodon: the instance, e.g. "
+        "https://mastodon.social. Bluesky: the service, e.g. https://bsky.social.",
+    )
+    search_terms = fields.Text(
+        help="Mastodon: hashtags, Bluesky: search words; one per line.",
+    )
     secret = fields.Char(
         default=lambda self: secrets.token_hex(32),
         copy=False,
         groups="crisis_management.group_crisis_admin",
         help="Shared secret that signs posts delivered to the webhook.",
     )
+    bluesky_identifier = fields.Char(
+        string="Bluesky Handle",
+        groups="crisis_management.group_crisis_admin",
+        help="Handle of the account that searches, e.g. presse.example.org.",
+    )
+    bluesky_app_password = fields.Char(
+        groups="crisis_management.group_crisis_admin",
+        copy=False,
+        help="An app password of that account (Settings > App passwords), "
+        "never the account's own password.",
+    )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
+    cursor = fields.Char(
+        readonly=True, copy=False, help="Where the last fetch stopped."
+    )
+    http_etag = fields.Char(string="ETag", readonly=True, copy=False)
+    http_last_modified = fields.Char(string="Last Modified", readonly=True, copy=False)
+    date_last_fetch = fields.Datetime(string="Last Fetch", readonly=True, copy=False)
+    last_error = fields.Text(readonly=True, copy=False)
+    retention_days = fields.Integer(
+        string="Keep Posts (days)",
+        default=90,
+        help="After this many days the text, author and link of the posts are "
+        "removed; the figures stay. 0 keeps them.",
+    )
+    post_ids = fields.One2many("crisis.social.post", "source_id", string="Posts")
+    post_count = fields.Integer(compute="_compute_post_count")
+    webhook_url = fields.Char(string="Webhook URL", compute="_compute_webhook_url")
+
+    def _compute_post_count(self):
+        counts = dict(
+            self.env["crisis.social.post"]._read_group(
+                [("source_id", "in", self.ids)], ["source_id"], ["__count"]
+            )
+        )
+        for source in self:
+            source.post_count = counts.get(source, 0)
+
+    def _compute_webhook_url(self):
+        base = self.get_base_url()
+        for source in self:
+            source.webhook_url = (
+                f"{base}/crisis/social/ingest/{source.id}"
+                if source.id and source.kind == "webhook"
+                else False
+            )
+
+    @api.constrains("retention_days")
+    def _check_retention_days(self):
+        for source in self:
+            if source.retention_days < 0:
+                raise UserError(_("The retention period cannot be negative."))
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            refused = PROTECTED_FIELDS & set(vals)
+            if refused:
+                raise UserError(self._protected_message(refused))
+        self = self.with_env(
+            self.env(context=strip_defaults(self.env.context, PROTECTED_FIELDS))
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        vals, trusted = split_trusted(vals)
+        if trusted:
+            return super().write(vals)
+        refused = PROTECTED_FIELDS & set(vals)
+        if refused:
+            raise UserError(self._protected_message(refused))
+        return super().write(vals)
+
+    def _protected_message(self, names):
+        return _(
+            "These fields are kept by the fetch and the actions of the source "
+            "and cannot be written directly: %(fields)s",
+            fields=", ".join(sorted(names)),
+        )
+
+    def _write_fetch_state(self, vals):
+        """The only way the fetch state and the secret change."""
+        return self.sudo().write({**vals, TRUSTED: True})
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def _check_admin(self):
+        self.check_access("write")
+        if not self.env.user.has_group("crisis_management.group_crisis_admin"):
+            raise AccessError(_("Only crisis administrators configure sources."))
+
+    def action_generate_secret(self):
+        """Make a new webhook secret and show it once."""
+        self.ensure_one()
+        self._check_admin()
+        secret = secrets.token_hex(32)
+        self._write_fetch_state({"secret": secret})
+        wizard = self.env["crisis.social.source.secret"].create(
+            {"source_id": self.id, "secret": secret}
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Webhook Secret"),
+            "res_model": "crisis.social.source.secret",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def action_fetch(self):
+        """Fetch the polling sources now (also run by the cron job)."""
+        self._check_admin()
+        results = self.sudo()._fetch()
+        failed = [source for source, ok in results if not ok]
+        if failed:
+            raise UserError(
+                _(
+                    "Fetching “%(source)s” failed: %(error)s",
+                    source=failed[0].name,
+                    error=failed[0].last_error,
+                )
+            )
+        return True
+
+    def action_reset_cursor(self):
+        """Start fetching from the newest posts again."""
+        self._check_admin()
+        self._write_fetch_state(
+            {"cursor": False, "http_etag": False, "http_last_modified": False}
+        )
+        return True
+
+    def action_view_posts(self):
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crisis_social.crisis_social_post_action"
+        )
+        action["domain"] = [("source_id", "=", self.id)]
+        action["context"] = {"default_source_id": self.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Fetching
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_fetch(self):
+        sources = self.search([("kind", "in", POLLING_KINDS)])
+        commit = not self.env.context.get("crisis_social_no_commit")
+        for source in sources:
+            try:
+                with self.env.cr.savepoint():
+                    source._fetch()
+            except Exception as error:  # one broken source must not stop the others
+                _logger.exception("Fetching social source %s failed", source.id)
+                source._write_fetch_state(
+                    {
+                        "last_error": _(
+                            "The fetch failed unexpectedly: %(error)s",
+                            error=str(error)[:300],
+                        ),
+                        "date_last_fetch": fields.Datetime.now(),
+                    }
+                )
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _fetch(self):
+        """Fetch each polling source through the fetcher of its kind and
+        ingest what came back. A failure records ``last_error`` and leaves
+        the cursor where it was.
+
+        :return: list of ``(source, ok)``
+        """
+        results = []
+        Post = self.env["crisis.social.post"].sudo()
+        for source in self.sudo().filtered(lambda s: s.kind in POLLING_KINDS):
+            state = {
+                "url": source.url,
+                "search_terms": [
+                    t.strip() for t in (source.search_terms or "").splitlines()
+                ],
+                "cursor": source.cursor,
+                "etag": source.http_etag,
+                "last_modified": source.http_last_modified,
+                "identifier": source.bluesky_identifier,
+                "app_password": source.bluesky_app_password,
+            }
+            state["search_terms"] = [t for t in state["search_terms"] if t]
+            now = fields.Datetime.now()
+            try:
+                result = fetchers.FETCHERS[source.kind](state)
+            except fetchers.FetchError as error:
+                source._write_fetch_state(
+                    {
+                        "last_error": source._fetch_error_text(error),
+                        "date_last_fetch": now,
+                    }
+                )
+                results.append((source, False))
+                continue
+            except requests.RequestException as error:
+                _logger.info("Fetching social source %s failed: %s", source.id, error)
+                source._write_fetch_state(
+                    {
+                        "last_error": _(
+                            "The source could not be reached: %(error)s",
+                            error=str(error)[:300],
+                        ),
+                        "date_last_fetch": now,
+                    }
+                )
+                results.append((source, False))
+                continue
+            with self.env.cr.savepoint():
+                summary = {"created": 0, "duplicates": 0, "errors": []}
+                for start in range(0, len(result.posts), MAX_POSTS_PER_CALL):
+                    part = Post._ingest(
+                        source, result.posts[start : start + MAX_POSTS_PER_CALL]
+                    )
+                    for key in ("created", "duplicates", "errors"):
+                        summary[key] += part[key]
+                vals = {"date_last_fetch": now, "last_error": False}
+                if result.cursor is not None:
+                    vals["cursor"] = result.cursor
+                if result.etag is not None:
+                    vals["http_etag"] = result.etag
+                if result.last_modified is not None:
+                    vals["http_last_modified"] = result.last_modified
+                if summary["errors"]:
+                    vals["last_error"] = _(
+                        "%(count)s posts were refused, the first: %(error)s",
+                        count=len(summary["errors"]),
+                        error=summary["errors"][0]["error"],
+                    )
+                source._write_fetch_state(vals)
+            results.append((source, True))
+        return results
+
+    def _fetch_error_text(self, error):
+        """The fetcher's error in the reader's words."""
+        status, detail = error.status or "-", error.detail or ""
+        if error.code == "closed_timeline":
+            return _(
+                "The instance answered %(status)s: it does not show its public "
+                "timelines to visitors without an account. Choose another "
+                "instance or ask its admins.",
+                status=status,
+            )
+        if error.code == "bluesky_auth":
+            return _(
+                "Bluesky answered %(status)s: searching needs a login. Enter the "
+                "handle and an app password of an account on the source.",
+                status=status,
+            )
+        if error.code == "bluesky_login":
+            return _(
+                "Bluesky refused the login (%(status)s): check the handle and the "
+                "app password.",
+                status=status,
+            )
+        if error.code == "parse":
+            return _(
+                "The answer of the source could not be read: %(detail)s", detail=detail
+            )
+        if error.code == "config":
+            return _("The source is incomplete: %(detail)s", detail=detail)
+        return _("The source answered with HTTP status %(status)s.", status=status)

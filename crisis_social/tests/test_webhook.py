@@ -1,0 +1,253 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import hashlib
+import hmac
+import json
+import random
+import xmlrpc.client
+
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestWebhook(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Source = cls.env["crisis.social.source"]
+        cls.source = Source.create({"name": "Listening tool", "kind": "webhook"})
+        cls.secret = cls.source.secret
+        cls.inactive = Source.create(
+            {"name": "Old tool", "kind": "webhook", "active": False}
+        )
+        cls.rss = Source.create(
+            {"name": "Feed", "kind": "rss", "url": "https://x.test"}
+        )
+
+    def _sign(self, body, secret=None):
+        key = (secret or self.secret).encode()
+        return "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
+
+    def _send(self, body, source_id=None, signature=True, secret=None, headers=None):
+        if isinstance(body, dict | list):
+            body = json.dumps(body).encode()
+        all_headers = {"Content-Type": "application/json"}
+        if signature is True:
+            all_headers["X-Crisis-Signature"] = self._sign(body, secret)
+        elif signature:
+            all_headers["X-Crisis-Signature"] = signature
+        all_headers.update(headers or {})
+        # Always a POST, also with an empty body.
+        return self.opener.post(
+            f"{self.base_url()}/crisis/social/ingest/{source_id or self.source.id}",
+            data=body,
+            headers=all_headers,
+            timeout=30,
+        )
+
+    def _count(self):
+        return (
+            self.env["crisis.social.post"]
+            .with_context(active_test=False)
+            .search_count([])
+        )
+
+    def test_signed_posts_are_stored(self):
+        body = {
+            "posts": [
+                {"external_id": "w1", "body": "Fabrikbrand: Skandal!", "lang": "de"},
+                {"external_id": "w2", "body": "ok", "reach": "many"},
+            ]
+        }
+        response = self._send(body)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(
+            response.json(),
+            {
+                "created": 1,
+                "duplicates": 0,
+                "errors": [
+                    {
+                        "index": 1,
+                        "external_id": "w2",
+                        "error": "reach must be a whole number",
+                    }
+                ],
+            },
+        )
+        self.assertEqual(self._send(body).json()["duplicates"], 1)
+        post = self.env["crisis.social.post"].search([("external_id", "=", "w1")])
+        self.assertEqual(post.source_id, self.source)
+        self.assertEqual(post.sentiment, "negative")
+
+    def test_refusals(self):
+        body = json.dumps({"posts": [{"external_id": "r1", "body": "x"}]}).encode()
+        before = self._count()
+        unauthorized = [
+            self._send(body, signature=False),
+            self._send(body, signature="sha256=" + "0" * 64),
+            self._send(body, signature=self._sign(body)[:-2]),
+            self._send(body, secret="wrong"),
+            self._send(body, source_id=999999),
+            self._send(body, source_id=self.inactive.id, secret=self.inactive.secret),
+            self._send(body, source_id=self.rss.id, secret=self.rss.secret),
+            self._send(body, signature="sha256=äöü"),
+        ]
+        for response in unauthorized:
+            self.assertEqual(response.status_code, 401)
+            # One answer for all: nothing tells an unknown source from a bad key.
+            self.assertEqual(response.content, unauthorized[0].content)
+        for bad in (
+            b"not json",
+            b"[]",
+            b'{"posts": {}}',
+            b'{"posts": [], "x": 1}',
+            b"\xff",
+        ):
+            self.assertEqual(self._send(bad).status_code, 400, bad)
+        too_many = {
+            "posts": [{"external_id": str(i), "body": "x"} for i in range(5001)]
+        }
+        self.assertEqual(self._send(too_many).status_code, 400)
+        huge = json.dumps(
+            {"posts": [{"external_id": "h", "body": "x" * (1024 * 1024)}]}
+        )
+        self.assertEqual(self._send(huge.encode()).status_code, 413)
+        self.assertEqual(self._count(), before)
+
+    def test_ingest_over_xmlrpc(self):
+        manager = new_test_user(
+            self.env, login="rpc_team", groups="crisis_management.group_crisis_manager"
+        )
+        hotline = new_test_user(
+            self.env, login="rpc_hotline", groups="crisis_management.group_crisis_user"
+        )
+        posts = [
+            {
+                "external_id": "x1",
+                "author": "@a@b.social",
+                "url": "https://b.social/@a/1",
+                "body": "Fabrikbrand: ein Skandal!",
+                "lang": "de",
+                "date_posted": "2026-11-02T08:00:00Z",
+                "reach": 5,
+            },
+            {"body": "no id"},
+        ]
+        rpc = self.xmlrpc_object
+        db = self.env.cr.dbname
+        result = rpc.execute_kw(
+            db,
+            manager.id,
+            "rpc_team",
+            "crisis.social.post",
+            "ingest",
+            [self.source.id, posts],
+        )
+        self.assertEqual(result["created"], 1)
+        self.assertEqual(result["duplicates"], 0)
+        self.assertEqual(
+            result["errors"],
+            [{"index": 1, "external_id": False, "error": "external_id is missing"}],
+        )
+        score = rpc.execute_kw(
+            db,
+            hotline.id,
+            "rpc_hotline",
+            "crisis.social.post",
+            "score_text",
+            ["Das ist nicht gut.", "de"],
+        )
+        self.assertEqual(score["label"], "negative")
+        with self.assertRaises(xmlrpc.client.Fault):
+            rpc.execute_kw(
+                db,
+                hotline.id,
+                "rpc_hotline",
+                "crisis.social.post",
+                "ingest",
+                [self.source.id, posts],
+            )
+
+    def test_get_is_not_allowed(self):
+        response = self.url_open(f"/crisis/social/ingest/{self.source.id}")
+        self.assertEqual(response.status_code, 405)
+
+    def test_fuzz_never_5xx_never_partial(self):
+        rng = random.Random(20261130)
+        odd_values = [
+            None,
+            True,
+            -1,
+            0,
+            2**31,
+            10**30,
+            1.5,
+            float("1e308"),
+            "",
+            " ",
+            "\u0000",
+            "\ud800",
+            "ä" * 600,
+            "x" * 25000,
+            "<script>alert(1)</script>",
+            "2026-13-45T99:99:99",
+            "0001-01-01T00:00:00",
+            "9999-12-31T23:59:59Z",
+            "2026-11-30T10:00:00+14:00",
+            [],
+            {},
+            [1, [2, [3]]],
+            {"$gt": ""},
+            "javascript:alert(1)",
+            "https://example.org/" + "a" * 3000,
+            "de-DE",
+            "zz_Latn_x",
+        ]
+        keys = ["external_id", "author", "url", "body", "lang", "date_posted", "reach"]
+
+        def odd_post():
+            post = {
+                key: rng.choice(odd_values)
+                for key in rng.sample(keys, rng.randint(0, 7))
+            }
+            if rng.random() < 0.5:
+                post["external_id"] = f"f{rng.randint(0, 300)}"
+                post.setdefault("body", "Fabrikbrand")
+            return post
+
+        def body_of(kind):
+            if kind == 0:
+                return bytes(rng.getrandbits(8) for _i in range(rng.randint(0, 300)))
+            if kind == 1:
+                return json.dumps(
+                    rng.choice(odd_values + [{"posts": 1}, {"post": []}])
+                ).encode()
+            if kind == 2:
+                return json.dumps(
+                    {"posts": [odd_post() for _i in range(rng.randint(0, 8))]}
+                ).encode()
+            if kind == 3:
+                depth = rng.randint(50, 5000)
+                return b'{"posts": ' + b"[" * depth + b"]" * depth + b"}"
+            if kind == 4:
+                return json.dumps(
+                    {"posts": [odd_post()], "extra": rng.random()}
+                ).encode()
+            return json.dumps({"posts": [odd_post()]}).encode()[: rng.randint(0, 40)]
+
+        statuses = {}
+        for number in range(1000):
+            kind = number % 6
+            body = body_of(kind)
+            signature = True if rng.random() < 0.9 else "sha256=" + "ab" * 32
+            before = self._count()
+            response = self._send(body, signature=signature)
+            status = response.status_code
+            statuses[status] = statuses.get(status, 0) + 1
+            self.assertLess(status, 500, f"request {number}: {body[:200]!r}")
+            self.assertIn(status, (200, 400, 401, 413))
+            created = response.json()["created"] if status == 200 else 0
+            self.assertEqual(self._count() - before, created, f"request {number}")
+        # The run did exercise every answer.
+        self.assertTrue({200, 400, 401} <= set(statuses), statuses)
+        self.assertGreater(statuses[200], 100)
