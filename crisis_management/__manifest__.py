@@ -11,7 +11,7 @@
     "license": "AGPL-3",
     "development_status": "Alpha",
     "application": True,
-    "depends": ["mail", "contacts", "calendar", "sms", "portal", "base_import"],
+    "depends": ["mail", "contacts", "calendar", "sms", "portal", "base_import", "crm"],
     "data": [
         "security/crisis_security.xml",
         "security/ir.model.access.csv",
@@ -27,6 +27,7 @@
         "data/ir_cron_data.xml",
         "data/crisis_stakeholder_type_sla_data.xml",
         "data/crisis_voice_data.xml",
+        "data/crisis_crm_data.xml",
         "report/crisis_letter_report.xml",
         "views/crisis_log_views.xml",
         "views/crisis_incident_views.xml",
@@ -51,12 +52,17 @@
         "views/crisis_hotline_menus.xml",
         "views/crisis_page_menus.xml",
         "views/crisis_voice_menus.xml",
+        "wizards/crisis_incident_report_views.xml",
+        "views/crm_lead_views.xml",
+        "views/res_partner_crm_views.xml",
+        "views/crisis_crm_views.xml",
     ],
     "demo": [
         "demo/crisis_demo.xml",
         "demo/crisis_hotline_demo.xml",
         "demo/crisis_page_demo.xml",
         "demo/crisis_voice_demo.xml",
+        "demo/crisis_crm_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -1,1 +1,2 @@
 from . import crisis_log_add
+from . import crisis_incident_report
