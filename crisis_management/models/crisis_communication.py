@@ -271,12 +271,11 @@ class CrisisCommunication(models.Model):
         "audience_partner_ids",
     )
     def _compute_audience_count(self):
-        Partner = self.env["res.partner"]
         for comm in self:
             try:
                 domain = comm._audience_domain_list()
                 comm.audience_domain_count = (
-                    Partner.search_count(domain) if domain else 0
+                    len(comm._audience_domain_partner_ids()) if domain else 0
                 )
                 comm.audience_count = len(comm._resolve_audience())
             except (ValueError, SyntaxError, UserError, ValidationError, AccessError):
@@ -307,6 +306,16 @@ class CrisisCommunication(models.Model):
                 )
             ) from exc
         return domain
+
+    def _audience_domain_partner_ids(self):
+        """Ids of the contacts the CRM audience matches, searched as the
+        current user: nobody reaches contacts, opportunities or sales data
+        through it that they could not search themselves."""
+        self.ensure_one()
+        domain = self._audience_domain_list()
+        if not domain:
+            return []
+        return self.env["res.partner"].search(domain, order="id").ids
 
     @api.constrains("audience_domain")
     def _check_audience_domain(self):
@@ -413,7 +422,7 @@ class CrisisCommunication(models.Model):
         if self.audience_partner_ids:
             domains.append([("id", "in", self.audience_partner_ids.ids)])
         if self.audience_domain:
-            domains.append(self._audience_domain_list())
+            domains.append([("id", "in", self._audience_domain_partner_ids())])
         if not domains:
             return []
         return (

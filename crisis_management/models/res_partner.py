@@ -340,9 +340,11 @@ class ResPartner(models.Model):
             )
         return Markup("").join(parts) or False
 
-    def _crisis_key_message(self, incident):
-        """The current approved key message of ``incident`` (content of the
-        incident first, then content for any incident)."""
+    def _crisis_key_message(self, incident, recipients):
+        """The current approved key message for customers of ``incident``:
+        the one this customer was sent last, else the incident's most
+        recently approved one that is not a safety question, else content
+        for any incident."""
         messages = (
             self.env["crisis.message"]
             .sudo()
@@ -357,7 +359,25 @@ class ResPartner(models.Model):
                 ],
             )
         )
-        return messages.sorted(lambda m: (not m.incident_id, m.sequence, -m.id))[:1]
+        sent = recipients.sudo().communication_id.sorted("id", reverse=True)
+        for message in sent.filtered(lambda c: c.kind == "notice").message_id:
+            if message in messages:
+                return message
+        safety = (
+            self.env["crisis.communication"]
+            .sudo()
+            .search(
+                [("kind", "=", "safety_check"), ("message_id", "in", messages.ids)]
+            )
+            .message_id
+        )
+        return (messages - safety).sorted(
+            lambda m: (
+                not m.incident_id,
+                -(m.date_approved.timestamp() if m.date_approved else 0),
+                -m.id,
+            )
+        )[:1]
 
     def _crisis_banner_incident(self, incident, recipients, inquiries):
         _ = self.env._
@@ -378,7 +398,7 @@ class ResPartner(models.Model):
             incident.display_name,
             states.get(incident.state, incident.state),
         )
-        key = self._crisis_key_message(incident)
+        key = self._crisis_key_message(incident, recipients)
         if key:
             text = shorten(html2plaintext(key.body or ""), 400, placeholder="…")
             html += Markup("<div><strong>%s</strong> %s: %s</div>") % (

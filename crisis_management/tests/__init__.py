@@ -15,3 +15,4 @@ from . import test_consent
 from . import test_communication
 from . import test_safety_check
 from . import test_hotline_answers
+from . import test_crm
