@@ -12,7 +12,6 @@ class CrisisIncident(models.Model):
 
     reported_by_id = fields.Many2one(
         "res.users",
-        string="Reported By",
         readonly=True,
         copy=False,
         help="The crisis user who reported this incident as a draft.",

@@ -14,9 +14,7 @@ class CrmLead(models.Model):
         "by a communication of an open incident, sent or skipped, or asked "
         "about one.",
     )
-    crisis_banner = fields.Html(
-        string="Crisis Banner", compute="_compute_crisis_affected", sanitize=False
-    )
+    crisis_banner = fields.Html(compute="_compute_crisis_affected", sanitize=False)
     # Computed as the current user (not related fields, which read in sudo):
     # confidential incidents stay hidden from those outside their team.
     crisis_inquiry_count = fields.Integer(
@@ -41,9 +39,7 @@ class CrmLead(models.Model):
             raise UserError(self.env._("Unsupported search on affected customers."))
         Partner = self.env["res.partner"]
         ids = list(
-            Partner._crisis_affected_commercial_ids(
-                Partner._crisis_visible_incidents()
-            )
+            Partner._crisis_affected_commercial_ids(Partner._crisis_visible_incidents())
         )
         if (operator == "=") == value:
             return [("partner_id.commercial_partner_id", "in", ids)]

@@ -44,9 +44,7 @@ class ResPartner(models.Model):
         help="This customer (or their company) was addressed by a communication "
         "of an open incident, sent or skipped, or asked about one.",
     )
-    crisis_banner = fields.Html(
-        string="Crisis Banner", compute="_compute_crisis_banner", sanitize=False
-    )
+    crisis_banner = fields.Html(compute="_compute_crisis_banner", sanitize=False)
     crisis_inquiry_count = fields.Integer(
         compute="_compute_crisis_counts", string="Crisis Inquiries"
     )
@@ -66,7 +64,9 @@ class ResPartner(models.Model):
     def _search_crisis_affected(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on affected customers."))
-        ids = list(self._crisis_affected_commercial_ids(self._crisis_visible_incidents()))
+        ids = list(
+            self._crisis_affected_commercial_ids(self._crisis_visible_incidents())
+        )
         positive = (operator == "=") == value
         return [("commercial_partner_id", "in" if positive else "not in", ids)]
 
@@ -366,9 +366,7 @@ class ResPartner(models.Model):
         safety = (
             self.env["crisis.communication"]
             .sudo()
-            .search(
-                [("kind", "=", "safety_check"), ("message_id", "in", messages.ids)]
-            )
+            .search([("kind", "=", "safety_check"), ("message_id", "in", messages.ids)])
             .message_id
         )
         return (messages - safety).sorted(
@@ -384,13 +382,9 @@ class ResPartner(models.Model):
         incident = incident.sudo()
         fmt = self._crisis_format_datetime
         states = dict(incident._fields["state"]._description_selection(self.env))
-        channels = dict(
-            recipients._fields["channel"]._description_selection(self.env)
-        )
+        channels = dict(recipients._fields["channel"]._description_selection(self.env))
         rstates = dict(recipients._fields["state"]._description_selection(self.env))
-        ichannels = dict(
-            inquiries._fields["channel"]._description_selection(self.env)
-        )
+        ichannels = dict(inquiries._fields["channel"]._description_selection(self.env))
         istates = dict(inquiries._fields["state"]._description_selection(self.env))
         html = Markup('<div class="o_crisis_banner_incident">')
         html += Markup("<strong>%s</strong> %s (%s)") % (
@@ -486,6 +480,8 @@ class ResPartner(models.Model):
         )
         action["domain"] = self._crisis_family_domain()
         action["context"] = {"default_partner_id": self.id}
+        # The list first: the action's own order opens a form.
+        action["views"] = sorted(action["views"], key=lambda v: v[1] != "list")
         return action
 
     def action_crisis_recipients(self):

@@ -16,3 +16,4 @@ from . import test_communication
 from . import test_safety_check
 from . import test_hotline_answers
 from . import test_crm
+from . import test_crm_tour

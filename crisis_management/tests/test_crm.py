@@ -122,14 +122,18 @@ class TestCrisisCrm(CrisisVoiceCommon):
         return user.has_group(USER_GROUP)
 
     def _crm_message(self):
-        message = self.env["crisis.message"].with_user(self.boss).create(
-            {
-                "name": "P7 pumps: stop using them",
-                "kind": "key_message",
-                "incident_id": self.crm_incident.id,
-                "company_id": self.crm_company.id,
-                "body": "<p>Stop P7 pumps until the seal is replaced.</p>",
-            }
+        message = (
+            self.env["crisis.message"]
+            .with_user(self.boss)
+            .create(
+                {
+                    "name": "P7 pumps: stop using them",
+                    "kind": "key_message",
+                    "incident_id": self.crm_incident.id,
+                    "company_id": self.crm_company.id,
+                    "body": "<p>Stop P7 pumps until the seal is replaced.</p>",
+                }
+            )
         )
         message.action_submit()
         approver = new_test_user(
@@ -215,9 +219,7 @@ class TestCrisisCrm(CrisisVoiceCommon):
         with self.assertRaises(AccessError):
             self.crm_incident.with_user(self.sales_anna).action_resolve()
         with self.assertRaises(AccessError):
-            self.crm_incident.with_user(
-                self.sales_anna
-            )._check_may_switch_crisis_mode()
+            self.crm_incident.with_user(self.sales_anna)._check_may_switch_crisis_mode()
 
     # ------------------------------------------------------------------
     # Inquiries reach the account owner
@@ -305,9 +307,7 @@ class TestCrisisCrm(CrisisVoiceCommon):
         self.assertIn("No consent", banner, "why the company itself was not told")
         self.assertEqual(customer.crisis_recipient_count, 2)
         action = customer.action_crisis_recipients()
-        self.assertEqual(
-            len(self.env[action["res_model"]].search(action["domain"])), 2
-        )
+        self.assertEqual(len(self.env[action["res_model"]].search(action["domain"])), 2)
 
     def test_confidential_incident_stays_hidden_from_a_team_member_outside(self):
         secret = self._crm_incident(name="Geheimer Rückruf", is_confidential=True)
@@ -328,7 +328,9 @@ class TestCrisisCrm(CrisisVoiceCommon):
             )
             lead = self.env["crm.lead"].with_user(user).browse(self.opportunity.id)
             self.assertFalse(lead.crisis_banner)
-        boss_view = self.env["res.partner"].with_user(self.boss).browse(self.customer.id)
+        boss_view = (
+            self.env["res.partner"].with_user(self.boss).browse(self.customer.id)
+        )
         self.assertTrue(boss_view.crisis_affected)
         self.assertIn("Geheimer Rückruf", boss_view.crisis_banner)
 
@@ -356,7 +358,9 @@ class TestCrisisCrm(CrisisVoiceCommon):
         with self.assertRaises(ValidationError):
             self._crm_communication(message, audience_domain="[('name', '=', ")
         with self.assertRaises(ValidationError):
-            self._crm_communication(message, audience_domain="[('no_such_field', '=', 1)]")
+            self._crm_communication(
+                message, audience_domain="[('no_such_field', '=', 1)]"
+            )
 
     # ------------------------------------------------------------------
     # Report, then start
