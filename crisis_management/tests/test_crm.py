@@ -270,6 +270,20 @@ class TestCrisisCrm(CrisisVoiceCommon):
             )
         )
 
+    def test_salesperson_without_crisis_access_is_not_given_an_activity(self):
+        # No crisis mode: Anna has no crisis rights and cannot open inquiries.
+        inquiry = (
+            self.env["crisis.inquiry"]
+            .with_user(self.sales_ben)
+            .create({"incident_id": self.crm_incident.id, "partner_id": self.buyer.id})
+        )
+        self.assertFalse(inquiry.activity_ids)
+        self.assertIn(
+            "cannot see crisis inquiries",
+            "".join(inquiry.message_ids.mapped("body")),
+            "the hotline sees why the salesperson was not told",
+        )
+
     # ------------------------------------------------------------------
     # Affected customers
     # ------------------------------------------------------------------
@@ -317,7 +331,7 @@ class TestCrisisCrm(CrisisVoiceCommon):
         )
         # Anna is now a crisis user (hotline team) but not in the secret's team.
         self.assertTrue(self._has_crisis_group(self.sales_anna))
-        for user in (self.sales_anna, self.outsider):
+        for user in (self.sales_anna, self.outsider, self.sales_cem):
             Partner = self.env["res.partner"].with_user(user)
             customer = Partner.browse(self.customer.id)
             self.assertFalse(customer.crisis_affected)
@@ -327,7 +341,9 @@ class TestCrisisCrm(CrisisVoiceCommon):
                 self.customer, Partner.search([("crisis_affected", "=", True)])
             )
             lead = self.env["crm.lead"].with_user(user).browse(self.opportunity.id)
-            self.assertFalse(lead.crisis_banner)
+            if user != self.sales_cem:  # Cem may not read Anna's opportunity
+                self.assertFalse(lead.crisis_affected)
+                self.assertFalse(lead.crisis_banner)
         boss_view = (
             self.env["res.partner"].with_user(self.boss).browse(self.customer.id)
         )
