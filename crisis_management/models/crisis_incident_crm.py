@@ -71,11 +71,14 @@ class CrisisIncident(models.Model):
         )
         incident = self.sudo()
         for user in team:
-            incident.with_context(lang=user.lang).activity_schedule(
+            incident_l = incident.with_context(lang=user.lang)
+            incident_l.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=user.id,
-                summary=_("Reported incident: check it and activate it if needed"),
-                note=_(
+                summary=incident_l.env._(
+                    "Reported incident: check it and activate it if needed"
+                ),
+                note=incident_l.env._(
                     "%(user)s reported this incident. Only the crisis team can "
                     "activate it.",
                     user=self.env.user.name,

@@ -89,7 +89,7 @@ class CrisisInquiry(models.Model):
             inquiry.activity_schedule(
                 activity_type_id=activity_type.id,
                 date_deadline=local_due.date(),
-                summary=_(
+                summary=inquiry.env._(
                     "Your customer asks: %(subject)s (answer due %(due)s)",
                     subject=inquiry.name,
                     due=local_due.strftime("%Y-%m-%d %H:%M"),

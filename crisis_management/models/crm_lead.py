@@ -51,8 +51,10 @@ class CrmLead(models.Model):
 
     def action_crisis_inquiries(self):
         self.ensure_one()
+        self.check_access("read")
         return self.partner_id.action_crisis_inquiries()
 
     def action_crisis_recipients(self):
         self.ensure_one()
+        self.check_access("read")
         return self.partner_id.action_crisis_recipients()

@@ -425,7 +425,7 @@ class ResPartner(models.Model):
                     _(
                         "%(date)s: not told by %(channel)s (%(what)s) to %(who)s: "
                         "%(reason)s",
-                        date=fmt(line.create_date),
+                        date=fmt(line.communication_id.date_queued or line.create_date),
                         channel=channel,
                         what=what,
                         who=who,
@@ -436,7 +436,11 @@ class ResPartner(models.Model):
                 lines.append(
                     _(
                         "%(date)s: %(state)s by %(channel)s (%(what)s) to %(who)s.",
-                        date=fmt(line.date_sent or line.create_date),
+                        date=fmt(
+                            line.date_sent
+                            or line.communication_id.date_queued
+                            or line.create_date
+                        ),
                         state=rstates.get(line.state, line.state),
                         channel=channel,
                         what=what,
