@@ -44,8 +44,7 @@ class CrisisSafetyController(http.Controller):
         if request.httprequest.method == "POST":
             if answer not in ("safe", "help"):
                 raise BadRequest()
-            recipient._record_safety_answer(answer)
-            recorded = True
+            recorded = recipient._record_safety_answer(answer)
         comm = recipient.communication_id.with_context(lang=lang)
         values = {
             "recipient": recipient,
@@ -54,6 +53,7 @@ class CrisisSafetyController(http.Controller):
             "partner_name": recipient.partner_id.name,
             "action_url": f"/crisis/safety/{token}",
             "recorded": recorded,
+            "closed": not recorded and not recipient._safety_check_open(),
             "answer": recipient.safety_answer,
         }
         response = request.render("crisis_management.safety_check_page", values)

@@ -6,6 +6,7 @@ rotated or unpublished token, and reads the incident in sudo only after the
 token matched (``consteq``).
 """
 
+import ipaddress
 import re
 from datetime import UTC
 
@@ -13,9 +14,10 @@ from lxml import etree
 from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.urls import url_encode
 
-from odoo import fields, http
+from odoo import http
 from odoo.http import request
 from odoo.tools import consteq, email_normalize, html2plaintext, is_html_empty
+from odoo.tools.misc import hmac
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,128}$")
 MOBILE_RE = re.compile(r"^\+?[0-9][0-9 ()/.-]{4,24}$")
@@ -50,7 +52,17 @@ class CrisisPageController(http.Controller):
         )
         if not candidate or not consteq(candidate.page_token or "", token):
             raise NotFound()
+        self._check_exercise_visitor(candidate)
         return candidate
+
+    def _check_exercise_visitor(self, incident):
+        """The page of an exercise answers only to logged-in members of its
+        team (lead, members, observers, crisis team allowed to read it):
+        everybody else gets the same 404 as for an unknown token."""
+        if incident.is_exercise and not incident._exercise_page_allowed(
+            request.env.user
+        ):
+            raise NotFound()
 
     def _page_lang(self, incident, lang=None):
         """Short language code (de/en) from ``?lang=``, else Accept-Language."""
@@ -82,6 +94,9 @@ class CrisisPageController(http.Controller):
 
     def _client_ip(self):
         return request.httprequest.remote_addr or ""
+
+    def _client_net(self):
+        return client_net(self._client_ip())
 
     def _lang_links(self, incident, base_url, lang):
         names = {"de": "Deutsch", "en": "English"}
@@ -117,7 +132,7 @@ class CrisisPageController(http.Controller):
             "page_lang": lang,
             "updates": [
                 {
-                    "id": update.id,
+                    "id": _public_ref(update),
                     "name": update.name,
                     "body": update.body,
                     "date": incident._page_format_date(update.date, lang),
@@ -204,14 +219,15 @@ class CrisisPageController(http.Controller):
             body,
             headers=[
                 ("Content-Type", "application/atom+xml; charset=utf-8"),
-                ("Cache-Control", "public, max-age=60"),
+                # No shared caches: after unpublishing or a new address the
+                # feed must be gone at once.
+                ("Cache-Control", "no-cache, private"),
                 ("X-Robots-Tag", "noindex"),
             ],
         )
 
     def _atom_feed(self, incident, lang):
         """Atom 1.0 (RFC 4287) document of the published updates."""
-        base_url = incident.get_base_url()
         page_url = f"{incident.page_url}?{url_encode({'lang': lang})}"
         self_url = f"{incident.page_url}/feed.atom?{url_encode({'lang': lang})}"
         updates = (
@@ -223,9 +239,8 @@ class CrisisPageController(http.Controller):
                 order="date desc, id desc",
             )
         )
-        authority = base_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
-        tag_date = (incident.create_date or fields.Datetime.now()).strftime("%Y-%m-%d")
-        feed_id = f"tag:{authority},{tag_date}:crisis-incident-{incident.id}"
+        # Opaque, stable ids: neither record ids nor dates of the database.
+        feed_id = f"urn:uuid:{_public_uuid(incident)}"
         updated = max(
             [d for d in [incident.page_date_updated, *updates.mapped("date")] if d]
             or [incident.create_date]
@@ -250,7 +265,7 @@ class CrisisPageController(http.Controller):
         sub(author, "name", incident.company_id.name)
         for update in updates:
             entry = sub(feed, "entry")
-            sub(entry, "id", f"{feed_id}/update-{update.id}")
+            sub(entry, "id", f"urn:uuid:{_public_uuid(update)}")
             sub(
                 entry,
                 "title",
@@ -262,7 +277,7 @@ class CrisisPageController(http.Controller):
                 "link",
                 rel="alternate",
                 type="text/html",
-                href=f"{page_url}#update-{update.id}",
+                href=f"{page_url}#update-{_public_ref(update)}",
             )
             sub(entry, "content", str(update.body or ""), type="html")
         return etree.tostring(feed, xml_declaration=True, encoding="utf-8")
@@ -280,7 +295,7 @@ class CrisisPageController(http.Controller):
             incident._page_qr_png(),
             headers=[
                 ("Content-Type", "image/png"),
-                ("Cache-Control", "public, max-age=300"),
+                ("Cache-Control", "no-cache, private"),
             ],
         )
 
@@ -313,7 +328,7 @@ class CrisisPageController(http.Controller):
         allowed = (
             request.env["crisis.page.attempt"]
             .sudo()
-            ._throttle("subscribe", {"email": normalized, "ip": self._client_ip()})
+            ._throttle("subscribe", {"email": normalized, "ip": self._client_net()})
         )
         if not allowed:
             return self._render(
@@ -411,6 +426,36 @@ class CrisisPageController(http.Controller):
             "done": subscription.state == "cancelled",
         }
         return self._render("crisis_management.crisis_page_unsubscribe", render_values)
+
+
+def client_net(address):
+    """The throttle key of a client address: an IPv4 address as is, an IPv6
+    address as its /64 (one household or host gets a whole /64, so keying
+    on the full address would let it pick a new one for every attempt)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6 and ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def _public_ref(record):
+    """An opaque reference of ``record`` for public pages and feeds: a keyed
+    hash of its model and id (no database id or date is shown)."""
+    return hmac(
+        record.env(su=True),
+        "crisis_management.public_ref",
+        f"{record._name}:{record.id}",
+    )[:32]
+
+
+def _public_uuid(record):
+    ref = _public_ref(record)
+    return f"{ref[:8]}-{ref[8:12]}-{ref[12:16]}-{ref[16:20]}-{ref[20:32]}"
 
 
 def _isoformat(value):

@@ -6,13 +6,16 @@ from . import crisis_incident_situation
 from . import crisis_incident_communication
 from . import crisis_incident_page
 from . import crisis_incident
+from . import crisis_incident_exercise
 from . import crisis_incident_member
 from . import crisis_log
+from . import crisis_log_exercise
 from . import crisis_task
 from . import crisis_consent_purpose
 from . import crisis_consent
 from . import crisis_incident_update
 from . import crisis_page_subscription
+from . import crisis_page_subscription_exercise
 from . import crisis_page_attempt
 from . import crisis_playbook
 from . import crisis_workload
@@ -28,3 +31,5 @@ from . import crisis_inquiry_crm
 from . import crm_team_member
 from . import crm_lead
 from . import crisis_task_crm
+from . import crisis_mobile_confirmation
+from . import report_crisis_contact_sheet

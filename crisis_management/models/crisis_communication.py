@@ -14,6 +14,7 @@ from odoo.osv import expression
 from odoo.tools import formataddr, html2plaintext
 
 from .crisis_message import SENDABLE_STATES, TEXT_LANGS
+from .utils import guard_workflow_fields
 
 _logger = logging.getLogger(__name__)
 
@@ -26,6 +27,32 @@ RECIPIENT_STATES = [
 ]
 COMMUNICATION_CHANNELS = [("email", "E-mail"), ("sms", "SMS"), ("letter", "Letter")]
 SAFETY_ANSWERS = [("safe", "I am safe"), ("help", "I need help")]
+# Written only by sending: what was sent, to whom, when, by whom.
+WORKFLOW_FIELDS = {
+    "state",
+    "recipient_ids",
+    "subject",
+    "body",
+    "sms_text",
+    "message_version",
+    "user_id",
+    "date_queued",
+    "date_done",
+}
+# What a communication says and to whom: fixed once sending started.
+SENT_FIELDS = {
+    "incident_id",
+    "message_id",
+    "update_id",
+    "kind",
+    "purpose_id",
+    "channel_email",
+    "channel_sms",
+    "channel_letter",
+    "audience_type_ids",
+    "audience_tag_ids",
+    "audience_partner_ids",
+}
 
 
 class CrisisCommunication(models.Model):
@@ -355,6 +382,35 @@ class CrisisCommunication(models.Model):
                     )
                 )
 
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        guard_workflow_fields(self, vals_list, WORKFLOW_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
+        if not self.env.su and SENT_FIELDS & set(vals):
+            sent = self.filtered(lambda c: c.state != "draft")
+            if sent:
+                raise UserError(
+                    _(
+                        "“%(name)s” has been sent: what it said and to whom is part "
+                        "of the record and cannot be changed. Create a new "
+                        "communication instead.",
+                        name=sent[0].name,
+                    )
+                )
+        return super().write(vals)
+
+    def update_field_translations(self, field_name, translations, source_lang=None):
+        guard_workflow_fields(self, {field_name: True}, WORKFLOW_FIELDS)
+        return super().update_field_translations(
+            field_name, translations, source_lang=source_lang
+        )
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sent(self):
         if any(comm.state != "draft" for comm in self):
@@ -563,7 +619,7 @@ class CrisisCommunication(models.Model):
                     vals["address"] = address or False
                     vals_list.append(vals)
             Recipient.create(vals_list)
-            comm.write(
+            comm.sudo().write(
                 {
                     "state": "queued",
                     "date_queued": fields.Datetime.now(),
@@ -644,7 +700,7 @@ class CrisisCommunication(models.Model):
                 )
             )
         elif self.state == "queued":
-            self.state = "sending"
+            self.sudo().state = "sending"
         while True:
             lines = self._lock_queued_lines(batch_size)
             if not lines:
@@ -699,7 +755,7 @@ class CrisisCommunication(models.Model):
         if self.queued_count:
             return
         state = "failed" if self.failed_count and not self.sent_count else "done"
-        self.write({"state": state, "date_done": fields.Datetime.now()})
+        self.sudo().write({"state": state, "date_done": fields.Datetime.now()})
         channels = dict(COMMUNICATION_CHANNELS)
         values = {
             "kind": dict(self._fields["kind"]._description_selection(self.env))[
@@ -766,13 +822,34 @@ class CrisisCommunication(models.Model):
             subscription.partner_id.id: subscription for subscription in subscriptions
         }
 
+    def _public_date(self):
+        """When the sent text was current: the time of the published update,
+        else when sending started."""
+        self.ensure_one()
+        return self.update_id.date or self.date_queued or fields.Datetime.now()
+
+    def _public_date_text(self, lang, short=False):
+        """The line "As of …" in ``lang``, in the company's time zone."""
+        self.ensure_one()
+        comm = self.with_context(lang=lang)
+        return comm.env._(
+            "As of %(time)s",
+            time=self.incident_id.sudo()._page_format_date(
+                self._public_date(), lang, short=short
+            ),
+        )
+
     def _render_email_body(self, lang, recipient=None, subscription=None):
         """The e-mail body in ``lang``; a safety check adds the recipient's
         personal answer link, a page subscription its unsubscribe link."""
         self.ensure_one()
         comm = self.with_context(lang=lang)
-        _t = comm.env._
-        parts = [Markup('<div style="font-family: sans-serif;">'), comm.body or ""]
+        parts = [
+            Markup('<div style="font-family: sans-serif;">'),
+            comm.body or "",
+            Markup('<p style="color: #5f6368; font-size: 13px;">%s</p>')
+            % comm._public_date_text(lang),
+        ]
         if comm.kind == "safety_check" and recipient:
             url = recipient._safety_url()
             parts += [
@@ -781,15 +858,15 @@ class CrisisCommunication(models.Model):
                     "#1e6b3a; color: #ffffff; padding: 10px 16px; text-decoration: none; "
                     'border-radius: 4px;">%s</a></p>'
                 )
-                % (url, _t("Answer now: I am safe / I need help")),
+                % (url, comm.env._("Answer now: I am safe / I need help")),
                 Markup("<p>%s<br/>%s</p>")
-                % (_t("If the button does not work, open this address:"), url),
+                % (comm.env._("If the button does not work, open this address:"), url),
             ]
         page_url = comm._page_url()
         if page_url:
             parts.append(
                 Markup('<p>%s <a href="%s">%s</a></p>')
-                % (_t("Current information:"), page_url, page_url)
+                % (comm.env._("Current information:"), page_url, page_url)
             )
         if subscription:
             parts += [
@@ -801,12 +878,12 @@ class CrisisCommunication(models.Model):
                     '<p style="color: #5f6368; font-size: 13px;">%s <a href="%s">%s</a></p>'
                 )
                 % (
-                    _t(
+                    comm.env._(
                         "You receive this e-mail because you subscribed to updates "
                         "on this incident."
                     ),
                     subscription._unsubscribe_url(),
-                    _t("Unsubscribe"),
+                    comm.env._("Unsubscribe"),
                 ),
             ]
         parts.append(Markup("</div>"))
@@ -817,14 +894,16 @@ class CrisisCommunication(models.Model):
     def _render_sms_body(self, lang, recipient=None):
         self.ensure_one()
         comm = self.with_context(lang=lang)
-        _t = comm.env._
         text = (comm.sms_text or html2plaintext(comm.body or "")).strip()
+        text += "\n" + comm._public_date_text(lang, short=True)
         if comm.kind == "safety_check" and recipient:
-            text += "\n" + _t("Please answer: %(url)s", url=recipient._safety_url())
+            text += "\n" + comm.env._(
+                "Please answer: %(url)s", url=recipient._safety_url()
+            )
         else:
             page_url = comm._page_url()
             if page_url:
-                text += "\n" + _t("More: %(url)s", url=page_url)
+                text += "\n" + comm.env._("More: %(url)s", url=page_url)
         return text
 
     # ------------------------------------------------------------------

@@ -1,6 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+import functools
+import logging
+import re
 import secrets
+import subprocess
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -11,6 +15,15 @@ from .crisis_communication import (
     RECIPIENT_STATES,
     SAFETY_ANSWERS,
 )
+
+# Answers one personal safety link may give (changes included).
+MAX_SAFETY_ANSWERS = 5
+_logger = logging.getLogger(__name__)
+
+# wkhtmltopdf built on an unpatched Qt (the one of Linux distributions)
+# ignores --disable-smart-shrinking and prints an A4 page at 0.76834 of the
+# CSS size; letters are scaled back so that the address sits in the window.
+UNPATCHED_QT_ZOOM = 1.30151
 
 
 class CrisisCommunicationRecipient(models.Model):
@@ -66,6 +79,12 @@ class CrisisCommunicationRecipient(models.Model):
     )
     safety_answer = fields.Selection(SAFETY_ANSWERS, string="Answer", readonly=True)
     date_answered = fields.Datetime(string="Answered On", readonly=True)
+    safety_answer_count = fields.Integer(
+        string="Answers Given",
+        readonly=True,
+        help="How often the person answered through their link: the number of "
+        "changes is limited, so that a leaked link cannot flood the team.",
+    )
     followup_stage = fields.Selection(
         [("0", "None"), ("1", "Reminded"), ("2", "Task Created")],
         string="Follow-up",
@@ -239,28 +258,24 @@ class CrisisCommunicationRecipient(models.Model):
     # Letters
     # ------------------------------------------------------------------
     def _letter_values(self):
-        """What the letter template prints for this recipient."""
+        """What the letter template prints for this recipient, in the
+        recipient's language."""
         self.ensure_one()
-        comm = self.communication_id.sudo().with_context(lang=self.lang)
-        partner = self.partner_id.sudo()
-        company = comm.company_id
-        address_lines = [partner.name or ""]
-        if partner.parent_id and partner.parent_id.name != partner.name:
-            address_lines.insert(0, partner.parent_id.name)
-        address_lines += [partner.street or "", partner.street2 or ""]
-        address_lines.append(" ".join(filter(None, [partner.zip, partner.city])))
-        if partner.country_id and partner.country_id != company.country_id:
-            address_lines.append(partner.country_id.name.upper())
-        sender = ", ".join(
+        lang = self.lang or self.company_id.partner_id.lang or "en_US"
+        comm = self.communication_id.sudo().with_context(lang=lang)
+        partner = self.partner_id.sudo().with_context(lang=lang)
+        company = comm.company_id.with_context(lang=lang)
+        incident = comm.incident_id.with_context(lang=lang)
+        company_address = " · ".join(
             filter(
                 None,
                 [
-                    company.name,
                     company.street,
                     " ".join(filter(None, [company.zip, company.city])),
                 ],
             )
         )
+        sender = " · ".join(filter(None, [company.name, company_address]))
         if comm.kind == "safety_check":
             qr_url = self._safety_url()
         else:
@@ -271,17 +286,103 @@ class CrisisCommunicationRecipient(models.Model):
                 "QR", qr_url, width=300, height=300, humanreadable=0
             )
             qr = "data:image/png;base64," + base64.b64encode(png).decode()
+        signer, signer_role = self._letter_signer(incident, lang)
         return {
+            "lang": lang,
             "sender": sender,
-            "address_lines": [line for line in address_lines if line],
+            "company_address": company_address,
+            "company_contact": [
+                value
+                for value in (
+                    company.phone,
+                    company.email,
+                    re.sub(r"^https?://", "", company.website or "").rstrip("/"),
+                )
+                if value
+            ],
+            "address_lines": self._letter_address_lines(partner, company, lang),
+            "salutation": self._letter_salutation(partner, lang),
             "subject": comm.subject,
             "body": comm.body,
             "qr": qr,
             "qr_url": qr_url,
-            "date": fields.Date.context_today(self),
+            "hotline": incident._page_hotline(),
+            "date": incident._page_format_date(
+                fields.Datetime.now(), lang, date_only=True
+            ),
             "company": company,
-            "incident": comm.incident_id,
+            "incident": incident,
+            "signer": signer,
+            "signer_role": signer_role,
         }
+
+    @api.model
+    def _letter_zoom(self):
+        """CSS zoom that makes a millimetre in the letter a millimetre on
+        paper with the wkhtmltopdf of this server."""
+        return 1.0 if _wkhtmltopdf_patched_qt() else UNPATCHED_QT_ZOOM
+
+    @api.model
+    def _letter_address_lines(self, partner, company, lang):
+        """The address block after DIN 5008: the company of a contact person,
+        the name, the street and town in the order of the destination country,
+        the country only for mail abroad, in capitals in the letter's
+        language."""
+        lines = []
+        parent = partner.parent_id
+        if parent and parent.name and parent.name != partner.name:
+            lines.append(parent.name)
+        lines.append(partner.name or "")
+        address_format, args = partner._prepare_display_address(without_company=True)
+        country = partner.country_id
+        domestic = not country or country == company.country_id
+        args["country_name"] = (
+            "" if domestic else (country.with_context(lang=lang).name or "").upper()
+        )
+        lines += (address_format % args).split("\n")
+        return [line.strip() for line in lines if line and line.strip()]
+
+    @api.model
+    def _letter_salutation(self, partner, lang):
+        """The salutation in ``lang``: with the contact's title where it says
+        how to address them, neutral otherwise."""
+        env = self.with_context(lang=lang).env
+        if partner.is_company or not partner.name:
+            return env._("Dear Sir or Madam,")
+        name = partner.name.strip()
+        last_name = _last_name(name)
+        title = partner.title
+        refs = {
+            xmlid: self.env.ref(f"base.res_partner_title_{xmlid}", False)
+            for xmlid in ("madam", "miss", "mister", "doctor", "prof")
+        }
+        if title and title in (refs["madam"], refs["miss"]):
+            return env._("Dear Ms %(name)s,", name=last_name)
+        if title and title == refs["mister"]:
+            return env._("Dear Mr %(name)s,", name=last_name)
+        if title and title == refs["doctor"]:
+            return env._("Dear Dr %(name)s,", name=last_name)
+        if title and title == refs["prof"]:
+            return env._("Dear Professor %(name)s,", name=last_name)
+        if title:
+            title_name = title.with_context(lang=lang).name
+            return env._("Dear %(title)s %(name)s,", title=title_name, name=last_name)
+        return env._("Dear %(name)s,", name=name)
+
+    @api.model
+    def _letter_signer(self, incident, lang):
+        """``(name, role)`` of who signs: the incident lead, else the
+        spokesperson."""
+        users = incident._users_by_role()
+        roles = dict(
+            self.env["crisis.incident.member"]
+            ._fields["role"]
+            ._description_selection(self.with_context(lang=lang).env)
+        )
+        for role in ("lead", "spokesperson"):
+            if users.get(role):
+                return users[role].sudo().name, roles[role]
+        return "", ""
 
     # ------------------------------------------------------------------
     # Safety answers
@@ -306,14 +407,42 @@ class CrisisCommunicationRecipient(models.Model):
             return self.browse()
         return self.sudo().browse(row[0])
 
+    def _safety_check_open(self):
+        """Answers are taken until the incident is closed, as long as the
+        person has not used up their answers."""
+        self.ensure_one()
+        line = self.sudo()
+        limit = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("crisis_management.safety_max_answers", MAX_SAFETY_ANSWERS)
+        )
+        return line.incident_id.state != "closed" and line.safety_answer_count < limit
+
     def _record_safety_answer(self, answer):
+        """Record the answer of the person behind a personal link.
+
+        :return: False when the check no longer takes answers (incident
+            closed, too many answers), else True
+        """
         self.ensure_one()
         if answer not in dict(SAFETY_ANSWERS):
             raise UserError(_("Please answer “I am safe” or “I need help”."))
+        if not self._safety_check_open():
+            return False
         line = self.sudo()
-        line.write({"safety_answer": answer, "date_answered": fields.Datetime.now()})
+        previous = line.safety_answer
+        line.write(
+            {
+                "safety_answer": answer,
+                "date_answered": fields.Datetime.now(),
+                "safety_answer_count": line.safety_answer_count + 1,
+            }
+        )
         incident = line.incident_id
-        if answer == "help":
+        # The lead is alerted when someone newly needs help, not again for
+        # the same answer sent twice.
+        if answer == "help" and previous != "help":
             body = _(
                 "Safety check “%(name)s”: %(partner)s NEEDS HELP.",
                 name=line.communication_id.name,
@@ -327,3 +456,36 @@ class CrisisCommunicationRecipient(models.Model):
                 subtype_xmlid="mail.mt_comment",
             )
         return True
+
+
+NAME_PARTICLES = {"von", "van", "vom", "zu", "zum", "zur", "de", "der", "den", "di"}
+NAME_PARTICLES |= {"da", "del", "della", "du", "le", "la", "ten", "ter", "dos"}
+
+
+def _last_name(name):
+    """The family name of a full name: its last word with the particles
+    before it ("von der Heide")."""
+    words = name.split()
+    index = len(words) - 1
+    while index > 1 and words[index - 1].lower() in NAME_PARTICLES:
+        index -= 1
+    return " ".join(words[index:])
+
+
+@functools.cache
+def _wkhtmltopdf_patched_qt():
+    """Whether wkhtmltopdf was built with its patched Qt (asked once)."""
+    try:
+        from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
+
+        version = subprocess.run(
+            [_get_wkhtmltopdf_bin(), "--version"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        ).stdout
+    except (OSError, subprocess.SubprocessError) as error:
+        _logger.info("wkhtmltopdf did not tell its version: %s", error)
+        return True
+    return "patched qt" in version.lower()

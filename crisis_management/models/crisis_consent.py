@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from contextvars import ContextVar
+
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 CHANNELS = [
     ("email", "E-mail"),
@@ -15,6 +17,9 @@ LEGAL_BASES = [
     ("vital_interest", "Vital Interest"),
     ("legitimate_interest", "Legitimate Interest"),
 ]
+# Set by _write_withdrawal() only: a variable of the process, which no RPC
+# caller can set (unlike a context key).
+_WITHDRAWING = ContextVar("crisis_consent_withdrawing", default=False)
 # Once recorded, these say what was agreed: a change is a new record.
 FROZEN_FIELDS = {
     "partner_id",
@@ -72,10 +77,25 @@ class CrisisConsent(models.Model):
                 channel=channels.get(consent.channel, ""),
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # A consent is recorded as given (with the date it was given, e.g.
+        # from an import); a withdrawal is only ever made by action_withdraw.
+        if not self.env.su:
+            for vals in vals_list:
+                if vals.get("state", "given") != "given" or vals.get("date_withdrawn"):
+                    raise AccessError(
+                        _(
+                            "A consent is recorded as given. To record that it was "
+                            "withdrawn, use Withdraw on the recorded consent."
+                        )
+                    )
+        return super().create(vals_list)
+
     def write(self, vals):
-        if FROZEN_FIELDS & set(vals) and not self.env.context.get(
-            "crisis_consent_withdraw"
-        ):
+        # Nobody rewrites evidence, not even in sudo: the withdrawal is the
+        # only change, written by action_withdraw past this check.
+        if FROZEN_FIELDS & set(vals) and not _WITHDRAWING.get():
             raise UserError(
                 _(
                     "A recorded consent cannot be changed: it is evidence. "
@@ -83,6 +103,16 @@ class CrisisConsent(models.Model):
                 )
             )
         return super().write(vals)
+
+    def _write_withdrawal(self):
+        """The one change of a recorded consent, past write()'s refusal."""
+        token = _WITHDRAWING.set(True)
+        try:
+            return self.write(
+                {"state": "withdrawn", "date_withdrawn": fields.Datetime.now()}
+            )
+        finally:
+            _WITHDRAWING.reset(token)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
@@ -96,6 +126,7 @@ class CrisisConsent(models.Model):
         """Withdraw these consents. A withdrawal covers every consent-based
         record of the same partner, purpose and channel, so that a duplicate
         never keeps a withdrawn consent alive."""
+        self.check_access("write")
         given = self.filtered(lambda c: c.state == "given")
         siblings = self.search(
             [
@@ -112,7 +143,5 @@ class CrisisConsent(models.Model):
                 for g in given
             )
         )
-        (given | siblings).with_context(crisis_consent_withdraw=True).write(
-            {"state": "withdrawn", "date_withdrawn": fields.Datetime.now()}
-        )
+        (given | siblings).sudo()._write_withdrawal()
         return True

@@ -2,9 +2,14 @@
 import secrets
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
-from .utils import check_transition, selection_labels
+from .utils import (
+    check_transition,
+    guard_workflow_fields,
+    sanitize_translations,
+    selection_labels,
+)
 
 SEVERITIES = [("minor", "Minor"), ("major", "Major"), ("critical", "Critical")]
 STATES = [
@@ -23,6 +28,19 @@ TRANSITIONS = {
 }
 CRISIS_SEVERITIES = ("major", "critical")
 OPEN_STATES = ("active", "contained", "resolved")
+# Changed only by the actions (see utils.guard_workflow_fields).
+WORKFLOW_FIELDS = {
+    "state",
+    "reference",
+    "date_activated",
+    "date_closed",
+    "page_published",
+    "page_token",
+    "page_date_updated",
+    "log_head_hash",
+}
+# On a confidential incident only its lead or a crisis admin changes these.
+TEAM_FIELDS = {"lead_id", "is_confidential", "member_ids"}
 
 
 class CrisisIncident(models.Model):
@@ -109,9 +127,47 @@ class CrisisIncident(models.Model):
         groups="crisis_management.group_crisis_user",
     )
 
+    user_has_access = fields.Boolean(
+        compute="_compute_user_has_access",
+        search="_search_user_has_access",
+        help="The current user may see this incident: it is not confidential, "
+        "or they lead it or are on its crisis team. Record rules of every model "
+        "that hangs off an incident use this one domain.",
+    )
+
     _sql_constraints = [
         ("page_token_unique", "unique(page_token)", "The page token must be unique."),
     ]
+
+    @api.model
+    def _access_domain(self, uid=None):
+        """Incidents that the user ``uid`` (default: current) may see, unless
+        a crisis admin: the one definition of "confidential" in the suite."""
+        uid = uid or self.env.uid
+        return [
+            "|",
+            "|",
+            ("is_confidential", "=", False),
+            ("lead_id", "=", uid),
+            ("member_ids.user_id", "=", uid),
+        ]
+
+    @api.depends_context("uid")
+    @api.depends("is_confidential", "lead_id", "member_ids.user_id")
+    def _compute_user_has_access(self):
+        uid = self.env.uid
+        for incident in self:
+            incident.user_has_access = (
+                not incident.is_confidential
+                or incident.lead_id.id == uid
+                or uid in incident.member_ids.user_id.ids
+            )
+
+    def _search_user_has_access(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on user_has_access."))
+        domain = self._access_domain()
+        return domain if (operator == "=") == value else ["!"] + domain
 
     @api.model
     def _new_page_token(self):
@@ -153,22 +209,86 @@ class CrisisIncident(models.Model):
             incident.task_open_count = opened.get(incident, 0)
             incident.task_overdue_count = overdue.get(incident, 0)
 
+    @api.depends_context("uid")
     @api.depends("reference", "name")
     def _compute_display_name(self):
+        # Many2one fields show their target's name in sudo: a confidential
+        # incident's name must not reach those who may not read it.
+        hidden = self - self.with_env(self.env(su=False))._filtered_access("read")
         for incident in self:
-            if incident.reference and incident.reference != _("New"):
+            if incident in hidden:
+                incident.display_name = _("Confidential incident")
+            elif incident.reference and incident.reference != _("New"):
                 incident.display_name = f"{incident.reference} {incident.name}"
             else:
                 incident.display_name = incident.name
 
     @api.model_create_multi
     def create(self, vals_list):
+        guard_workflow_fields(self, vals_list, WORKFLOW_FIELDS)
+        self.check_access("create")
         for vals in vals_list:
             if not vals.get("reference") or vals["reference"] == _("New"):
-                vals["reference"] = self.env["ir.sequence"].next_by_code(
+                vals["reference"] = self.env["ir.sequence"].sudo().next_by_code(
                     "crisis.incident"
                 ) or _("New")
         return super().create(vals_list)
+
+    def write(self, vals):
+        guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
+        team_changes = TEAM_FIELDS & set(vals)
+        if team_changes:
+            self._check_team_change()
+            before = {i.id: (i.lead_id, i.is_confidential) for i in self}
+        res = super().write(vals)
+        if team_changes & {"lead_id", "is_confidential"}:
+            for incident in self:
+                lead, confidential = before[incident.id]
+                if incident.lead_id != lead and (
+                    confidential or incident.is_confidential
+                ):
+                    incident._log(
+                        "decision",
+                        _(
+                            "Crisis lead changed from %(old)s to %(new)s.",
+                            old=lead.name or "-",
+                            new=incident.lead_id.name or "-",
+                        ),
+                    )
+                if incident.is_confidential != confidential:
+                    incident._log(
+                        "decision",
+                        _("Incident marked confidential.")
+                        if incident.is_confidential
+                        else _("Incident no longer confidential."),
+                    )
+        return res
+
+    def update_field_translations(self, field_name, translations, source_lang=None):
+        return super().update_field_translations(
+            field_name,
+            sanitize_translations(self, field_name, translations),
+            source_lang=source_lang,
+        )
+
+    def _check_team_change(self):
+        """Who may change the team of an incident: whoever may write it; on
+        a confidential incident only its lead or a crisis admin."""
+        if self.env.su:
+            return
+        self.check_access("write")
+        if self.env.user.has_group("crisis_management.group_crisis_admin"):
+            return
+        for incident in self:
+            if incident.is_confidential and incident.lead_id != self.env.user:
+                raise AccessError(
+                    _(
+                        "Only the crisis lead of the confidential incident "
+                        "“%(incident)s” or a crisis administrator can change its "
+                        "crisis team.",
+                        incident=incident.display_name,
+                    )
+                )
 
     def unlink(self):
         if any(incident.state != "draft" for incident in self):
@@ -194,11 +314,12 @@ class CrisisIncident(models.Model):
         )
 
     def _set_state(self, target, extra=None):
+        self.check_access("write")
         self._check_transition(target)
         labels = selection_labels(self, "state")
         for incident in self:
             previous = incident.state
-            incident.write(dict(state=target, **(extra or {})))
+            incident.sudo().write(dict(state=target, **(extra or {})))
             incident._log(
                 "state",
                 _(
@@ -230,20 +351,24 @@ class CrisisIncident(models.Model):
     # Public page
     # ------------------------------------------------------------------
     def action_publish_page(self):
+        self.check_access("write")
         for incident in self:
-            if not incident.page_token:
-                incident.sudo().page_token = self._new_page_token()
-            incident.page_published = True
+            vals = {"page_published": True}
+            if not incident.sudo().page_token:
+                vals["page_token"] = self._new_page_token()
+            incident.sudo().write(vals)
             incident._log("communication", _("Public incident page published."))
         return True
 
     def action_unpublish_page(self):
+        self.check_access("write")
         for incident in self:
-            incident.page_published = False
+            incident.sudo().page_published = False
             incident._log("communication", _("Public incident page unpublished."))
         return True
 
     def action_rotate_page_token(self):
+        self.check_access("write")
         for incident in self:
             incident.sudo().page_token = self._new_page_token()
             incident._log(
@@ -305,6 +430,8 @@ class CrisisIncident(models.Model):
                     ("company_id", "=", company.id),
                     ("severity", "in", CRISIS_SEVERITIES),
                     ("state", "in", OPEN_STATES),
+                    # An exercise never puts the company into crisis mode.
+                    ("is_exercise", "=", False),
                 ],
                 order="date_activated asc, id asc",
             )
@@ -355,4 +482,5 @@ class CrisisIncident(models.Model):
         :return: ``{"ok": bool, "count": int, "first_broken_id": int or False}``
         """
         self.ensure_one()
+        self.check_access("read")
         return self.env["crisis.log"].sudo()._verify_chain(self)

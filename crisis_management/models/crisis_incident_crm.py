@@ -3,8 +3,13 @@
 crisis mode, incidents reported by sales staff, and the hand-back of the
 affected customers to their salespeople after the crisis."""
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+
+from .utils import guard_workflow_fields
+
+# Set only by the report and the hand-back (see utils.guard_workflow_fields).
+CRM_WORKFLOW_FIELDS = {"reported_by_id", "reported_partner_id", "date_handback"}
 
 
 class CrisisIncident(models.Model):
@@ -29,6 +34,15 @@ class CrisisIncident(models.Model):
         copy=False,
         help="When the affected customers were handed back to their salespeople.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        guard_workflow_fields(self, vals_list, CRM_WORKFLOW_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        guard_workflow_fields(self, vals, CRM_WORKFLOW_FIELDS)
+        return super().write(vals)
 
     # ------------------------------------------------------------------
     # Crisis mode: hotline sales teams

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import _, api, fields, models
 
 ROLES = [
     ("lead", "Crisis Lead"),
@@ -36,3 +36,51 @@ class CrisisIncidentMember(models.Model):
             "This person already has this role in the crisis team.",
         ),
     ]
+
+    # ------------------------------------------------------------------
+    # CRUD: membership decides who sees a confidential incident, so it is
+    # checked before the row exists (a create rule is checked only after
+    # the insert, when the new row would already satisfy it) and logged.
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        incidents = self.env["crisis.incident"].browse(
+            [vals.get("incident_id") for vals in vals_list if vals.get("incident_id")]
+        )
+        incidents._check_team_change()
+        members = super().create(vals_list)
+        members._log_team_change(added=True)
+        return members
+
+    def write(self, vals):
+        self.incident_id._check_team_change()
+        if vals.get("incident_id"):
+            self.env["crisis.incident"].browse(vals["incident_id"])._check_team_change()
+        if {"incident_id", "user_id", "role"} & set(vals):
+            self._log_team_change(added=False)
+        res = super().write(vals)
+        if {"incident_id", "user_id", "role"} & set(vals):
+            self._log_team_change(added=True)
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_check_team(self):
+        self.incident_id._check_team_change()
+        self._log_team_change(added=False)
+
+    def _log_team_change(self, added):
+        """One crisis log entry per confidential incident naming who and in
+        which role: on those, membership is access to everything."""
+        roles = dict(self._fields["role"]._description_selection(self.env))
+        for incident in self.incident_id.filtered("is_confidential"):
+            members = self.filtered(lambda m, i=incident: m.incident_id == i)
+            names = ", ".join(
+                f"{m.user_id.sudo().name} ({roles.get(m.role, m.role)})"
+                for m in members
+            )
+            incident._log(
+                "decision",
+                _("Added to the crisis team: %(members)s.", members=names)
+                if added
+                else _("Removed from the crisis team: %(members)s.", members=names),
+            )

@@ -17,12 +17,59 @@ PAGE_LANGS = ("de", "en")
 PAGE_LANG_DEFAULTS = {"de": "de_DE", "en": "en_US"}
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{3,8}$")
 DEFAULT_COLOR = "#1f3a5f"
-# Babel locale and pattern of the times shown to the public. British English
-# writes 24-hour times and names European time zones (CET / CEST).
-DATE_FORMATS = {
-    "de": ("de_DE", "d. MMMM y, HH:mm 'Uhr' (z)"),
-    "en": ("en_GB", "d MMMM y, HH:mm (z)"),
-}
+# Babel locale of each page language, when the reader's language is only
+# known as "de" or "en".
+PUBLIC_LOCALES = {"de": "de_DE", "en": "en_US"}
+# Spaces that CLDR puts into times ("11:49\u202fAM"): plain ones in SMS and mail.
+ODD_SPACES = {"\u202f": " ", "\xa0": " "}
+
+
+def format_public_datetime(value, tz_name, lang, date_only=False, short=False):
+    """A naive UTC datetime as the public reads it: local time of ``tz_name``
+    with the zone's name, the date in the reader's language ``lang`` (a short
+    code such as ``de`` or a full one such as ``de_DE`` or ``en_GB``).
+
+    ``30. November 2026, 11:49 Uhr MEZ``, ``November 30, 2026, 11:49 AM CET``;
+    ``short`` gives ``30.11.2026, 11:49 Uhr MEZ`` (SMS), ``date_only`` the
+    date alone (letters).
+    """
+    if not value:
+        return ""
+    try:
+        tz = pytz.timezone(tz_name or "UTC")
+    except pytz.UnknownTimeZoneError:
+        tz = pytz.utc
+    lang = (lang or "en").replace("-", "_")
+    short_lang = lang.split("_")[0]
+    if short_lang not in PUBLIC_LOCALES:
+        short_lang, lang = "en", "en"
+    try:
+        locale = babel_locale_parse(lang if "_" in lang else PUBLIC_LOCALES[lang])
+    except (ValueError, TypeError):
+        locale = babel_locale_parse(PUBLIC_LOCALES[short_lang])
+    local = pytz.utc.localize(value).astimezone(tz)
+    # babel directly: Odoo's helpers fall back to another language when the
+    # reader's res.lang is not active.
+    text = babel.dates.format_date(local, "medium" if short else "long", locale=locale)
+    if not date_only:
+        if short_lang == "de":
+            clock = babel.dates.format_time(local, "HH:mm 'Uhr'", locale=locale)
+        else:
+            clock = babel.dates.format_time(local, "short", locale=locale)
+        text = f"{text}, {clock} {_zone_name(local, locale)}"
+    for odd, plain in ODD_SPACES.items():
+        text = text.replace(odd, plain)
+    return text
+
+
+def _zone_name(local, locale):
+    """The zone's abbreviation readers know: MEZ/MESZ in German, CET/CEST
+    in English; where the language has none, the usual one (EST, GMT)."""
+    name = babel.dates.format_datetime(local, "z", locale=locale)
+    abbreviation = local.tzname() or ""
+    if not name.isalpha() and abbreviation.isalpha():
+        return abbreviation
+    return name
 
 
 class CrisisIncidentPage(models.AbstractModel):
@@ -95,6 +142,7 @@ class CrisisIncidentPage(models.AbstractModel):
     def action_open_page(self):
         """Open the public page as the public sees it, in a new tab."""
         self.ensure_one()
+        self.check_access("read")
         return {
             "type": "ir.actions.act_url",
             "url": self.page_url,
@@ -103,6 +151,7 @@ class CrisisIncidentPage(models.AbstractModel):
 
     def action_view_page_subscriptions(self):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crisis_management.crisis_page_subscription_action"
         )
@@ -154,22 +203,14 @@ class CrisisIncidentPage(models.AbstractModel):
         self.ensure_one()
         return self.company_id.partner_id.tz or self.lead_id.tz or "Europe/Berlin"
 
-    def _page_format_date(self, value, short_lang):
-        """``value`` as the public reads it: local time of the company."""
+    def _page_format_date(self, value, lang, date_only=False, short=False):
+        """``value`` as the public reads it: local time of the company with
+        the zone's name, the date in the reader's language. The one helper
+        for every time the public sees: page, feed, e-mails, SMS, letters
+        (see ``format_public_datetime``)."""
         self.ensure_one()
-        if not value:
-            return ""
-        try:
-            tz = pytz.timezone(self._page_tz())
-        except pytz.UnknownTimeZoneError:
-            tz = pytz.utc
-        # babel directly: Odoo's helper falls back to another language when
-        # the English res.lang is not active.
-        locale, pattern = DATE_FORMATS.get(short_lang, DATE_FORMATS["en"])
-        return babel.dates.format_datetime(
-            pytz.utc.localize(value).astimezone(tz),
-            pattern,
-            locale=babel_locale_parse(locale),
+        return format_public_datetime(
+            value, self._page_tz(), lang, date_only=date_only, short=short
         )
 
     def _page_mail_from(self):

@@ -9,8 +9,10 @@ from ``crisis_incident.py``, which holds the incident's lifecycle.
 import ast
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
+
+from odoo.addons.mail.tools.alias_error import AliasError
 
 from .crisis_inquiry import OPEN_STATES as INQUIRY_OPEN_STATES
 
@@ -174,6 +176,73 @@ class CrisisIncidentSituation(models.AbstractModel):
                     values["alias_name"] = name
         return values
 
+    def _alias_get_error(self, message, message_dict, alias):
+        """Mail to an incident's address becomes an inquiry only while the
+        incident takes inquiries: open, not confidential (its address must
+        not let outsiders write into it), and not flooded by one sender."""
+        error = super()._alias_get_error(message, message_dict, alias)
+        if error or not self:
+            return error
+        incident = self.sudo()
+        if incident.state not in ("active", "contained", "resolved"):
+            return AliasError(
+                "crisis_incident_not_open", _("this incident takes no inquiries")
+            )
+        if incident.is_confidential:
+            return AliasError(
+                "crisis_incident_confidential", _("this incident takes no inquiries")
+            )
+        sender = tools.email_normalize(message_dict.get("email_from") or "")
+        limit = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("crisis_management.inquiry_mail_limit_per_hour", 10)
+        )
+        since = fields.Datetime.now() - timedelta(hours=1)
+        if (
+            sender
+            and self.env["crisis.inquiry"]
+            .sudo()
+            .search_count(
+                [
+                    ("incident_id", "=", incident.id),
+                    ("channel", "=", "email"),
+                    ("email_from", "ilike", sender),
+                    ("create_date", ">=", since),
+                ]
+            )
+            >= limit
+        ):
+            return AliasError(
+                "crisis_inquiry_throttled", _("too many messages from this sender")
+            )
+        message_dict["crisis_sender_verified"] = self._mail_sender_verified(
+            message, message_dict
+        )
+        return False
+
+    @api.model
+    def _mail_sender_verified(self, message, message_dict):
+        """Whether the receiving mail server vouched for the sender address:
+        an ``Authentication-Results`` header of *our* server (its authserv-id
+        set in ``crisis_management.mail_authserv_id``; others can be forged)
+        with ``dmarc=pass``. Without one, the ``From:`` is only a claim."""
+        authserv = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("crisis_management.mail_authserv_id", "")
+            .strip()
+            .lower()
+        )
+        if not authserv or message is None:
+            return False
+        for header in message.get_all("Authentication-Results") or []:
+            text = " ".join(str(header).split()).lower()
+            server, _sep, results = text.partition(";")
+            if server.strip().split(" ")[0] == authserv and "dmarc=pass" in results:
+                return True
+        return False
+
     def _default_alias_name(self):
         """An address made of the incident's reference, if still free."""
         self.ensure_one()
@@ -192,6 +261,7 @@ class CrisisIncidentSituation(models.AbstractModel):
     # Actions
     # ------------------------------------------------------------------
     def action_view_inquiries(self):
+        self.check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crisis_management.crisis_inquiry_action"
@@ -202,6 +272,7 @@ class CrisisIncidentSituation(models.AbstractModel):
 
     def action_open_situation(self):
         """Open this incident's situation picture."""
+        self.check_access("read")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -232,6 +303,7 @@ class CrisisIncidentSituation(models.AbstractModel):
         )
 
     def action_open_incident(self):
+        self.check_access("read")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -244,10 +316,12 @@ class CrisisIncidentSituation(models.AbstractModel):
 
     def action_refresh_situation(self):
         """Recompute the situation picture (the form reloads after a button)."""
+        self.check_access("read")
         return True
 
     def action_hotline(self):
         """A new hotline inquiry on this incident."""
+        self.check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "crisis_management.crisis_inquiry_hotline_action"

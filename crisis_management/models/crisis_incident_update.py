@@ -5,6 +5,18 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
+from .utils import guard_workflow_fields, sanitize_translations
+
+# Publication is an act of the crisis team, done by the actions only.
+WORKFLOW_FIELDS = {
+    "is_published",
+    "date",
+    "date_published",
+    "date_notified",
+    "author_id",
+    "communication_ids",
+}
+
 
 class CrisisIncidentUpdate(models.Model):
     """A dated, bilingual update shown on the public incident page."""
@@ -37,6 +49,7 @@ class CrisisIncidentUpdate(models.Model):
     )
     date = fields.Datetime(
         required=True,
+        readonly=True,
         default=fields.Datetime.now,
         help="Time shown on the public page. Set when the update is published.",
     )
@@ -75,7 +88,20 @@ class CrisisIncidentUpdate(models.Model):
                 date=fields.Datetime.to_string(update.date) if update.date else "",
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        guard_workflow_fields(self, vals_list, WORKFLOW_FIELDS)
+        return super().create(vals_list)
+
+    def update_field_translations(self, field_name, translations, source_lang=None):
+        return super().update_field_translations(
+            field_name,
+            sanitize_translations(self, field_name, translations),
+            source_lang=source_lang,
+        )
+
     def write(self, vals):
+        guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
         corrected = self.filtered("is_published") if "body" in vals else self.browse()
         res = super().write(vals)
         for update in corrected:
@@ -102,10 +128,11 @@ class CrisisIncidentUpdate(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def action_publish(self):
+        self.check_access("write")
         now = fields.Datetime.now()
         to_publish = self.filtered(lambda u: not u.is_published)
         for update in to_publish:
-            update.write(
+            update.sudo().write(
                 {
                     "is_published": True,
                     "date": now,
@@ -132,9 +159,10 @@ class CrisisIncidentUpdate(models.Model):
         return True
 
     def action_unpublish(self):
+        self.check_access("write")
         to_unpublish = self.filtered("is_published")
         for update in to_unpublish:
-            update.is_published = False
+            update.sudo().is_published = False
             update.incident_id._log(
                 "communication",
                 _(
@@ -193,6 +221,6 @@ class CrisisIncidentUpdate(models.Model):
                     "audience_partner_ids": [Command.set(partners.ids)],
                 }
             )
-            update.date_notified = fields.Datetime.now()
+            update.sudo().date_notified = fields.Datetime.now()
         communications.action_send()
         return communications

@@ -5,7 +5,10 @@ from datetime import timedelta
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 
-from .utils import check_transition, selection_labels
+from .utils import check_transition, guard_workflow_fields, selection_labels
+
+# Changed only by the actions.
+WORKFLOW_FIELDS = {"state", "date_answered"}
 
 CHANNELS = [
     ("phone", "Phone"),
@@ -225,6 +228,7 @@ class CrisisInquiry(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        guard_workflow_fields(self, vals_list, WORKFLOW_FIELDS)
         for vals in vals_list:
             if not vals.get("name") and (vals.get("question") or "").strip():
                 first_line = vals["question"].strip().splitlines()[0]
@@ -233,21 +237,31 @@ class CrisisInquiry(models.Model):
                 vals["name"] = _("Inquiry")
         return super().create(vals_list)
 
+    def write(self, vals):
+        guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
+        return super().write(vals)
+
     # ------------------------------------------------------------------
     # Mail gateway
     # ------------------------------------------------------------------
     @api.model
     def message_new(self, msg_dict, custom_values=None):
         """An e-mail to an incident's alias: an inquiry by e-mail from the
-        sender, linked to the contact who has that address if there is one."""
+        sender, linked to the contact who has that address when our mail
+        server vouched for the sender (see ``_mail_sender_verified``): a
+        forged ``From:`` must not borrow a known contact's name and SLA."""
         self = self.with_context(default_user_id=False)
+        # (set by the incident's _alias_get_error; not a value to post)
+        verified = msg_dict.pop("crisis_sender_verified", False)
         email_from = msg_dict.get("email_from") or msg_dict.get("from")
-        partner = self.env["res.partner"].browse(msg_dict.get("author_id") or [])
-        if not partner and email_from:
-            normalized = tools.email_normalize(email_from)
-            partner = normalized and self.env["res.partner"].search(
-                [("email_normalized", "=", normalized)], limit=1
-            )
+        partner = self.env["res.partner"]
+        if verified:
+            partner = partner.browse(msg_dict.get("author_id") or [])
+            if not partner and email_from:
+                normalized = tools.email_normalize(email_from)
+                partner = normalized and partner.search(
+                    [("email_normalized", "=", normalized)], limit=1
+                )
         name = tools.parse_contact_from_email(email_from or "")[0]
         defaults = {
             "name": msg_dict.get("subject") or _("No Subject"),
@@ -262,6 +276,10 @@ class CrisisInquiry(models.Model):
         if partner:
             inquiry.message_subscribe(partner_ids=partner.ids)
         return inquiry
+
+    def message_update(self, msg_dict, update_vals=None):
+        msg_dict.pop("crisis_sender_verified", None)
+        return super().message_update(msg_dict, update_vals=update_vals)
 
     def _message_get_suggested_recipients(self):
         recipients = super()._message_get_suggested_recipients()
@@ -279,9 +297,17 @@ class CrisisInquiry(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def _check_transition(self, target):
+        self.check_access("write")
         check_transition(self, TRANSITIONS[target], target, self._transition_refusal)
 
     def _transition_refusal(self, inquiry, old, new):
+        if new == "reopen":
+            return _(
+                "The inquiry “%(inquiry)s” is %(state)s: only answered or closed "
+                "inquiries can be reopened.",
+                inquiry=inquiry.display_name,
+                state=old,
+            )
         return _(
             "The inquiry “%(inquiry)s” is already %(state)s.",
             inquiry=inquiry.display_name,
@@ -291,7 +317,7 @@ class CrisisInquiry(models.Model):
     def action_start(self):
         self._check_transition("in_progress")
         for inquiry in self:
-            inquiry.write(
+            inquiry.sudo().write(
                 {"state": "in_progress", "user_id": inquiry.user_id.id or self.env.uid}
             )
         return True
@@ -311,7 +337,7 @@ class CrisisInquiry(models.Model):
         now = fields.Datetime.now()
         channels = selection_labels(self, "channel")
         for inquiry in self:
-            inquiry.write(
+            inquiry.sudo().write(
                 {
                     "state": "answered",
                     "date_answered": now,
@@ -336,12 +362,12 @@ class CrisisInquiry(models.Model):
 
     def action_close(self):
         self._check_transition("closed")
-        self.write({"state": "closed"})
+        self.sudo().write({"state": "closed"})
         return True
 
     def action_reopen(self):
         self._check_transition("reopen")
-        self.write({"state": "in_progress", "date_answered": False})
+        self.sudo().write({"state": "in_progress", "date_answered": False})
         return True
 
     # Hotline screen: save and go straight to the next call.

@@ -83,9 +83,20 @@ class CrisisLog(models.Model):
         heads = {}
         for vals in vals_list:
             incident_id = vals.get("incident_id")
-            if not incident_id:
+            if not incident_id or not isinstance(incident_id, int):
                 raise UserError(_("A crisis log entry needs an incident."))
+            # The hash covers the text exactly as stored: anything but text
+            # would be stored differently from what was hashed.
+            if not isinstance(vals.get("body"), str) or not vals["body"].strip():
+                raise UserError(_("A crisis log entry needs a text."))
+            if vals.get("kind", "note") not in dict(KINDS):
+                raise UserError(_("Unknown kind of crisis log entry."))
             if not self.env.su:
+                # Appending to a confidential incident's log needs the right
+                # to see it, checked before the chain is locked in sudo.
+                self.env["crisis.incident"].browse(incident_id).check_access("read")
+                for name in ("sequence", "previous_hash", "hash"):
+                    vals.pop(name, None)
                 # People write facts, decisions and notes in their own name and
                 # at the present time; everything else is written by the
                 # application itself (through ``incident._log``).

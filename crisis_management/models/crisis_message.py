@@ -1,12 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
+from contextvars import ContextVar
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import html2plaintext, html_sanitize
 
-from .utils import check_transition
+from .utils import check_transition, guard_workflow_fields
 
 KINDS = [
     ("key_message", "Key Message"),
@@ -41,6 +42,22 @@ LANG_FIELDS = {
     for fname in CONTENT_FIELDS
     for lang in TEXT_LANGS
 }
+# Changed only by the actions and the versioning (four eyes).
+WORKFLOW_FIELDS = {
+    "state",
+    "version",
+    "version_ids",
+    "last_editor_id",
+    "date_last_edit",
+    "approved_by_id",
+    "date_approved",
+    "date_published",
+}
+# Set while _write_text() stores one language: Odoo's translation update ends
+# with a write of the field, which must not version the text a second time.
+# A context variable of the process, not an Odoo context key: RPC callers
+# set context keys, never this.
+_TEXT_WRITTEN = ContextVar("crisis_message_text_written", default=False)
 # Words too common to help finding an answer.
 STOP_WORDS = {
     "and",
@@ -254,16 +271,43 @@ class CrisisMessage(models.Model):
         self.ensure_one()
         if fname == "body" and value:
             value = html_sanitize(value)
+        self.check_access("write")
         frozen = self._prepare_content_change()
         if lang == "en_US":
             value = value or ""
-        self.with_context(crisis_text_written=True).update_field_translations(
-            fname, {lang: value or False}
-        )
-        self.write(
+        # (the private method: the public one comes back here)
+        token = _TEXT_WRITTEN.set(True)
+        try:
+            self._update_field_translations(fname, {lang: value or False})
+        finally:
+            _TEXT_WRITTEN.reset(token)
+        self.sudo().write(
             {"last_editor_id": self.env.uid, "date_last_edit": fields.Datetime.now()}
         )
         frozen._reopen_for_review()
+
+    def update_field_translations(self, field_name, translations, source_lang=None):
+        """Odoo's translation dialog and RPC: the texts of content go through
+        the same sanitising and versioning as the form."""
+        if field_name not in CONTENT_FIELDS:
+            return super().update_field_translations(
+                field_name, translations, source_lang=source_lang
+            )
+        self.ensure_one()
+        installed = self._installed_text_langs()
+        for lang, value in translations.items():
+            if lang not in installed:
+                raise UserError(
+                    _(
+                        "The language %(lang)s is not active. Activate it under "
+                        "Settings > Languages to write the text in it.",
+                        lang=lang,
+                    )
+                )
+            if value is not False and not isinstance(value, str):
+                raise UserError(_("A text must be a string."))
+            self._write_text(field_name, lang, value)
+        return True
 
     @api.model
     def _installed_text_langs(self):
@@ -276,6 +320,7 @@ class CrisisMessage(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        guard_workflow_fields(self, vals_list, WORKFLOW_FIELDS)
         written = set()
         for vals in vals_list:
             if vals.get("body"):
@@ -289,17 +334,14 @@ class CrisisMessage(models.Model):
         return records.with_env(self.env)
 
     def write(self, vals):
+        guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
         written = tuple(name for name in vals if name in LANG_FIELDS)
         # The per-language inverse only applies the languages written here.
         records = self.with_context(crisis_lang_written=written) if written else self
-        if not set(CONTENT_FIELDS) & set(vals) or self.env.context.get(
-            "crisis_text_written"
-        ):
-            # (update_field_translations() ends with a write of the field:
-            # the caller has done the versioning already.)
-            return super(CrisisMessage, records).write(vals)
         if vals.get("body"):
             vals = dict(vals, body=html_sanitize(vals["body"]))
+        if not set(CONTENT_FIELDS) & set(vals) or _TEXT_WRITTEN.get():
+            return super(CrisisMessage, records).write(vals)
         frozen = self._prepare_content_change()
         vals = dict(
             vals, last_editor_id=self.env.uid, date_last_edit=fields.Datetime.now()
@@ -318,7 +360,7 @@ class CrisisMessage(models.Model):
     def _reopen_for_review(self):
         for message in self:
             # The changed text is a new version: it needs a new approval.
-            message.write(
+            message.sudo().write(
                 {
                     "state": "review",
                     "version": message.version + 1,
@@ -391,6 +433,7 @@ class CrisisMessage(models.Model):
         )
 
     def _check_crisis_team(self):
+        self.check_access("write")
         if not self.env.user.has_group("crisis_management.group_crisis_manager"):
             raise AccessError(
                 _(
@@ -399,11 +442,12 @@ class CrisisMessage(models.Model):
             )
 
     def action_submit(self):
+        self.check_access("write")
         self._check_transition("review")
         for message in self:
             if not html2plaintext(message.body or "").strip():
                 raise UserError(_("“%(name)s” has no text yet.", name=message.name))
-        self.write({"state": "review"})
+        self.sudo().write({"state": "review"})
         return True
 
     def action_approve(self):
@@ -420,7 +464,7 @@ class CrisisMessage(models.Model):
                         name=message.name,
                     )
                 )
-        self.write(
+        self.sudo().write(
             {
                 "state": "approved",
                 "approved_by_id": self.env.uid,
@@ -442,7 +486,9 @@ class CrisisMessage(models.Model):
     def action_publish(self):
         self._check_crisis_team()
         self._check_transition("published")
-        self.write({"state": "published", "date_published": fields.Datetime.now()})
+        self.sudo().write(
+            {"state": "published", "date_published": fields.Datetime.now()}
+        )
         for message in self:
             message._log_incident(
                 "communication",
@@ -458,7 +504,7 @@ class CrisisMessage(models.Model):
     def action_withdraw(self):
         self._check_crisis_team()
         self._check_transition("withdrawn")
-        self.write({"state": "withdrawn"})
+        self.sudo().write({"state": "withdrawn"})
         for message in self:
             message._log_incident(
                 "decision",
@@ -472,8 +518,9 @@ class CrisisMessage(models.Model):
         return True
 
     def action_draft(self):
+        self.check_access("write")
         self._check_transition("draft")
-        self.write({"state": "draft"})
+        self.sudo().write({"state": "draft"})
         return True
 
     def _log_incident(self, kind, body):
@@ -550,11 +597,9 @@ class CrisisMessage(models.Model):
 
         :param dict translations: ``{lang: {field: value}}``
         """
-        record = (
-            self.env[model or self._name]
-            .browse(record_id)
-            .with_context(crisis_text_written=True)
-        )
+        if not self.env.su:
+            raise AccessError(_("Demo texts are loaded by the installation only."))
+        record = self.env[model or self._name].browse(record_id)
         installed = self._installed_text_langs()
         for lang, values in translations.items():
             if lang not in installed:
@@ -562,7 +607,11 @@ class CrisisMessage(models.Model):
             for fname, value in values.items():
                 if fname == "body":
                     value = html_sanitize(value)
-                record.update_field_translations(fname, {lang: value})
+                token = _TEXT_WRITTEN.set(True)
+                try:
+                    record._update_field_translations(fname, {lang: value})
+                finally:
+                    _TEXT_WRITTEN.reset(token)
         return True
 
     def _text_for_lang(self, lang):

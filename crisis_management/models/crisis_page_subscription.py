@@ -8,9 +8,23 @@ from odoo import _, api, fields, models
 from odoo.tools import email_normalize
 from odoo.tools.misc import hash_sign, verify_hash_signed
 
+from .utils import guard_workflow_fields
+
 CONFIRM_SCOPE = "crisis_management.page_subscribe"
 UNSUBSCRIBE_SCOPE = "crisis_management.page_unsubscribe"
 DEFAULT_CONFIRM_HOURS = 48
+# Set by the double opt-in and the unsubscribe only.
+WORKFLOW_FIELDS = {
+    "incident_id",
+    "partner_id",
+    "email",
+    "mobile",
+    "state",
+    "date_confirmed",
+    "confirm_ip",
+    "date_cancelled",
+    "consent_ids",
+}
 
 
 class CrisisPageSubscription(models.Model):
@@ -60,6 +74,15 @@ class CrisisPageSubscription(models.Model):
             "A contact can subscribe to an incident page only once.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        guard_workflow_fields(self, vals_list, WORKFLOW_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
+        return super().write(vals)
 
     # ------------------------------------------------------------------
     # Signed links
@@ -210,14 +233,12 @@ class CrisisPageSubscription(models.Model):
                     "name": email,
                     "email": email,
                     "lang": lang_code if lang_code in active_langs else False,
-                    "mobile": mobile or False,
                 }
             )
-        elif mobile and not partner.mobile:
-            partner.mobile = mobile
+        # Only the e-mail address was proven by the click; a mobile number
+        # typed into the page is kept, but nobody confirmed it belongs to
+        # this person, so it carries no consent for SMS.
         channels = ["email"]
-        if mobile and partner.mobile == mobile:
-            channels.append("sms")
         purpose = self.env.ref("crisis_management.consent_purpose_crisis_info")
         evidence = _(
             "Double opt-in confirmed on %(date)s (UTC) from IP address %(ip)s by "
@@ -303,11 +324,12 @@ class CrisisPageSubscription(models.Model):
                     ]
                 )
             )
-            (subscription.consent_ids | others).action_withdraw()
+            (subscription.consent_ids | others).sudo().action_withdraw()
             subscription.write({"state": "cancelled", "date_cancelled": now})
         return True
 
     def action_unsubscribe(self):
         """Button for the crisis team, e.g. after a request by phone."""
+        self.check_access("write")
         self._withdraw()
         return True

@@ -1,6 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
+
+from .res_partner import ORDINARY_BASES
 
 
 class CrisisStakeholderType(models.Model):
@@ -74,3 +77,166 @@ class CrisisStakeholderType(models.Model):
         self.ensure_one()
         company = company or self.env.company
         return self.sla_minutes or company.crisis_inquiry_sla_minutes
+
+    # ------------------------------------------------------------------
+    # Readiness
+    # ------------------------------------------------------------------
+    @api.model
+    def get_readiness(self, purpose_code, type_ids=None):
+        """How many contacts of each stakeholder type may be reached today
+        for ``purpose_code``, by channel: the consent rule of sending
+        (:meth:`res.partner.crisis_can_contact`) and an address, counted
+        with one grouped query.
+
+        :param str purpose_code: code of a ``crisis.consent.purpose``
+        :param list type_ids: restrict to these types (default: all active)
+        :return: one ``{"code", "total", "email", "sms", "letter",
+            "unreachable"}`` per type, in the order of the types
+        """
+        self._check_readiness_access()
+        purpose = self._readiness_purpose(purpose_code)
+        types = (
+            self.browse(type_ids) if type_ids else self.search([("active", "=", True)])
+        )
+        types.check_access("read")
+        counts = {}
+        if types:
+            self._readiness_flush()
+            self.env.cr.execute(
+                READINESS_MEMBERS_SQL
+                + """
+                SELECT type_id, COUNT(*),
+                       COUNT(*) FILTER (WHERE by_email),
+                       COUNT(*) FILTER (WHERE by_sms),
+                       COUNT(*) FILTER (WHERE by_letter),
+                       COUNT(*) FILTER (WHERE NOT (by_email OR by_sms OR by_letter))
+                  FROM members GROUP BY type_id
+                """,
+                {
+                    "purpose": purpose.id,
+                    "bases": ORDINARY_BASES,
+                    "types": tuple(types.ids),
+                },
+            )
+            counts = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        result = []
+        for stakeholder_type in types:
+            total, email, sms, letter, unreachable = counts.get(
+                stakeholder_type.id, (0, 0, 0, 0, 0)
+            )
+            result.append(
+                {
+                    "code": stakeholder_type.code,
+                    "total": total,
+                    "email": email,
+                    "sms": sms,
+                    "letter": letter,
+                    "unreachable": unreachable,
+                }
+            )
+        return result
+
+    def _readiness_partner_ids(self, purpose, channel):
+        """Ids of the active contacts of these types reachable on
+        ``channel`` (``email``, ``sms``, ``letter``), or on none of them
+        (``unreachable``), for ``purpose`` (a record)."""
+        if not self:
+            return []
+        condition = {
+            "email": "by_email",
+            "sms": "by_sms",
+            "letter": "by_letter",
+            "unreachable": "NOT (by_email OR by_sms OR by_letter)",
+        }[channel]
+        self._readiness_flush()
+        self.env.cr.execute(
+            READINESS_MEMBERS_SQL
+            + f"SELECT DISTINCT partner_id FROM members WHERE {condition}",  # noqa: S608
+            {"purpose": purpose.id, "bases": ORDINARY_BASES, "types": tuple(self.ids)},
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _check_readiness_access(self):
+        if not self.env.user.has_group("crisis_management.group_crisis_manager"):
+            raise AccessError(
+                _("Only the crisis team can see how ready the stakeholders are.")
+            )
+
+    @api.model
+    def _readiness_purpose(self, purpose_code):
+        purpose = (
+            self.env["crisis.consent.purpose"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("code", "=", purpose_code or "")], limit=1)
+        )
+        if not purpose:
+            raise UserError(
+                _(
+                    "There is no consent purpose with the code “%(code)s”.",
+                    code=purpose_code,
+                )
+            )
+        return purpose
+
+    @api.model
+    def _readiness_flush(self):
+        self.env["res.partner"].flush_model(
+            [
+                "active",
+                "email_normalized",
+                "phone_sanitized",
+                "street",
+                "zip",
+                "city",
+                "crisis_stakeholder_type_ids",
+            ]
+        )
+        self.env["crisis.consent"].flush_model(
+            ["partner_id", "purpose_id", "channel", "state", "legal_basis"]
+        )
+        self.env["mail.blacklist"].flush_model(["email", "active"])
+        self.env["phone.blacklist"].flush_model(["number", "active"])
+
+    def action_open_readiness(self):
+        """The readiness screen of these types (all when called from the
+        menu): a chart per type and channel, one click to the contacts."""
+        self._check_readiness_access()
+        return self.env["crisis.readiness"]._open_for_types(self)
+
+
+# Whether a member of a stakeholder type may be reached on each channel for
+# a purpose: the rule of res.partner._crisis_contact_refusals() for ordinary
+# messages (a given consent or another ordinary basis for this purpose and
+# channel, no blacklist on the address) plus the address the sending needs,
+# spelled in SQL so that readiness is counted with grouped queries.
+READINESS_MEMBERS_SQL = """
+    WITH basis AS (
+        SELECT DISTINCT partner_id, channel FROM crisis_consent
+         WHERE purpose_id = %(purpose)s AND state = 'given'
+           AND legal_basis IN %(bases)s
+    ), members AS (
+        SELECT rel.type_id, p.id AS partner_id,
+               (p.email_normalized IS NOT NULL AND p.email_normalized != ''
+                AND NOT EXISTS (SELECT 1 FROM mail_blacklist bl
+                                 WHERE bl.email = p.email_normalized AND bl.active)
+                AND EXISTS (SELECT 1 FROM basis b WHERE b.partner_id = p.id
+                                                    AND b.channel = 'email')
+               ) AS by_email,
+               (p.phone_sanitized IS NOT NULL AND p.phone_sanitized != ''
+                AND NOT EXISTS (SELECT 1 FROM phone_blacklist bl
+                                 WHERE bl.number = p.phone_sanitized AND bl.active)
+                AND EXISTS (SELECT 1 FROM basis b WHERE b.partner_id = p.id
+                                                    AND b.channel = 'sms')
+               ) AS by_sms,
+               (COALESCE(p.street, '') != '' AND COALESCE(p.zip, '') != ''
+                AND COALESCE(p.city, '') != ''
+                AND EXISTS (SELECT 1 FROM basis b WHERE b.partner_id = p.id
+                                                    AND b.channel = 'letter')
+               ) AS by_letter
+          FROM crisis_stakeholder_type_res_partner_rel rel
+          JOIN res_partner p ON p.id = rel.partner_id
+         WHERE p.active AND rel.type_id IN %(types)s
+    )
+"""

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 
-from .utils import check_transition
+from .utils import check_transition, guard_workflow_fields
 
 TASK_STATES = [
     ("todo", "To Do"),
@@ -11,6 +11,15 @@ TASK_STATES = [
     ("done", "Done"),
     ("cancelled", "Cancelled"),
 ]
+# Changed only by the actions and the follow-up job.
+WORKFLOW_FIELDS = {
+    "state",
+    "date_done",
+    "followup_state",
+    "date_reminded",
+    "date_escalated",
+    "playbook_step_id",
+}
 # Which states each action may start from.
 TASK_TRANSITIONS = {
     "in_progress": ("todo",),
@@ -121,7 +130,13 @@ class CrisisTask(models.Model):
             return domain
         return ["!", "&"] + domain
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        guard_workflow_fields(self, vals_list, WORKFLOW_FIELDS)
+        return super().create(vals_list)
+
     def write(self, vals):
+        guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
         if "date_deadline" in vals and "followup_state" not in vals:
             # A new deadline is a new promise: follow it up from scratch.
             vals = dict(
@@ -133,6 +148,7 @@ class CrisisTask(models.Model):
     # Transitions
     # ------------------------------------------------------------------
     def _check_transition(self, target):
+        self.check_access("write")
         check_transition(
             self, TASK_TRANSITIONS[target], target, self._transition_refusal
         )
@@ -146,12 +162,12 @@ class CrisisTask(models.Model):
 
     def action_start(self):
         self._check_transition("in_progress")
-        self.write({"state": "in_progress"})
+        self.sudo().write({"state": "in_progress"})
         return True
 
     def action_done(self):
         self._check_transition("done")
-        self.write({"state": "done", "date_done": fields.Datetime.now()})
+        self.sudo().write({"state": "done", "date_done": fields.Datetime.now()})
         for task in self:
             task._close_followup_activities(_("Task completed."))
             task.incident_id._log(
@@ -166,7 +182,7 @@ class CrisisTask(models.Model):
 
     def action_cancel(self):
         self._check_transition("cancelled")
-        self.write({"state": "cancelled"})
+        self.sudo().write({"state": "cancelled"})
         for task in self:
             task._close_followup_activities(_("Task cancelled."))
             task.incident_id._log(
@@ -181,7 +197,7 @@ class CrisisTask(models.Model):
 
     def action_reopen(self):
         self._check_transition("todo")
-        self.write(
+        self.sudo().write(
             {
                 "state": "todo",
                 "date_done": False,

@@ -1,6 +1,16 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command, _, api, fields, models
 
+from .utils import guard_workflow_fields
+
+# Crisis mode is switched by the incidents' actions only; who got the hotline
+# group from crisis mode is recorded by crisis mode only.
+WORKFLOW_FIELDS = {
+    "crisis_mode",
+    "crisis_incident_id",
+    "crisis_hotline_granted_user_ids",
+}
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -14,6 +24,7 @@ class ResCompany(models.Model):
         "crisis.incident",
         readonly=True,
         copy=False,
+        groups="base.group_user",
         help="The incident that put the company into crisis mode.",
     )
     crisis_inquiry_sla_minutes = fields.Integer(
@@ -57,6 +68,15 @@ class ResCompany(models.Model):
         help="After an incident is closed, each affected customer is handed back "
         "to their salesperson with the activities of this plan.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        guard_workflow_fields(self, vals_list, WORKFLOW_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
+        return super().write(vals)
 
     @api.model
     def get_crisis_mode_status(self):
@@ -169,3 +189,36 @@ class ResCompany(models.Model):
                     ),
                 )
         return revoke
+
+    @api.model
+    def get_crisis_exercise_status(self):
+        """Running exercises of the user's companies, for the web client's
+        exercise indicator: exercises never put a company into crisis mode,
+        their team members see this indicator instead.
+
+        :return: ``[{"incident_id", "incident_name"}]``: the exercises in
+            which the user takes part (lead, member, observer), or all that
+            a crisis team member may read
+        """
+        Incident = self.env["crisis.incident"]
+        if not Incident.has_access("read"):
+            return []
+        user = self.env.user
+        companies = user.company_ids & self.env.companies
+        domain = [
+            ("is_exercise", "=", True),
+            ("state", "in", ("active", "contained", "resolved")),
+            ("company_id", "in", companies.ids),
+        ]
+        if not user.has_group("crisis_management.group_crisis_manager"):
+            domain += [
+                "|",
+                "|",
+                ("lead_id", "=", user.id),
+                ("member_ids.user_id", "=", user.id),
+                ("exercise_observer_ids", "=", user.id),
+            ]
+        return [
+            {"incident_id": incident.id, "incident_name": incident.display_name}
+            for incident in Incident.search(domain, order="date_activated, id")
+        ]

@@ -3,9 +3,11 @@ from textwrap import shorten
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
+
+from .utils import require_group
 
 # Legal bases that carry a purpose on their own, for any kind of message.
 ORDINARY_BASES = ("consent", "contract", "legal_obligation", "legitimate_interest")
@@ -121,6 +123,13 @@ class ResPartner(models.Model):
         :rtype: bool
         """
         self.ensure_one()
+        # A partner's consent state is personal data: crisis staff only.
+        require_group(
+            self.env,
+            "crisis_management.group_crisis_user",
+            _("Only crisis staff may look up whether a contact may be reached."),
+        )
+        self.check_access("read")
         return bool(self._crisis_contactable(self, purpose_code, channel, kind))
 
     @api.model

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SmsSms(models.Model):
@@ -23,3 +23,71 @@ class SmsSms(models.Model):
                 {"state": "failed", "error": sms.failure_type or "error"}
             )
         return res
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # The last point before Odoo's SMS queue: whatever path created it,
+        # an SMS of an exercise goes to the exercise's observers only. The
+        # first SMS of each keeps its position (callers pair them up with
+        # their notifications), copies for further observers come last.
+        redirected, extra = [], []
+        for vals in vals_list:
+            first, *others = self._crisis_exercise_redirect(vals)
+            redirected.append(first)
+            extra += others
+        return super().create(redirected + extra)
+
+    @api.model
+    def _crisis_exercise_redirect(self, vals):
+        """One SMS values dict per observer with a mobile number for an SMS
+        of an exercise, marked and naming who would have received it;
+        ``[vals]`` unchanged when it belongs to no exercise."""
+        Incident = self.env["crisis.incident"].sudo()
+        incident = Incident._exercise_from_outgoing(vals)
+        if not incident:
+            return [vals]
+        partner = self.env["res.partner"].sudo().browse(vals.get("partner_id"))
+        recipient = (
+            self.env["crisis.communication.recipient"]
+            .sudo()
+            .browse(vals.get("crisis_recipient_id"))
+        )
+        lang = incident._exercise_lang(partner, recipient)
+        who = partner.name or vals.get("number") or ""
+        if vals.get("number") and partner:
+            who = f"{partner.name} ({vals['number']})"
+        note = incident._exercise_recipient_note([who] if who else [], lang)
+        body = f"{note} {vals.get('body') or ''}".strip()
+        observers = incident.exercise_observer_ids.partner_id
+        numbers = [
+            (observer, observer._phone_format(number=number) or number)
+            for observer in observers
+            for number in [observer.mobile or observer.phone]
+            if number
+        ]
+        base = {
+            key: vals[key]
+            for key in ("crisis_recipient_id", "mail_message_id")
+            if key in vals
+        }
+        if not numbers:
+            return [
+                dict(
+                    base,
+                    body=body,
+                    number=False,
+                    partner_id=False,
+                    state="error",
+                    failure_type="sms_number_missing",
+                )
+            ]
+        return [
+            dict(
+                base,
+                body=body,
+                number=number,
+                partner_id=observer.id,
+                state="outgoing",
+            )
+            for observer, number in numbers
+        ]

@@ -1,7 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Small helpers shared by the crisis models."""
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import html_sanitize
 
 
 def selection_labels(records, field_name):
@@ -29,4 +30,84 @@ def check_transition(records, allowed, target, refusal):
     labels = selection_labels(records, "state")
     for record in records:
         if record.state not in allowed:
-            raise UserError(refusal(record, labels[record.state], labels[target]))
+            # ``target`` may be a pseudo-state ("reopen") without a label.
+            raise UserError(
+                refusal(record, labels[record.state], labels.get(target, target))
+            )
+
+
+def guard_workflow_fields(records, vals_list, names):
+    """Refuse workflow fields (states, approvals, publication flags and
+    dates, tokens, hashes, answers) in ``create``/``write`` vals.
+
+    They are changed only by the model's actions, which check the caller's
+    rights first and then write them in sudo. ``readonly`` in a view is
+    presentation: over RPC anybody can send any field, and any context key,
+    so only the superuser mode (which no RPC caller can obtain) is trusted.
+
+    :param vals_list: a list of vals dicts (or one dict)
+    :param names: the protected field names of the model
+    """
+    env = records.env
+    if env.su:
+        return
+    if isinstance(vals_list, dict):
+        vals_list = [vals_list]
+    blocked = set()
+    for vals in vals_list:
+        blocked.update(name for name in vals if name in names)
+    if blocked:
+        # XML-RPC calls carry no language: speak the user's.
+        env = env(context=dict(env.context, lang=env.lang or env.user.lang))
+        labels = ", ".join(
+            sorted(
+                records._fields[name]._description_string(env) or name
+                for name in blocked
+            )
+        )
+        raise AccessError(
+            env._(
+                "%(fields)s cannot be set directly on “%(model)s”: use the "
+                "buttons of the form, which check who may do what and record it.",
+                fields=labels,
+                model=env["ir.model"]._get(records._name).name,
+            )
+        )
+
+
+def require_group(env, xmlid, message):
+    """Refuse unless the current user (or sudo) has the group ``xmlid``."""
+    if not env.su and not env.user.has_group(xmlid):
+        raise AccessError(message)
+
+
+def sanitize_translations(records, field_name, translations):
+    """``translations`` of an Html field made safe: Odoo's
+    ``update_field_translations`` writes them as given, past the field's
+    own sanitising."""
+    field = records._fields.get(field_name)
+    if not field or field.type != "html":
+        return translations
+    result = {}
+    for lang, value in translations.items():
+        if isinstance(value, dict):  # term translations: {old term: new term}
+            value = {
+                key: _sanitize_term(term) if isinstance(term, str) else term
+                for key, term in value.items()
+            }
+        elif isinstance(value, str):
+            value = html_sanitize(value)
+        result[lang] = value
+    return result
+
+
+def _sanitize_term(term):
+    """One translated term (an html fragment inside a block) made safe,
+    without the paragraph the sanitiser wraps around loose text."""
+    clean = html_sanitize(term)
+    if clean in (term, f"<p>{term}</p>"):
+        return term
+    if not term.lstrip().startswith("<p") and clean.startswith("<p>"):
+        if clean.endswith("</p>") and clean.count("<p>") == 1:
+            clean = clean[3:-4]
+    return clean

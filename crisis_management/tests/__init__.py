@@ -17,3 +17,11 @@ from . import test_safety_check
 from . import test_hotline_answers
 from . import test_crm
 from . import test_crm_tour
+from . import test_attacks
+from . import test_public_methods
+from . import test_letter
+from . import test_public_time
+from . import test_exercise
+from . import test_portal_consent
+from . import test_readiness
+from . import test_contact_sheet

@@ -308,6 +308,17 @@ class TestInquiryMailGateway(InquiryCommon, MailCommon):
         super().setUpClass()
         cls.incident.alias_name = "brand-halle-2"
         cls.alias_email = f"brand-halle-2@{cls.alias_domain}"
+        # Inquiries by e-mail are taken while the incident is open.
+        cls.incident.action_activate()
+        # Our mail server's authserv-id: only its Authentication-Results count.
+        cls.env["ir.config_parameter"].set_param(
+            "crisis_management.mail_authserv_id", "mx.example.com"
+        )
+
+    AUTH_PASS = (
+        "Authentication-Results: mx.example.com; spf=pass; dkim=pass; "
+        "dmarc=pass header.from=lindenstrasse.example.com"
+    )
 
     def test_incident_has_an_alias(self):
         self.assertEqual(self.incident.alias_email, self.alias_email)
@@ -329,6 +340,7 @@ class TestInquiryMailGateway(InquiryCommon, MailCommon):
             self.alias_email,
             subject="Frage zur Luftqualität",
             target_model="crisis.inquiry",
+            extra=self.AUTH_PASS,
         )
         self.assertEqual(len(inquiry), 1)
         self.assertEqual(inquiry.incident_id, self.incident)
@@ -360,3 +372,70 @@ class TestInquiryMailGateway(InquiryCommon, MailCommon):
         self.assertTrue(
             any("karl@example.org" in (r.get("email") or "") for r in suggested)
         )
+
+
+@tagged("post_install", "-at_install")
+class TestInquiryMailRefusals(InquiryCommon, MailCommon):
+    """What the incident address must not accept."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.incident.alias_name = "brand-halle-2"
+        cls.alias_email = f"brand-halle-2@{cls.alias_domain}"
+        cls.env["ir.config_parameter"].set_param(
+            "crisis_management.mail_authserv_id", "mx.example.com"
+        )
+
+    def _send(self, subject, email_from=None, extra=""):
+        with mute_logger("odoo.addons.mail.models.mail_thread"):
+            self.format_and_process(
+                INBOUND_MAIL,
+                email_from or self.neighbor.email,
+                self.alias_email,
+                subject=subject,
+                target_model="crisis.inquiry",
+                extra=extra,
+            )
+        return self.env["crisis.inquiry"].search([("name", "=", subject)])
+
+    def test_draft_closed_and_confidential_incidents_take_no_mail(self):
+        self.assertFalse(self._send("An den Entwurf"))
+        self.incident.action_activate()
+        self.incident.sudo().write({"is_confidential": True})
+        self.assertFalse(self._send("An den vertraulichen Vorfall"))
+        self.incident.sudo().write({"is_confidential": False})
+        self.assertTrue(self._send("Jetzt offen"))
+        self.incident.action_resolve()
+        self.incident.action_close()
+        self.assertFalse(self._send("Nach dem Abschluss"))
+
+    @freeze_time(NOW)
+    def test_forged_sender_is_not_linked_to_the_contact(self):
+        self.incident.action_activate()
+        # No header of our server (or one a sender wrote itself).
+        forged = self._send(
+            "Gefälscht",
+            extra="Authentication-Results: evil.example.org; dmarc=pass",
+        )
+        self.assertEqual(len(forged), 1)
+        self.assertFalse(forged.partner_id)
+        self.assertFalse(forged.stakeholder_type_id)
+        # The company's default response time, not the neighbours' one.
+        self.assertEqual(forged.date_due, NOW + timedelta(minutes=120))
+        self.assertEqual(forged.email_from, self.neighbor.email)
+        failed = self._send(
+            "DMARC fail",
+            extra="Authentication-Results: mx.example.com; dmarc=fail",
+        )
+        self.assertFalse(failed.partner_id)
+
+    def test_one_sender_cannot_flood_the_hotline(self):
+        self.incident.action_activate()
+        self.env["ir.config_parameter"].set_param(
+            "crisis_management.inquiry_mail_limit_per_hour", 3
+        )
+        for number in range(3):
+            self.assertTrue(self._send(f"Frage {number}"))
+        self.assertFalse(self._send("Frage 4"))
+        self.assertTrue(self._send("Andere Person", email_from="karl@example.org"))

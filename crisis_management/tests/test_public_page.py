@@ -6,12 +6,14 @@ import re
 import secrets
 
 import feedparser
+from freezegun import freeze_time
 from PIL import Image
 from pyzbar.pyzbar import decode
 
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
+from ..controllers.page import _public_uuid, client_net
 from .common_page import INTERNAL, CrisisPageCommon
 
 DE = {"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}
@@ -101,7 +103,7 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         # Newest first, with their times.
         self.assertLess(html.index("EN-8812"), html.index("EN-1001"))
         self.assertIn('datetime="2026-03-01T12:30:00Z"', html)
-        self.assertIn("1 March 2026, 13:30 (CET)", html)
+        self.assertIn("March 1, 2026, 1:30 PM CET", html)
         self.assertIn("Last updated", html)
         self.assertIn("+49 800 1234567", html)
         self.assertIn('href="tel:+498001234567"', html)
@@ -117,7 +119,7 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         self.assertIn("Feuer unter Kontrolle DE-8812", html)
         self.assertIn("Unter Kontrolle DE-H2", html)
         self.assertIn("Zusammenfassung für die Öffentlichkeit DE-4711", html)
-        self.assertIn("1. März 2026, 13:30 Uhr (MEZ)", html)
+        self.assertIn("1. März 2026, 13:30 Uhr MEZ", html)
         self.assertNotIn("EN-8812", html)
         # The switch wins over the browser's language, in both directions.
         html = self._get(f"/crisis/{self.token}?lang=en", headers=DE).text
@@ -255,7 +257,8 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         self.assertEqual(feed.bozo, 0, feed.get("bozo_exception"))
         self.assertEqual(feed.version, "atom10")
         self.assertEqual(feed.feed.title, "Brand in Fabrikhalle 2")
-        self.assertTrue(feed.feed.id.startswith("tag:"))
+        # Opaque ids: no database id or date of the database is shown.
+        self.assertTrue(feed.feed.id.startswith("urn:uuid:"))
         self.assertTrue(feed.feed.updated)
         links = {link.rel: link.href for link in feed.feed.links}
         self.assertEqual(links["self"], f"{self.incident.page_url}/feed.atom?lang=en")
@@ -267,10 +270,17 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         )
         self.assertEqual(
             [entry.id for entry in feed.entries],
-            [
-                f"{feed.feed.id}/update-{u.id}"
-                for u in self.update_new | self.update_old
-            ],
+            [f"urn:uuid:{_public_uuid(u)}" for u in self.update_new | self.update_old],
+        )
+        for entry in feed.entries:
+            self.assertNotIn("update-", entry.id)
+        self.assertEqual(
+            self._get(f"/crisis/{self.token}/feed.atom").headers["Cache-Control"],
+            "no-cache, private",
+        )
+        self.assertEqual(
+            self._get(f"/crisis/{self.token}/qr.png").headers["Cache-Control"],
+            "no-cache, private",
         )
         first = feed.entries[0]
         self.assertEqual(first.updated, "2026-03-01T12:30:00Z")
@@ -283,6 +293,54 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         self.assertIn(
             "Feuer unter Kontrolle DE-8812", german.entries[0].content[0].value
         )
+
+    def _publish_update_at(self, when):
+        with freeze_time(when):
+            update = self._create_update("<p>Timed EN-T1</p>", "<p>Zeit DE-T1</p>")
+            update.action_publish()
+        return update
+
+    def _time_of(self, html, iso):
+        match = re.search(rf'<time datetime="{iso}">([^<]*)</time>', html)
+        return match and match.group(1)
+
+    def test_times_in_company_time_zone_winter(self):
+        """Public times are the company's local time with the zone's name,
+        whatever the time zone of the crisis lead."""
+        self.user_manager.tz = "Asia/Tokyo"
+        self._publish_update_at("2030-11-30 10:49:00")
+        iso = "2030-11-30T10:49:00Z"
+        html = self._get(f"/crisis/{self.token}", headers=DE).text
+        self.assertIn("Zuletzt aktualisiert", html)
+        self.assertEqual(self._time_of(html, iso), "30. November 2030, 11:49 Uhr MEZ")
+        self.assertNotIn("UTC", html)
+        html = self._get(f"/crisis/{self.token}", headers=EN).text
+        self.assertEqual(self._time_of(html, iso), "November 30, 2030, 11:49 AM CET")
+        # "Last updated" and the update itself.
+        self.assertEqual(html.count("November 30, 2030, 11:49 AM CET"), 2)
+        # An update without headline is named by its time in the feed.
+        feed = feedparser.parse(
+            self._get(f"/crisis/{self.token}/feed.atom?lang=de").content
+        )
+        self.assertEqual(feed.entries[0].title, "30. November 2030, 11:49 Uhr MEZ")
+        self.assertEqual(feed.entries[0].updated, iso)
+
+    def test_times_in_company_time_zone_summer(self):
+        self._publish_update_at("2030-07-01 09:49:00")
+        iso = "2030-07-01T09:49:00Z"
+        html = self._get(f"/crisis/{self.token}", headers=DE).text
+        self.assertEqual(self._time_of(html, iso), "1. Juli 2030, 11:49 Uhr MESZ")
+        html = self._get(f"/crisis/{self.token}", headers=EN).text
+        self.assertEqual(self._time_of(html, iso), "July 1, 2030, 11:49 AM CEST")
+
+    def test_times_follow_the_company_time_zone(self):
+        self.company.partner_id.tz = "America/New_York"
+        self._publish_update_at("2030-11-30 10:49:00")
+        iso = "2030-11-30T10:49:00Z"
+        html = self._get(f"/crisis/{self.token}", headers=DE).text
+        self.assertEqual(self._time_of(html, iso), "30. November 2030, 05:49 Uhr EST")
+        html = self._get(f"/crisis/{self.token}", headers=EN).text
+        self.assertEqual(self._time_of(html, iso), "November 30, 2030, 5:49 AM EST")
 
     def test_qr_code_decodes_to_page_url(self):
         response = self._get(f"/crisis/{self.token}/qr.png")
@@ -325,9 +383,13 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         partner = Partner.search([("email", "=", email)])
         self.assertEqual(len(partner), 1)
         self.assertEqual(partner.lang, "de_DE")
-        self.assertEqual(partner.mobile, "+49 171 5550001")
+        # Only the e-mail address was proven by the click: the typed mobile
+        # number is kept on the subscription, but carries no SMS consent and
+        # does not enter the address book.
+        self.assertFalse(partner.mobile)
         consents = partner.crisis_consent_ids
-        self.assertEqual(sorted(consents.mapped("channel")), ["email", "sms"])
+        self.assertEqual(consents.mapped("channel"), ["email"])
+        self.assertFalse(partner.crisis_can_contact("crisis_info", "sms"))
         for consent in consents:
             self.assertEqual(consent.purpose_id, self.purpose_info)
             self.assertEqual(consent.state, "given")
@@ -344,7 +406,7 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         # Clicking again changes nothing.
         self.url_open(link, data={"csrf_token": self._csrf(page.text)})
         self.env.invalidate_all()
-        self.assertEqual(len(partner.crisis_consent_ids), 2)
+        self.assertEqual(len(partner.crisis_consent_ids), 1)
         # The next published update reaches the subscriber, in German,
         # with a one-click unsubscribe link.
         update = self._create_update(
@@ -551,3 +613,17 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         """The (signed, not secret) JSON inside a confirmation link."""
         payload = link.rsplit("/", 1)[1]
         return base64.urlsafe_b64decode(payload + "===")[41:].decode()
+
+
+@tagged("post_install", "-at_install")
+class TestThrottleKey(HttpCase):
+    def test_ipv6_clients_are_throttled_per_64(self):
+        self.assertEqual(
+            client_net("2001:db8:1:2:aaaa::1"), client_net("2001:db8:1:2:bbbb::9")
+        )
+        self.assertNotEqual(
+            client_net("2001:db8:1:2::1"), client_net("2001:db8:1:3::1")
+        )
+        self.assertEqual(client_net("192.0.2.7"), "192.0.2.7")
+        self.assertEqual(client_net("::ffff:192.0.2.7"), "192.0.2.7")
+        self.assertEqual(client_net(""), "")

@@ -18,7 +18,7 @@ export class CrisisModeSystray extends Component {
         this.orm = useService("orm");
         this.action = useService("action");
         this.busService = this.env.services.bus_service;
-        this.state = useState({active: false, crises: []});
+        this.state = useState({active: false, crises: [], exercises: []});
         this.onCrisisModeChanged = () => this.load();
         onWillStart(() => this.load());
         if (this.busService) {
@@ -43,6 +43,11 @@ export class CrisisModeSystray extends Component {
         );
         this.state.active = status.active;
         this.state.crises = status.crises;
+        this.state.exercises = await this.orm.call(
+            "res.company",
+            "get_crisis_exercise_status",
+            []
+        );
     }
 
     async open(crisis) {
@@ -53,6 +58,15 @@ export class CrisisModeSystray extends Component {
             "crisis.incident",
             "action_open_situation",
             [[crisis.incident_id]]
+        );
+        await this.action.doAction(action);
+    }
+
+    async openExercise(exercise) {
+        const action = await this.orm.call(
+            "crisis.incident",
+            "action_open_situation",
+            [[exercise.incident_id]]
         );
         await this.action.doAction(action);
     }

@@ -1,0 +1,222 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Every public method of every model the crisis addons define or extend,
+called the way XML-RPC calls it, by a portal customer and by a hotline user
+who is not on a confidential incident, on the records of that incident.
+
+Each call must be refused, or change nothing and reveal nothing of the
+confidential incident. Methods added later are walked automatically."""
+
+import inspect
+
+from odoo import Command, api
+from odoo.tests import new_test_user, tagged
+
+from .common import CrisisCommon
+
+SECRET_NAME = "Geheime Erpressung XJ-9"
+# Calls that a hotline user may legitimately make with an effect: creating an
+# inquiry from an e-mail is what the hotline does (never on an incident it
+# cannot see: the record rules refuse that).
+HOTLINE_MAY = {("crisis.inquiry", "message_new")}
+
+
+def _crisis_methods(model):
+    """Public methods defined by the crisis addons on ``model``'s class."""
+    names = set()
+    for cls in type(model).__mro__:
+        if not cls.__module__.startswith("odoo.addons.crisis_"):
+            continue
+        for name, member in vars(cls).items():
+            if not name.startswith("_") and inspect.isfunction(member):
+                names.add(name)
+    return sorted(names)
+
+
+@tagged("post_install", "-at_install")
+class TestPublicMethodsRefuseOutsiders(CrisisCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.portal = new_test_user(
+            cls.env, login="walk_portal", groups="base.group_portal"
+        )
+        cls.secret = cls._create_incident(
+            name=SECRET_NAME,
+            is_confidential=True,
+            member_ids=[
+                Command.create({"user_id": cls.user_manager2.id, "role": "member"})
+            ],
+        )
+        cls.secret.action_activate()
+        cls.secret.action_publish_page()
+        cls.secret._log("fact", "Confidential fact")
+        # Something of every kind hangs off the confidential incident.
+        env = cls.env
+        cls.partner = env["res.partner"].create(
+            {"name": "Vera Vertraulich", "email": "vera@example.com"}
+        )
+        env["crisis.inquiry"].create(
+            {"incident_id": cls.secret.id, "question": "Was ist passiert?"}
+        )
+        message = env["crisis.message"].create(
+            {"name": "Stellungnahme", "incident_id": cls.secret.id, "body": "<p>a</p>"}
+        )
+        message.action_submit()
+        message.with_user(cls.user_manager2).action_approve()
+        # An edit after approval: version 2 in review, version 1 kept.
+        message.with_user(cls.user_manager).body = "<p>b</p>"
+        message.with_user(cls.user_manager2).action_approve()
+        update = env["crisis.incident.update"].create(
+            {"incident_id": cls.secret.id, "body": "<p>Update</p>"}
+        )
+        update.action_publish()
+        env["crisis.page.subscription"].create(
+            {
+                "incident_id": cls.secret.id,
+                "partner_id": cls.partner.id,
+                "email": "vera@example.com",
+            }
+        )
+        comm = env["crisis.communication"].create(
+            {
+                "incident_id": cls.secret.id,
+                "message_id": message.id,
+                "kind": "safety_check",
+                "audience_partner_ids": [Command.set(cls.partner.ids)],
+            }
+        )
+        comm.action_send()
+        env["crisis.log.add"].create({"incident_id": cls.secret.id, "body": "x"})
+
+    def _targets(self):
+        """One record per model, hanging off the confidential incident where
+        the model does."""
+        env = self.env
+        secret = self.secret
+        targets = {"crisis.incident": secret}
+        for model in env:
+            Model = env[model]
+            if "incident_id" in Model._fields and model not in targets:
+                field = Model._fields["incident_id"]
+                if field.type == "many2one" and field.store:
+                    found = Model.with_context(active_test=False).search(
+                        [("incident_id", "=", secret.id)], limit=1
+                    )
+                    if found:
+                        targets[model] = found
+        targets["crisis.message.version"] = env["crisis.message.version"].search(
+            [("message_id.incident_id", "=", secret.id)], limit=1
+        )
+        return targets
+
+    def _dummy(self, name, record):
+        if name in ("ids", "res_ids"):
+            return [self.secret.id]
+        if name.endswith("_id") or name == "id":
+            return self.secret.id
+        if name.endswith("_ids"):
+            return [self.secret.id]
+        if name in ("vals", "values", "msg_dict", "custom_values", "translations"):
+            return {}
+        if name == "vals_list":
+            # New records on the confidential incident, where they hang off one.
+            if "incident_id" in record._fields:
+                return [{"incident_id": self.secret.id}]
+            return [{}]
+        if name in ("fields_list", "fields", "field_names"):
+            return ["name"]
+        if name == "field_name":
+            return "name"
+        if name == "domain":
+            return []
+        if name == "purpose_code":
+            return "crisis_info"
+        if name == "channel":
+            return "email"
+        if name == "lang":
+            return "de"
+        return "Brand"
+
+    def _call(self, user, model, name, record):
+        Model = self.env[model].with_user(user)
+        func = getattr(type(Model), name)
+        params = [
+            p
+            for p in list(inspect.signature(func).parameters.values())[1:]
+            if p.default is inspect.Parameter.empty
+            and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+        args = [self._dummy(p.name, record) for p in params]
+        if getattr(func, "_api", None) not in ("model", "model_create"):
+            args = [record.ids, *args]
+        return api.call_kw(Model, name, args, {})
+
+    def _writes(self):
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) "
+            "FROM pg_stat_xact_user_tables"
+        )
+        return self.env.cr.fetchone()[0]
+
+    def test_every_public_method_refuses_outsiders(self):
+        targets = self._targets()
+        models = [
+            name
+            for name in self.env
+            if not self.env[name]._abstract
+            and any(
+                cls.__module__.startswith("odoo.addons.crisis_")
+                for cls in type(self.env[name]).__mro__
+            )
+        ]
+        walked = 0
+        problems = []
+        token = self.secret.sudo().page_token
+        for model in sorted(models):
+            record = targets.get(model) or self.env[model].search([], limit=1)
+            # The hotline user is walked on what hangs off the confidential
+            # incident; contacts, consents and configuration are theirs to
+            # use as their group allows (the portal user is walked on all).
+            users = (
+                (self.portal, self.user_crisis) if model in targets else (self.portal,)
+            )
+            for name in _crisis_methods(self.env[model]):
+                for user in users:
+                    if user == self.user_crisis and (model, name) in HOTLINE_MAY:
+                        continue
+                    walked += 1
+                    before = self._writes()
+                    with self.env.cr.savepoint(flush=False) as savepoint:
+                        try:
+                            result = self._call(user, model, name, record)
+                        except Exception:  # noqa: BLE001 - any refusal is fine
+                            savepoint.rollback()
+                            self.env.invalidate_all()
+                            continue
+                        changed = self._writes() != before
+                        text = repr(result)
+                        savepoint.rollback()
+                        self.env.invalidate_all()
+                    if changed:
+                        problems.append(f"{model}.{name} as {user.login}: changed data")
+                    if SECRET_NAME in text or token in text:
+                        problems.append(
+                            f"{model}.{name} as {user.login}: revealed the incident"
+                        )
+        self.assertGreater(walked, 100)
+        for model in (
+            "crisis.log",
+            "crisis.task",
+            "crisis.inquiry",
+            "crisis.message",
+            "crisis.message.version",
+            "crisis.communication",
+            "crisis.communication.recipient",
+            "crisis.incident.update",
+            "crisis.page.subscription",
+            "crisis.incident.member",
+            "crisis.log.add",
+        ):
+            self.assertTrue(targets.get(model), f"nothing of {model} to attack")
+        self.assertFalse(problems, "\n".join(problems))
