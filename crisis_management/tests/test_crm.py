@@ -221,6 +221,30 @@ class TestCrisisCrm(CrisisVoiceCommon):
         with self.assertRaises(AccessError):
             self.crm_incident.with_user(self.sales_anna)._check_may_switch_crisis_mode()
 
+    def test_crm_workflow_fields_are_set_by_the_actions_only(self):
+        admin = new_test_user(
+            self.env,
+            login="crm_sysadmin",
+            groups="base.group_system,crisis_management.group_crisis_admin",
+            company_id=self.crm_company.id,
+            company_ids=[(6, 0, self.crm_company.ids)],
+        )
+        with self.assertRaises(AccessError):
+            self.crm_company.with_user(admin).write(
+                {"crisis_hotline_granted_user_ids": [(4, self.outsider.id)]}
+            )
+        incident = self.crm_incident.with_user(self.boss)
+        for vals in (
+            {"date_handback": fields.Datetime.now()},
+            {"reported_by_id": self.sales_ben.id},
+        ):
+            with self.assertRaises(AccessError):
+                incident.write(vals)
+        with self.assertRaises(AccessError):
+            self.env["crisis.incident"].with_user(self.boss).create(
+                {"name": "Gefälscht", "reported_by_id": self.sales_ben.id}
+            )
+
     # ------------------------------------------------------------------
     # Inquiries reach the account owner
     # ------------------------------------------------------------------
