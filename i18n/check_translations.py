@@ -1,20 +1,71 @@
 """Check that every addon's German translation is complete, not fuzzy, in step
-with its .pot and faithful to the suite's DE/EN glossary.
+with its .pot, faithful to the suite's DE/EN glossary and free of the false
+friends in i18n/false_friends.csv ("Press" -> "Drücken Sie", "State" ->
+"Bundesland", ...).
 
+    check_translations.py [--po ADDON=PATH ...]
+
+``--po`` checks another German file for an addon (e.g. a copy under review).
 Exit code 0 when all is well; otherwise every problem is listed.
 """
 
+import argparse
 import re
 import sys
+from pathlib import Path
 
 import polib
-from po_tools import ADDONS, addon_files, glossary, term_pattern
+from po_tools import (
+    ADDONS,
+    ROOT,
+    addon_files,
+    false_friends,
+    glossary,
+    term_pattern,
+    word_pattern,
+)
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
+# ``_t = self.env._`` then ``_t("...")``: Odoo's exporter only extracts calls
+# named ``_`` / ``_lt``, so such strings never reach the .pot (nor German).
+ALIAS = re.compile(r"^\s*(\w+)\s*=\s*(?:[\w.]*\.)?(?:_|_lt)\s*(?:#.*)?$")
 
 
-def check_addon(addon, terms):
-    pot_path, po_path = addon_files(addon)
+def check_aliases(folder):
+    """Aliases of the translation function in the Python files of ``folder``."""
+    problems = []
+    for path in sorted(Path(folder).rglob("*.py")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines, 1):
+            match = ALIAS.match(line)
+            if match and match.group(1) not in ("_", "_lt"):
+                problems.append(
+                    f"{path.relative_to(folder.parent)}:{number}: "
+                    f"{match.group(1)!r} aliases the translation function, so its "
+                    "strings are not exported: call env._(...) or _(...) directly"
+                )
+    return problems
+
+
+def check_false_friends(where, msgid, msgstr, friends):
+    """The wrong German words of ``friends`` found in a translation."""
+    prose = PLACEHOLDER.sub(" ", msgid)
+    problems = []
+    for term, wrong_words, right, note in friends:
+        if not term_pattern(term).search(prose):
+            continue
+        for wrong in wrong_words:
+            if word_pattern(wrong).search(msgstr):
+                problems.append(
+                    f"{where}: false friend {wrong!r} in {msgstr[:60]!r} "
+                    f"({note}); write {right!r}"
+                )
+    return problems
+
+
+def check_addon(addon, terms, friends=(), po_path=None):
+    pot_path, default_po = addon_files(addon)
+    po_path = Path(po_path) if po_path else default_po
     problems = []
     if not pot_path.exists():
         return [f"{addon}: {pot_path.name} is missing (run `make i18n`)"]
@@ -33,6 +84,7 @@ def check_addon(addon, terms):
         if not target.msgstr.strip():
             problems.append(f"{where} has no German translation")
             continue
+        problems += check_false_friends(where, entry.msgid, target.msgstr, friends)
         if sorted(PLACEHOLDER.findall(entry.msgid)) != sorted(
             PLACEHOLDER.findall(target.msgstr)
         ):
@@ -51,9 +103,27 @@ def check_addon(addon, terms):
     return problems
 
 
-def main():
-    terms = glossary()
-    problems = [p for addon in ADDONS for p in check_addon(addon, terms)]
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--po",
+        action="append",
+        default=[],
+        metavar="ADDON=PATH",
+        help="check PATH as the German file of ADDON",
+    )
+    args = parser.parse_args(argv)
+    overrides = dict(item.split("=", 1) for item in args.po)
+    unknown = set(overrides) - set(ADDONS)
+    if unknown:
+        parser.error(f"unknown addon(s): {', '.join(sorted(unknown))}")
+    terms, friends = glossary(), false_friends()
+    problems = [p for addon in ADDONS for p in check_aliases(ROOT / addon)]
+    problems += [
+        p
+        for addon in ADDONS
+        for p in check_addon(addon, terms, friends, overrides.get(addon))
+    ]
     for problem in problems:
         print(problem)
     if problems:

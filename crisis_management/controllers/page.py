@@ -255,7 +255,7 @@ class CrisisPageController(http.Controller):
         feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
         feed.set("{http://www.w3.org/XML/1998/namespace}lang", lang)
         sub(feed, "id", feed_id)
-        sub(feed, "title", incident.name)
+        sub(feed, "title", incident.page_title)
         if incident.public_summary:
             sub(feed, "subtitle", html2plaintext(incident.public_summary))
         sub(feed, "updated", _isoformat(updated))

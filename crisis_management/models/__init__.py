@@ -3,6 +3,7 @@ from . import crisis_incident_type
 from . import res_company
 from . import res_partner
 from . import crisis_incident_situation
+from . import crisis_bilingual_mixin
 from . import crisis_incident_communication
 from . import crisis_incident_page
 from . import crisis_incident

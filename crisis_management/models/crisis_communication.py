@@ -524,7 +524,7 @@ class CrisisCommunication(models.Model):
         installed = self.env["crisis.message"]._installed_text_langs()
         for lang in installed.intersection(TEXT_LANGS):
             update_l = update.with_context(lang=lang)
-            title = update_l.name or update_l.incident_id.name
+            title = update_l.name or update_l.incident_id.page_title
             subjects[lang] = update_l.env._("Update: %(title)s", title=title)
         self.env.cr.execute(
             "UPDATE crisis_communication SET subject = %s WHERE id = %s",

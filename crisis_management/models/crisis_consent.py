@@ -51,7 +51,7 @@ class CrisisConsent(models.Model):
     )
     channel = fields.Selection(CHANNELS, required=True, default="email")
     state = fields.Selection(
-        [("given", "Given"), ("withdrawn", "Withdrawn")],
+        [("given", "Given"), ("withdrawn", "Consent Withdrawn")],
         required=True,
         default="given",
         tracking=True,
@@ -87,7 +87,7 @@ class CrisisConsent(models.Model):
                     raise AccessError(
                         _(
                             "A consent is recorded as given. To record that it was "
-                            "withdrawn, use Withdraw on the recorded consent."
+                            "withdrawn, use “Withdraw Consent” on the recorded consent."
                         )
                     )
         return super().create(vals_list)

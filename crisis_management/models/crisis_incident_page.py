@@ -74,17 +74,52 @@ def _zone_name(local, locale):
 
 class CrisisIncidentPage(models.AbstractModel):
     _name = "crisis.incident.page"
+    _inherit = ["crisis.bilingual.mixin"]
     _description = "Public Page of an Incident"
+    _bilingual_fields = ("public_name", "public_summary")
 
     update_ids = fields.One2many(
         "crisis.incident.update", "incident_id", string="Public Updates"
     )
     update_count = fields.Integer(compute="_compute_update_count")
+    public_name = fields.Char(
+        string="Public Title",
+        translate=True,
+        help="Title of the public page, of its news feed and of the e-mails to "
+        "its subscribers, in German and English. Empty: the incident's name.",
+    )
+    public_name_de = fields.Char(
+        string="Public Title (German)",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
+    )
+    public_name_en = fields.Char(
+        string="Public Title (English)",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
+    )
+    page_title = fields.Char(
+        compute="_compute_page_title",
+        help="What the public reads as the incident's title.",
+    )
+    # One complete text per language, sanitised by crisis.bilingual.mixin.
     public_summary = fields.Html(
         translate=True,
-        sanitize=True,
+        sanitize=False,
         help="What the public should know, in German and English. Shown at the "
         "top of the public incident page.",
+    )
+    public_summary_de = fields.Html(
+        string="Public Summary (German)",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
+        sanitize=True,
+    )
+    public_summary_en = fields.Html(
+        string="Public Summary (English)",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
+        sanitize=True,
     )
     hotline_phone = fields.Char(
         string="Hotline",
@@ -109,6 +144,17 @@ class CrisisIncidentPage(models.AbstractModel):
         groups="crisis_management.group_crisis_manager",
     )
 
+    @api.depends_context("lang")
+    @api.depends("public_name", "public_summary")
+    def _compute_bilingual(self):
+        return super()._compute_bilingual()
+
+    @api.depends_context("lang")
+    @api.depends("public_name", "name")
+    def _compute_page_title(self):
+        for incident in self:
+            incident.page_title = incident.public_name or incident.name
+
     @api.depends("update_ids")
     def _compute_update_count(self):
         counts = dict(
@@ -131,10 +177,30 @@ class CrisisIncidentPage(models.AbstractModel):
         for incident in self:
             incident.page_subscriber_count = counts.get(incident, 0)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        written = self._bilingual_prepare_create(vals_list)
+        records = super(
+            CrisisIncidentPage, self.with_context(crisis_bilingual_written=written)
+        ).create(vals_list)
+        return records.with_env(self.env)
+
     def write(self, vals):
-        if {"public_summary", "hotline_phone", "page_published"} & set(vals):
+        vals, written = self._bilingual_prepare_write(vals)
+        visible = {
+            "public_name",
+            "public_name_de",
+            "public_name_en",
+            "public_summary",
+            "public_summary_de",
+            "public_summary_en",
+            "hotline_phone",
+            "page_published",
+        }
+        if visible & set(vals):
             vals = dict(vals, page_date_updated=fields.Datetime.now())
-        return super().write(vals)
+        records = self.with_context(crisis_bilingual_written=written)
+        return super(CrisisIncidentPage, records).write(vals)
 
     # ------------------------------------------------------------------
     # Actions

@@ -22,9 +22,11 @@ class CrisisIncidentUpdate(models.Model):
     """A dated, bilingual update shown on the public incident page."""
 
     _name = "crisis.incident.update"
+    _inherit = ["crisis.bilingual.mixin"]
     _description = "Public Incident Update"
     _order = "date desc, id desc"
     _check_company_auto = True
+    _bilingual_fields = ("name", "body")
 
     incident_id = fields.Many2one(
         "crisis.incident",
@@ -41,11 +43,35 @@ class CrisisIncidentUpdate(models.Model):
         translate=True,
         help="Short title shown above the update and in the news feed.",
     )
+    # One complete text per language (see crisis.bilingual.mixin): sanitised
+    # by the mixin, edited in German and English side by side.
     body = fields.Html(
         translate=True,
         required=True,
-        sanitize=True,
+        sanitize=False,
         help="Text for the public, in German and in English.",
+    )
+    name_de = fields.Char(
+        string="Headline (German)",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
+    )
+    name_en = fields.Char(
+        string="Headline (English)",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
+    )
+    body_de = fields.Html(
+        string="Text (German)",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
+        sanitize=True,
+    )
+    body_en = fields.Html(
+        string="Text (English)",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
+        sanitize=True,
     )
     date = fields.Datetime(
         required=True,
@@ -80,6 +106,11 @@ class CrisisIncidentUpdate(models.Model):
         ondelete="restrict",
     )
 
+    @api.depends_context("lang")
+    @api.depends("name", "body")
+    def _compute_bilingual(self):
+        return super()._compute_bilingual()
+
     @api.depends("name", "date")
     def _compute_display_name(self):
         for update in self:
@@ -91,7 +122,12 @@ class CrisisIncidentUpdate(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         guard_workflow_fields(self, vals_list, WORKFLOW_FIELDS)
-        return super().create(vals_list)
+        written = self._bilingual_prepare_create(vals_list)
+        records = super(
+            CrisisIncidentUpdate,
+            self.with_context(crisis_bilingual_written=written),
+        ).create(vals_list)
+        return records.with_env(self.env)
 
     def update_field_translations(self, field_name, translations, source_lang=None):
         return super().update_field_translations(
@@ -102,8 +138,13 @@ class CrisisIncidentUpdate(models.Model):
 
     def write(self, vals):
         guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
-        corrected = self.filtered("is_published") if "body" in vals else self.browse()
-        res = super().write(vals)
+        vals, written = self._bilingual_prepare_write(vals)
+        texts = {"body", "body_de", "body_en"}
+        corrected = (
+            self.filtered("is_published") if texts & set(vals) else self.browse()
+        )
+        records = self.with_context(crisis_bilingual_written=written)
+        res = super(CrisisIncidentUpdate, records).write(vals)
         for update in corrected:
             update.incident_id._log(
                 "communication",

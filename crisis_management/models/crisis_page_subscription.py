@@ -46,7 +46,7 @@ class CrisisPageSubscription(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Contact", required=True, ondelete="cascade", index=True
     )
-    email = fields.Char(required=True)
+    email = fields.Char(string="E-mail", required=True)
     mobile = fields.Char()
     lang = fields.Char(string="Language", help="Language chosen on the page.")
     state = fields.Selection(
@@ -198,7 +198,7 @@ class CrisisPageSubscription(models.Model):
                 {
                     "subject": env._(
                         "Please confirm: updates on %(name)s",
-                        name=incident.name,
+                        name=incident.with_context(lang=lang_code).page_title,
                     ),
                     "body_html": body,
                     "email_to": email,

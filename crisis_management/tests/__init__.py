@@ -17,6 +17,9 @@ from . import test_safety_check
 from . import test_hotline_answers
 from . import test_crm
 from . import test_crm_tour
+from . import test_bilingual_texts
+from . import test_german_labels
+from . import test_german_messages
 from . import test_attacks
 from . import test_public_methods
 from . import test_letter

@@ -30,10 +30,6 @@ INTERNAL = {
 }
 
 
-def _inner(html):
-    return re.sub(r"^<p>(.*)</p>$", r"\1", html)
-
-
 class CrisisPageCommon(CrisisCommon):
     """An incident with a published page, public and internal content."""
 
@@ -160,11 +156,9 @@ class CrisisPageCommon(CrisisCommon):
 
     @staticmethod
     def _translate_html(record, field, html_en, html_de):
-        """Give a one-paragraph html field its German term, as the
-        translation dialog does (sanitised html is translated term by term)."""
-        record.update_field_translations(
-            field, {"de_DE": {_inner(html_en): _inner(html_de)}}
-        )
+        """Give an html field its German text, as the German column of the
+        form does (public texts keep one complete text per language)."""
+        record.update_field_translations(field, {"de_DE": html_de})
 
     def _mails_to(self, email):
         return (

@@ -378,7 +378,8 @@ class TestAttacksOverRpc(HttpCase, CrisisCommon):
             "update_field_translations",
             [self.update.id],
             "body",
-            {"de_DE": {"Update": "Hallo<script>alert(1)</script>"}},
+            # Public texts keep one complete text per language (issue 11).
+            {"de_DE": "<p>Hallo<script>alert(1)</script></p>"},
         )
         self._rpc(
             self.user_manager,
@@ -386,7 +387,7 @@ class TestAttacksOverRpc(HttpCase, CrisisCommon):
             "update_field_translations",
             [self.public.id],
             "public_summary",
-            {"de_DE": {"Summary": 'Hi<img src=x onerror="alert(1)">'}},
+            {"de_DE": '<p>Hi<img src=x onerror="alert(1)"></p>'},
         )
         self.env.invalidate_all()
         german = self.update.with_context(lang="de_DE").body or ""

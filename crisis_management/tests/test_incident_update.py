@@ -37,33 +37,35 @@ class TestIncidentUpdate(CrisisCommon):
     def test_team_writes_and_publishes_from_the_incident_form(self):
         with Form(self.incident.with_user(self.user_manager)) as form:
             with form.update_ids.new() as line:
-                line.name = "Lage am Abend"
-                line.body = "<p>Die Feuerwehr ist vor Ort.</p>"
+                line.name_de = "Lage am Abend"
+                line.body_de = "<p>Die Feuerwehr ist vor Ort.</p>"
+                line.name_en = "Evening situation"
+                line.body_en = "<p>The fire brigade is on site.</p>"
         update = self.incident.update_ids
         self.assertEqual(len(update), 1)
+        self.assertEqual(update.with_context(lang="de_DE").name, "Lage am Abend")
+        self.assertEqual(update.with_context(lang="en_US").name, "Evening situation")
         self.assertFalse(update.is_published)
         self.assertEqual(update.author_id, self.user_manager)
         update.with_user(self.user_manager).action_publish()
         self.assertTrue(update.is_published)
         self.assertTrue(update.date_published)
         self.assertIn(
-            "Update published on the public page: Lage am Abend", self._log_bodies()
+            "Update published on the public page: Evening situation", self._log_bodies()
         )
-        entry = self.incident.log_ids.filtered(lambda e: "Lage am Abend" in e.body)
+        entry = self.incident.log_ids.filtered(lambda e: "Evening situation" in e.body)
         self.assertEqual(entry.kind, "communication")
         self.assertEqual(entry.author_id, self.user_manager)
         update.with_user(self.user_manager).action_unpublish()
         self.assertFalse(update.is_published)
         self.assertIn(
-            "Update taken off the public page: Lage am Abend", self._log_bodies()
+            "Update taken off the public page: Evening situation", self._log_bodies()
         )
         self.assertTrue(self.incident.verify_log()["ok"])
 
     def test_bilingual_body(self):
         update = self._update(body="<p>English text</p>")
-        update.update_field_translations(
-            "body", {"de_DE": {"English text": "Deutscher Text"}}
-        )
+        update.update_field_translations("body", {"de_DE": "<p>Deutscher Text</p>"})
         self.assertIn("English text", update.with_context(lang="en_US").body)
         self.assertIn("Deutscher Text", update.with_context(lang="de_DE").body)
 
@@ -130,10 +132,7 @@ class TestIncidentUpdate(CrisisCommon):
         cancelled = self._subscriber("carl@example.com", "de")
         cancelled._withdraw()
         update = self._update(body="<p>Water is safe again</p>", name="Water")
-        update.update_field_translations(
-            "body", {"de_DE": {"Water is safe again": "Wasser wieder sicher"}}
-        )
-        update.update_field_translations("name", {"de_DE": "Wasser"})
+        update.write({"body_de": "<p>Wasser wieder sicher</p>", "name_de": "Wasser"})
         before = self.env["mail.mail"].sudo().search([])
         update.with_user(self.user_manager).action_publish()
         comm = update.communication_ids
