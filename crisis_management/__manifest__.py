@@ -11,7 +11,7 @@
     "license": "AGPL-3",
     "development_status": "Alpha",
     "application": True,
-    "depends": ["mail", "contacts", "calendar", "sms", "portal", "base_import"],
+    "depends": ["mail", "contacts", "calendar", "sms", "portal", "base_import", "crm"],
     "data": [
         "security/crisis_security.xml",
         "security/ir.model.access.csv",
@@ -28,6 +28,7 @@
         "data/ir_cron_data.xml",
         "data/crisis_stakeholder_type_sla_data.xml",
         "data/crisis_voice_data.xml",
+        "data/crisis_crm_data.xml",
         "report/crisis_letter_report.xml",
         "report/crisis_contact_sheet_report.xml",
         "views/crisis_log_views.xml",
@@ -57,6 +58,10 @@
         "wizards/crisis_readiness_views.xml",
         "views/crisis_exercise_menus.xml",
         "views/portal_templates.xml",
+        "wizards/crisis_incident_report_views.xml",
+        "views/crm_lead_views.xml",
+        "views/res_partner_crm_views.xml",
+        "views/crisis_crm_views.xml",
     ],
     "demo": [
         "demo/crisis_demo.xml",
@@ -64,6 +69,7 @@
         "demo/crisis_page_demo.xml",
         "demo/crisis_voice_demo.xml",
         "demo/crisis_exercise_demo.xml",
+        "demo/crisis_crm_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

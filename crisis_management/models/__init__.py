@@ -27,5 +27,10 @@ from . import crisis_communication_recipient
 from . import mail_mail
 from . import sms_sms
 from . import crisis_inquiry_answer
+from . import crisis_incident_crm
+from . import crisis_inquiry_crm
+from . import crm_team_member
+from . import crm_lead
+from . import crisis_task_crm
 from . import crisis_mobile_confirmation
 from . import report_crisis_contact_sheet

@@ -2,13 +2,14 @@
 import logging
 import threading
 import time
+from ast import literal_eval
 from datetime import timedelta
 
 from markupsafe import Markup, escape
 from psycopg2.extras import Json
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import formataddr, html2plaintext
 
@@ -149,6 +150,23 @@ class CrisisCommunication(models.Model):
         "partner_id",
         string="Individual Contacts",
     )
+    audience_domain = fields.Char(
+        string="Contacts Matching",
+        help="A further audience from the CRM, e.g. customers with an opportunity "
+        "in a stage or the customers of a sales team. Consent is still checked "
+        "for everybody.",
+    )
+    audience_count = fields.Integer(
+        compute="_compute_audience_count",
+        string="Addressed",
+        help="How many contacts the audience addresses today (before the consent "
+        "and address checks made when sending).",
+    )
+    audience_domain_count = fields.Integer(
+        compute="_compute_audience_count",
+        string="Matching Contacts",
+        help="How many contacts the CRM audience matches today.",
+    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -272,6 +290,64 @@ class CrisisCommunication(models.Model):
             comm.safe_count = sum(1 for a in answers if a == "safe")
             comm.help_count = sum(1 for a in answers if a == "help")
             comm.unanswered_count = sum(1 for a in answers if not a)
+
+    @api.depends(
+        "audience_domain",
+        "audience_type_ids",
+        "audience_tag_ids",
+        "audience_partner_ids",
+    )
+    def _compute_audience_count(self):
+        for comm in self:
+            try:
+                domain = comm._audience_domain_list()
+                comm.audience_domain_count = (
+                    len(comm._audience_domain_partner_ids()) if domain else 0
+                )
+                comm.audience_count = len(comm._resolve_audience())
+            except (ValueError, SyntaxError, UserError, ValidationError, AccessError):
+                comm.audience_domain_count = comm.audience_count = 0
+
+    def _audience_domain_list(self):
+        """The CRM audience as a domain over contacts (``[]`` when empty).
+
+        :raise ValidationError: when it is not a domain over contacts
+        """
+        self.ensure_one()
+        text = (self.audience_domain or "").strip()
+        if not text or text == "[]":
+            return []
+        try:
+            domain = literal_eval(text)
+            if not isinstance(domain, list):
+                raise ValueError(text)
+            domain = expression.normalize_domain(domain)
+            self.env["res.partner"].sudo()._where_calc(domain)
+        except (ValueError, SyntaxError, TypeError, KeyError, AssertionError) as exc:
+            raise ValidationError(
+                _(
+                    "“%(name)s”: the contacts to address are not a valid filter "
+                    "over contacts (%(error)s).",
+                    name=self.name or "",
+                    error=exc,
+                )
+            ) from exc
+        return domain
+
+    def _audience_domain_partner_ids(self):
+        """Ids of the contacts the CRM audience matches, searched as the
+        current user: nobody reaches contacts, opportunities or sales data
+        through it that they could not search themselves."""
+        self.ensure_one()
+        domain = self._audience_domain_list()
+        if not domain:
+            return []
+        return self.env["res.partner"].search(domain, order="id").ids
+
+    @api.constrains("audience_domain")
+    def _check_audience_domain(self):
+        for comm in self:
+            comm._audience_domain_list()
 
     @api.constrains("kind", "purpose_id")
     def _check_safety_purpose(self):
@@ -401,6 +477,8 @@ class CrisisCommunication(models.Model):
             domains.append([("category_id", "in", self.audience_tag_ids.ids)])
         if self.audience_partner_ids:
             domains.append([("id", "in", self.audience_partner_ids.ids)])
+        if self.audience_domain:
+            domains.append([("id", "in", self._audience_domain_partner_ids())])
         if not domains:
             return []
         return (

@@ -1,10 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import Command, _, api, fields, models
 
 from .utils import guard_workflow_fields
 
-# Crisis mode is switched by the incidents' actions only.
-WORKFLOW_FIELDS = {"crisis_mode", "crisis_incident_id"}
+# Crisis mode is switched by the incidents' actions only; who got the hotline
+# group from crisis mode is recorded by crisis mode only.
+WORKFLOW_FIELDS = {
+    "crisis_mode",
+    "crisis_incident_id",
+    "crisis_hotline_granted_user_ids",
+}
 
 
 class ResCompany(models.Model):
@@ -33,6 +38,35 @@ class ResCompany(models.Model):
         default=2.0,
         help="Hours after the deadline of a crisis task at which, if the task is "
         "still open despite the reminder, it is escalated to the crisis lead.",
+    )
+    crisis_hotline_team_ids = fields.Many2many(
+        "crm.team",
+        "crisis_hotline_team_res_company_rel",
+        "company_id",
+        "team_id",
+        string="Hotline Sales Teams",
+        help="While the company is in crisis mode, the members of these sales "
+        "teams answer the hotline: they get the crisis user group, and lose it "
+        "again when crisis mode ends unless they had it before.",
+    )
+    crisis_hotline_granted_user_ids = fields.Many2many(
+        "res.users",
+        "crisis_hotline_granted_res_users_rel",
+        "company_id",
+        "user_id",
+        string="Hotline Access Given by Crisis Mode",
+        readonly=True,
+        copy=False,
+        groups="crisis_management.group_crisis_admin",
+        help="Users who got the crisis user group only because crisis mode "
+        "switched on; it is taken from them, and only from them, when it ends.",
+    )
+    crisis_handback_plan_id = fields.Many2one(
+        "mail.activity.plan",
+        string="Hand-back Plan",
+        domain="[('res_model', '=', 'res.partner')]",
+        help="After an incident is closed, each affected customer is handed back "
+        "to their salesperson with the activities of this plan.",
     )
 
     @api.model_create_multi
@@ -85,6 +119,76 @@ class ResCompany(models.Model):
             .search([("company_ids", "in", self.ids), ("share", "=", False)])
         )
         users._bus_send("crisis_management/crisis_mode", {"company_ids": self.ids})
+
+    # ------------------------------------------------------------------
+    # Hotline sales teams
+    # ------------------------------------------------------------------
+    def _crisis_hotline_grant(self, incident, users=None):
+        """Give the crisis user group to the members of the hotline sales
+        teams (or to ``users``) who do not have it yet, remember who got it
+        this way and name them in one entry of ``incident``'s crisis log.
+
+        Callers check that the current user may switch crisis mode; this runs
+        in sudo because only admins may change groups.
+        """
+        self.ensure_one()
+        company = self.sudo()
+        group = self.env.ref("crisis_management.group_crisis_user").sudo()
+        if users is None:
+            users = company.crisis_hotline_team_ids.crm_team_member_ids.filtered(
+                "active"
+            ).user_id
+        users = users.sudo().filtered(lambda u: u.active and not u.share)
+        new_users = users.filtered(lambda u: group not in u.groups_id)
+        if not new_users:
+            return new_users
+        group.write({"users": [Command.link(u.id) for u in new_users]})
+        company.crisis_hotline_granted_user_ids = [
+            Command.link(u.id) for u in new_users
+        ]
+        if incident:
+            incident._log(
+                "state",
+                _(
+                    "Crisis mode: hotline access (crisis user group) given to "
+                    "the members of the sales teams %(teams)s: %(users)s.",
+                    teams=", ".join(company.crisis_hotline_team_ids.mapped("name")),
+                    users=", ".join(new_users.mapped("name")),
+                ),
+            )
+        return new_users
+
+    def _crisis_hotline_revoke(self, incident):
+        """Take the crisis user group back from those who got it from crisis
+        mode, unless another company still in crisis mode gave it to them
+        too, or they have since become crisis team members."""
+        self.ensure_one()
+        company = self.sudo()
+        granted = company.crisis_hotline_granted_user_ids
+        if not granted:
+            return granted
+        still_needed = (
+            self.sudo()
+            .search([("id", "!=", company.id), ("crisis_mode", "=", True)])
+            .crisis_hotline_granted_user_ids
+        )
+        manager = self.env.ref("crisis_management.group_crisis_manager").sudo()
+        group = self.env.ref("crisis_management.group_crisis_user").sudo()
+        revoke = granted - still_needed
+        revoke = revoke.filtered(lambda u: manager not in u.groups_id)
+        company.crisis_hotline_granted_user_ids = [Command.clear()]
+        if revoke:
+            group.write({"users": [Command.unlink(u.id) for u in revoke]})
+            if incident:
+                incident._log(
+                    "state",
+                    _(
+                        "Crisis mode ended: hotline access (crisis user group) "
+                        "taken back from %(users)s.",
+                        users=", ".join(revoke.mapped("name")),
+                    ),
+                )
+        return revoke
 
     @api.model
     def get_crisis_exercise_status(self):

@@ -15,6 +15,8 @@ from . import test_consent
 from . import test_communication
 from . import test_safety_check
 from . import test_hotline_answers
+from . import test_crm
+from . import test_crm_tour
 from . import test_bilingual_texts
 from . import test_german_labels
 from . import test_german_messages

@@ -1,2 +1,3 @@
 from . import crisis_log_add
+from . import crisis_incident_report
 from . import crisis_readiness
