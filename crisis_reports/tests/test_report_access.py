@@ -34,6 +34,27 @@ class TestReportAccess(CrisisReportsCase):
         html, _kind = self._html("chronology", self.incident, self.user_manager)
         self.assertIn(b"Brand in Halle 2", html)
 
+    def test_every_report_of_an_exercise_says_so(self):
+        observer = self.user_manager2
+        exercise = self._create_incident(
+            name="Übung Brand",
+            is_exercise=True,
+            exercise_observer_ids=[(6, 0, observer.ids)],
+        )
+        for report in ("situation", "chronology", "communication", "review"):
+            with self.subTest(report=report):
+                html, _kind = self._html(report, exercise, self.user_manager)
+                self.assertIn(b"EXERCISE", html)
+                html, _kind = self._html(report, self.incident, self.user_manager)
+                self.assertNotIn(b"EXERCISE", html)
+        german = (
+            self.env["ir.actions.report"]
+            .with_user(self.user_manager)
+            .with_context(lang="de_DE")
+            ._render_qweb_html("crisis_reports.report_situation", exercise.ids)[0]
+        )
+        self.assertIn("ÜBUNG".encode(), german)
+
     def test_hotline_and_plain_users_cannot_print(self):
         for user in (self.user_crisis, self.user_employee):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
