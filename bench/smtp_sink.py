@@ -14,6 +14,13 @@ class _Handler(socketserver.StreamRequestHandler):
         self.wfile.write(line.encode() + b"\r\n")
 
     def handle(self):
+        try:
+            self._session()
+        except ConnectionError:
+            # The client died mid-session (a killed server): nothing accepted.
+            return
+
+    def _session(self):
         sink = self.server.sink
         self._reply("220 localhost crisis-bench SMTP sink")
         rcpts = []

@@ -30,7 +30,7 @@ class CrisisMailHandover(models.Model):
     _log_access = False
 
     message_id = fields.Char(string="Message-ID", required=True, index=True)
-    recipient_line = fields.Integer(string="Recipient Line")
+    recipient_line = fields.Integer()
     date = fields.Datetime(string="Handed Over On", required=True)
 
     _sql_constraints = [
@@ -101,14 +101,21 @@ class MailMail(models.Model):
                     auto_commit=auto_commit, raise_exception=raise_exception, **kwargs
                 )
                 plain = []
-            self.browse(mail_id)._crisis_send_once(auto_commit, raise_exception, kwargs)
+            mail = self.browse(mail_id)
+
+            def send(mail=mail):
+                return super(MailMail, mail)._send(  # noqa: UP008
+                    auto_commit=auto_commit, raise_exception=raise_exception, **kwargs
+                )
+
+            mail._crisis_send_once(auto_commit, send)
         if plain:
             super(MailMail, self.browse(plain))._send(
                 auto_commit=auto_commit, raise_exception=raise_exception, **kwargs
             )
         return True
 
-    def _crisis_send_once(self, auto_commit, raise_exception, kwargs):
+    def _crisis_send_once(self, auto_commit, send):
         """Hand one crisis e-mail to SMTP unless it was handed over before.
 
         A session advisory lock on its Message-Id keeps two processes from
@@ -144,7 +151,7 @@ class MailMail(models.Model):
                     self.write({"state": "sent", "failure_reason": False})
                     self._postprocess_sent_message(success_pids=[])
                     if auto_commit is True:
-                        self.env.cr.commit()
+                        self.env.cr.commit()  # pylint: disable=invalid-commit
                     return
 
                 def record():
@@ -160,11 +167,7 @@ class MailMail(models.Model):
 
                 _handover.pending = (message_id, record)
                 try:
-                    super()._send(
-                        auto_commit=auto_commit,
-                        raise_exception=raise_exception,
-                        **kwargs,
-                    )
+                    send()
                 finally:
                     _handover.pending = None
                     _handover.accepted = None
