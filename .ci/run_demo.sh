@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # `make run`: create the demo database once, then serve Odoo on :8069.
+# `WORKERS=4 make run`: the same in multi-worker (prefork) mode, as in production:
+# 4 HTTP workers, CRON_WORKERS cron workers (default 1) and Odoo's gevent process
+# for websockets (the bus, the live crisis-mode indicator) on CRISIS_GEVENT_PORT.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -8,6 +11,10 @@ PY="$ROOT/.venv/bin/python"
 ODOO_SRC=$(cat .odoo-src-path)
 DB=${CRISIS_DEMO_DB:-crisis_demo}
 PORT=${CRISIS_HTTP_PORT:-8069}
+WORKERS=${WORKERS:-0}
+CRON_WORKERS=${CRON_WORKERS:-1}
+GEVENT_PORT=${CRISIS_GEVENT_PORT:-$((PORT + 3))}
+case "$WORKERS$CRON_WORKERS" in *[!0-9]*) echo "[run] ERROR: WORKERS and CRON_WORKERS must be numbers" >&2; exit 2 ;; esac
 ADDONS=crisis_management,crisis_social,crisis_reports
 db_conf() { awk -F' = ' -v k="$1" '$1 == k {print $2}' .odoo.conf; }
 export PGHOST=$(db_conf db_host) PGPORT=$(db_conf db_port) PGUSER=$(db_conf db_user) PGPASSWORD=$(db_conf db_password)
@@ -26,11 +33,23 @@ if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
   echo "[run] ERROR: port $PORT is already in use (another Odoo?). Stop it, or choose another port: CRISIS_HTTP_PORT=8070 make run" >&2
   exit 2
 fi
+mode_args=()
+mode_msg="single process (threaded); WORKERS=4 make run serves with 4 workers"
+if [ "$WORKERS" -gt 0 ]; then
+  if (exec 3<>"/dev/tcp/127.0.0.1/$GEVENT_PORT") 2>/dev/null; then
+    echo "[run] ERROR: the websocket port $GEVENT_PORT is already in use. Choose another: CRISIS_GEVENT_PORT=8082 WORKERS=$WORKERS make run" >&2
+    exit 2
+  fi
+  mode_args=(--workers="$WORKERS" --max-cron-threads="$CRON_WORKERS" --gevent-port="$GEVENT_PORT")
+  mode_msg="$WORKERS HTTP workers, $CRON_WORKERS cron workers; websockets on port $GEVENT_PORT
+  (behind a reverse proxy, route /websocket to that port: see README, Production)"
+fi
 
 cat <<MSG
 
   Crisis Mode for Odoo is starting at  http://localhost:$PORT
   Database: $DB    (Ctrl-C stops the server; the next 'make run' reuses the database)
+  Mode: $mode_msg
 
   Demo logins (login / password):
     admin        / admin        Odoo administrator, crisis admin
@@ -41,4 +60,4 @@ cat <<MSG
 
 MSG
 exec "$PY" "$ODOO_SRC/odoo-bin" -c .odoo.conf -d "$DB" --db-filter="^${DB}\$" \
-  --http-port="$PORT" --log-level=warn
+  --http-port="$PORT" "${mode_args[@]}" --log-level=warn

@@ -41,7 +41,7 @@ need_pkgs=()
 for spec in libpq-dev:/usr/include/postgresql/libpq-fe.h libldap2-dev:/usr/include/ldap.h \
             libsasl2-dev:/usr/include/sasl/sasl.h wkhtmltopdf:/usr/bin/wkhtmltopdf \
             chromium:/usr/bin/chromium fonts-dejavu-core:/usr/share/fonts/truetype/dejavu \
-            postgresql-client:/usr/bin/psql zbar-tools:/usr/bin/zbarimg; do
+            postgresql-client:/usr/bin/psql zbar-tools:/usr/bin/zbarimg npm:/usr/bin/npm; do
   [ -e "${spec#*:}" ] || need_pkgs+=("${spec%%:*}")
 done
 if [ "$DB_HOST" = localhost ] && ! command -v pg_ctlcluster >/dev/null && ! pg_isready -q -h "$DB_HOST" -p "$DB_PORT" 2>/dev/null; then
@@ -68,6 +68,15 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.stamp" 2>/dev/null)" != "$sta
   quiet "$VENV/bin/pip" install -q "setuptools<70" wheel
   quiet "$VENV/bin/pip" install -q -r "$ODOO_SRC/requirements.txt" -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt"
   echo "$stamp" > "$VENV/.stamp"
+fi
+
+# --- 3b. Node test tools (axe-core for the accessibility test), from package-lock.json
+want_axe=$(sed -n 's/.*"axe-core": "\([^"]*\)".*/\1/p' "$ROOT/package.json")
+have_axe=$(sed -n 's/^  "version": "\([^"]*\)".*/\1/p' "$ROOT/node_modules/axe-core/package.json" 2>/dev/null || true)
+if [ "$want_axe" != "$have_axe" ]; then
+  say "installing the Node test tools (axe-core $want_axe) into node_modules/"
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \
+    || die "could not install axe-core from npm: run 'npm ci' in $ROOT"
 fi
 
 # --- 4. PostgreSQL ----------------------------------------------------------

@@ -7,6 +7,7 @@ Odoo test run just installed); without it, one is created and dropped here.
 
 import configparser
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -81,6 +82,73 @@ def database():
         stdin=subprocess.DEVNULL,
         check=False,
     )
+
+
+def wait_for_http(url, proc, log, timeout=180):
+    """Wait until ``url`` answers; fail with the end of the server log when the
+    process died or the time ran out."""
+    deadline = time.time() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=5)
+            return
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                stop_process_group(proc)
+                raise RuntimeError(f"Odoo did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.5)
+
+
+def start_prefork(database, log, *extra, workers=2, cron_workers=0, odoo_cmd=None):
+    """Start Odoo in multi-worker (prefork) mode on free ports, in its own
+    process group (master, HTTP workers, cron workers and the gevent process
+    for websockets), as production runs it.
+
+    :return: ``(proc, {"url", "db", "port", "gevent_port"})``
+    """
+    port, gevent_port = _free_port(), _free_port()
+    while gevent_port == port:
+        gevent_port = _free_port()
+    cmd = (odoo_cmd or _odoo_cmd)(
+        "-d",
+        database,
+        f"--db-filter=^{database}$",
+        f"--http-port={port}",
+        f"--gevent-port={gevent_port}",
+        "--http-interface=127.0.0.1",
+        f"--workers={workers}",
+        f"--max-cron-threads={cron_workers}",
+        "--log-level=info",
+        *extra,
+    )
+    with open(log, "a") as out:
+        proc = subprocess.Popen(
+            cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    url = f"http://127.0.0.1:{port}"
+    wait_for_http(f"{url}/web/login", proc, log)
+    # The gevent process (websockets) starts next to the workers.
+    wait_for_http(f"http://127.0.0.1:{gevent_port}/websocket/health", proc, log, 90)
+    info = {"url": url, "db": database, "port": port, "gevent_port": gevent_port}
+    return proc, info
+
+
+def stop_process_group(proc, sig=signal.SIGTERM, timeout=30):
+    """Stop a server started in its own session and everything it spawned."""
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        return
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        pass
+    # Workers and the gevent process may outlive a killed master.
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,97 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""A small local SMTP server (RFC 5321 subset: EHLO/HELO, MAIL, RCPT, DATA,
+RSET, NOOP, QUIT) that accepts every message and remembers what it accepted.
+Only on 127.0.0.1; no relaying, nothing leaves the machine."""
+
+import socketserver
+import threading
+import time
+from email.parser import BytesHeaderParser
+
+
+class _Handler(socketserver.StreamRequestHandler):
+    def _reply(self, line):
+        self.wfile.write(line.encode() + b"\r\n")
+
+    def handle(self):
+        try:
+            self._session()
+        except ConnectionError:
+            # The client died mid-session (a killed server): nothing accepted.
+            return
+
+    def _session(self):
+        sink = self.server.sink
+        self._reply("220 localhost crisis-bench SMTP sink")
+        rcpts = []
+        while True:
+            line = self.rfile.readline()
+            if not line:
+                return
+            cmd = line.decode("utf-8", "replace").strip()
+            verb = cmd[:4].upper()
+            if verb == "EHLO":
+                self.wfile.write(b"250-localhost\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")
+            elif verb == "HELO":
+                self._reply("250 localhost")
+            elif verb == "MAIL":
+                rcpts = []
+                self._reply("250 OK")
+            elif verb == "RCPT":
+                rcpts.append(cmd.split(":", 1)[1].strip().strip("<>").split(">")[0])
+                self._reply("250 OK")
+            elif verb == "DATA":
+                self._reply("354 End data with <CR><LF>.<CR><LF>")
+                chunks = []
+                while True:
+                    data = self.rfile.readline()
+                    if not data or data in (b".\r\n", b".\n"):
+                        break
+                    chunks.append(data[1:] if data.startswith(b"..") else data)
+                headers = BytesHeaderParser().parsebytes(b"".join(chunks))
+                sink.accept(headers.get("Message-Id", ""), rcpts)
+                self._reply("250 OK queued")
+                rcpts = []
+            elif verb == "RSET":
+                rcpts = []
+                self._reply("250 OK")
+            elif verb == "NOOP":
+                self._reply("250 OK")
+            elif verb == "QUIT":
+                self._reply("221 Bye")
+                return
+            else:
+                self._reply("502 Command not implemented")
+
+
+class _Server(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+class SmtpSink:
+    """``with SmtpSink(port) as sink: ... sink.count, sink.messages``"""
+
+    def __init__(self, port):
+        self.port = port
+        self.lock = threading.Lock()
+        self.messages = []  # (time, message_id, [recipients])
+        self.server = _Server(("127.0.0.1", port), _Handler)
+        self.server.sink = self
+
+    def accept(self, message_id, rcpts):
+        with self.lock:
+            self.messages.append((time.time(), message_id, rcpts))
+
+    @property
+    def count(self):
+        with self.lock:
+            return len(self.messages)
+
+    def __enter__(self):
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
