@@ -6,6 +6,7 @@ Odoo test run just installed); without it, one is created and dropped here.
 """
 
 import configparser
+import json
 import os
 import signal
 import socket
@@ -14,6 +15,7 @@ import sys
 import time
 import urllib.request
 import xmlrpc.client
+from http.cookiejar import CookieJar
 from pathlib import Path
 
 import pytest
@@ -243,3 +245,27 @@ def make_user(admin, server):
         return made[login]
 
     return make
+
+
+def web_login(server, login, password):
+    """Log in to the web client like a browser does.
+
+    :return: ``(opener, jar)``: a urllib opener carrying the session cookie,
+        and its cookie jar (``session_id`` among its cookies)
+    """
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    payload = {
+        "jsonrpc": "2.0",
+        "method": "call",
+        "params": {"db": server["db"], "login": login, "password": password},
+    }
+    request = urllib.request.Request(
+        f"{server['url']}/web/session/authenticate",
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with opener.open(request, timeout=60) as response:
+        result = json.loads(response.read())
+    assert result.get("result", {}).get("uid"), result
+    return opener, jar

@@ -1,27 +1,12 @@
 """The web client as a logged-in person sees it: the Crisis app in both languages."""
 
 import json
-import urllib.request
-from http.cookiejar import CookieJar
+
+from conftest import web_login
 
 
 def _session(server, login, password):
-    jar = CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    payload = {
-        "jsonrpc": "2.0",
-        "method": "call",
-        "params": {"db": server["db"], "login": login, "password": password},
-    }
-    request = urllib.request.Request(
-        f"{server['url']}/web/session/authenticate",
-        data=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with opener.open(request, timeout=60) as response:
-        result = json.loads(response.read())
-    assert result.get("result", {}).get("uid"), result
-    return opener
+    return web_login(server, login, password)[0]
 
 
 def _app_names(server, opener, lang):

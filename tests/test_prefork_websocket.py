@@ -9,11 +9,10 @@ indicator's bus notification must arrive on that websocket at once.
 import json
 import time
 import urllib.request
-from http.cookiejar import CookieJar
 
 import pytest
 import websocket
-from conftest import Rpc, start_prefork, stop_process_group
+from conftest import Rpc, start_prefork, stop_process_group, web_login
 
 CHANNEL_TYPE = "crisis_management/crisis_mode"
 
@@ -28,20 +27,7 @@ def prefork(database, tmp_path_factory):
 
 
 def _login(server, login, password):
-    jar = CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    payload = {
-        "jsonrpc": "2.0",
-        "method": "call",
-        "params": {"db": server["db"], "login": login, "password": password},
-    }
-    request = urllib.request.Request(
-        f"{server['url']}/web/session/authenticate",
-        data=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with opener.open(request, timeout=60) as response:
-        assert json.loads(response.read()).get("result", {}).get("uid")
+    jar = web_login(server, login, password)[1]
     return next(c.value for c in jar if c.name == "session_id")
 
 

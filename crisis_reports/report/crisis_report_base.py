@@ -53,6 +53,20 @@ class CrisisReportBase(models.AbstractModel):
         records.check_access("read")
 
     @api.model
+    def _incident_report_values(self, docids, data, key, build):
+        """Values of a report on incidents: access checked first, then
+        ``key`` maps each incident's id to ``build(incident)``."""
+        docs = self.env["crisis.incident"].browse(self._docids(docids, data))
+        self._check_report_access(docs)
+        return {
+            "doc_ids": docs.ids,
+            "doc_model": "crisis.incident",
+            "docs": docs,
+            key: {doc.id: build(doc) for doc in docs},
+            **self._report_helpers(),
+        }
+
+    @api.model
     def _docids(self, docids, data):
         return docids or (data or {}).get("doc_ids") or []
 

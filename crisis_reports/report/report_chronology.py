@@ -99,15 +99,9 @@ class ReportChronology(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        docs = self.env["crisis.incident"].browse(self._docids(docids, data))
-        self._check_report_access(docs)
-        return {
-            "doc_ids": docs.ids,
-            "doc_model": "crisis.incident",
-            "docs": docs,
-            "chronology": {doc.id: self._chronology(doc) for doc in docs},
-            **self._report_helpers(),
-        }
+        return self._incident_report_values(
+            docids, data, "chronology", self._chronology
+        )
 
     # ------------------------------------------------------------------
     # XLSX
