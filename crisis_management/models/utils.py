@@ -1,6 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Small helpers shared by the crisis models."""
 
+import io
+
+import qrcode
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import html_sanitize
 
@@ -111,3 +115,65 @@ def _sanitize_term(term):
         if clean.endswith("</p>") and clean.count("<p>") == 1:
             clean = clean[3:-4]
     return clean
+
+
+# The languages crisis texts are written in, by short code, and the res.lang
+# each one prefers when several regional variants are installed.
+CRISIS_LANGS = {"de": "de_DE", "en": "en_US"}
+
+
+def installed_crisis_langs(env):
+    """``{"de": "de_DE", "en": "en_US"}``: the installed res.lang used for each
+    crisis language. German needs an active German language (its preferred
+    variant, else the first regional one); English is the source language of
+    every text and always available."""
+    active = [code for code, _name in env["res.lang"].get_installed()]
+    result = {}
+    for short, preferred in CRISIS_LANGS.items():
+        variants = [code for code in active if code.split("_")[0] == short]
+        if preferred in active or (short == "en" and not variants):
+            result[short] = preferred
+        elif variants:
+            result[short] = variants[0]
+    return result
+
+
+def resolve_lang(env, *candidates, company=None, exact=False):
+    """The one language resolver of the crisis addons.
+
+    Returns the res.lang code a text for someone is written in: the first of
+    ``candidates`` (a partner's or user's language, ``de``, ``en-GB``,
+    ``de_AT``…) that is German or English, else the company's language, else
+    English. Regional variants map to the installed variant of their
+    language; with ``exact`` an installed variant (``de_AT``) is kept as it
+    is, otherwise the preferred one (``de_DE``) is returned.
+    """
+    langs = installed_crisis_langs(env)
+    installed = {code for code, _name in env["res.lang"].get_installed()}
+    company = company or env.company
+    for candidate in (*candidates, company.partner_id.lang):
+        if not candidate:
+            continue
+        code = candidate.replace("-", "_")
+        short = code.split("_")[0].lower()
+        if short not in langs:
+            continue
+        if exact and code in installed:
+            return code
+        return langs[short]
+    return langs.get("en", "en_US")
+
+
+def qr_png(data, box_size=8):
+    """PNG bytes of a QR code (error correction M) encoding ``data``: the one
+    QR generator for pages, letters and printed notices."""
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        box_size=box_size,
+        border=4,
+    )
+    code.add_data(data)
+    code.make(fit=True)
+    stream = io.BytesIO()
+    code.make_image().save(stream, format="PNG")
+    return stream.getvalue()
