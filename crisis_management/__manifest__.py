@@ -74,6 +74,7 @@
     "assets": {
         "web.assets_backend": [
             "crisis_management/static/src/crisis_mode_systray/*",
+            "crisis_management/static/src/situation_dashboard/*",
         ],
         "web.assets_tests": [
             "crisis_management/static/tests/tours/*",

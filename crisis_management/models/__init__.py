@@ -2,11 +2,14 @@ from . import crisis_stakeholder_type
 from . import crisis_incident_type
 from . import res_company
 from . import res_partner
-from . import crisis_incident_situation
 from . import crisis_bilingual_mixin
 from . import crisis_incident_communication
 from . import crisis_incident_page
 from . import crisis_incident
+from . import crisis_incident_hotline
+from . import crisis_incident_log
+from . import crisis_incident_situation
+from . import crisis_incident_dashboard
 from . import crisis_incident_exercise
 from . import crisis_incident_member
 from . import crisis_log
@@ -34,3 +37,4 @@ from . import crm_lead
 from . import crisis_task_crm
 from . import crisis_mobile_confirmation
 from . import report_crisis_contact_sheet
+from . import ir_websocket

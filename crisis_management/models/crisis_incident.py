@@ -51,7 +51,7 @@ class CrisisIncident(models.Model):
     _inherit = [
         "crisis.incident.page",
         "crisis.incident.communication",
-        "crisis.incident.situation",
+        "mail.alias.mixin",
         "mail.thread",
         "mail.activity.mixin",
     ]
