@@ -4,10 +4,11 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user
+from odoo.tests import new_test_user, tagged
 
 from .common import CrisisCommon
 from .common_hotline import calm_company
+from .test_safety_check import SafetyCase
 
 
 class TestSituationDashboard(CrisisCommon):
@@ -194,3 +195,44 @@ class TestSituationDashboard(CrisisCommon):
         self.assertEqual(channels(self.user_admin, self.secret), self.secret)
         self.assertFalse(channels(self.portal, self.incident))
         self.assertFalse(channels(self.user_employee, self.incident))
+
+
+@tagged("post_install", "-at_install")
+class TestSafetyOnTheWall(SafetyCase):
+    def _safety_section(self, incident, lang):
+        sections = incident.with_context(lang=lang).get_situation_dashboard()[
+            "sections"
+        ]
+        return {section["key"]: section for section in sections}.get("safety")
+
+    def test_one_answer_per_person(self):
+        comm = self._safety_check()
+        incident = comm.incident_id
+        self._line(comm, self.jonas)._record_safety_answer("safe")
+        self._line(comm, self.jonas, "sms")._record_safety_answer("safe")
+        self._line(comm, self.aylin, "sms")._record_safety_answer("help")
+        section = self._safety_section(incident, "en_US")
+        self.assertEqual(section["title"], "Safety Check")
+        self.assertEqual(
+            {figure["key"]: figure["value"] for figure in section["figures"]},
+            {"help": 1, "safe": 1, "no_answer": 1},
+        )
+        self.assertEqual(section["figures"][0]["level"], "danger")
+        german = self._safety_section(incident, "de_DE")
+        self.assertEqual(german["title"], "Sicherheitsabfrage")
+        self.assertEqual(
+            [figure["label"] for figure in german["figures"]],
+            ["Hilfe benötigt", "In Sicherheit", "Noch keine Antwort"],
+        )
+
+    def test_an_answer_notifies_the_wall(self):
+        comm = self._safety_check()
+        self.env.cr.precommit.run()
+        self.env["bus.bus"].sudo().search([]).unlink()
+        self._line(comm, self.tom)._record_safety_answer("safe")
+        self.env.cr.precommit.run()
+        self.assertTrue(
+            self.env["bus.bus"]
+            .sudo()
+            .search_count([("message", "like", "crisis_management/situation_changed")])
+        )
