@@ -1,6 +1,6 @@
 /** @odoo-module **/
 // License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import {Component, onWillStart, onWillUnmount, useState} from "@odoo/owl";
+import {Component, onWillStart, onWillUnmount, useRef, useState} from "@odoo/owl";
 import {_t} from "@web/core/l10n/translation";
 import {deserializeDateTime, formatDateTime} from "@web/core/l10n/dates";
 import {registry} from "@web/core/registry";
@@ -28,6 +28,7 @@ export class CrisisSituationDashboard extends Component {
         this.orm = useService("orm");
         this.action = useService("action");
         this.busService = useService("bus_service");
+        this.root = useRef("root");
         this.state = useState({
             incidentId: null,
             incidents: [],
@@ -155,10 +156,6 @@ export class CrisisSituationDashboard extends Component {
             : "";
     }
 
-    formatDate(value) {
-        return value ? formatDateTime(deserializeDateTime(value), {showSeconds: false}) : "";
-    }
-
     async openIncident() {
         await this.action.doAction({
             type: "ir.actions.act_window",
@@ -168,12 +165,12 @@ export class CrisisSituationDashboard extends Component {
         });
     }
 
+    /** Only the wall on the whole screen, without the web client around it. */
     fullscreen() {
-        const element = document.documentElement;
         if (document.fullscreenElement) {
             document.exitFullscreen();
-        } else if (element.requestFullscreen) {
-            element.requestFullscreen();
+        } else if (this.root.el && this.root.el.requestFullscreen) {
+            this.root.el.requestFullscreen();
         }
     }
 }
