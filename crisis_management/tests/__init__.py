@@ -28,3 +28,4 @@ from . import test_exercise
 from . import test_portal_consent
 from . import test_readiness
 from . import test_contact_sheet
+from . import test_menus
