@@ -10,6 +10,7 @@ from datetime import datetime
 
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools import SQL
 
 from odoo.addons.mail.tests.common import MailCommon
 from odoo.addons.sms.tests.common import MockSMS
@@ -43,9 +44,12 @@ def calm_company(env, company):
     whatever the demo data holds (the test transaction is rolled back)."""
     env.flush_all()
     env.cr.execute(
-        "UPDATE crisis_incident SET state = 'closed' "
-        "WHERE company_id = %s AND state IN ('active', 'contained', 'resolved')",
-        [company.id],
+        SQL(
+            "UPDATE crisis_incident SET state = 'closed' "
+            "WHERE company_id = %s AND state IN %s",
+            company.id,
+            ("active", "contained", "resolved"),
+        )
     )
     env.invalidate_all()
     company.sudo().write({"crisis_mode": False, "crisis_incident_id": False})
