@@ -5,8 +5,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
 
-from .common import CrisisCommon
-from .common_hotline import calm_company
+from .common import CrisisCommon, calm_company
 
 NOW = datetime(2025, 3, 14, 10, 0, 0)
 

@@ -6,9 +6,7 @@ from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from .common import CrisisCommon
-from .common_hotline import calm_company
-from .test_safety_check import SafetyCase
+from .common import CrisisCommon, CrisisSafetyCheckCommon, calm_company
 
 
 class TestSituationDashboard(CrisisCommon):
@@ -198,7 +196,7 @@ class TestSituationDashboard(CrisisCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestSafetyOnTheWall(SafetyCase):
+class TestSafetyOnTheWall(CrisisSafetyCheckCommon):
     def _safety_section(self, incident, lang):
         sections = incident.with_context(lang=lang).get_situation_dashboard()[
             "sections"
