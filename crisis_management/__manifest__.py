@@ -61,6 +61,7 @@
         "wizards/crisis_incident_report_views.xml",
         "views/crm_lead_views.xml",
         "views/res_partner_crm_views.xml",
+        "views/res_partner_templates.xml",
         "views/crisis_crm_views.xml",
     ],
     "demo": [
