@@ -16,7 +16,8 @@ OPEN_INCIDENT_STATES = ("active", "contained", "resolved")
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    # The CRM side is its own concern (see the module docstring).
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     crisis_affected = fields.Boolean(
         string="Affected by the Crisis",
