@@ -14,6 +14,7 @@
     "data": [
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
+        "data/mail_templates.xml",
         "report/crisis_report_layout.xml",
         "report/report_situation.xml",
         "report/report_chronology.xml",

@@ -2,6 +2,8 @@ from . import crisis_stakeholder_type
 from . import crisis_incident_type
 from . import res_company
 from . import res_partner
+from . import res_partner_crm
+from . import crisis_incident_situation
 from . import crisis_bilingual_mixin
 from . import crisis_incident_communication
 from . import crisis_incident_page
@@ -13,7 +15,6 @@ from . import crisis_incident_dashboard
 from . import crisis_incident_exercise
 from . import crisis_incident_member
 from . import crisis_log
-from . import crisis_log_exercise
 from . import crisis_task
 from . import crisis_consent_purpose
 from . import crisis_consent
@@ -29,12 +30,10 @@ from . import crisis_communication
 from . import crisis_communication_recipient
 from . import mail_mail
 from . import sms_sms
-from . import crisis_inquiry_answer
 from . import crisis_incident_crm
 from . import crisis_inquiry_crm
 from . import crm_team_member
 from . import crm_lead
-from . import crisis_task_crm
 from . import crisis_mobile_confirmation
 from . import report_crisis_contact_sheet
 from . import ir_websocket

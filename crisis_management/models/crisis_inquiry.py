@@ -4,8 +4,14 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
+from odoo.tools import html2plaintext
 
-from .utils import check_transition, guard_workflow_fields, selection_labels
+from .utils import (
+    check_transition,
+    guard_workflow_fields,
+    resolve_lang,
+    selection_labels,
+)
 
 # Changed only by the actions.
 WORKFLOW_FIELDS = {"state", "date_answered"}
@@ -24,6 +30,7 @@ STATES = [
     ("closed", "Closed"),
 ]
 OPEN_STATES = ("new", "in_progress")
+INCIDENT_OPEN = ("active", "contained", "resolved")
 # Which states each action may start from.
 TRANSITIONS = {
     "in_progress": ("new",),
@@ -35,7 +42,11 @@ TRANSITIONS = {
 
 class CrisisInquiry(models.Model):
     """An inbound question during a crisis: a call to the hotline, an e-mail
-    to the incident's address, a journalist's question, a letter."""
+    to the incident's address, a journalist's question, a letter. The
+    hotline offers the approved Q&A that match the question.
+
+    The CRM side (the caller's salesperson) is in ``crisis_inquiry_crm.py``.
+    """
 
     _name = "crisis.inquiry"
     _description = "Crisis Inquiry"
@@ -126,21 +137,30 @@ class CrisisInquiry(models.Model):
         store=True,
         aggregator="avg",
     )
+    suggested_message_ids = fields.Many2many(
+        "crisis.message",
+        string="Approved Answers",
+        compute="_compute_suggested_message_ids",
+        help="Approved or published Q&A whose words match the caller's question.",
+    )
+    answer_message_id = fields.Many2one(
+        "crisis.message",
+        string="Q&A Used",
+        domain="[('kind', '=', 'qa'), ('state', 'in', ('approved', 'published'))]",
+        tracking=True,
+        help="The approved answer given to the caller; its text is copied into "
+        "the answer in the caller's language.",
+    )
 
     @api.model
     def _default_incident_id(self):
         """The incident that put the company into crisis mode, else its most
         recently activated open incident."""
         company = self.env.company
-        if company.crisis_incident_id:
-            return company.crisis_incident_id.id
-        return (
+        return company.crisis_incident_id.id or (
             self.env["crisis.incident"]
             .search(
-                [
-                    ("company_id", "=", company.id),
-                    ("state", "in", ("active", "contained", "resolved")),
-                ],
+                [("company_id", "=", company.id), ("state", "in", INCIDENT_OPEN)],
                 order="date_activated desc, id desc",
                 limit=1,
             )
@@ -220,11 +240,26 @@ class CrisisInquiry(models.Model):
                 f"{inquiry.name} ({who})" if who and inquiry.name else inquiry.name
             )
 
+    @api.depends("question", "incident_id")
+    def _compute_suggested_message_ids(self):
+        Message = self.env["crisis.message"]
+        for inquiry in self:
+            inquiry.suggested_message_ids = Message.search_answers(
+                inquiry.incident_id.id, inquiry.question or "", limit=5
+            )
+
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
         if self.partner_id:
             self.caller_phone = self.partner_id.phone or self.partner_id.mobile
             self.email_from = self.partner_id.email
+
+    @api.onchange("answer_message_id")
+    def _onchange_answer_message_id(self):
+        if self.answer_message_id:
+            lang = resolve_lang(self.env, self.partner_id.lang, company=self.company_id)
+            message = self.answer_message_id.with_context(lang=lang)
+            self.answer = html2plaintext(message.body or "")
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,14 +1,19 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Crisis mode inside the CRM, on the inquiry: an inquiry from a customer
-reaches the salesperson who knows them."""
+"""The CRM link of inquiries: an inquiry from a customer reaches the
+salesperson who knows them, as an activity due at the answer deadline.
+
+A real concern of its own, kept beside ``crisis_inquiry.py`` as the CRM
+extensions of the incident (``crisis_incident_crm.py``) and the task are:
+the hotline works without any salesperson.
+"""
 
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
 
 
-# Kept apart from crisis_inquiry.py while that file is being hardened.
 class CrisisInquiry(models.Model):
+    # The CRM link is its own concern (see the module docstring).
     _inherit = "crisis.inquiry"  # pylint: disable=consider-merging-classes-inherited
 
     salesperson_id = fields.Many2one(

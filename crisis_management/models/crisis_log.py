@@ -4,6 +4,7 @@ import json
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 GENESIS_HASH = "0" * 64
 # Version of the hash of new entries, stored as a prefix of the hash ("$2$…",
@@ -57,6 +58,11 @@ class CrisisLog(models.Model):
     sequence = fields.Integer(readonly=True, copy=False)
     previous_hash = fields.Char(readonly=True, copy=False)
     hash = fields.Char(readonly=True, copy=False)
+    # Not part of the hashed entry: whether the incident is an exercise is
+    # fixed at its creation and written in its first log entry.
+    incident_is_exercise = fields.Boolean(
+        related="incident_id.is_exercise", string="Exercise"
+    )
 
     _sql_constraints = [
         (
@@ -126,13 +132,17 @@ class CrisisLog(models.Model):
                 # One writer per incident at a time: a concurrent append waits
                 # here and, having seen an older head, is retried by Odoo.
                 cr.execute(
-                    "SELECT id FROM crisis_incident WHERE id = %s FOR UPDATE",
-                    [incident_id],
+                    SQL(
+                        "SELECT id FROM crisis_incident WHERE id = %s FOR UPDATE",
+                        incident_id,
+                    )
                 )
                 cr.execute(
-                    "SELECT sequence, hash FROM crisis_log WHERE incident_id = %s "
-                    "ORDER BY sequence DESC LIMIT 1",
-                    [incident_id],
+                    SQL(
+                        "SELECT sequence, hash FROM crisis_log WHERE incident_id = %s "
+                        "ORDER BY sequence DESC LIMIT 1",
+                        incident_id,
+                    )
                 )
                 row = cr.fetchone()
                 heads[incident_id] = row or (0, GENESIS_HASH)
@@ -160,8 +170,11 @@ class CrisisLog(models.Model):
         records = super().create(vals_list)
         for incident_id, (_sequence, head) in heads.items():
             cr.execute(
-                "UPDATE crisis_incident SET log_head_hash = %s WHERE id = %s",
-                [head, incident_id],
+                SQL(
+                    "UPDATE crisis_incident SET log_head_hash = %s WHERE id = %s",
+                    head,
+                    incident_id,
+                )
             )
         incidents = self.env["crisis.incident"].browse(list(heads))
         incidents.invalidate_recordset(["log_head_hash"])
@@ -203,7 +216,7 @@ class CrisisLog(models.Model):
         cr = self.env.cr
         self.flush_model()
         cr.execute(
-            "SELECT log_head_hash FROM crisis_incident WHERE id = %s", [incident.id]
+            SQL("SELECT log_head_hash FROM crisis_incident WHERE id = %s", incident.id)
         )
         anchor = (cr.fetchone() or [None])[0] or GENESIS_HASH
         # The database recomputes every hash itself: the canonical form below
@@ -216,7 +229,7 @@ class CrisisLog(models.Model):
         # Each entry is checked under the version its hash names: "$2$…"
         # hashes the prefix, the previous hash and the canonical form; a bare
         # digest is version 1; an unknown prefix never verifies.
-        cr.execute(
+        query = SQL(
             """
             WITH entry AS (
                 SELECT id,
@@ -256,16 +269,21 @@ class CrisisLog(models.Model):
                    )
               FROM chain
             """,
-            {"genesis": GENESIS_HASH, "anchor": anchor, "incident": incident.id},
+            genesis=GENESIS_HASH,
+            anchor=anchor,
+            incident=incident.id,
         )
+        cr.execute(query)
         count, broken = cr.fetchone()
         # expected_previous = anchor: the entry comes after the anchored head,
         # so it was not appended by the application.
         first_broken = broken[1] if broken else False
         cr.execute(
-            "SELECT hash FROM crisis_log WHERE incident_id = %s "
-            "ORDER BY sequence DESC, id DESC LIMIT 1",
-            [incident.id],
+            SQL(
+                "SELECT hash FROM crisis_log WHERE incident_id = %s "
+                "ORDER BY sequence DESC, id DESC LIMIT 1",
+                incident.id,
+            )
         )
         head = (cr.fetchone() or [GENESIS_HASH])[0]
         ok = not first_broken and head == anchor

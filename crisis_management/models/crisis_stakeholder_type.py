@@ -2,6 +2,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
+from odoo.tools import SQL
 
 from .res_partner import ORDINARY_BASES
 
@@ -101,22 +102,18 @@ class CrisisStakeholderType(models.Model):
         types.check_access("read")
         counts = {}
         if types:
-            self._readiness_flush()
             self.env.cr.execute(
-                READINESS_MEMBERS_SQL
-                + """
-                SELECT type_id, COUNT(*),
-                       COUNT(*) FILTER (WHERE by_email),
-                       COUNT(*) FILTER (WHERE by_sms),
-                       COUNT(*) FILTER (WHERE by_letter),
-                       COUNT(*) FILTER (WHERE NOT (by_email OR by_sms OR by_letter))
-                  FROM members GROUP BY type_id
-                """,
-                {
-                    "purpose": purpose.id,
-                    "bases": ORDINARY_BASES,
-                    "types": tuple(types.ids),
-                },
+                SQL(
+                    """%s
+                    SELECT type_id, COUNT(*),
+                           COUNT(*) FILTER (WHERE by_email),
+                           COUNT(*) FILTER (WHERE by_sms),
+                           COUNT(*) FILTER (WHERE by_letter),
+                           COUNT(*) FILTER (WHERE NOT (by_email OR by_sms OR by_letter))
+                      FROM members GROUP BY type_id
+                    """,
+                    types._readiness_members(purpose),
+                )
             )
             counts = {row[0]: row[1:] for row in self.env.cr.fetchall()}
         result = []
@@ -143,16 +140,17 @@ class CrisisStakeholderType(models.Model):
         if not self:
             return []
         condition = {
-            "email": "by_email",
-            "sms": "by_sms",
-            "letter": "by_letter",
-            "unreachable": "NOT (by_email OR by_sms OR by_letter)",
+            "email": SQL("by_email"),
+            "sms": SQL("by_sms"),
+            "letter": SQL("by_letter"),
+            "unreachable": SQL("NOT (by_email OR by_sms OR by_letter)"),
         }[channel]
-        self._readiness_flush()
         self.env.cr.execute(
-            READINESS_MEMBERS_SQL
-            + f"SELECT DISTINCT partner_id FROM members WHERE {condition}",  # noqa: S608
-            {"purpose": purpose.id, "bases": ORDINARY_BASES, "types": tuple(self.ids)},
+            SQL(
+                "%s SELECT DISTINCT partner_id FROM members WHERE %s",
+                self._readiness_members(purpose),
+                condition,
+            )
         )
         return [row[0] for row in self.env.cr.fetchall()]
 
@@ -179,6 +177,17 @@ class CrisisStakeholderType(models.Model):
                 )
             )
         return purpose
+
+    def _readiness_members(self, purpose):
+        """The ``members`` query (READINESS_MEMBERS_SQL) of these types for
+        ``purpose`` (a record), with what it reads flushed."""
+        self._readiness_flush()
+        return SQL(
+            READINESS_MEMBERS_SQL,
+            purpose=purpose.id,
+            bases=ORDINARY_BASES,
+            types=tuple(self.ids),
+        )
 
     @api.model
     def _readiness_flush(self):

@@ -29,9 +29,16 @@ TASK_TRANSITIONS = {
 }
 OPEN_TASK_STATES = ("todo", "in_progress")
 DEFAULT_ESCALATION_HOURS = 2.0
+# Overdue tasks followed up per run of the job; Odoo runs it again while
+# some are left (ir.cron progress).
+FOLLOWUP_BATCH = 200
 
 
 class CrisisTask(models.Model):
+    """A task of the crisis team. It shows among the assignee's activities,
+    where sales staff look every day, and is followed up automatically
+    (Wiedervorlage) when its deadline passes."""
+
     _name = "crisis.task"
     _description = "Crisis Task"
     _inherit = ["mail.thread", "mail.activity.mixin"]
@@ -134,21 +141,33 @@ class CrisisTask(models.Model):
     def create(self, vals_list):
         guard_workflow_fields(self, vals_list, WORKFLOW_FIELDS)
         tasks = super().create(vals_list)
+        tasks._schedule_assignee_activity()
         tasks.incident_id._notify_situation_changed()
         return tasks
 
     def write(self, vals):
         guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
+        new_vals = vals
         if "date_deadline" in vals and "followup_state" not in vals:
             # A new deadline is a new promise: follow it up from scratch.
-            vals = dict(
+            new_vals = dict(
                 vals, followup_state="none", date_reminded=False, date_escalated=False
             )
         if "incident_id" in vals:
             self.incident_id._notify_situation_changed()
-        res = super().write(vals)
+        result = super().write(new_vals)
+        if "user_id" in vals or "date_deadline" in vals:
+            self._close_activities(self._assignee_activity_type(), unlink=True)
+            self._schedule_assignee_activity()
+        if vals.get("state") in ("done", "cancelled"):
+            self._close_activities(
+                self._assignee_activity_type(),
+                _("Task completed.")
+                if vals["state"] == "done"
+                else _("Task cancelled."),
+            )
         self.incident_id._notify_situation_changed()
-        return res
+        return result
 
     def unlink(self):
         self.incident_id._notify_situation_changed()
@@ -179,7 +198,7 @@ class CrisisTask(models.Model):
         self._check_transition("done")
         self.sudo().write({"state": "done", "date_done": fields.Datetime.now()})
         for task in self:
-            task._close_followup_activities(_("Task completed."))
+            task._close_activities(self._followup_activity_type(), _("Task completed."))
             task.incident_id._log(
                 "task",
                 _(
@@ -194,7 +213,7 @@ class CrisisTask(models.Model):
         self._check_transition("cancelled")
         self.sudo().write({"state": "cancelled"})
         for task in self:
-            task._close_followup_activities(_("Task cancelled."))
+            task._close_activities(self._followup_activity_type(), _("Task cancelled."))
             task.incident_id._log(
                 "task",
                 _(
@@ -218,27 +237,69 @@ class CrisisTask(models.Model):
         )
         return True
 
-    def _close_followup_activities(self, feedback):
-        activities = self.sudo().activity_ids.filtered(
-            lambda a: a.activity_type_id == self._followup_activity_type()
+    # ------------------------------------------------------------------
+    # Activities: the assignee's task, the follow-up (Wiedervorlage)
+    # ------------------------------------------------------------------
+    @api.model
+    def _activity_type(self, xmlid):
+        return self.env.ref(xmlid, raise_if_not_found=False) or self.env.ref(
+            "mail.mail_activity_data_todo"
         )
-        if activities:
+
+    @api.model
+    def _assignee_activity_type(self):
+        return self._activity_type("crisis_management.mail_activity_type_crisis_task")
+
+    @api.model
+    def _followup_activity_type(self):
+        return self._activity_type(
+            "crisis_management.mail_activity_type_crisis_followup"
+        )
+
+    def _schedule_assignee_activity(self):
+        """One activity per open task for its assignee, due on the task's
+        deadline (today when it has none)."""
+        activity_type = self._assignee_activity_type()
+        for task in self.sudo():
+            user = task.user_id
+            if not user or user.share or task.state not in OPEN_TASK_STATES:
+                continue
+            if task.activity_ids.filtered(
+                lambda a, u=user: a.activity_type_id == activity_type and a.user_id == u
+            ):
+                continue
+            deadline = task.date_deadline or fields.Datetime.now()
+            local = fields.Datetime.context_timestamp(
+                task.with_context(tz=user.tz or "UTC"), deadline
+            )
+            task.with_context(lang=user.lang).activity_schedule(
+                activity_type_id=activity_type.id,
+                date_deadline=local.date(),
+                summary=task.name,
+                user_id=user.id,
+            )
+
+    def _close_activities(self, activity_type, feedback=None, unlink=False):
+        """Mark the tasks' activities of ``activity_type`` done with
+        ``feedback``, or drop them (``unlink``: reassigned or rescheduled)."""
+        activities = self.sudo().activity_ids.filtered(
+            lambda a: a.activity_type_id == activity_type
+        )
+        if activities and unlink:
+            activities.unlink()
+        elif activities:
             activities.action_feedback(feedback=feedback)
 
     # ------------------------------------------------------------------
     # Automatic follow-up (Wiedervorlage)
     # ------------------------------------------------------------------
     @api.model
-    def _followup_activity_type(self):
-        return self.env.ref(
-            "crisis_management.mail_activity_type_crisis_followup",
-            raise_if_not_found=False,
-        ) or self.env.ref("mail.mail_activity_data_todo")
-
-    @api.model
-    def _cron_task_followup(self):
+    def _cron_task_followup(self, batch_size=FOLLOWUP_BATCH):
         """Remind the assignee of each overdue task once, then, after the
-        company's grace period, escalate it once to the incident lead."""
+        company's grace period, escalate it once to the incident lead.
+
+        At most ``batch_size`` tasks per run; the progress is reported to
+        ``ir.cron``, which runs the job again while tasks are left."""
         now = fields.Datetime.now()
         base = [
             ("state", "in", OPEN_TASK_STATES),
@@ -248,7 +309,9 @@ class CrisisTask(models.Model):
         to_remind = self.search(
             base + [("date_deadline", "<", now), ("followup_state", "=", "none")]
         )
-        to_remind._followup_remind()
+        to_remind[:batch_size]._followup_remind()
+        done = min(len(to_remind), batch_size)
+        remaining = len(to_remind) - done
         # One grace period per company: escalate what is late beyond it.
         for company in self.search(
             base + [("followup_state", "=", "reminded")]
@@ -262,7 +325,11 @@ class CrisisTask(models.Model):
                     ("date_deadline", "<", now - timedelta(hours=grace)),
                 ]
             )
-            to_escalate._followup_escalate()
+            batch = to_escalate[: batch_size - done]
+            batch._followup_escalate()
+            done += len(batch)
+            remaining += len(to_escalate) - len(batch)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return True
 
     def _followup_remind(self):

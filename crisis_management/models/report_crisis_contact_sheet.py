@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, models
 
+from .utils import resolve_lang
+
 
 class ReportCrisisContactSheet(models.AbstractModel):
     """The emergency contact sheet: the crisis team and the key stakeholders
@@ -14,7 +16,9 @@ class ReportCrisisContactSheet(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         incidents = self.env["crisis.incident"].browse(docids)
         incidents.check_access("read")
-        lang = self.env.context.get("lang") or self.env.user.lang or "en_US"
+        lang = resolve_lang(
+            self.env, self.env.context.get("lang"), self.env.user.lang, exact=True
+        )
         sheets = []
         for incident in incidents:
             sheets.append(incident._contact_sheet_values())

@@ -1,11 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from textwrap import shorten
+"""The contact as a stakeholder: types, influence, consents and the one rule
+that says whether a contact may be reached (``crisis_can_contact``).
 
-from markupsafe import Markup
+What sales staff see about a contact during a crisis (the banner, affected
+customers, the smart buttons) is in ``res_partner_crm.py``.
+"""
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import html2plaintext
+from odoo.tools import SQL
 
 from .utils import require_group
 
@@ -39,66 +41,6 @@ class ResPartner(models.Model):
     crisis_consent_count = fields.Integer(
         compute="_compute_crisis_consent_count", string="Consent Count"
     )
-    crisis_affected = fields.Boolean(
-        string="Affected by the Crisis",
-        compute="_compute_crisis_affected",
-        search="_search_crisis_affected",
-        help="This customer (or their company) was addressed by a communication "
-        "of an open incident, sent or skipped, or asked about one.",
-    )
-    crisis_banner = fields.Html(compute="_compute_crisis_banner", sanitize=False)
-    crisis_inquiry_count = fields.Integer(
-        compute="_compute_crisis_counts", string="Crisis Inquiries"
-    )
-    crisis_recipient_count = fields.Integer(
-        compute="_compute_crisis_counts", string="Crisis Messages"
-    )
-
-    @api.depends_context("uid")
-    @api.depends("commercial_partner_id")
-    def _compute_crisis_affected(self):
-        affected = self._crisis_affected_commercial_ids(
-            self._crisis_visible_incidents(), self.commercial_partner_id.ids
-        )
-        for partner in self:
-            partner.crisis_affected = partner.commercial_partner_id.id in affected
-
-    def _search_crisis_affected(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Unsupported search on affected customers."))
-        ids = list(
-            self._crisis_affected_commercial_ids(self._crisis_visible_incidents())
-        )
-        positive = (operator == "=") == value
-        return [("commercial_partner_id", "in" if positive else "not in", ids)]
-
-    @api.depends_context("uid", "lang")
-    @api.depends("commercial_partner_id")
-    def _compute_crisis_banner(self):
-        incidents = self._crisis_visible_incidents()
-        affected = self._crisis_affected_commercial_ids(
-            incidents, self.commercial_partner_id.ids
-        )
-        for partner in self:
-            commercial = partner.commercial_partner_id
-            partner.crisis_banner = (
-                partner._crisis_banner_html(incidents)
-                if commercial.id in affected
-                else False
-            )
-
-    @api.depends_context("uid")
-    def _compute_crisis_counts(self):
-        Inquiry = self.env["crisis.inquiry"]
-        Recipient = self.env["crisis.communication.recipient"]
-        can_read = Inquiry.has_access("read") and Recipient.has_access("read")
-        for partner in self:
-            if not can_read or not partner.id:
-                partner.crisis_inquiry_count = partner.crisis_recipient_count = 0
-                continue
-            domain = partner._crisis_family_domain()
-            partner.crisis_inquiry_count = Inquiry.search_count(domain)
-            partner.crisis_recipient_count = Recipient.search_count(domain)
 
     def _compute_crisis_consent_count(self):
         counts = dict(
@@ -190,22 +132,26 @@ class ResPartner(models.Model):
             self.env["res.partner"].flush_model(["email_normalized"])
             self.env["mail.blacklist"].flush_model(["email", "active"])
             cr.execute(
-                """SELECT p.id FROM res_partner p
-                     JOIN mail_blacklist bl
-                       ON bl.email = p.email_normalized AND bl.active
-                    WHERE p.id = ANY(%s)""",
-                [partner_ids],
+                SQL(
+                    """SELECT p.id FROM res_partner p
+                         JOIN mail_blacklist bl
+                           ON bl.email = p.email_normalized AND bl.active
+                        WHERE p.id = ANY(%s)""",
+                    partner_ids,
+                )
             )
             refusals.update((pid, "blacklisted") for (pid,) in cr.fetchall())
         elif channel in PHONE_CHANNELS:
             self.env["res.partner"].flush_model(["phone_sanitized"])
             self.env["phone.blacklist"].flush_model(["number", "active"])
             cr.execute(
-                """SELECT p.id FROM res_partner p
-                     JOIN phone_blacklist bl
-                       ON bl.number = p.phone_sanitized AND bl.active
-                    WHERE p.id = ANY(%s)""",
-                [partner_ids],
+                SQL(
+                    """SELECT p.id FROM res_partner p
+                         JOIN phone_blacklist bl
+                           ON bl.number = p.phone_sanitized AND bl.active
+                        WHERE p.id = ANY(%s)""",
+                    partner_ids,
+                )
             )
             refusals.update((pid, "blacklisted") for (pid,) in cr.fetchall())
         # 2.-5. Basis
@@ -223,20 +169,29 @@ class ResPartner(models.Model):
                 ["partner_id", "purpose_id", "channel", "state", "legal_basis"]
             )
             cr.execute(
-                """SELECT DISTINCT partner_id FROM crisis_consent
-                    WHERE partner_id = ANY(%s) AND purpose_id = %s AND channel = %s
-                      AND state = 'given' AND legal_basis IN %s""",
-                [partner_ids, purpose.id, channel, bases],
+                SQL(
+                    """SELECT DISTINCT partner_id FROM crisis_consent
+                        WHERE partner_id = ANY(%s) AND purpose_id = %s
+                          AND channel = %s AND state = 'given'
+                          AND legal_basis IN %s""",
+                    partner_ids,
+                    purpose.id,
+                    channel,
+                    bases,
+                )
             )
             with_basis.update(pid for (pid,) in cr.fetchall())
             if safety and purpose_code == VITAL_INTEREST_PURPOSE:
                 self.env["res.partner"].flush_model(["crisis_stakeholder_type_ids"])
                 cr.execute(
-                    """SELECT DISTINCT rel.partner_id
-                         FROM crisis_stakeholder_type_res_partner_rel rel
-                         JOIN crisis_stakeholder_type st ON st.id = rel.type_id
-                        WHERE rel.partner_id = ANY(%s) AND st.code IN %s""",
-                    [partner_ids, VITAL_INTEREST_TYPES],
+                    SQL(
+                        """SELECT DISTINCT rel.partner_id
+                             FROM crisis_stakeholder_type_res_partner_rel rel
+                             JOIN crisis_stakeholder_type st ON st.id = rel.type_id
+                            WHERE rel.partner_id = ANY(%s) AND st.code IN %s""",
+                        partner_ids,
+                        VITAL_INTEREST_TYPES,
+                    )
                 )
                 with_basis.update(pid for (pid,) in cr.fetchall())
         for pid in partner_ids:
@@ -251,260 +206,6 @@ class ResPartner(models.Model):
         )
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"default_partner_id": self.id, "active_test": False}
-        return action
-
-    # ------------------------------------------------------------------
-    # Crisis mode in the CRM: affected customers
-    # ------------------------------------------------------------------
-    @api.model
-    def _crisis_visible_incidents(self):
-        """The open incidents the current user may read: confidential ones
-        only for their team (record rules apply, no sudo)."""
-        Incident = self.env["crisis.incident"]
-        if not Incident.has_access("read"):
-            return Incident.browse()
-        return Incident.search([("state", "in", ("active", "contained", "resolved"))])
-
-    @api.model
-    def _crisis_affected_commercial_ids(self, incidents, commercial_ids=None):
-        """Commercial partners of everybody addressed by a communication of
-        ``incidents`` (sent or skipped) or asking about one of them.
-
-        :param commercial_ids: restrict the answer to these commercial
-            partners (``None``: all)
-        :rtype: set
-        """
-        if not incidents:
-            return set()
-        for model, fnames in (
-            ("crisis.communication.recipient", ["partner_id", "incident_id"]),
-            ("crisis.inquiry", ["partner_id", "incident_id"]),
-            ("res.partner", ["commercial_partner_id"]),
-        ):
-            self.env[model].flush_model(fnames)
-        restrict = ""
-        params = [incidents.ids]
-        if commercial_ids is not None:
-            restrict = "AND p.commercial_partner_id = ANY(%s)"
-            params.append(list(commercial_ids))
-        params = params + params
-        self.env.cr.execute(
-            f"""SELECT p.commercial_partner_id
-                  FROM crisis_communication_recipient r
-                  JOIN res_partner p ON p.id = r.partner_id
-                 WHERE r.incident_id = ANY(%s) {restrict}
-                 UNION
-                SELECT p.commercial_partner_id
-                  FROM crisis_inquiry i
-                  JOIN res_partner p ON p.id = i.partner_id
-                 WHERE i.incident_id = ANY(%s) {restrict}""",  # noqa: S608
-            params,
-        )
-        return {row[0] for row in self.env.cr.fetchall() if row[0]}
-
-    def _crisis_salesperson(self):
-        """The salesperson of this contact, else of its company: an active
-        internal user, or an empty recordset."""
-        partner = self[:1].sudo()
-        salesperson = partner.user_id or partner.commercial_partner_id.user_id
-        if salesperson and salesperson.active and not salesperson.share:
-            return salesperson.sudo(False)
-        return self.env["res.users"]
-
-    def _crisis_family_domain(self):
-        """Domain over records with a ``partner_id``: this partner's company
-        and all its contacts."""
-        self.ensure_one()
-        return [
-            ("partner_id.commercial_partner_id", "=", self.commercial_partner_id.id)
-        ]
-
-    def _crisis_banner_html(self, incidents):
-        """What sales staff need to know about this customer in the crisis:
-        per visible incident affecting them, the incident, the current
-        approved key message and what the customer was told (or why not)."""
-        self.ensure_one()
-        domain = self._crisis_family_domain() + [("incident_id", "in", incidents.ids)]
-        recipients = (
-            self.env["crisis.communication.recipient"]
-            .sudo()
-            .search(domain, order="id desc", limit=50)
-        )
-        inquiries = (
-            self.env["crisis.inquiry"]
-            .sudo()
-            .search(domain, order="date_received desc", limit=20)
-        )
-        touched = (recipients.incident_id | inquiries.incident_id).sorted(
-            lambda i: i.date_activated or i.create_date, reverse=True
-        )
-        parts = []
-        for incident in touched:
-            parts.append(
-                self._crisis_banner_incident(
-                    incident,
-                    recipients.filtered(lambda r, i=incident: r.incident_id == i),
-                    inquiries.filtered(lambda q, i=incident: q.incident_id == i),
-                )
-            )
-        return Markup("").join(parts) or False
-
-    def _crisis_key_message(self, incident, recipients):
-        """The current approved key message for customers of ``incident``:
-        the one this customer was sent last, else the incident's most
-        recently approved one that is not a safety question, else content
-        for any incident."""
-        messages = (
-            self.env["crisis.message"]
-            .sudo()
-            .search(
-                [
-                    ("kind", "=", "key_message"),
-                    ("state", "in", ("approved", "published")),
-                    ("company_id", "=", incident.company_id.id),
-                    "|",
-                    ("incident_id", "=", incident.id),
-                    ("incident_id", "=", False),
-                ],
-            )
-        )
-        sent = recipients.sudo().communication_id.sorted("id", reverse=True)
-        for message in sent.filtered(lambda c: c.kind == "notice").message_id:
-            if message in messages:
-                return message
-        safety = (
-            self.env["crisis.communication"]
-            .sudo()
-            .search([("kind", "=", "safety_check"), ("message_id", "in", messages.ids)])
-            .message_id
-        )
-        return (messages - safety).sorted(
-            lambda m: (
-                not m.incident_id,
-                -(m.date_approved.timestamp() if m.date_approved else 0),
-                -m.id,
-            )
-        )[:1]
-
-    def _crisis_banner_incident(self, incident, recipients, inquiries):
-        _ = self.env._
-        incident = incident.sudo()
-        fmt = self._crisis_format_datetime
-        states = dict(incident._fields["state"]._description_selection(self.env))
-        channels = dict(recipients._fields["channel"]._description_selection(self.env))
-        rstates = dict(recipients._fields["state"]._description_selection(self.env))
-        ichannels = dict(inquiries._fields["channel"]._description_selection(self.env))
-        istates = dict(inquiries._fields["state"]._description_selection(self.env))
-        html = Markup('<div class="o_crisis_banner_incident">')
-        html += Markup("<strong>%s</strong> %s (%s)") % (
-            _("Crisis:"),
-            incident.display_name,
-            states.get(incident.state, incident.state),
-        )
-        key = self._crisis_key_message(incident, recipients)
-        if key:
-            text = shorten(html2plaintext(key.body or ""), 400, placeholder="…")
-            html += Markup("<div><strong>%s</strong> %s: %s</div>") % (
-                _("Key message:"),
-                key.name,
-                text,
-            )
-        else:
-            html += Markup("<div><strong>%s</strong> %s</div>") % (
-                _("Key message:"),
-                _("No approved key message yet: say nothing beyond the facts."),
-            )
-        lines = []
-        for line in recipients:
-            what = line.communication_id.sudo().name
-            who = line.partner_id.name
-            channel = channels.get(line.channel, line.channel)
-            if line.state == "sent":
-                lines.append(
-                    _(
-                        "%(date)s: told by %(channel)s (%(what)s) to %(who)s.",
-                        date=fmt(line.date_sent),
-                        channel=channel,
-                        what=what,
-                        who=who,
-                    )
-                )
-            elif line.state in ("skipped_consent", "skipped_address"):
-                lines.append(
-                    _(
-                        "%(date)s: not told by %(channel)s (%(what)s) to %(who)s: "
-                        "%(reason)s",
-                        date=fmt(line.communication_id.date_queued or line.create_date),
-                        channel=channel,
-                        what=what,
-                        who=who,
-                        reason=line.skip_reason or rstates.get(line.state),
-                    )
-                )
-            else:
-                lines.append(
-                    _(
-                        "%(date)s: %(state)s by %(channel)s (%(what)s) to %(who)s.",
-                        date=fmt(
-                            line.date_sent
-                            or line.communication_id.date_queued
-                            or line.create_date
-                        ),
-                        state=rstates.get(line.state, line.state),
-                        channel=channel,
-                        what=what,
-                        who=who,
-                    )
-                )
-        for inquiry in inquiries:
-            lines.append(
-                _(
-                    "%(date)s: %(who)s asked by %(channel)s: %(subject)s (%(state)s).",
-                    date=fmt(inquiry.date_received),
-                    who=inquiry.partner_id.name,
-                    channel=ichannels.get(inquiry.channel, inquiry.channel),
-                    subject=inquiry.name,
-                    state=istates.get(inquiry.state, inquiry.state),
-                )
-            )
-        if lines:
-            html += Markup("<div><strong>%s</strong></div><ul>") % _(
-                "What this customer was told:"
-            )
-            for text in lines:
-                html += Markup("<li>%s</li>") % text
-            html += Markup("</ul>")
-        html += Markup("</div>")
-        return html
-
-    def _crisis_format_datetime(self, value):
-        if not value:
-            return ""
-        tz = self.env.user.tz or "UTC"
-        return fields.Datetime.context_timestamp(
-            self.with_context(tz=tz), value
-        ).strftime("%Y-%m-%d %H:%M")
-
-    def action_crisis_inquiries(self):
-        self.ensure_one()
-        self.check_access("read")
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "crisis_management.crisis_inquiry_action"
-        )
-        action["domain"] = self._crisis_family_domain()
-        action["context"] = {"default_partner_id": self.id}
-        # The list first: the action's own order opens a form.
-        action["views"] = sorted(action["views"], key=lambda v: v[1] != "list")
-        return action
-
-    def action_crisis_recipients(self):
-        self.ensure_one()
-        self.check_access("read")
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "crisis_management.crisis_communication_recipient_action"
-        )
-        action["domain"] = self._crisis_family_domain()
-        action["context"] = {}
         return action
 
     def action_crisis_report_incident(self):

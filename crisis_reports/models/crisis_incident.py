@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from markupsafe import Markup
-
 from odoo import api, fields, models
+
+from odoo.addons.crisis_management.models.utils import resolve_lang
 
 ANCHOR_EMAIL_PARAM = "crisis_reports.log_anchor_email"
 
@@ -28,41 +28,30 @@ class CrisisIncident(models.Model):
         if not incidents:
             return False
         company = self.env.company
-        env = self.with_context(lang=company.partner_id.lang or "en_US").env
-        _ = env._
-        rows = Markup()
+        env = self.with_context(lang=resolve_lang(self.env, company=company)).env
+        rows = []
         for incident in incidents:
             result = incident.verify_log()
-            # The address is outside the crisis team: a confidential
-            # incident is named by its reference only.
-            name = (
-                incident.reference
-                if incident.is_confidential
-                else incident.with_env(env).display_name
-            )
-            rows += Markup(
-                "<tr><td>%s</td><td>%s</td><td>%s</td><td><code>%s</code></td></tr>"
-            ) % (
-                name,
-                result["count"],
-                _("intact") if result["ok"] else _("BROKEN"),
-                incident.log_head_hash or "",
+            rows.append(
+                {
+                    # The address is outside the crisis team: a confidential
+                    # incident is named by its reference only.
+                    "name": incident.reference
+                    if incident.is_confidential
+                    else incident.with_env(env).display_name,
+                    "count": result["count"],
+                    "ok": result["ok"],
+                    "hash": incident.log_head_hash or "",
+                }
             )
         now = fields.Datetime.now()
-        body = Markup("<p>%s</p><table border='1' cellpadding='4'>%s%s</table>") % (
-            _(
-                "Head hashes of the crisis logs on %(date)s (UTC). Keep this "
-                "e-mail: a printed or exported chronology must end in the same "
-                "head hash.",
-                date=fields.Datetime.to_string(now),
-            ),
-            Markup("<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>")
-            % (_("Incident"), _("Entries"), _("Chain"), _("Head hash")),
-            rows,
+        body = env["ir.qweb"]._render(
+            "crisis_reports.crisis_log_anchor_mail_body",
+            {"date": fields.Datetime.to_string(now), "rows": rows},
         )
         self.env["mail.mail"].sudo().create(
             {
-                "subject": _(
+                "subject": env._(
                     "Crisis log anchors %(date)s", date=fields.Date.to_string(now)
                 ),
                 "body_html": str(body),

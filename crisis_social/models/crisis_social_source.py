@@ -8,7 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from . import fetchers
-from .crisis_social_post import MAX_POSTS_PER_CALL
+from .crisis_social_post_ingest import MAX_POSTS_PER_CALL
 from .utils import TRUSTED, split_trusted, strip_defaults
 
 _logger = logging.getLogger(__name__)
@@ -212,7 +212,7 @@ class CrisisSocialSource(models.Model):
     def _cron_fetch(self):
         sources = self.search([("kind", "in", POLLING_KINDS)])
         commit = not self.env.context.get("crisis_social_no_commit")
-        for source in sources:
+        for done, source in enumerate(sources, start=1):
             try:
                 with self.env.cr.savepoint():
                     source._fetch()
@@ -227,6 +227,10 @@ class CrisisSocialSource(models.Model):
                         "date_last_fetch": fields.Datetime.now(),
                     }
                 )
+            # Each source's posts are kept even if a later source fails.
+            self.env["ir.cron"]._notify_progress(
+                done=done, remaining=len(sources) - done
+            )
             if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
 
