@@ -3,7 +3,6 @@ from . import crisis_incident_type
 from . import res_company
 from . import res_partner
 from . import res_partner_crm
-from . import crisis_incident_situation
 from . import crisis_bilingual_mixin
 from . import crisis_incident_communication
 from . import crisis_incident_page
