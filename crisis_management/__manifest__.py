@@ -29,6 +29,7 @@
         "data/crisis_stakeholder_type_sla_data.xml",
         "data/crisis_voice_data.xml",
         "data/crisis_crm_data.xml",
+        "data/crisis_communication_templates.xml",
         "report/crisis_letter_report.xml",
         "report/crisis_contact_sheet_report.xml",
         "views/crisis_log_views.xml",

@@ -50,7 +50,6 @@ class CrisisIncident(models.Model):
     # first so that their overrides run before mail's.
     _inherit = [
         "crisis.incident.page",
-        "crisis.incident.communication",
         "crisis.incident.situation",
         "mail.thread",
         "mail.activity.mixin",

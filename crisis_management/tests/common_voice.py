@@ -87,5 +87,16 @@ class CrisisVoiceCommon(CrisisCommon):
         return cls.env["crisis.communication"].with_user(cls.user_manager).create(vals)
 
     def _run_cron(self, batch_size=None):
-        self.env["crisis.communication"].sudo()._cron_send(batch_size=batch_size)
-        self.env.invalidate_all()
+        """One run of the sending job as Odoo's cron runner makes it: the
+        method is called again while it sends lines and lines remain."""
+        Recipient = self.env["crisis.communication.recipient"].sudo()
+        queued = Recipient.search_count([("state", "=", "queued")])
+        while True:
+            self.env["crisis.communication"].sudo()._cron_send(batch_size=batch_size)
+            self.env.invalidate_all()
+            before, queued = (
+                queued,
+                Recipient.search_count([("state", "=", "queued")]),
+            )
+            if not queued or queued == before:
+                break

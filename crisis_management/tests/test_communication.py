@@ -18,7 +18,7 @@ from odoo.addons.sms.tests.common import MockSMS
 
 from .common_voice import CrisisVoiceCommon
 
-CRON_LOGGER = "odoo.addons.crisis_management.models.crisis_communication"
+CRON_LOGGER = "odoo.addons.crisis_management.models.crisis_communication_queue"
 
 
 def _decoded_text(smtp_message):
