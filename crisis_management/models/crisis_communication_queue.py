@@ -156,7 +156,8 @@ class CrisisCommunication(models.Model):
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         done = 0
         for comm in self.search([("state", "in", ("queued", "sending"))], order="id"):
-            done += comm._send_batch(batch_size)
+            lines = comm._send_batch(batch_size)
+            done += len(lines)
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         remaining = (
@@ -171,7 +172,7 @@ class CrisisCommunication(models.Model):
         """Send the next batch of this communication's queued lines and close
         the communication when none is left.
 
-        :return: the number of lines sent (0 when the batch failed)
+        :return: the recipient lines sent (none when the batch failed)
         """
         self.ensure_one()
         # The approved text was frozen when sending started; a later edit of
@@ -202,9 +203,9 @@ class CrisisCommunication(models.Model):
                     exc_info=True,
                 )
                 self.env.invalidate_all()
-                return 0
+                return lines.browse()
         self._finish()
-        return len(lines)
+        return lines
 
     def _lock_queued_lines(self, batch_size):
         self.ensure_one()

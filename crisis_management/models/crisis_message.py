@@ -36,12 +36,6 @@ TRANSITIONS = {
 CONTENT_FIELDS = ("name", "question", "body", "sms_text")
 # The two languages every public text is written in.
 TEXT_LANGS = ("de_DE", "en_US")
-# Per-language fields of the form: name -> (translated field, language).
-LANG_FIELDS = {
-    f"{fname}_{lang[:2]}": (fname, lang)
-    for fname in CONTENT_FIELDS
-    for lang in TEXT_LANGS
-}
 # Changed only by the actions and the versioning (four eyes).
 WORKFLOW_FIELDS = {
     "state",
@@ -73,9 +67,12 @@ class CrisisMessage(models.Model):
 
     _name = "crisis.message"
     _description = "Crisis Content"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crisis.bilingual.mixin"]
     _order = "kind, sequence, id desc"
     _check_company_auto = True
+
+    # German and English side by side (crisis_message_text.py).
+    _bilingual_fields = CONTENT_FIELDS
 
     name = fields.Char(string="Title", required=True, translate=True, tracking=True)
     kind = fields.Selection(KINDS, required=True, default="key_message", tracking=True)
@@ -140,23 +137,26 @@ class CrisisMessage(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         guard_workflow_fields(self, vals_list, WORKFLOW_FIELDS)
+        names = self._bilingual_names()
         written = set()
         for vals in vals_list:
             if vals.get("body"):
                 vals["body"] = html_sanitize(vals["body"])
             vals.setdefault("last_editor_id", self.env.uid)
             vals.setdefault("date_last_edit", fields.Datetime.now())
-            written.update(name for name in vals if name in LANG_FIELDS)
+            written.update(name for name in vals if name in names)
         records = super(
-            CrisisMessage, self.with_context(crisis_lang_written=tuple(written))
+            CrisisMessage, self.with_context(crisis_bilingual_written=tuple(written))
         ).create(vals_list)
         return records.with_env(self.env)
 
     def write(self, vals):
         guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
-        written = tuple(name for name in vals if name in LANG_FIELDS)
+        written = tuple(name for name in vals if name in self._bilingual_names())
         # The per-language inverse only applies the languages written here.
-        records = self.with_context(crisis_lang_written=written) if written else self
+        records = (
+            self.with_context(crisis_bilingual_written=written) if written else self
+        )
         if vals.get("body"):
             vals = dict(vals, body=html_sanitize(vals["body"]))
         if not set(CONTENT_FIELDS) & set(vals) or _TEXT_WRITTEN.get():

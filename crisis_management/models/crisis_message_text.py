@@ -3,7 +3,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import html_sanitize
 
-from .crisis_message import _TEXT_WRITTEN, CONTENT_FIELDS, LANG_FIELDS, TEXT_LANGS
+from .crisis_message import _TEXT_WRITTEN, CONTENT_FIELDS
 
 
 class CrisisMessage(models.Model):
@@ -15,87 +15,51 @@ class CrisisMessage(models.Model):
 
     name_de = fields.Char(
         string="Title (German)",
-        compute="_compute_lang_fields",
-        inverse="_inverse_lang_fields",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
     )
     name_en = fields.Char(
         string="Title (English)",
-        compute="_compute_lang_fields",
-        inverse="_inverse_lang_fields",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
     )
     question_de = fields.Text(
         string="Question (German)",
-        compute="_compute_lang_fields",
-        inverse="_inverse_lang_fields",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
     )
     question_en = fields.Text(
         string="Question (English)",
-        compute="_compute_lang_fields",
-        inverse="_inverse_lang_fields",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
     )
     body_de = fields.Html(
         string="Text (German)",
-        compute="_compute_lang_fields",
-        inverse="_inverse_lang_fields",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
         sanitize=True,
     )
     body_en = fields.Html(
         string="Text (English)",
-        compute="_compute_lang_fields",
-        inverse="_inverse_lang_fields",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
         sanitize=True,
     )
     sms_text_de = fields.Text(
         string="SMS Text (German)",
-        compute="_compute_lang_fields",
-        inverse="_inverse_lang_fields",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
     )
     sms_text_en = fields.Text(
         string="SMS Text (English)",
-        compute="_compute_lang_fields",
-        inverse="_inverse_lang_fields",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
     )
 
     @api.depends_context("lang")
-    @api.depends("name", "question", "body", "sms_text")
-    def _compute_lang_fields(self):
-        installed = self._installed_text_langs()
-        for lang in TEXT_LANGS:
-            suffix = lang[:2]
-            records = self.with_context(lang=lang if lang in installed else "en_US")
-            for message, message_lang in zip(self, records):
-                # A record being created has its values in the current
-                # language only.
-                source = message_lang if message.id else message
-                for fname in CONTENT_FIELDS:
-                    message[f"{fname}_{suffix}"] = source[fname]
-
-    def _inverse_lang_fields(self):
-        installed = self._installed_text_langs()
-        written = self.env.context.get("crisis_lang_written")
-        names = [name for name in LANG_FIELDS if written is None or name in written]
-        # Read every value first: writing one language recomputes the others.
-        changes = []
-        for message in self:
-            for name in names:
-                fname, lang = LANG_FIELDS[name]
-                value = message[name]
-                current = message.with_context(
-                    lang=lang if lang in installed else "en_US"
-                )[fname]
-                if (value or False) != (current or False):
-                    changes.append((message, fname, lang, value))
-        for message, fname, lang, value in changes:
-            if lang not in installed:
-                raise UserError(
-                    _(
-                        "The language %(lang)s is not active. Activate it under "
-                        "Settings > Languages to write the text in it.",
-                        lang=lang,
-                    )
-                )
-            message._write_text(fname, lang, value)
-        self.invalidate_recordset(list(LANG_FIELDS))
+    @api.depends(*CONTENT_FIELDS)
+    def _compute_bilingual(self):
+        return super()._compute_bilingual()
 
     def _write_text(self, fname, lang, value):
         """Write the text of one language only, leaving the other alone (a
@@ -144,9 +108,9 @@ class CrisisMessage(models.Model):
 
     @api.model
     def _installed_text_langs(self):
-        return {code for code, _name in self.env["res.lang"].get_installed()} | {
-            "en_US"
-        }
+        """The languages a text can be written in (the active ones and
+        English)."""
+        return self._bilingual_langs()
 
     @api.model
     def _load_text_translations(self, record_id, translations, model=None):
