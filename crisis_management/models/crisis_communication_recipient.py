@@ -273,24 +273,22 @@ class CrisisCommunicationRecipient(models.Model):
     @api.model
     def _find_by_token(self, token):
         """The recipient line of a personal answer link, or an empty
-        recordset. Looks the token up without any privilege, compares it in
-        constant time, and only then returns a sudo record."""
+        recordset. The token is compared in constant time before the line
+        (in sudo: its token is readable by administrators only) is
+        returned."""
         if not token or len(token) < 22 or len(token) > 64:
             return self.browse()
-        self.env.cr.execute(
-            SQL(
-                """SELECT r.id, r.response_token
-                     FROM crisis_communication_recipient r
-                     JOIN crisis_communication c ON c.id = r.communication_id
-                    WHERE r.response_token = %s AND c.kind = 'safety_check'
-                      AND r.state = 'sent'""",
-                token,
-            )
+        line = self.sudo().search(
+            [
+                ("response_token", "=", token),
+                ("communication_id.kind", "=", "safety_check"),
+                ("state", "=", "sent"),
+            ],
+            limit=1,
         )
-        row = self.env.cr.fetchone()
-        if not row or not consteq(row[1], token):
+        if not line or not consteq(line.response_token, token):
             return self.browse()
-        return self.sudo().browse(row[0])
+        return line
 
     def _safety_check_open(self):
         """Answers are taken until the incident is closed, as long as the
