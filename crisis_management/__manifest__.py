@@ -23,6 +23,7 @@
         "data/crisis_playbook_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
+        "data/crisis_communication_templates.xml",
         "report/crisis_letter_report.xml",
         "report/crisis_contact_sheet_report.xml",
         "views/crisis_log_views.xml",

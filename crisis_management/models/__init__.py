@@ -4,7 +4,6 @@ from . import res_company
 from . import res_partner
 from . import res_partner_crm
 from . import crisis_bilingual_mixin
-from . import crisis_incident_communication
 from . import crisis_incident_page
 from . import crisis_incident
 from . import crisis_incident_hotline
@@ -25,8 +24,15 @@ from . import crisis_playbook
 from . import crisis_workload
 from . import crisis_inquiry
 from . import crisis_message
+from . import crisis_message_text
+from . import crisis_message_version
 from . import crisis_communication
+from . import crisis_communication_audience
+from . import crisis_communication_queue
+from . import crisis_communication_safety
 from . import crisis_communication_recipient
+from . import crisis_communication_recipient_letter
+from . import crisis_incident_communication
 from . import mail_mail
 from . import sms_sms
 from . import crisis_incident_crm

@@ -1,22 +1,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import logging
-import threading
-import time
-from ast import literal_eval
-from datetime import timedelta
-
-from markupsafe import Markup, escape
 from psycopg2.extras import Json
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.osv import expression
-from odoo.tools import formataddr, html2plaintext
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from .crisis_message import SENDABLE_STATES, TEXT_LANGS
 from .utils import guard_workflow_fields
-
-_logger = logging.getLogger(__name__)
 
 RECIPIENT_STATES = [
     ("queued", "Queued"),
@@ -156,17 +146,6 @@ class CrisisCommunication(models.Model):
         "in a stage or the customers of a sales team. Consent is still checked "
         "for everybody.",
     )
-    audience_count = fields.Integer(
-        compute="_compute_audience_count",
-        string="Addressed",
-        help="How many contacts the audience addresses today (before the consent "
-        "and address checks made when sending).",
-    )
-    audience_domain_count = fields.Integer(
-        compute="_compute_audience_count",
-        string="Matching Contacts",
-        help="How many contacts the CRM audience matches today.",
-    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -209,37 +188,6 @@ class CrisisCommunication(models.Model):
         "ir.attachment", compute="_compute_letter_attachment_ids", string="Letters"
     )
     # Safety check
-    followup_delay = fields.Float(
-        string="Follow Up After (Hours)",
-        default=lambda self: float(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("crisis_management.safety_followup_hours", 1.0)
-        ),
-        help="People who have not answered the safety check after this time get "
-        "a reminder; after the same time again a task is created for the person "
-        "responsible.",
-    )
-    followup_user_id = fields.Many2one(
-        "res.users",
-        string="Follow-up By",
-        help="Who gets the task to reach people who did not answer. "
-        "Empty: the crisis lead.",
-    )
-    answered_count = fields.Integer(compute="_compute_safety_counts", string="Answered")
-    safe_count = fields.Integer(compute="_compute_safety_counts", string="Safe")
-    help_count = fields.Integer(compute="_compute_safety_counts", string="Need Help")
-    unanswered_count = fields.Integer(
-        compute="_compute_safety_counts", string="No Answer Yet"
-    )
-
-    _sql_constraints = [
-        (
-            "followup_delay_positive",
-            "CHECK(followup_delay > 0)",
-            "The follow-up time must be longer than zero hours.",
-        ),
-    ]
 
     @api.depends("message_id", "update_id", "kind")
     def _compute_name(self):
@@ -279,75 +227,6 @@ class CrisisCommunication(models.Model):
             comm.letter_attachment_ids = attachments.filtered(
                 lambda a, comm=comm: a.res_id == comm.id
             )
-
-    @api.depends("recipient_ids.safety_answer", "recipient_ids.state")
-    def _compute_safety_counts(self):
-        Recipient = self.env["crisis.communication.recipient"]
-        for comm in self:
-            status = Recipient._safety_status_by_partner(comm.recipient_ids)
-            answers = [answer for answer in status.values()]
-            comm.answered_count = sum(1 for a in answers if a)
-            comm.safe_count = sum(1 for a in answers if a == "safe")
-            comm.help_count = sum(1 for a in answers if a == "help")
-            comm.unanswered_count = sum(1 for a in answers if not a)
-
-    @api.depends(
-        "audience_domain",
-        "audience_type_ids",
-        "audience_tag_ids",
-        "audience_partner_ids",
-    )
-    def _compute_audience_count(self):
-        for comm in self:
-            try:
-                domain = comm._audience_domain_list()
-                comm.audience_domain_count = (
-                    len(comm._audience_domain_partner_ids()) if domain else 0
-                )
-                comm.audience_count = len(comm._resolve_audience())
-            except (ValueError, SyntaxError, UserError, ValidationError, AccessError):
-                comm.audience_domain_count = comm.audience_count = 0
-
-    def _audience_domain_list(self):
-        """The CRM audience as a domain over contacts (``[]`` when empty).
-
-        :raise ValidationError: when it is not a domain over contacts
-        """
-        self.ensure_one()
-        text = (self.audience_domain or "").strip()
-        if not text or text == "[]":
-            return []
-        try:
-            domain = literal_eval(text)
-            if not isinstance(domain, list):
-                raise ValueError(text)
-            domain = expression.normalize_domain(domain)
-            self.env["res.partner"].sudo()._where_calc(domain)
-        except (ValueError, SyntaxError, TypeError, KeyError, AssertionError) as exc:
-            raise ValidationError(
-                _(
-                    "“%(name)s”: the contacts to address are not a valid filter "
-                    "over contacts (%(error)s).",
-                    name=self.name or "",
-                    error=exc,
-                )
-            ) from exc
-        return domain
-
-    def _audience_domain_partner_ids(self):
-        """Ids of the contacts the CRM audience matches, searched as the
-        current user: nobody reaches contacts, opportunities or sales data
-        through it that they could not search themselves."""
-        self.ensure_one()
-        domain = self._audience_domain_list()
-        if not domain:
-            return []
-        return self.env["res.partner"].search(domain, order="id").ids
-
-    @api.constrains("audience_domain")
-    def _check_audience_domain(self):
-        for comm in self:
-            comm._audience_domain_list()
 
     @api.constrains("kind", "purpose_id")
     def _check_safety_purpose(self):
@@ -464,30 +343,6 @@ class CrisisCommunication(models.Model):
                     _("The incident is closed: nothing can be sent for it anymore.")
                 )
 
-    def _resolve_audience(self):
-        """Ids of the partners addressed: stakeholder types, tags and
-        individual contacts (active contacts only)."""
-        self.ensure_one()
-        domains = []
-        if self.audience_type_ids:
-            domains.append(
-                [("crisis_stakeholder_type_ids", "in", self.audience_type_ids.ids)]
-            )
-        if self.audience_tag_ids:
-            domains.append([("category_id", "in", self.audience_tag_ids.ids)])
-        if self.audience_partner_ids:
-            domains.append([("id", "in", self.audience_partner_ids.ids)])
-        if self.audience_domain:
-            domains.append([("id", "in", self._audience_domain_partner_ids())])
-        if not domains:
-            return []
-        return (
-            self.env["res.partner"]
-            .sudo()
-            .search(expression.OR(domains), order="id")
-            .ids
-        )
-
     def _snapshot_message(self):
         """Freeze the approved text, all languages, on the communication."""
         self.ensure_one()
@@ -496,13 +351,17 @@ class CrisisCommunication(models.Model):
             return
         self.message_id.flush_recordset(["name", "body", "sms_text", "version"])
         self.flush_recordset()
+        # Every stored language at once, exactly as approved.
         self.env.cr.execute(
-            """UPDATE crisis_communication c
-                  SET subject = m.name, body = m.body, sms_text = m.sms_text,
-                      message_version = m.version
-                 FROM crisis_message m
-                WHERE c.id = %s AND m.id = %s""",
-            [self.id, self.message_id.id],
+            SQL(
+                """UPDATE crisis_communication c
+                      SET subject = m.name, body = m.body, sms_text = m.sms_text,
+                          message_version = m.version
+                     FROM crisis_message m
+                    WHERE c.id = %s AND m.id = %s""",
+                self.id,
+                self.message_id.id,
+            )
         )
         self.invalidate_recordset(["subject", "body", "sms_text", "message_version"])
 
@@ -514,11 +373,14 @@ class CrisisCommunication(models.Model):
         update.flush_recordset(["name", "body"])
         self.flush_recordset()
         self.env.cr.execute(
-            """UPDATE crisis_communication c
-                  SET body = u.body, sms_text = NULL, message_version = 0
-                 FROM crisis_incident_update u
-                WHERE c.id = %s AND u.id = %s""",
-            [self.id, update.id],
+            SQL(
+                """UPDATE crisis_communication c
+                      SET body = u.body, sms_text = NULL, message_version = 0
+                     FROM crisis_incident_update u
+                    WHERE c.id = %s AND u.id = %s""",
+                self.id,
+                update.id,
+            )
         )
         subjects = {}
         installed = self.env["crisis.message"]._installed_text_langs()
@@ -527,456 +389,10 @@ class CrisisCommunication(models.Model):
             title = update_l.name or update_l.incident_id.page_title
             subjects[lang] = update_l.env._("Update: %(title)s", title=title)
         self.env.cr.execute(
-            "UPDATE crisis_communication SET subject = %s WHERE id = %s",
-            [Json(subjects), self.id],
+            SQL(
+                "UPDATE crisis_communication SET subject = %s WHERE id = %s",
+                Json(subjects),
+                self.id,
+            )
         )
         self.invalidate_recordset(["subject", "body", "sms_text", "message_version"])
-
-    @api.model
-    def _recipient_lang(self, partner_lang, company_lang, installed):
-        """German or English for each recipient: their own language, else the
-        company's, else English."""
-        for candidate in (partner_lang, company_lang):
-            if not candidate:
-                continue
-            for lang in TEXT_LANGS:
-                if lang[:2] == candidate[:2] and lang in installed:
-                    return lang
-        return "en_US"
-
-    def action_send(self):
-        """Resolve the audience, check consent and addresses and queue one
-        recipient line per partner and channel; the cron job sends."""
-        self.check_access("write")
-        self._check_can_send()
-        Partner = self.env["res.partner"]
-        Recipient = self.env["crisis.communication.recipient"].sudo()
-        installed = self.env["crisis.message"]._installed_text_langs()
-        for comm in self:
-            comm._snapshot_message()
-            partner_ids = comm._resolve_audience()
-            if not partner_ids:
-                raise UserError(
-                    _(
-                        "Nobody is addressed: choose stakeholder types, tags or contacts."
-                    )
-                )
-            Partner.flush_model(
-                [
-                    "lang",
-                    "email_normalized",
-                    "phone_sanitized",
-                    "street",
-                    "zip",
-                    "city",
-                    "name",
-                ]
-            )
-            self.env.cr.execute(
-                """SELECT id, name, lang, email_normalized, phone_sanitized,
-                          street, zip, city
-                     FROM res_partner WHERE id = ANY(%s) ORDER BY id""",
-                [partner_ids],
-            )
-            rows = self.env.cr.fetchall()
-            company_lang = comm.company_id.partner_id.lang
-            purpose = comm.purpose_id
-            kind = comm.kind
-            vals_list = []
-            for channel in comm._channels():
-                refusals = Partner._crisis_contact_refusals(
-                    partner_ids, purpose.code, channel, kind
-                )
-                reasons = comm._skip_reasons(channel)
-                for pid, name, lang, email, phone, street, zip_code, city in rows:
-                    vals = {
-                        "communication_id": comm.id,
-                        "partner_id": pid,
-                        "channel": channel,
-                        "lang": self._recipient_lang(lang, company_lang, installed),
-                        "state": "queued",
-                    }
-                    if channel == "email":
-                        address = email and formataddr((name or "", email))
-                    elif channel == "sms":
-                        address = phone
-                    else:
-                        address = (
-                            street
-                            and zip_code
-                            and city
-                            and f"{street}, {zip_code} {city}"
-                        )
-                    refusal = refusals.get(pid)
-                    if refusal:
-                        vals.update(
-                            state="skipped_consent", skip_reason=reasons[refusal]
-                        )
-                    elif not address:
-                        vals.update(
-                            state="skipped_address", skip_reason=reasons["address"]
-                        )
-                    vals["address"] = address or False
-                    vals_list.append(vals)
-            Recipient.create(vals_list)
-            comm.sudo().write(
-                {
-                    "state": "queued",
-                    "date_queued": fields.Datetime.now(),
-                    "user_id": self.env.uid,
-                }
-            )
-        self.env.ref("crisis_management.ir_cron_crisis_communication_send")._trigger()
-        return True
-
-    def _skip_reasons(self, channel):
-        self.ensure_one()
-        channel_label = dict(COMMUNICATION_CHANNELS)[channel]
-        blacklisted = (
-            _("The e-mail address is on the blacklist.")
-            if channel == "email"
-            else _("The phone number is on the blacklist.")
-        )
-        address = {
-            "email": _("No valid e-mail address."),
-            "sms": _("No valid mobile or phone number."),
-            "letter": _("No complete postal address (street, ZIP code, city)."),
-        }[channel]
-        return {
-            "blacklisted": blacklisted,
-            "no_basis": _(
-                "No consent or other legal basis for “%(purpose)s” by %(channel)s.",
-                purpose=self.purpose_id.name,
-                channel=channel_label,
-            ),
-            "address": address,
-        }
-
-    @api.model
-    def _cron_send(self, batch_size=None, time_budget=None):
-        """Send queued recipient lines in batches.
-
-        Each batch is one transaction: its lines are locked (``FOR UPDATE
-        SKIP LOCKED``, so two workers never take the same lines), the
-        ``mail.mail`` / ``sms.sms`` / letter PDF are created and the lines are
-        marked sent together, then committed. An exception or a killed worker
-        loses the whole batch and nothing else: its lines are still queued
-        and the next run takes them again. Delivery itself is Odoo's mail and
-        SMS queues' job, triggered at once.
-        """
-        params = self.env["ir.config_parameter"].sudo()
-        batch_size = batch_size or int(
-            params.get_param("crisis_management.communication_batch_size", 500)
-        )
-        time_budget = time_budget or float(
-            params.get_param("crisis_management.communication_time_budget", 240)
-        )
-        deadline = time.monotonic() + time_budget
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
-        for comm in self.search([("state", "in", ("queued", "sending"))], order="id"):
-            if not comm._send_batches(batch_size, deadline, auto_commit):
-                self.env.ref(
-                    "crisis_management.ir_cron_crisis_communication_send"
-                )._trigger()
-                break
-        return True
-
-    def _send_batches(self, batch_size, deadline, auto_commit):
-        """Process the queued lines of this communication.
-
-        :return: False when the time budget ran out (more to do), else True.
-        """
-        self.ensure_one()
-        # The approved text was frozen when sending started; a later edit of
-        # the content does not change it, but a withdrawal stops the rest.
-        if self.message_id.state == "withdrawn":
-            self._cancel_queued(
-                _("The content was withdrawn before this message was sent.")
-            )
-        elif self.update_id and not self.update_id.is_published:
-            self._cancel_queued(
-                _(
-                    "The update was taken off the public page before this message was sent."
-                )
-            )
-        elif self.state == "queued":
-            self.sudo().state = "sending"
-        while True:
-            lines = self._lock_queued_lines(batch_size)
-            if not lines:
-                break
-            try:
-                with self.env.cr.savepoint():
-                    lines._send_now()
-            except Exception:
-                _logger.warning(
-                    "Crisis communication %s: a batch of %s recipients failed and "
-                    "stays queued for the next run.",
-                    self.id,
-                    len(lines),
-                    exc_info=True,
-                )
-                self.env.invalidate_all()
-                return True
-            if auto_commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-            if time.monotonic() > deadline:
-                return False
-        self._finish()
-        if auto_commit:
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-        return True
-
-    def _lock_queued_lines(self, batch_size):
-        self.ensure_one()
-        Recipient = self.env["crisis.communication.recipient"].sudo()
-        Recipient.flush_model(["state", "communication_id"])
-        self.env.cr.execute(
-            """SELECT id FROM crisis_communication_recipient
-                WHERE communication_id = %s AND state = 'queued'
-                ORDER BY id LIMIT %s
-                  FOR UPDATE SKIP LOCKED""",
-            [self.id, batch_size],
-        )
-        return Recipient.browse([row[0] for row in self.env.cr.fetchall()])
-
-    def _cancel_queued(self, reason):
-        self.ensure_one()
-        queued = self.recipient_ids.filtered(lambda r: r.state == "queued")
-        queued.sudo().write({"state": "failed", "error": reason})
-
-    def _finish(self):
-        """Close the communication once nothing is queued, and record it in
-        the crisis log with its counts."""
-        self.ensure_one()
-        if self.state not in ("queued", "sending"):
-            return
-        self.invalidate_recordset()
-        if self.queued_count:
-            return
-        state = "failed" if self.failed_count and not self.sent_count else "done"
-        self.sudo().write({"state": state, "date_done": fields.Datetime.now()})
-        channels = dict(COMMUNICATION_CHANNELS)
-        values = {
-            "kind": dict(self._fields["kind"]._description_selection(self.env))[
-                self.kind
-            ],
-            "name": self.name,
-            "channels": ", ".join(channels[c] for c in self._channels()),
-            "sent": self.sent_count,
-            "skipped": self.skipped_count,
-            "failed": self.failed_count,
-            "total": self.recipient_count,
-        }
-        if self.update_id:
-            body = _(
-                "%(kind)s “%(name)s” (published update of the public page) by "
-                "%(channels)s: %(sent)s sent, %(skipped)s skipped, %(failed)s failed "
-                "of %(total)s.",
-                **values,
-            )
-        else:
-            body = _(
-                "%(kind)s “%(name)s” (content version %(version)s) by %(channels)s: "
-                "%(sent)s sent, %(skipped)s skipped, %(failed)s failed of %(total)s.",
-                version=self.message_version,
-                **values,
-            )
-        self.incident_id._log("communication", body)
-
-    # ------------------------------------------------------------------
-    # Rendering
-    # ------------------------------------------------------------------
-    def _page_url(self):
-        self.ensure_one()
-        incident = self.incident_id.sudo()
-        return incident.page_url if incident.page_published else False
-
-    def _page_subscriptions(self, partners):
-        """``{partner id: subscription}`` of those ``partners`` who subscribed
-        to this incident's public page, if this communication is crisis
-        information.
-
-        Their e-mails carry the page's signed one-click unsubscribe link,
-        which withdraws the ``crisis_info`` e-mail consent they gave there.
-        Other recipients get no such link: the page did not give their legal
-        basis (contract, legitimate interest, a consent recorded elsewhere),
-        so the page cannot take it back either, and other purposes are not
-        what they subscribed to.
-        """
-        self.ensure_one()
-        if self.purpose_id.code != "crisis_info" or not partners:
-            return {}
-        subscriptions = (
-            self.env["crisis.page.subscription"]
-            .sudo()
-            .search(
-                [
-                    ("incident_id", "=", self.incident_id.id),
-                    ("partner_id", "in", partners.ids),
-                    ("state", "=", "confirmed"),
-                ]
-            )
-        )
-        return {
-            subscription.partner_id.id: subscription for subscription in subscriptions
-        }
-
-    def _public_date(self):
-        """When the sent text was current: the time of the published update,
-        else when sending started."""
-        self.ensure_one()
-        return self.update_id.date or self.date_queued or fields.Datetime.now()
-
-    def _public_date_text(self, lang, short=False):
-        """The line "As of …" in ``lang``, in the company's time zone."""
-        self.ensure_one()
-        comm = self.with_context(lang=lang)
-        return comm.env._(
-            "As of %(time)s",
-            time=self.incident_id.sudo()._page_format_date(
-                self._public_date(), lang, short=short
-            ),
-        )
-
-    def _render_email_body(self, lang, recipient=None, subscription=None):
-        """The e-mail body in ``lang``; a safety check adds the recipient's
-        personal answer link, a page subscription its unsubscribe link."""
-        self.ensure_one()
-        comm = self.with_context(lang=lang)
-        parts = [
-            Markup('<div style="font-family: sans-serif;">'),
-            comm.body or "",
-            Markup('<p style="color: #5f6368; font-size: 13px;">%s</p>')
-            % comm._public_date_text(lang),
-        ]
-        if comm.kind == "safety_check" and recipient:
-            url = recipient._safety_url()
-            parts += [
-                Markup(
-                    '<p style="margin: 24px 0;"><a href="%s" style="background-color: '
-                    "#1e6b3a; color: #ffffff; padding: 10px 16px; text-decoration: none; "
-                    'border-radius: 4px;">%s</a></p>'
-                )
-                % (url, comm.env._("Answer now: I am safe / I need help")),
-                Markup("<p>%s<br/>%s</p>")
-                % (comm.env._("If the button does not work, open this address:"), url),
-            ]
-        page_url = comm._page_url()
-        if page_url:
-            parts.append(
-                Markup('<p>%s <a href="%s">%s</a></p>')
-                % (comm.env._("Current information:"), page_url, page_url)
-            )
-        if subscription:
-            parts += [
-                Markup(
-                    '<hr style="border: 0; border-top: 1px solid #e3e5e8; '
-                    'margin: 24px 0 12px;"/>'
-                ),
-                Markup(
-                    '<p style="color: #5f6368; font-size: 13px;">%s <a href="%s">%s</a></p>'
-                )
-                % (
-                    comm.env._(
-                        "You receive this e-mail because you subscribed to updates "
-                        "on this incident."
-                    ),
-                    subscription._unsubscribe_url(),
-                    comm.env._("Unsubscribe"),
-                ),
-            ]
-        parts.append(Markup("</div>"))
-        return Markup("").join(
-            escape(part) if not isinstance(part, Markup) else part for part in parts
-        )
-
-    def _render_sms_body(self, lang, recipient=None):
-        self.ensure_one()
-        comm = self.with_context(lang=lang)
-        text = (comm.sms_text or html2plaintext(comm.body or "")).strip()
-        text += "\n" + comm._public_date_text(lang, short=True)
-        if comm.kind == "safety_check" and recipient:
-            text += "\n" + comm.env._(
-                "Please answer: %(url)s", url=recipient._safety_url()
-            )
-        else:
-            page_url = comm._page_url()
-            if page_url:
-                text += "\n" + comm.env._("More: %(url)s", url=page_url)
-        return text
-
-    # ------------------------------------------------------------------
-    # Safety check follow-up
-    # ------------------------------------------------------------------
-    @api.model
-    def _cron_safety_followup(self):
-        """Remind people who did not answer a safety check in time, then give
-        a task to the person responsible to reach them personally."""
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
-        comms = self.search(
-            [("kind", "=", "safety_check"), ("state", "in", ("sending", "done"))]
-        )
-        for comm in comms:
-            comm._safety_followup()
-            if auto_commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-        return True
-
-    def _safety_followup(self):
-        self.ensure_one()
-        Recipient = self.env["crisis.communication.recipient"].sudo()
-        now = fields.Datetime.now()
-        delay = timedelta(hours=self.followup_delay)
-        lines = Recipient.search(
-            [("communication_id", "=", self.id), ("state", "=", "sent")]
-        )
-        status = Recipient._safety_status_by_partner(lines)
-        unanswered = lines.filtered(lambda line: not status.get(line.partner_id.id))
-        to_remind = unanswered.filtered(
-            lambda line: (
-                line.followup_stage == "0"
-                and line.date_sent
-                and line.date_sent + delay <= now
-            )
-        )
-        if to_remind:
-            to_remind._send_now(reminder=True)
-            to_remind.write({"followup_stage": "1", "date_followup": now})
-        to_escalate = unanswered.filtered(
-            lambda line: (
-                line.followup_stage == "1"
-                and line.date_followup
-                and line.date_followup + delay <= now
-            )
-        )
-        if not to_escalate:
-            return
-        user = self.followup_user_id or self.incident_id.lead_id
-        Task = self.env["crisis.task"].sudo()
-        for partner, partner_lines in to_escalate.grouped("partner_id").items():
-            numbers = ", ".join(n for n in (partner.mobile, partner.phone) if n) or _(
-                "no phone number known"
-            )
-            task = Task.create(
-                {
-                    "incident_id": self.incident_id.id,
-                    "name": _(
-                        "Reach %(partner)s: no answer to the safety check",
-                        partner=partner.display_name,
-                    ),
-                    "description": Markup("<p>%s</p>")
-                    % _(
-                        "%(partner)s did not answer the safety check “%(name)s”, "
-                        "not even after a reminder. Reach them personally "
-                        "(%(numbers)s) and record the answer.",
-                        partner=partner.display_name,
-                        name=self.name,
-                        numbers=numbers,
-                    ),
-                    "user_id": user.id,
-                    "priority": "2",
-                    "date_deadline": now + delay,
-                }
-            )
-            partner_lines.write({"followup_stage": "2", "task_id": task.id})

@@ -1,10 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import base64
-import functools
-import logging
-import re
 import secrets
-import subprocess
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -18,12 +13,6 @@ from .crisis_communication import (
 
 # Answers one personal safety link may give (changes included).
 MAX_SAFETY_ANSWERS = 5
-_logger = logging.getLogger(__name__)
-
-# wkhtmltopdf built on an unpatched Qt (the one of Linux distributions)
-# ignores --disable-smart-shrinking and prints an A4 page at 0.76834 of the
-# CSS size; letters are scaled back so that the address sits in the window.
-UNPATCHED_QT_ZOOM = 1.30151
 
 
 class CrisisCommunicationRecipient(models.Model):
@@ -268,36 +257,6 @@ class CrisisCommunicationRecipient(models.Model):
         )
         return sms_records
 
-    @api.model
-    def _create_letters(self, comm, lines):
-        """One printable document with a letter per recipient of the batch."""
-        report = self.env.ref("crisis_management.action_report_crisis_letter")
-        content, report_type = (
-            self.env["ir.actions.report"].sudo()._render_qweb_pdf(report, lines.ids)
-        )
-        first, last = lines[0].id, lines[-1].id
-        return (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
-                {
-                    "name": _(
-                        "Letters %(name)s %(first)s-%(last)s.%(ext)s",
-                        name=comm.name,
-                        first=first,
-                        last=last,
-                        ext=report_type,
-                    ),
-                    "datas": base64.b64encode(content),
-                    "res_model": comm._name,
-                    "res_id": comm.id,
-                    "mimetype": "application/pdf"
-                    if report_type == "pdf"
-                    else "text/html",
-                }
-            )
-        )
-
     def _mark_undelivered(self, state, reason):
         """A line that was handed over as ``sent`` turned out not to reach
         its recipient: ``bounced`` (e-mail) or ``failed`` (late SMS report)."""
@@ -309,157 +268,27 @@ class CrisisCommunicationRecipient(models.Model):
         return lines
 
     # ------------------------------------------------------------------
-    # Letters
-    # ------------------------------------------------------------------
-    def _letter_values(self):
-        """What the letter template prints for this recipient, in the
-        recipient's language."""
-        self.ensure_one()
-        lang = self.lang or self.company_id.partner_id.lang or "en_US"
-        comm = self.communication_id.sudo().with_context(lang=lang)
-        partner = self.partner_id.sudo().with_context(lang=lang)
-        company = comm.company_id.with_context(lang=lang)
-        incident = comm.incident_id.with_context(lang=lang)
-        company_address = " · ".join(
-            filter(
-                None,
-                [
-                    company.street,
-                    " ".join(filter(None, [company.zip, company.city])),
-                ],
-            )
-        )
-        sender = " · ".join(filter(None, [company.name, company_address]))
-        if comm.kind == "safety_check":
-            qr_url = self._safety_url()
-        else:
-            qr_url = comm._page_url()
-        qr = False
-        if qr_url:
-            png = self.env["ir.actions.report"].barcode(
-                "QR", qr_url, width=300, height=300, humanreadable=0
-            )
-            qr = "data:image/png;base64," + base64.b64encode(png).decode()
-        signer, signer_role = self._letter_signer(incident, lang)
-        return {
-            "lang": lang,
-            "sender": sender,
-            "company_address": company_address,
-            "company_contact": [
-                value
-                for value in (
-                    company.phone,
-                    company.email,
-                    re.sub(r"^https?://", "", company.website or "").rstrip("/"),
-                )
-                if value
-            ],
-            "address_lines": self._letter_address_lines(partner, company, lang),
-            "salutation": self._letter_salutation(partner, lang),
-            "subject": comm.subject,
-            "body": comm.body,
-            "qr": qr,
-            "qr_url": qr_url,
-            "hotline": incident._page_hotline(),
-            "date": incident._page_format_date(
-                fields.Datetime.now(), lang, date_only=True
-            ),
-            "company": company,
-            "incident": incident,
-            "signer": signer,
-            "signer_role": signer_role,
-        }
-
-    @api.model
-    def _letter_zoom(self):
-        """CSS zoom that makes a millimetre in the letter a millimetre on
-        paper with the wkhtmltopdf of this server."""
-        return 1.0 if _wkhtmltopdf_patched_qt() else UNPATCHED_QT_ZOOM
-
-    @api.model
-    def _letter_address_lines(self, partner, company, lang):
-        """The address block after DIN 5008: the company of a contact person,
-        the name, the street and town in the order of the destination country,
-        the country only for mail abroad, in capitals in the letter's
-        language."""
-        lines = []
-        parent = partner.parent_id
-        if parent and parent.name and parent.name != partner.name:
-            lines.append(parent.name)
-        lines.append(partner.name or "")
-        address_format, args = partner._prepare_display_address(without_company=True)
-        country = partner.country_id
-        domestic = not country or country == company.country_id
-        args["country_name"] = (
-            "" if domestic else (country.with_context(lang=lang).name or "").upper()
-        )
-        lines += (address_format % args).split("\n")
-        return [line.strip() for line in lines if line and line.strip()]
-
-    @api.model
-    def _letter_salutation(self, partner, lang):
-        """The salutation in ``lang``: with the contact's title where it says
-        how to address them, neutral otherwise."""
-        env = self.with_context(lang=lang).env
-        if partner.is_company or not partner.name:
-            return env._("Dear Sir or Madam,")
-        name = partner.name.strip()
-        last_name = _last_name(name)
-        title = partner.title
-        refs = {
-            xmlid: self.env.ref(f"base.res_partner_title_{xmlid}", False)
-            for xmlid in ("madam", "miss", "mister", "doctor", "prof")
-        }
-        if title and title in (refs["madam"], refs["miss"]):
-            return env._("Dear Ms %(name)s,", name=last_name)
-        if title and title == refs["mister"]:
-            return env._("Dear Mr %(name)s,", name=last_name)
-        if title and title == refs["doctor"]:
-            return env._("Dear Dr %(name)s,", name=last_name)
-        if title and title == refs["prof"]:
-            return env._("Dear Professor %(name)s,", name=last_name)
-        if title:
-            title_name = title.with_context(lang=lang).name
-            return env._("Dear %(title)s %(name)s,", title=title_name, name=last_name)
-        return env._("Dear %(name)s,", name=name)
-
-    @api.model
-    def _letter_signer(self, incident, lang):
-        """``(name, role)`` of who signs: the incident lead, else the
-        spokesperson."""
-        users = incident._users_by_role()
-        roles = dict(
-            self.env["crisis.incident.member"]
-            ._fields["role"]
-            ._description_selection(self.with_context(lang=lang).env)
-        )
-        for role in ("lead", "spokesperson"):
-            if users.get(role):
-                return users[role].sudo().name, roles[role]
-        return "", ""
-
-    # ------------------------------------------------------------------
     # Safety answers
     # ------------------------------------------------------------------
     @api.model
     def _find_by_token(self, token):
         """The recipient line of a personal answer link, or an empty
-        recordset. Looks the token up without any privilege, compares it in
-        constant time, and only then returns a sudo record."""
+        recordset. The token is compared in constant time before the line
+        (in sudo: its token is readable by administrators only) is
+        returned."""
         if not token or len(token) < 22 or len(token) > 64:
             return self.browse()
-        self.env.cr.execute(
-            """SELECT r.id, r.response_token
-                 FROM crisis_communication_recipient r
-                 JOIN crisis_communication c ON c.id = r.communication_id
-                WHERE r.response_token = %s AND c.kind = 'safety_check'
-                  AND r.state = 'sent'""",
-            [token],
+        line = self.sudo().search(
+            [
+                ("response_token", "=", token),
+                ("communication_id.kind", "=", "safety_check"),
+                ("state", "=", "sent"),
+            ],
+            limit=1,
         )
-        row = self.env.cr.fetchone()
-        if not row or not consteq(row[1], token):
+        if not line or not consteq(line.response_token, token):
             return self.browse()
-        return self.sudo().browse(row[0])
+        return line
 
     def _safety_check_open(self):
         """Answers are taken until the incident is closed, as long as the
@@ -511,36 +340,3 @@ class CrisisCommunicationRecipient(models.Model):
                 subtype_xmlid="mail.mt_comment",
             )
         return True
-
-
-NAME_PARTICLES = {"von", "van", "vom", "zu", "zum", "zur", "de", "der", "den", "di"}
-NAME_PARTICLES |= {"da", "del", "della", "du", "le", "la", "ten", "ter", "dos"}
-
-
-def _last_name(name):
-    """The family name of a full name: its last word with the particles
-    before it ("von der Heide")."""
-    words = name.split()
-    index = len(words) - 1
-    while index > 1 and words[index - 1].lower() in NAME_PARTICLES:
-        index -= 1
-    return " ".join(words[index:])
-
-
-@functools.cache
-def _wkhtmltopdf_patched_qt():
-    """Whether wkhtmltopdf was built with its patched Qt (asked once)."""
-    try:
-        from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
-
-        version = subprocess.run(
-            [_get_wkhtmltopdf_bin(), "--version"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        ).stdout
-    except (OSError, subprocess.SubprocessError) as error:
-        _logger.info("wkhtmltopdf did not tell its version: %s", error)
-        return True
-    return "patched qt" in version.lower()

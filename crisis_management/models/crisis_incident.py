@@ -50,7 +50,6 @@ class CrisisIncident(models.Model):
     # first so that their overrides run before mail's.
     _inherit = [
         "crisis.incident.page",
-        "crisis.incident.communication",
         "mail.alias.mixin",
         "mail.thread",
         "mail.activity.mixin",

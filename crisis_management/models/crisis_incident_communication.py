@@ -2,11 +2,10 @@
 from odoo import api, fields, models
 
 
-class CrisisIncidentCommunication(models.AbstractModel):
+class CrisisIncident(models.Model):
     """Content, communications and the safety check on the incident."""
 
-    _name = "crisis.incident.communication"
-    _description = "Communications of an Incident"
+    _inherit = "crisis.incident"  # pylint: disable=consider-merging-classes-inherited
 
     communication_ids = fields.One2many(
         "crisis.communication", "incident_id", string="Communications"

@@ -5,7 +5,7 @@ from contextvars import ContextVar
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
-from odoo.tools import html2plaintext, html_sanitize
+from odoo.tools import SQL, html2plaintext, html_sanitize
 
 from .utils import check_transition, guard_workflow_fields
 
@@ -36,12 +36,6 @@ TRANSITIONS = {
 CONTENT_FIELDS = ("name", "question", "body", "sms_text")
 # The two languages every public text is written in.
 TEXT_LANGS = ("de_DE", "en_US")
-# Per-language fields of the form: name -> (translated field, language).
-LANG_FIELDS = {
-    f"{fname}_{lang[:2]}": (fname, lang)
-    for fname in CONTENT_FIELDS
-    for lang in TEXT_LANGS
-}
 # Changed only by the actions and the versioning (four eyes).
 WORKFLOW_FIELDS = {
     "state",
@@ -59,59 +53,12 @@ WORKFLOW_FIELDS = {
 # set context keys, never this.
 _TEXT_WRITTEN = ContextVar("crisis_message_text_written", default=False)
 # Words too common to help finding an answer.
-STOP_WORDS = {
-    "and",
-    "the",
-    "for",
-    "are",
-    "was",
-    "you",
-    "your",
-    "what",
-    "when",
-    "how",
-    "who",
-    "why",
-    "can",
-    "has",
-    "have",
-    "does",
-    "not",
-    "with",
-    "this",
-    "that",
-    "there",
-    "und",
-    "der",
-    "die",
-    "das",
-    "ist",
-    "sind",
-    "ein",
-    "eine",
-    "einen",
-    "wie",
-    "wer",
-    "wann",
-    "warum",
-    "kann",
-    "mit",
-    "für",
-    "von",
-    "den",
-    "dem",
-    "des",
-    "nicht",
-    "ich",
-    "wir",
-    "sie",
-    "gibt",
-    "auf",
-    "bei",
-    "noch",
-    "mein",
-    "meine",
-}
+STOP_WORDS = set(
+    """and the for are was you your what when how who why can has have does not
+    with this that there und der die das ist sind ein eine einen wie wer wann
+    warum kann mit für von den dem des nicht ich wir sie gibt auf bei noch mein
+    meine""".split()
+)
 
 
 class CrisisMessage(models.Model):
@@ -120,9 +67,12 @@ class CrisisMessage(models.Model):
 
     _name = "crisis.message"
     _description = "Crisis Content"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crisis.bilingual.mixin"]
     _order = "kind, sequence, id desc"
     _check_company_auto = True
+
+    # German and English side by side (crisis_message_text.py).
+    _bilingual_fields = CONTENT_FIELDS
 
     name = fields.Char(string="Title", required=True, translate=True, tracking=True)
     kind = fields.Selection(KINDS, required=True, default="key_message", tracking=True)
@@ -150,48 +100,6 @@ class CrisisMessage(models.Model):
         help="Short text for SMS. When empty, the plain text of the body is sent.",
     )
     # Both languages side by side in the form.
-    name_de = fields.Char(
-        string="Title (German)",
-        compute="_compute_lang_fields",
-        inverse="_inverse_lang_fields",
-    )
-    name_en = fields.Char(
-        string="Title (English)",
-        compute="_compute_lang_fields",
-        inverse="_inverse_lang_fields",
-    )
-    question_de = fields.Text(
-        string="Question (German)",
-        compute="_compute_lang_fields",
-        inverse="_inverse_lang_fields",
-    )
-    question_en = fields.Text(
-        string="Question (English)",
-        compute="_compute_lang_fields",
-        inverse="_inverse_lang_fields",
-    )
-    body_de = fields.Html(
-        string="Text (German)",
-        compute="_compute_lang_fields",
-        inverse="_inverse_lang_fields",
-        sanitize=True,
-    )
-    body_en = fields.Html(
-        string="Text (English)",
-        compute="_compute_lang_fields",
-        inverse="_inverse_lang_fields",
-        sanitize=True,
-    )
-    sms_text_de = fields.Text(
-        string="SMS Text (German)",
-        compute="_compute_lang_fields",
-        inverse="_inverse_lang_fields",
-    )
-    sms_text_en = fields.Text(
-        string="SMS Text (English)",
-        compute="_compute_lang_fields",
-        inverse="_inverse_lang_fields",
-    )
     state = fields.Selection(
         STATES,
         required=True,
@@ -223,121 +131,32 @@ class CrisisMessage(models.Model):
     active = fields.Boolean(default=True)
     color = fields.Integer()
 
-    @api.depends_context("lang")
-    @api.depends("name", "question", "body", "sms_text")
-    def _compute_lang_fields(self):
-        installed = self._installed_text_langs()
-        for lang in TEXT_LANGS:
-            suffix = lang[:2]
-            records = self.with_context(lang=lang if lang in installed else "en_US")
-            for message, message_lang in zip(self, records):
-                # A record being created has its values in the current
-                # language only.
-                source = message_lang if message.id else message
-                for fname in CONTENT_FIELDS:
-                    message[f"{fname}_{suffix}"] = source[fname]
-
-    def _inverse_lang_fields(self):
-        installed = self._installed_text_langs()
-        written = self.env.context.get("crisis_lang_written")
-        names = [name for name in LANG_FIELDS if written is None or name in written]
-        # Read every value first: writing one language recomputes the others.
-        changes = []
-        for message in self:
-            for name in names:
-                fname, lang = LANG_FIELDS[name]
-                value = message[name]
-                current = message.with_context(
-                    lang=lang if lang in installed else "en_US"
-                )[fname]
-                if (value or False) != (current or False):
-                    changes.append((message, fname, lang, value))
-        for message, fname, lang, value in changes:
-            if lang not in installed:
-                raise UserError(
-                    _(
-                        "The language %(lang)s is not active. Activate it under "
-                        "Settings > Languages to write the text in it.",
-                        lang=lang,
-                    )
-                )
-            message._write_text(fname, lang, value)
-        self.invalidate_recordset(list(LANG_FIELDS))
-
-    def _write_text(self, fname, lang, value):
-        """Write the text of one language only, leaving the other alone (a
-        plain write in German also overwrites English while English is not
-        an active language), with the same versioning as :meth:`write`."""
-        self.ensure_one()
-        if fname == "body" and value:
-            value = html_sanitize(value)
-        self.check_access("write")
-        frozen = self._prepare_content_change()
-        if lang == "en_US":
-            value = value or ""
-        # (the private method: the public one comes back here)
-        token = _TEXT_WRITTEN.set(True)
-        try:
-            self._update_field_translations(fname, {lang: value or False})
-        finally:
-            _TEXT_WRITTEN.reset(token)
-        self.sudo().write(
-            {"last_editor_id": self.env.uid, "date_last_edit": fields.Datetime.now()}
-        )
-        frozen._reopen_for_review()
-
-    def update_field_translations(self, field_name, translations, source_lang=None):
-        """Odoo's translation dialog and RPC: the texts of content go through
-        the same sanitising and versioning as the form."""
-        if field_name not in CONTENT_FIELDS:
-            return super().update_field_translations(
-                field_name, translations, source_lang=source_lang
-            )
-        self.ensure_one()
-        installed = self._installed_text_langs()
-        for lang, value in translations.items():
-            if lang not in installed:
-                raise UserError(
-                    _(
-                        "The language %(lang)s is not active. Activate it under "
-                        "Settings > Languages to write the text in it.",
-                        lang=lang,
-                    )
-                )
-            if value is not False and not isinstance(value, str):
-                raise UserError(_("A text must be a string."))
-            self._write_text(field_name, lang, value)
-        return True
-
-    @api.model
-    def _installed_text_langs(self):
-        return {code for code, _name in self.env["res.lang"].get_installed()} | {
-            "en_US"
-        }
-
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
         guard_workflow_fields(self, vals_list, WORKFLOW_FIELDS)
+        names = self._bilingual_names()
         written = set()
         for vals in vals_list:
             if vals.get("body"):
                 vals["body"] = html_sanitize(vals["body"])
             vals.setdefault("last_editor_id", self.env.uid)
             vals.setdefault("date_last_edit", fields.Datetime.now())
-            written.update(name for name in vals if name in LANG_FIELDS)
+            written.update(name for name in vals if name in names)
         records = super(
-            CrisisMessage, self.with_context(crisis_lang_written=tuple(written))
+            CrisisMessage, self.with_context(crisis_bilingual_written=tuple(written))
         ).create(vals_list)
         return records.with_env(self.env)
 
     def write(self, vals):
         guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
-        written = tuple(name for name in vals if name in LANG_FIELDS)
+        written = tuple(name for name in vals if name in self._bilingual_names())
         # The per-language inverse only applies the languages written here.
-        records = self.with_context(crisis_lang_written=written) if written else self
+        records = (
+            self.with_context(crisis_bilingual_written=written) if written else self
+        )
         if vals.get("body"):
             vals = dict(vals, body=html_sanitize(vals["body"]))
         if not set(CONTENT_FIELDS) & set(vals) or _TEXT_WRITTEN.get():
@@ -410,12 +229,15 @@ class CrisisMessage(models.Model):
             )
             # Copy the stored translations exactly, every language at once.
             self.env.cr.execute(
-                """UPDATE crisis_message_version v
-                      SET name = m.name, question = m.question, body = m.body,
-                          sms_text = m.sms_text
-                     FROM crisis_message m
-                    WHERE v.id = %s AND m.id = %s""",
-                [version.id, message.id],
+                SQL(
+                    """UPDATE crisis_message_version v
+                          SET name = m.name, question = m.question, body = m.body,
+                              sms_text = m.sms_text
+                         FROM crisis_message m
+                        WHERE v.id = %s AND m.id = %s""",
+                    version.id,
+                    message.id,
+                )
             )
             version.invalidate_recordset(list(CONTENT_FIELDS))
 
@@ -589,80 +411,3 @@ class CrisisMessage(models.Model):
             key=lambda mid: (-scores[mid], -mid),
         )
         return self.browse(ranked[:limit])
-
-    @api.model
-    def _load_text_translations(self, record_id, translations, model=None):
-        """Set translated values of text fields, skipping languages that are
-        not installed (used by demo data).
-
-        :param dict translations: ``{lang: {field: value}}``
-        """
-        if not self.env.su:
-            raise AccessError(_("Demo texts are loaded by the installation only."))
-        record = self.env[model or self._name].browse(record_id)
-        installed = self._installed_text_langs()
-        for lang, values in translations.items():
-            if lang not in installed:
-                continue
-            for fname, value in values.items():
-                if fname == "body":
-                    value = html_sanitize(value)
-                token = _TEXT_WRITTEN.set(True)
-                try:
-                    record._update_field_translations(fname, {lang: value})
-                finally:
-                    _TEXT_WRITTEN.reset(token)
-        return True
-
-    def _text_for_lang(self, lang):
-        """(name, body, sms text) of this message in ``lang``."""
-        self.ensure_one()
-        message = self.with_context(lang=lang)
-        return message.name, message.body, message.sms_text
-
-
-class CrisisMessageVersion(models.Model):
-    """An earlier version of a crisis message, in all languages. Read-only
-    for everybody (access rights): only the versioning code creates them."""
-
-    _name = "crisis.message.version"
-    _description = "Earlier Version of Crisis Content"
-    _order = "message_id, version desc"
-
-    message_id = fields.Many2one(
-        "crisis.message", required=True, ondelete="cascade", index=True, readonly=True
-    )
-    version = fields.Integer(readonly=True)
-    state = fields.Selection(STATES, string="State Then", readonly=True)
-    name = fields.Char(string="Title", translate=True, readonly=True)
-    question = fields.Text(translate=True, readonly=True)
-    body = fields.Html(translate=True, readonly=True, sanitize=False)
-    sms_text = fields.Text(string="SMS Text", translate=True, readonly=True)
-    body_de = fields.Html(
-        string="Text (German)", compute="_compute_lang_fields", sanitize=False
-    )
-    body_en = fields.Html(
-        string="Text (English)", compute="_compute_lang_fields", sanitize=False
-    )
-    approved_by_id = fields.Many2one("res.users", readonly=True)
-    date_approved = fields.Datetime(string="Approved On", readonly=True)
-    editor_id = fields.Many2one("res.users", string="Written By", readonly=True)
-    date_edited = fields.Datetime(string="Written On", readonly=True)
-
-    @api.depends_context("lang")
-    @api.depends("body")
-    def _compute_lang_fields(self):
-        installed = self.env["crisis.message"]._installed_text_langs()
-        for lang in TEXT_LANGS:
-            records = self.with_context(lang=lang if lang in installed else "en_US")
-            for version, version_lang in zip(self, records):
-                version[f"body_{lang[:2]}"] = version_lang.body
-
-    @api.depends("message_id", "version")
-    def _compute_display_name(self):
-        for version in self:
-            version.display_name = _(
-                "%(name)s, version %(version)s",
-                name=version.message_id.name or "",
-                version=version.version,
-            )

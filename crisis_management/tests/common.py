@@ -132,9 +132,19 @@ class CrisisCommon(TransactionCase):
         return cls.env["crisis.stakeholder.type"].search([("code", "=", code)])
 
     def _run_cron(self, batch_size=None):
-        """Run the communication send job as the cron does."""
-        self.env["crisis.communication"].sudo()._cron_send(batch_size=batch_size)
-        self.env.invalidate_all()
+        """One run of the sending job as Odoo's cron runner makes it: the
+        method is called again while it sends lines and lines remain."""
+        Recipient = self.env["crisis.communication.recipient"].sudo()
+        queued = Recipient.search_count([("state", "=", "queued")])
+        while True:
+            self.env["crisis.communication"].sudo()._cron_send(batch_size=batch_size)
+            self.env.invalidate_all()
+            before, queued = (
+                queued,
+                Recipient.search_count([("state", "=", "queued")]),
+            )
+            if not queued or queued == before:
+                break
 
 
 class CrisisMessageCommon(CrisisCommon):
