@@ -55,6 +55,7 @@
         "views/crisis_page_menus.xml",
         "views/crisis_voice_menus.xml",
         "views/crisis_exercise_views.xml",
+        "views/crisis_incident_exercise_templates.xml",
         "wizards/crisis_readiness_views.xml",
         "views/crisis_exercise_menus.xml",
         "views/portal_templates.xml",
