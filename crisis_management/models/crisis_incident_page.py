@@ -292,8 +292,7 @@ class CrisisIncident(models.Model):
         return "data:image/png;base64," + base64.b64encode(self._page_qr_png()).decode()
 
     # ------------------------------------------------------------------
-    # What the page and the feed show (read in sudo by the page's routes,
-    # after the token was checked)
+    # What the page and its feed show (read in sudo after the token check)
     # ------------------------------------------------------------------
     def _page_updates(self, lang_code):
         self.ensure_one()
@@ -335,7 +334,8 @@ class CrisisIncident(models.Model):
     def _page_values(self, lang, **extra):
         """Values of the page template for a reader in ``lang`` (de/en)."""
         self.ensure_one()
-        lang_code = installed_crisis_langs(self.env).get(lang, "en_US")
+        langs = installed_crisis_langs(self.env)
+        lang_code = langs.get(lang, "en_US")
         incident = self.with_context(lang=lang_code)
         updates = self._page_updates(lang_code)
         qas = self._page_qas(lang_code)
@@ -366,7 +366,7 @@ class CrisisIncident(models.Model):
                     "url": f"{page_url}?{url_encode({'lang': code})}",
                     "active": code == lang,
                 }
-                for code in installed_crisis_langs(self.env)
+                for code in langs
             ],
             "notice": False,
             "error": False,
@@ -377,10 +377,8 @@ class CrisisIncident(models.Model):
         return values
 
     def _page_feed_values(self, lang):
-        """Values of the Atom 1.0 (RFC 4287) feed of the published updates.
-
-        Ids are opaque and stable: neither record ids nor database dates.
-        """
+        """Values of the Atom 1.0 (RFC 4287) feed of the published updates:
+        opaque, stable ids, neither record ids nor database dates."""
         self.ensure_one()
         lang_code = installed_crisis_langs(self.env).get(lang, "en_US")
         incident = self.with_context(lang=lang_code)
@@ -388,7 +386,7 @@ class CrisisIncident(models.Model):
         page_url = f"{self.page_url}?{url_encode({'lang': lang})}"
         dates = [d for d in [self.page_date_updated, *updates.mapped("date")] if d]
         return {
-            "lang": lang,
+            "feed_lang": lang,
             "feed_id": f"urn:uuid:{public_uuid(self)}",
             "title": incident.page_title,
             "subtitle": html2plaintext(incident.public_summary)
