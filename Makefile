@@ -10,9 +10,9 @@ run:
 test:
 	@bash .ci/test.sh
 
+# The OCA pre-commit hooks (.pre-commit-config.yaml) on all files; fixers change files.
 lint: setup
-	.venv/bin/ruff check . && .venv/bin/ruff format --check .
-	.venv/bin/pylint --rcfile=setup.cfg crisis_management crisis_social crisis_reports
+	@bash .ci/lint.sh
 
 format: setup
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .

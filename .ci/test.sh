@@ -27,15 +27,11 @@ failed=0
 note() { printf '[test] %s\n' "$*"; }
 
 # --- 1. Lint -----------------------------------------------------------------
-if .venv/bin/ruff check --quiet . && .venv/bin/ruff format --check --quiet .; then
-  note "ruff: clean"; passed=$((passed + 1))
+# The OCA pre-commit hooks (ruff, pylint-odoo, oca-checks-odoo-module, ...), offline.
+if bash .ci/lint.sh; then
+  note "lint (pre-commit hooks): clean"; passed=$((passed + 1))
 else
-  note "ruff: FINDINGS (see above)"; failed=$((failed + 1))
-fi
-if .venv/bin/pylint --rcfile=setup.cfg crisis_management crisis_social crisis_reports; then
-  note "pylint-odoo: clean"; passed=$((passed + 1))
-else
-  note "pylint-odoo: FINDINGS (see above)"; failed=$((failed + 1))
+  note "lint (pre-commit hooks): FINDINGS (see above)"; failed=$((failed + 1))
 fi
 if "$PY" i18n/check_translations.py; then
   note "translations: complete"; passed=$((passed + 1))

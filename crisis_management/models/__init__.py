@@ -2,12 +2,15 @@ from . import crisis_stakeholder_type
 from . import crisis_incident_type
 from . import res_company
 from . import res_partner
-from . import crisis_incident_situation
 from . import crisis_bilingual_mixin
 from . import crisis_incident_communication
 from . import crisis_incident
 from . import crisis_incident_page
 from . import crisis_incident_crisis_mode
+from . import crisis_incident_hotline
+from . import crisis_incident_log
+from . import crisis_incident_situation
+from . import crisis_incident_dashboard
 from . import crisis_incident_exercise
 from . import crisis_incident_contact_sheet
 from . import crisis_incident_member
@@ -35,3 +38,4 @@ from . import crm_lead
 from . import crisis_task_crm
 from . import crisis_mobile_confirmation
 from . import report_crisis_contact_sheet
+from . import ir_websocket

@@ -494,6 +494,7 @@ class CrisisCommunicationRecipient(models.Model):
             }
         )
         incident = line.incident_id
+        incident._notify_situation_changed()
         # The lead is alerted when someone newly needs help, not again for
         # the same answer sent twice.
         if answer == "help" and previous != "help":

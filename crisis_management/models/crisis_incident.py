@@ -43,12 +43,11 @@ TEAM_FIELDS = {"lead_id", "is_confidential", "member_ids"}
 class CrisisIncident(models.Model):
     _name = "crisis.incident"
     _description = "Crisis Incident"
-    # The concerns of an incident live in mixins of their own files; they come
-    # first so that their overrides run before mail's. Its public page extends
-    # it in crisis_incident_page.py.
+    # Its other concerns extend it in files of their own, named
+    # crisis_incident_<concern>.py (page, crisis mode, hotline, log…).
     _inherit = [
         "crisis.incident.communication",
-        "crisis.incident.situation",
+        "mail.alias.mixin",
         "mail.thread",
         "mail.activity.mixin",
     ]

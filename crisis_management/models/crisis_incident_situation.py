@@ -1,18 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The incident as seen by the hotline and on the wall.
+"""The situation picture (Lagebild) of an incident: its key figures, taken
+by grouped queries, and the fields of the situation form built on them.
+The live wall that shows them lives in ``crisis_incident_dashboard.py``."""
 
-Extends ``crisis.incident`` with its mail alias (e-mails to it become
-inquiries), its inquiries and the situation picture (Lagebild). Kept apart
-from ``crisis_incident.py``, which holds the incident's lifecycle.
-"""
-
-import ast
 from datetime import timedelta
 
-from odoo import _, api, fields, models, tools
-from odoo.exceptions import UserError
-
-from odoo.addons.mail.tools.alias_error import AliasError
+from odoo import _, api, fields, models
 
 from .crisis_inquiry import OPEN_STATES as INQUIRY_OPEN_STATES
 
@@ -20,21 +13,12 @@ TASK_OPEN_STATES = ("todo", "in_progress")
 SITUATION_LIST_LIMIT = 10
 
 
-class CrisisIncidentSituation(models.AbstractModel):
-    _name = "crisis.incident.situation"
-    _inherit = ["mail.alias.mixin"]
-    _description = "Situation Picture of an Incident"
+class CrisisIncident(models.Model):
+    _inherit = "crisis.incident"  # pylint: disable=consider-merging-classes-inherited
 
-    alias_id = fields.Many2one(
-        help="E-mails sent to this address become inquiries of the incident."
-    )
-    inquiry_ids = fields.One2many("crisis.inquiry", "incident_id", string="Inquiries")
-    inquiry_count = fields.Integer(compute="_compute_inquiry_count")
-    inquiry_open_count = fields.Integer(
-        string="Inquiries to Answer", compute="_compute_inquiry_count"
-    )
-
-    # Situation picture: computed on the fly by get_situation_kpis().
+    # Situation picture: computed on the fly by get_situation_kpis(). The
+    # figures that have a field of their own elsewhere (task_open_count,
+    # task_overdue_count, inquiry_open_count, log_count) are not repeated.
     situation_crisis_mode = fields.Boolean(
         string="Crisis Mode", compute="_compute_situation"
     )
@@ -43,17 +27,8 @@ class CrisisIncidentSituation(models.AbstractModel):
         compute="_compute_situation",
         help="This incident put the company into crisis mode.",
     )
-    situation_task_open_count = fields.Integer(
-        string="Open Tasks", compute="_compute_situation"
-    )
-    situation_task_overdue_count = fields.Integer(
-        string="Overdue Tasks", compute="_compute_situation"
-    )
     situation_task_done_count = fields.Integer(
         string="Tasks Done", compute="_compute_situation"
-    )
-    situation_inquiry_open_count = fields.Integer(
-        string="Open Inquiries", compute="_compute_situation"
     )
     situation_inquiry_overdue_count = fields.Integer(
         string="Overdue Inquiries", compute="_compute_situation"
@@ -66,9 +41,6 @@ class CrisisIncidentSituation(models.AbstractModel):
     )
     situation_inquiry_oldest_minutes = fields.Integer(
         string="Longest Wait (minutes)", compute="_compute_situation"
-    )
-    situation_log_count = fields.Integer(
-        string="Log Entries", compute="_compute_situation"
     )
     situation_task_ids = fields.Many2many(
         "crisis.task", string="Open Tasks List", compute="_compute_situation"
@@ -83,20 +55,6 @@ class CrisisIncidentSituation(models.AbstractModel):
         string="Stakeholders by Type", compute="_compute_situation", sanitize=False
     )
     situation_date = fields.Datetime(string="As Of", compute="_compute_situation")
-
-    @api.depends("inquiry_ids.state")
-    def _compute_inquiry_count(self):
-        groups = self.env["crisis.inquiry"]._read_group(
-            [("incident_id", "in", self.ids)], ["incident_id", "state"], ["__count"]
-        )
-        total, open_ = {}, {}
-        for incident, state, count in groups:
-            total[incident] = total.get(incident, 0) + count
-            if state in INQUIRY_OPEN_STATES:
-                open_[incident] = open_.get(incident, 0) + count
-        for incident in self:
-            incident.inquiry_count = total.get(incident, 0)
-            incident.inquiry_open_count = open_.get(incident, 0)
 
     def _compute_situation(self):
         kpis = self.filtered("id")._situation_kpis()
@@ -118,17 +76,13 @@ class CrisisIncidentSituation(models.AbstractModel):
                 {
                     "situation_crisis_mode": values["crisis_mode"],
                     "situation_is_crisis_incident": values["is_crisis_incident"],
-                    "situation_task_open_count": values["tasks_open"],
-                    "situation_task_overdue_count": values["tasks_overdue"],
                     "situation_task_done_count": values["tasks_done"],
-                    "situation_inquiry_open_count": values["inquiries_open"],
                     "situation_inquiry_overdue_count": values["inquiries_overdue"],
                     "situation_inquiry_answered_count": values["inquiries_answered"],
                     "situation_inquiry_oldest_date": values["inquiry_oldest_open_date"],
                     "situation_inquiry_oldest_minutes": values[
                         "inquiry_oldest_wait_minutes"
                     ],
-                    "situation_log_count": values["log_count"],
                     "situation_task_ids": Task.browse(values["task_ids"]),
                     "situation_inquiry_ids": Inquiry.browse(values["inquiry_ids"]),
                     "situation_log_ids": Log.browse(values["log_latest_ids"]),
@@ -141,135 +95,8 @@ class CrisisIncidentSituation(models.AbstractModel):
             )
 
     # ------------------------------------------------------------------
-    # CRUD
-    # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            vals.pop("log_head_hash", None)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if "log_head_hash" in vals:
-            raise UserError(
-                _(
-                    "The anchor of the crisis log is kept by the log itself "
-                    "and cannot be changed."
-                )
-            )
-        return super().write(vals)
-
-    # ------------------------------------------------------------------
-    # Mail alias: e-mails to the incident become inquiries
-    # ------------------------------------------------------------------
-    def _alias_get_creation_values(self):
-        values = super()._alias_get_creation_values()
-        values["alias_model_id"] = self.env["ir.model"]._get_id("crisis.inquiry")
-        if self.id:
-            values["alias_defaults"] = defaults = ast.literal_eval(
-                self.alias_defaults or "{}"
-            )
-            defaults["incident_id"] = self.id
-            if not self.alias_name:
-                name = self._default_alias_name()
-                if name:
-                    values["alias_name"] = name
-        return values
-
-    def _alias_get_error(self, message, message_dict, alias):
-        """Mail to an incident's address becomes an inquiry only while the
-        incident takes inquiries: open, not confidential (its address must
-        not let outsiders write into it), and not flooded by one sender."""
-        error = super()._alias_get_error(message, message_dict, alias)
-        if error or not self:
-            return error
-        incident = self.sudo()
-        if incident.state not in ("active", "contained", "resolved"):
-            return AliasError(
-                "crisis_incident_not_open", _("this incident takes no inquiries")
-            )
-        if incident.is_confidential:
-            return AliasError(
-                "crisis_incident_confidential", _("this incident takes no inquiries")
-            )
-        sender = tools.email_normalize(message_dict.get("email_from") or "")
-        limit = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("crisis_management.inquiry_mail_limit_per_hour", 10)
-        )
-        since = fields.Datetime.now() - timedelta(hours=1)
-        if (
-            sender
-            and self.env["crisis.inquiry"]
-            .sudo()
-            .search_count(
-                [
-                    ("incident_id", "=", incident.id),
-                    ("channel", "=", "email"),
-                    ("email_from", "ilike", sender),
-                    ("create_date", ">=", since),
-                ]
-            )
-            >= limit
-        ):
-            return AliasError(
-                "crisis_inquiry_throttled", _("too many messages from this sender")
-            )
-        message_dict["crisis_sender_verified"] = self._mail_sender_verified(
-            message, message_dict
-        )
-        return False
-
-    @api.model
-    def _mail_sender_verified(self, message, message_dict):
-        """Whether the receiving mail server vouched for the sender address:
-        an ``Authentication-Results`` header of *our* server (its authserv-id
-        set in ``crisis_management.mail_authserv_id``; others can be forged)
-        with ``dmarc=pass``. Without one, the ``From:`` is only a claim."""
-        authserv = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("crisis_management.mail_authserv_id", "")
-            .strip()
-            .lower()
-        )
-        if not authserv or message is None:
-            return False
-        for header in message.get_all("Authentication-Results") or []:
-            text = " ".join(str(header).split()).lower()
-            server, _sep, results = text.partition(";")
-            if server.strip().split(" ")[0] == authserv and "dmarc=pass" in results:
-                return True
-        return False
-
-    def _default_alias_name(self):
-        """An address made of the incident's reference, if still free."""
-        self.ensure_one()
-        if not self.reference or self.reference == _("New"):
-            return False
-        Alias = self.env["mail.alias"].sudo()
-        name = Alias._sanitize_alias_name(self.reference.replace("/", "-"))
-        domain = self.alias_domain_id or self.company_id.alias_domain_id
-        if not name or Alias.search_count(
-            [("alias_name", "=", name), ("alias_domain_id", "=", domain.id)], limit=1
-        ):
-            return False
-        return name
-
-    # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
-    def action_view_inquiries(self):
-        self.check_access("read")
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "crisis_management.crisis_inquiry_action"
-        )
-        action["domain"] = [("incident_id", "=", self.id)]
-        action["context"] = {"default_incident_id": self.id}
-        return action
-
     def action_open_situation(self):
         """Open this incident's situation picture."""
         self.check_access("read")
@@ -313,47 +140,6 @@ class CrisisIncidentSituation(models.AbstractModel):
             "views": [(False, "form")],
             "target": "current",
         }
-
-    def action_refresh_situation(self):
-        """Recompute the situation picture (the form reloads after a button)."""
-        self.check_access("read")
-        return True
-
-    def action_hotline(self):
-        """A new hotline inquiry on this incident."""
-        self.check_access("read")
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "crisis_management.crisis_inquiry_hotline_action"
-        )
-        action["context"] = {"default_incident_id": self.id}
-        return action
-
-    def action_add_to_log(self):
-        self.ensure_one()
-        self._check_log_contributor()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "crisis_management.crisis_log_add_action"
-        )
-        action["context"] = {"default_incident_id": self.id}
-        return action
-
-    def _check_log_contributor(self):
-        """Only the crisis team (managers) and the incident's own team write
-        into its log by hand."""
-        self.check_access("read")
-        user = self.env.user
-        if user.has_group("crisis_management.group_crisis_manager"):
-            return
-        for incident in self:
-            if user not in incident.lead_id | incident.member_ids.user_id:
-                raise UserError(
-                    _(
-                        "Only the crisis team of “%(incident)s” can add facts, "
-                        "decisions and notes to its log.",
-                        incident=incident.display_name,
-                    )
-                )
 
     # ------------------------------------------------------------------
     # Situation picture

@@ -235,11 +235,17 @@ class CrisisInquiry(models.Model):
                 vals["name"] = textwrap.shorten(first_line, 60, placeholder="…")
             elif not vals.get("name"):
                 vals["name"] = _("Inquiry")
-        return super().create(vals_list)
+        inquiries = super().create(vals_list)
+        inquiries.incident_id._notify_situation_changed()
+        return inquiries
 
     def write(self, vals):
         guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
-        return super().write(vals)
+        if "incident_id" in vals:
+            self.incident_id._notify_situation_changed()
+        res = super().write(vals)
+        self.incident_id._notify_situation_changed()
+        return res
 
     # ------------------------------------------------------------------
     # Mail gateway

@@ -163,9 +163,9 @@ class CrisisLog(models.Model):
                 "UPDATE crisis_incident SET log_head_hash = %s WHERE id = %s",
                 [head, incident_id],
             )
-        self.env["crisis.incident"].browse(list(heads)).invalidate_recordset(
-            ["log_head_hash"]
-        )
+        incidents = self.env["crisis.incident"].browse(list(heads))
+        incidents.invalidate_recordset(["log_head_hash"])
+        incidents._notify_situation_changed()
         return records
 
     def write(self, vals):

@@ -133,7 +133,9 @@ class CrisisTask(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         guard_workflow_fields(self, vals_list, WORKFLOW_FIELDS)
-        return super().create(vals_list)
+        tasks = super().create(vals_list)
+        tasks.incident_id._notify_situation_changed()
+        return tasks
 
     def write(self, vals):
         guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
@@ -142,7 +144,15 @@ class CrisisTask(models.Model):
             vals = dict(
                 vals, followup_state="none", date_reminded=False, date_escalated=False
             )
-        return super().write(vals)
+        if "incident_id" in vals:
+            self.incident_id._notify_situation_changed()
+        res = super().write(vals)
+        self.incident_id._notify_situation_changed()
+        return res
+
+    def unlink(self):
+        self.incident_id._notify_situation_changed()
+        return super().unlink()
 
     # ------------------------------------------------------------------
     # Transitions

@@ -28,3 +28,6 @@ from . import test_exercise
 from . import test_portal_consent
 from . import test_readiness
 from . import test_contact_sheet
+from . import test_situation_dashboard
+from . import test_situation_dashboard_tour
+from . import test_menus

@@ -4,8 +4,7 @@ language never changes the other, whichever language the session runs in."""
 
 from odoo.tests import Form, HttpCase, tagged
 
-from .common import CrisisCommon
-from .common_page import CrisisPageCommon
+from .common import CrisisCommon, CrisisPageCommon
 
 EN = "<p>The fire is under control.</p>"
 DE = "<p>Der Brand ist unter Kontrolle.</p>"

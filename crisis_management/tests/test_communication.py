@@ -13,125 +13,13 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.mail.tests.common import MailCommon
-from odoo.addons.sms.tests.common import MockSMS
-
-from .common_voice import CrisisVoiceCommon
+from .common import CrisisAudienceCommon, CrisisMessageCommon, decoded_text
 
 CRON_LOGGER = "odoo.addons.crisis_management.models.crisis_communication"
 
 
-def _decoded_text(smtp_message):
-    """Subject and all text parts of a raw message as it reached SMTP."""
-    msg = email.message_from_string(smtp_message)
-    subject = str(email.header.make_header(email.header.decode_header(msg["Subject"])))
-    texts = []
-    for part in msg.walk():
-        if part.get_content_maintype() == "text":
-            texts.append(
-                part.get_payload(decode=True).decode(part.get_content_charset())
-            )
-    return subject, "\n".join(texts)
-
-
-class CommunicationCase(CrisisVoiceCommon, MailCommon, MockSMS):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company.email = "krisenstab@example.com"
-        cls.tag = cls.env["res.partner.category"].create({"name": "Krisentest"})
-        tagged_ = {"category_id": [(6, 0, cls.tag.ids)]}
-        address = {
-            "street": "Hafenstraße 1",
-            "zip": "44137",
-            "city": "Dortmund",
-            **tagged_,
-        }
-        cls.de_neighbor = cls._partner(
-            "Doris Deutsch",
-            "doris@example.com",
-            "+49 151 10000001",
-            "de_DE",
-            types=[cls.type_neighbor],
-            **address,
-        )
-        cls.en_neighbor = cls._partner(
-            "Edward English",
-            "edward@example.com",
-            "+49 151 10000002",
-            "en_US",
-            types=[cls.type_neighbor],
-            **address,
-        )
-        cls.fr_customer = cls._partner(
-            "François Client",
-            "francois@example.com",
-            "+49 151 10000003",
-            "fr_FR",
-            types=[cls.type_customer],
-            **tagged_,
-        )
-        cls.no_consent = cls._partner(
-            "Nora Ohnezustimmung",
-            "nora@example.com",
-            "+49 151 10000004",
-            types=[cls.type_neighbor],
-            **tagged_,
-        )
-        cls.blacklisted = cls._partner(
-            "Bruno Blacklist",
-            "bruno@example.com",
-            "+49 151 10000005",
-            types=[cls.type_neighbor],
-            **tagged_,
-        )
-        cls.no_email = cls._partner(
-            "Olga Ohnemail", False, False, types=[cls.type_neighbor], **tagged_
-        )
-        for partner in (cls.de_neighbor, cls.en_neighbor):
-            for channel in ("email", "sms", "letter"):
-                cls._consent(partner, channel)
-        for partner in (cls.fr_customer, cls.blacklisted, cls.no_email):
-            cls._consent(partner, "email")
-        cls.env["mail.blacklist"].sudo()._add("bruno@example.com")
-        cls.message = cls._approved_message()
-
-    def _audience(self, **values):
-        vals = {"audience_tag_ids": [(6, 0, self.tag.ids)]}
-        vals.update(values)
-        return self._communication(self.message, **vals)
-
-    def _line(self, comm, partner, channel="email"):
-        return comm.recipient_ids.filtered(
-            lambda r: r.partner_id == partner and r.channel == channel
-        )
-
-    def _process_mail_queue_like_the_cron(self):
-        """Odoo's mail queue as it runs in production: each mail is committed
-        on its own (``auto_commit``) and an exception that aborts the job
-        rolls back only the mail being sent. Savepoints stand in for the
-        commits, which tests cannot make."""
-        mails = (
-            self.env["mail.mail"]
-            .sudo()
-            .search([("state", "=", "outgoing")], order="id")
-        )
-        for mail in mails:
-            try:
-                with self.env.cr.savepoint():
-                    mail.send()
-            except smtplib.SMTPServerDisconnected:
-                return False
-        return True
-
-    def _smtp_recipients(self):
-        return sorted(
-            itertools.chain.from_iterable(sent["smtp_to_list"] for sent in self.emails)
-        )
-
-
 @tagged("post_install", "-at_install")
-class TestCommunication(CommunicationCase):
+class TestCommunication(CrisisAudienceCommon):
     def test_unapproved_content_cannot_be_sent(self):
         draft = self._message()
         comm = self._communication(
@@ -203,16 +91,16 @@ class TestCommunication(CommunicationCase):
             ["doris@example.com", "edward@example.com", "francois@example.com"],
         )
         by_address = {sent["smtp_to_list"][0]: sent for sent in self.emails}
-        subject, text = _decoded_text(by_address["doris@example.com"]["message"])
+        subject, text = decoded_text(by_address["doris@example.com"]["message"])
         self.assertEqual(subject, "Brand unter Kontrolle")
         self.assertIn("Der Brand ist unter Kontrolle", text)
         self.assertNotIn("The fire", text)
-        subject, text = _decoded_text(by_address["edward@example.com"]["message"])
+        subject, text = decoded_text(by_address["edward@example.com"]["message"])
         self.assertEqual(subject, "Fire under control")
         self.assertIn("The fire is under control", text)
         self.assertNotIn("Der Brand", text)
         # French is neither German nor English: the company's language (German).
-        subject, text = _decoded_text(by_address["francois@example.com"]["message"])
+        subject, text = decoded_text(by_address["francois@example.com"]["message"])
         self.assertEqual(subject, "Brand unter Kontrolle")
 
     def test_sms_reaches_gateway_in_each_language(self):
@@ -392,7 +280,7 @@ class TestCommunication(CommunicationCase):
             self.assertEqual(self.message.state, "review")
             self._run_cron()
             self.env["mail.mail"].sudo().process_email_queue()
-        _subject, text = _decoded_text(self.emails[0]["message"])
+        _subject, text = decoded_text(self.emails[0]["message"])
         self.assertIn("Der Brand ist unter Kontrolle", text)
         self.assertNotIn("Ungeprüfter", text)
 
@@ -461,7 +349,7 @@ audience_strategy = st.fixed_dictionaries(
 
 
 @tagged("post_install", "-at_install")
-class TestNoMessageWithoutBasis(CrisisVoiceCommon):
+class TestNoMessageWithoutBasis(CrisisMessageCommon):
     """Property: over generated audiences with random consents, withdrawals,
     blacklists and legal bases, a broadcast hands a message to the mail
     queue, the SMS queue or the letter printer for exactly the partners and
@@ -664,7 +552,7 @@ Subject: Brand unter Kontrolle
 
 
 @tagged("post_install", "-at_install")
-class TestDeliveryTruth(CommunicationCase, HttpCase):
+class TestDeliveryTruth(CrisisAudienceCommon, HttpCase):
     """A line says ``sent`` when Odoo handed the message over; what the mail
     server or SMS gateway reports back later moves it on."""
 

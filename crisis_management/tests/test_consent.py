@@ -3,11 +3,11 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common_voice import CrisisVoiceCommon
+from .common import CrisisMessageCommon
 
 
 @tagged("post_install", "-at_install")
-class TestConsent(CrisisVoiceCommon):
+class TestConsent(CrisisMessageCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

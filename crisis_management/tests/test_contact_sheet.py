@@ -3,13 +3,13 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .common_voice import CrisisVoiceCommon
+from .common import CrisisMessageCommon
 
 REPORT = "crisis_management.action_report_crisis_contact_sheet"
 
 
 @tagged("post_install", "-at_install")
-class TestContactSheet(CrisisVoiceCommon):
+class TestContactSheet(CrisisMessageCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -5,13 +5,13 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
-from .common_voice import CrisisVoiceCommon
+from .common import CrisisMessageCommon
 
 USER_GROUP = "crisis_management.group_crisis_user"
 
 
 @tagged("post_install", "-at_install")
-class TestCrisisCrm(CrisisVoiceCommon):
+class TestCrisisCrm(CrisisMessageCommon):
     """Crisis mode inside the CRM, in a company of its own (the demo company
     is already in crisis mode)."""
 

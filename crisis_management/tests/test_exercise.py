@@ -3,11 +3,10 @@ from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import CrisisCommon
-from .test_communication import CommunicationCase, _decoded_text
+from .common import CrisisAudienceCommon, CrisisCommon, decoded_text
 
 
-class ExerciseCase(CommunicationCase):
+class ExerciseCase(CrisisAudienceCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -54,7 +53,7 @@ class TestExercise(ExerciseCase):
         self.assertEqual(recipients, {"olaf.beobachter@example.com"})
         subjects = {}
         for sent in self.emails:
-            subject, text = _decoded_text(sent["message"])
+            subject, text = decoded_text(sent["message"])
             subjects[subject] = text
         doris = next(s for s in subjects if "Doris Deutsch" in s)
         self.assertTrue(doris.startswith("[ÜBUNG] für Doris Deutsch:"), doris)
@@ -94,7 +93,7 @@ class TestExercise(ExerciseCase):
             self.env["mail.mail"].sudo().process_email_queue()
         recipients = {addr for sent in self.emails for addr in sent["smtp_to_list"]}
         self.assertEqual(recipients, {"olaf.beobachter@example.com"})
-        subject, text = _decoded_text(self.emails[0]["message"])
+        subject, text = decoded_text(self.emails[0]["message"])
         self.assertIn("Xaver", subject)
         self.assertIn("xaver@example.com", text)
 
@@ -108,7 +107,7 @@ class TestExercise(ExerciseCase):
             self._run_cron()
             self.env["mail.mail"].sudo().process_email_queue()
         self.assertEqual(self._smtp_recipients(), ["doris@example.com"])
-        subject, _text = _decoded_text(self.emails[0]["message"])
+        subject, _text = decoded_text(self.emails[0]["message"])
         self.assertNotIn("ÜBUNG", subject)
 
     def test_exercise_flag_fixed_at_creation(self):

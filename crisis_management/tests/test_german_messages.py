@@ -4,13 +4,13 @@ buttons, links, unsubscribe notes) are in the recipient's language too."""
 
 from odoo.tests import tagged
 
-from .test_safety_check import SafetyCase
+from .common import CrisisSafetyCheckCommon
 
 ADDONS = ["crisis_management", "crisis_social", "crisis_reports"]
 
 
 @tagged("post_install", "-at_install")
-class TestGermanMessages(SafetyCase):
+class TestGermanMessages(CrisisSafetyCheckCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

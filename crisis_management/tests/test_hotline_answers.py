@@ -1,11 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.tests import Form, tagged
 
-from .common_voice import CrisisVoiceCommon
+from .common import CrisisMessageCommon
 
 
 @tagged("post_install", "-at_install")
-class TestHotlineAnswers(CrisisVoiceCommon):
+class TestHotlineAnswers(CrisisMessageCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -116,10 +116,6 @@ class TestIncidentUpdate(CrisisCommon):
             Update.with_user(self.user_admin).search([("id", "=", update.id)])
         )
 
-    def _send_queued(self):
-        self.env["crisis.communication"].sudo()._cron_send()
-        self.env.invalidate_all()
-
     def _new_mails(self, before):
         return self.env["mail.mail"].sudo().search([("id", "not in", before.ids)])
 
@@ -157,7 +153,7 @@ class TestIncidentUpdate(CrisisCommon):
         self.assertIn("No consent", lines[withdrawn.partner_id].skip_reason)
         # The cron job sends, not the publish button.
         self.assertFalse(self._new_mails(before))
-        self._send_queued()
+        self._run_cron()
         mails = self._new_mails(before)
         self.assertEqual(len(mails), 2)
         to_greta = mails.filtered(lambda m: "greta@" in m.email_to)
@@ -190,7 +186,7 @@ class TestIncidentUpdate(CrisisCommon):
         update.action_unpublish()
         update.action_publish()
         self.assertEqual(update.communication_ids, comm)
-        self._send_queued()
+        self._run_cron()
         self.assertEqual(self._new_mails(before), mails)
         self.assertTrue(self.incident.verify_log()["ok"])
 
@@ -200,7 +196,7 @@ class TestIncidentUpdate(CrisisCommon):
         update = self._update()
         update.action_publish()
         self.assertFalse(update.communication_ids)
-        self._send_queued()
+        self._run_cron()
         self.assertFalse(self._new_mails(before))
 
     def test_no_communication_without_subscribers(self):
@@ -219,14 +215,14 @@ class TestIncidentUpdate(CrisisCommon):
         update.action_publish()
         comm = update.communication_ids
         update.action_unpublish()
-        self._send_queued()
+        self._run_cron()
         self.assertFalse(self._new_mails(before))
         self.assertEqual(comm.state, "failed")
         self.assertIn("taken off the public page", comm.recipient_ids.error)
         # Published again: a new communication delivers it after all.
         update.action_publish()
         self.assertEqual(len(update.communication_ids), 2)
-        self._send_queued()
+        self._run_cron()
         self.assertEqual(len(self._new_mails(before)), 1)
 
     def test_text_is_frozen_when_publishing(self):
@@ -236,7 +232,7 @@ class TestIncidentUpdate(CrisisCommon):
         update = self._update(body="<p>Original EN-1</p>", name="Original")
         update.action_publish()
         update.write({"body": "<p>Corrected EN-2</p>", "name": "Corrected"})
-        self._send_queued()
+        self._run_cron()
         mail = self._new_mails(before)
         self.assertIn("Original EN-1", mail.body_html)
         self.assertNotIn("Corrected EN-2", mail.body_html)
@@ -292,7 +288,7 @@ class TestIncidentUpdate(CrisisCommon):
         )
         update = self._update(body="<p>For everybody</p>")
         update.action_publish()
-        self._send_queued()
+        self._run_cron()
         before = self.env["mail.mail"].sudo().search([])
         comm = self.env["crisis.communication"].create(
             {
@@ -304,7 +300,7 @@ class TestIncidentUpdate(CrisisCommon):
             }
         )
         comm.action_send()
-        self._send_queued()
+        self._run_cron()
         mails = self._new_mails(before)
         self.assertEqual(len(mails), 2)
         to_subscriber = mails.filtered(lambda m: "greta@" in m.email_to)

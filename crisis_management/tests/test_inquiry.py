@@ -10,8 +10,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.mail.tests.common import MailCommon
 
-from .common import CrisisCommon
-from .common_hotline import calm_company
+from .common import CrisisInquiryCommon
 
 NOW = datetime(2025, 3, 14, 8, 0, 0)
 
@@ -35,57 +34,7 @@ Mit freundlichen Grüßen
 """
 
 
-class InquiryCommon(CrisisCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.type_press = cls._stakeholder_type("press")
-        cls.type_authority = cls._stakeholder_type("authority")
-        cls.type_neighbor = cls._stakeholder_type("neighbor")
-        cls.type_customer = cls._stakeholder_type("customer")
-        calm_company(cls.env, cls.company)
-        cls.company.crisis_inquiry_sla_minutes = 120
-        Partner = cls.env["res.partner"]
-        cls.newspaper = Partner.create(
-            {
-                "name": "Boulevardblatt GmbH",
-                "is_company": True,
-                "crisis_stakeholder_type_ids": [(6, 0, cls.type_press.ids)],
-            }
-        )
-        cls.journalist = Partner.create(
-            {
-                "name": "Jens Reporter",
-                "parent_id": cls.newspaper.id,
-                "email": "jens.reporter@boulevard.example.com",
-            }
-        )
-        cls.neighbor = Partner.create(
-            {
-                "name": "Helga Nachbarin",
-                "email": "helga@lindenstrasse.example.com",
-                "phone": "+49 711 123456",
-                "crisis_stakeholder_type_ids": [(6, 0, cls.type_neighbor.ids)],
-            }
-        )
-        cls.mayor = Partner.create(
-            {
-                "name": "Bürgermeisterin Kraus",
-                "crisis_stakeholder_type_ids": [
-                    (6, 0, (cls.type_neighbor | cls.type_authority).ids)
-                ],
-            }
-        )
-        cls.incident = cls._create_incident()
-
-    @classmethod
-    def _inquiry(cls, **values):
-        vals = {"incident_id": cls.incident.id, "question": "Was ist passiert?"}
-        vals.update(values)
-        return cls.env["crisis.inquiry"].create(vals)
-
-
-class TestInquirySla(InquiryCommon):
+class TestInquirySla(CrisisInquiryCommon):
     def test_sla_data_defaults(self):
         self.assertEqual(self.type_press.sla_minutes, 60)
         self.assertEqual(self.type_authority.sla_minutes, 30)
@@ -166,7 +115,7 @@ class TestInquirySla(InquiryCommon):
             self.assertFalse(Inquiry.search(domain))
 
 
-class TestInquiryWorkflow(InquiryCommon):
+class TestInquiryWorkflow(CrisisInquiryCommon):
     def test_answer_is_logged(self):
         with freeze_time(NOW):
             inquiry = self._inquiry(
@@ -300,7 +249,7 @@ class TestInquiryWorkflow(InquiryCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestInquiryMailGateway(InquiryCommon, MailCommon):
+class TestInquiryMailGateway(CrisisInquiryCommon, MailCommon):
     """E-mails to an incident's address become inquiries."""
 
     @classmethod
@@ -375,7 +324,7 @@ class TestInquiryMailGateway(InquiryCommon, MailCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestInquiryMailRefusals(InquiryCommon, MailCommon):
+class TestInquiryMailRefusals(CrisisInquiryCommon, MailCommon):
     """What the incident address must not accept."""
 
     @classmethod

@@ -11,7 +11,7 @@ from PyPDF2 import PdfReader
 
 from odoo.tests import HttpCase, tagged
 
-from .common_voice import CrisisVoiceCommon
+from .common import CrisisMessageCommon
 
 HOTLINE = "+49 800 3344556"
 MM = 72 / 25.4  # PDF points per millimetre
@@ -39,7 +39,7 @@ def _pdf_page(page):
 
 
 @tagged("post_install", "-at_install")
-class TestLetterPdf(CrisisVoiceCommon, HttpCase):
+class TestLetterPdf(CrisisMessageCommon, HttpCase):
     """A batch of German and English letters printed by the send job."""
 
     @classmethod

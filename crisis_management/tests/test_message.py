@@ -2,11 +2,11 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from .common_voice import CrisisVoiceCommon
+from .common import CrisisMessageCommon
 
 
 @tagged("post_install", "-at_install")
-class TestCrisisMessage(CrisisVoiceCommon):
+class TestCrisisMessage(CrisisMessageCommon):
     def test_four_eyes_author_cannot_approve_own_text(self):
         message = self._message()
         message.action_submit()
@@ -159,7 +159,7 @@ class TestCrisisMessage(CrisisVoiceCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestSearchAnswers(CrisisVoiceCommon):
+class TestSearchAnswers(CrisisMessageCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -6,12 +6,9 @@ from odoo.tools import mute_logger
 
 from odoo.addons.sms.tests.common import MockSMS
 
+from .common import csrf_token
+
 URL = "/my/crisis-preferences"
-
-
-def _csrf(html):
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    return match and match.group(1)
 
 
 @tagged("post_install", "-at_install")
@@ -45,7 +42,7 @@ class TestPortalConsent(HttpCase, MockSMS):
         return response.text
 
     def _post(self, path=URL, **data):
-        token = _csrf(self._page())
+        token = csrf_token(self._page())
         return self.url_open(path, data=dict(data, csrf_token=token))
 
     def test_portal_home_shows_crisis_card(self):

@@ -15,7 +15,7 @@ from odoo.tools import mute_logger
 
 from ..controllers.page import client_net
 from ..models.utils import public_uuid as _public_uuid
-from .common_page import INTERNAL, CrisisPageCommon
+from .common import INTERNAL, CrisisPageCommon, csrf_token
 
 DE = {"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}
 EN = {"Accept-Language": "en-GB,en;q=0.9"}
@@ -72,16 +72,12 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
     def _get(self, path, headers=None, **kwargs):
         return self.url_open(path, headers=headers or EN, **kwargs)
 
-    def _send_queued(self):
-        self.env["crisis.communication"].sudo()._cron_send()
-        self.env.invalidate_all()
-
     def _subscribe(self, email, mobile="", lang="en", homepage="", csrf=True):
         page = self._get(f"/crisis/{self.token}?lang={lang}")
         self.assertEqual(page.status_code, 200)
         data = {"email": email, "mobile": mobile, "lang": lang, "homepage": homepage}
         if csrf:
-            data["csrf_token"] = self._csrf(page.text)
+            data["csrf_token"] = csrf_token(page.text)
         return self.url_open(
             f"/crisis/{self.token}/subscribe", data=data, allow_redirects=False
         )
@@ -228,7 +224,7 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
                 self.assertEqual(response.text, not_found.text)
                 self.assertEqual(self._get(f"/crisis/{new}{suffix}").status_code, 200)
         # Nor can anyone subscribe through the old address.
-        csrf = self._csrf(self._get(f"/crisis/{new}").text)
+        csrf = csrf_token(self._get(f"/crisis/{new}").text)
         response = self.url_open(
             f"/crisis/{old}/subscribe",
             data={"email": "late@example.com", "csrf_token": csrf},
@@ -377,7 +373,7 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         self.assertIn('lang="de-DE"', page.text)
         self.assertFalse(Partner.search([("email", "=", email)]))
         # The confirmed click.
-        confirmed = self.url_open(link, data={"csrf_token": self._csrf(page.text)})
+        confirmed = self.url_open(link, data={"csrf_token": csrf_token(page.text)})
         self.assertEqual(confirmed.status_code, 200)
         self.assertIn("cp-notice", confirmed.text)
         self.env.invalidate_all()
@@ -405,7 +401,7 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         self.assertEqual(subscription.state, "confirmed")
         self.assertEqual(subscription.confirm_ip, "127.0.0.1")
         # Clicking again changes nothing.
-        self.url_open(link, data={"csrf_token": self._csrf(page.text)})
+        self.url_open(link, data={"csrf_token": csrf_token(page.text)})
         self.env.invalidate_all()
         self.assertEqual(len(partner.crisis_consent_ids), 1)
         # The next published update reaches the subscriber, in German,
@@ -415,7 +411,7 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         )
         update.action_publish()
         self.assertFalse(self._mails_to(email) - mails, "the cron job sends")
-        self._send_queued()
+        self._run_cron()
         mail = self._mails_to(email) - mails
         self.assertEqual(len(mail), 1)
         self.assertEqual(mail.crisis_recipient_id.partner_id, partner)
@@ -445,7 +441,7 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         earlier = self._mails_to(INTERNAL["subscriber_email"])
         update = self._create_update("<p>Third EN-3</p>", "<p>Dritte DE-3</p>")
         update.action_publish()
-        self._send_queued()
+        self._run_cron()
         mail = self._mails_to(INTERNAL["subscriber_email"]) - earlier
         self.assertEqual(len(mail), 1)
         self.assertIn("Dritte DE-3", mail.body_html)
@@ -487,7 +483,7 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         self.env.invalidate_all()
         self.assertEqual(consent.state, "given")
         # The button withdraws; nothing is deleted.
-        done = self.url_open(link, data={"csrf_token": self._csrf(page.text)})
+        done = self.url_open(link, data={"csrf_token": csrf_token(page.text)})
         self.assertEqual(done.status_code, 200)
         self.assertIn("cp-notice", done.text)
         self.env.invalidate_all()
@@ -500,7 +496,7 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         before = self._mails_to(INTERNAL["subscriber_email"])
         fourth = self._create_update("<p>Fourth EN-4</p>")
         fourth.action_publish()
-        self._send_queued()
+        self._run_cron()
         self.assertEqual(self._mails_to(INTERNAL["subscriber_email"]), before)
         self.assertNotIn(partner, fourth.communication_ids.recipient_ids.partner_id)
 
@@ -516,7 +512,7 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         before = self._mails_to(INTERNAL["subscriber_email"])
         update = self._create_update("<p>Fifth EN-5</p>", "<p>Fünfte DE-5</p>")
         update.action_publish()
-        self._send_queued()
+        self._run_cron()
         line = update.communication_ids.recipient_ids.filtered(
             lambda r: r.partner_id == partner
         )

@@ -9,14 +9,14 @@ from freezegun import freeze_time
 from odoo.tests import tagged
 
 from ..models.crisis_incident_page import format_public_datetime
-from .common_voice import CrisisVoiceCommon
+from .common import CrisisMessageCommon
 
 WINTER = datetime(2030, 11, 30, 10, 49)
 SUMMER = datetime(2030, 7, 1, 9, 49)
 
 
 @tagged("post_install", "-at_install")
-class TestPublicTime(CrisisVoiceCommon):
+class TestPublicTime(CrisisMessageCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

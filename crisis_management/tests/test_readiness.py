@@ -2,11 +2,11 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common_voice import CrisisVoiceCommon
+from .common import CrisisMessageCommon
 
 
 @tagged("post_install", "-at_install")
-class TestReadiness(CrisisVoiceCommon):
+class TestReadiness(CrisisMessageCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

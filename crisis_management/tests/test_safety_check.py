@@ -6,60 +6,11 @@ from freezegun import freeze_time
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, tagged
 
-from .common_voice import CrisisVoiceCommon
-
-
-class SafetyCase(CrisisVoiceCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company.email = "krisenstab@example.com"
-        cls.tag = cls.env["res.partner.category"].create({"name": "Halle 2"})
-        staff = {"types": [cls.type_employee], "category_id": [(6, 0, cls.tag.ids)]}
-        cls.jonas = cls._partner(
-            "Jonas Berger", "jonas@example.com", "+49 151 20000001", **staff
-        )
-        cls.aylin = cls._partner(
-            "Aylin Demir", "aylin@example.com", "+49 151 20000002", **staff
-        )
-        cls.tom = cls._partner(
-            "Tom Walker", "tom@example.com", "+49 151 20000003", lang="en_US", **staff
-        )
-        cls.message = cls._approved_message(
-            en={
-                "name": "Are you safe?",
-                "body": "<p>Fire in hall 2. Are you safe?</p>",
-                "sms_text": "Fire in hall 2. Are you safe?",
-            },
-            de={
-                "name": "Sind Sie in Sicherheit?",
-                "body": "<p>Brand in Halle 2. Sind Sie in Sicherheit?</p>",
-                "sms_text": "Brand in Halle 2. Sind Sie in Sicherheit?",
-            },
-        )
-
-    def _safety_check(self, **values):
-        vals = {
-            "kind": "safety_check",
-            "audience_tag_ids": [(6, 0, self.tag.ids)],
-            "channel_sms": True,
-            "followup_delay": 0.5,
-            "followup_user_id": self.user_manager2.id,
-        }
-        vals.update(values)
-        comm = self._communication(self.message, **vals)
-        comm.action_send()
-        self._run_cron()
-        return comm
-
-    def _line(self, comm, partner, channel="email"):
-        return comm.recipient_ids.filtered(
-            lambda r: r.partner_id == partner and r.channel == channel
-        ).sudo()
+from .common import CrisisSafetyCheckCommon
 
 
 @tagged("post_install", "-at_install")
-class TestSafetyCheck(SafetyCase):
+class TestSafetyCheck(CrisisSafetyCheckCommon):
     def test_employees_get_personal_links_without_consent(self):
         comm = self._safety_check()
         self.assertEqual(comm.sent_count, 6, "vital interest: 3 employees x 2 channels")
@@ -179,7 +130,7 @@ class TestSafetyCheck(SafetyCase):
 
 
 @tagged("post_install", "-at_install")
-class TestSafetyCheckRoutes(HttpCase, SafetyCase):
+class TestSafetyCheckRoutes(HttpCase, CrisisSafetyCheckCommon):
     def setUp(self):
         super().setUp()
         self.comm = self._safety_check()

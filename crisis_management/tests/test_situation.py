@@ -5,8 +5,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
 
-from .common import CrisisCommon
-from .common_hotline import calm_company
+from .common import CrisisCommon, calm_company
 
 NOW = datetime(2025, 3, 14, 10, 0, 0)
 
@@ -246,9 +245,9 @@ class TestSituationPicture(CrisisCommon):
         incident = self.incident.with_user(self.user_crisis)
         values = incident.read(
             [
-                "situation_task_open_count",
-                "situation_task_overdue_count",
-                "situation_inquiry_open_count",
+                "task_open_count",
+                "task_overdue_count",
+                "inquiry_open_count",
                 "situation_inquiry_overdue_count",
                 "situation_inquiry_oldest_minutes",
                 "situation_is_crisis_incident",
@@ -257,9 +256,9 @@ class TestSituationPicture(CrisisCommon):
                 "situation",
             ]
         )[0]
-        self.assertEqual(values["situation_task_open_count"], 4)
-        self.assertEqual(values["situation_task_overdue_count"], 2)
-        self.assertEqual(values["situation_inquiry_open_count"], 4)
+        self.assertEqual(values["task_open_count"], 4)
+        self.assertEqual(values["task_overdue_count"], 2)
+        self.assertEqual(values["inquiry_open_count"], 4)
         self.assertEqual(values["situation_inquiry_overdue_count"], 2)
         self.assertEqual(values["situation_inquiry_oldest_minutes"], 90)
         self.assertTrue(values["situation_is_crisis_incident"])

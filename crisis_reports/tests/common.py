@@ -6,10 +6,10 @@ from odoo import fields
 from odoo.tests import HttpCase
 from odoo.tools.pdf import PdfFileReader
 
-from odoo.addons.crisis_management.tests.common_voice import CrisisVoiceCommon
+from odoo.addons.crisis_management.tests.common import CrisisMessageCommon
 
 
-class CrisisReportsCase(CrisisVoiceCommon, HttpCase):
+class CrisisReportsCase(CrisisMessageCommon, HttpCase):
     """An active incident with a team, a log, tasks, inquiries, a sent
     communication and consents; reports rendered as real PDFs."""
 

@@ -10,7 +10,7 @@ class TestReportsSecurity(CrisisCommon):
         menu = self.env.ref("crisis_reports.crisis_reports_menu")
         Menu = self.env["ir.ui.menu"]
         self.assertEqual(
-            menu.parent_id, self.env.ref("crisis_management.crisis_menu_root")
+            menu.parent_id, self.env.ref("crisis_management.crisis_menu_report")
         )
         self.assertNotIn(menu.id, Menu.with_user(self.user_crisis)._visible_menu_ids())
         self.assertIn(menu.id, Menu.with_user(self.user_manager)._visible_menu_ids())

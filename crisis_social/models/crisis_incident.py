@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
-from odoo import fields, models
+from odoo import _, fields, models
 
 
 class CrisisIncident(models.Model):
@@ -110,6 +110,59 @@ class CrisisIncident(models.Model):
                     100.0 * social["negative_24h"] / social["posts_24h"], 1
                 )
         return result
+
+    def _situation_dashboard_sections(self, kpis):
+        """The wall shows the social media figures of ``_situation_kpis``."""
+        sections = super()._situation_dashboard_sections(kpis)
+        social = kpis.get("social")
+        if not social:
+            return sections
+        alerts = self.env["crisis.social.alert"].sudo().browse(social["alert_ids"])
+        sections.append(
+            {
+                "key": "social",
+                "title": _("Social Media"),
+                "sequence": 20,
+                "figures": [
+                    {
+                        "key": "posts_24h",
+                        "label": _("Posts (24 h)"),
+                        "value": social["posts_24h"],
+                        "level": "normal",
+                    },
+                    {
+                        "key": "negative_share_24h",
+                        "label": _("Negative (24 h)"),
+                        "value": f"{social['negative_share_24h']:g} %",
+                        "level": "danger"
+                        if social["negative_share_24h"] >= 50
+                        else "normal",
+                    },
+                    {
+                        "key": "alerts_open",
+                        "label": _("Open Alerts"),
+                        "value": social["alerts_open"],
+                        "level": "danger" if social["alerts_open"] else "normal",
+                    },
+                    {
+                        "key": "unanswered_negative",
+                        "label": _("Unanswered Negative Posts"),
+                        "value": social["unanswered_negative"],
+                        "level": "warning"
+                        if social["unanswered_negative"]
+                        else "normal",
+                    },
+                ],
+                "lines": [
+                    {
+                        "text": alert.explanation or alert.display_name,
+                        "level": "danger" if alert.level == "shitstorm" else "warning",
+                    }
+                    for alert in alerts[:3]
+                ],
+            }
+        )
+        return sections
 
     def action_view_social_posts(self):
         self.ensure_one()

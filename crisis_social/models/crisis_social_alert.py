@@ -122,9 +122,15 @@ class CrisisSocialAlert(models.Model):
         self = self.with_env(
             self.env(context=strip_defaults(self.env.context, PROTECTED_FIELDS))
         )
-        return super().create(clean_list)
+        alerts = super().create(clean_list)
+        alerts.incident_id._notify_situation_changed()
+        return alerts
 
     def write(self, vals):
+        incidents = self.incident_id
+        if vals.get("incident_id"):
+            incidents |= incidents.browse(vals["incident_id"])
+        incidents._notify_situation_changed()
         vals, trusted = split_trusted(vals)
         if trusted:
             return super().write(vals)

@@ -267,6 +267,7 @@ class CrisisSocialPost(models.Model):
         posts = super().create(vals_list)
         # Typed in or imported from a file: matched like ingested posts.
         posts.filtered(lambda p: not p.query_ids)._match_queries()
+        posts.incident_id._notify_situation_changed()
         return posts
 
     def _match_queries(self):
@@ -308,6 +309,7 @@ class CrisisSocialPost(models.Model):
                 post.write(vals)
 
     def write(self, vals):
+        self._notify_situations(vals)
         vals, trusted = split_trusted(vals)
         if trusted:
             return super().write(vals)
@@ -332,6 +334,13 @@ class CrisisSocialPost(models.Model):
         if "body" in vals and vals["body"]:
             vals["body"] = strip_html(vals["body"])
         return super().write(vals)
+
+    def _notify_situations(self, vals):
+        """The walls of the incidents these posts leave or join reload."""
+        incidents = self.incident_id
+        if vals.get("incident_id"):
+            incidents |= incidents.browse(vals["incident_id"])
+        incidents._notify_situation_changed()
 
     def _protected_message(self, names):
         return _(
@@ -580,6 +589,10 @@ class CrisisSocialPost(models.Model):
             )
         self.env["crisis.social.post"].invalidate_model()
         self.env["crisis.social.query"].invalidate_model(["post_count"])
+        if inserted:
+            self.env["crisis.incident"].browse(
+                {incident for incident in columns["incident_id"] if incident}
+            )._notify_situation_changed()
         return len(inserted), len(batch) - len(inserted)
 
     def _active_matchers(self, source):

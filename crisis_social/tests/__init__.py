@@ -5,3 +5,4 @@ from . import test_sentiment
 from . import test_spikes
 from . import test_fetchers
 from . import test_answer
+from . import test_situation_dashboard

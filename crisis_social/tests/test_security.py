@@ -14,7 +14,8 @@ class TestSocialSecurity(CrisisCommon):
         social = self.env.ref("crisis_social.crisis_social_menu")
         sources = self.env.ref("crisis_social.crisis_social_source_menu")
         self.assertEqual(
-            social.parent_id, self.env.ref("crisis_management.crisis_menu_root")
+            social.parent_id,
+            self.env.ref("crisis_management.crisis_menu_communication"),
         )
         # Crisis users read and answer posts; only admins configure sources.
         self.assertIn(social.id, self._visible(self.user_crisis))
