@@ -25,6 +25,9 @@ TRANSITIONS = {
     "resolved": ("active", "contained"),
     "closed": ("resolved",),
 }
+# An open incident of these severities puts its company into crisis mode.
+CRISIS_SEVERITIES = ("major", "critical")
+OPEN_STATES = ("active", "contained", "resolved")
 # Changed only by the actions (see utils.guard_workflow_fields).
 WORKFLOW_FIELDS = {
     "state",

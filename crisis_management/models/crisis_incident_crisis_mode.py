@@ -5,8 +5,7 @@ critical incidents is open, and its hotline sales teams follow it."""
 from odoo import _, models
 from odoo.exceptions import AccessError
 
-CRISIS_SEVERITIES = ("major", "critical")
-OPEN_STATES = ("active", "contained", "resolved")
+from .crisis_incident import CRISIS_SEVERITIES, OPEN_STATES
 
 
 class CrisisIncident(models.Model):
