@@ -44,7 +44,7 @@
         "views/crisis_situation_views.xml",
         "views/crisis_page_templates.xml",
         "views/crisis_safety_templates.xml",
-        "views/crisis_exercise_views.xml",
+        "views/crisis_incident_exercise_templates.xml",
         "views/portal_templates.xml",
         "views/crm_lead_views.xml",
         "views/res_company_views.xml",

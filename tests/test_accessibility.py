@@ -29,10 +29,11 @@ BLOCKING = ("serious", "critical")
 # made by the addon's own code, to the demo fire's pages.
 LINKS_SCRIPT = r"""
 import json
+from odoo.addons.crisis_management.models.utils import installed_crisis_langs
 incident = env.ref("crisis_management.crisis_incident_fire_demo")
 Subscription = env["crisis.page.subscription"]
 links = {}
-for lang in incident._page_lang_codes():
+for lang in installed_crisis_langs(env):
     links[f"incident page ({lang})"] = f"/crisis/{incident.page_token}?lang={lang}"
     email = f"axe-{lang}@example.com"
     payload = Subscription._sign_confirmation(incident, email, "", lang)

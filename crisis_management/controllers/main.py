@@ -4,6 +4,8 @@ from werkzeug.exceptions import BadRequest, NotFound
 from odoo import http
 from odoo.http import request
 
+from ..models.utils import resolve_lang
+
 
 class CrisisSafetyController(http.Controller):
     """The personal answer page of a safety check.
@@ -37,8 +39,12 @@ class CrisisSafetyController(http.Controller):
     )
     def safety_check(self, token, answer=None, **kwargs):
         recipient = self._recipient_or_404(token)
-        installed = request.env["crisis.message"].sudo()._installed_text_langs()
-        lang = recipient.lang if recipient.lang in installed else "en_US"
+        lang = resolve_lang(
+            request.env,
+            recipient.lang,
+            company=recipient.communication_id.company_id,
+            exact=True,
+        )
         request.update_context(lang=lang)
         recorded = False
         if request.httprequest.method == "POST":

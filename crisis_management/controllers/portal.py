@@ -7,8 +7,6 @@ record (source "portal") with its evidence: who, when, from which address.
 A GET never changes anything; the POSTs carry Odoo's CSRF token.
 """
 
-from werkzeug.exceptions import NotFound
-
 from odoo import fields, http
 from odoo.exceptions import UserError
 from odoo.http import request
@@ -25,11 +23,9 @@ class CrisisPortal(CustomerPortal):
     # Helpers
     # ------------------------------------------------------------------
     def _crisis_partner(self):
-        """The logged-in customer's own contact (never another one)."""
-        user = request.env.user
-        if not user or user._is_public():
-            raise NotFound()
-        return user.partner_id
+        """The logged-in customer's own contact (never another one): the
+        routes are ``auth="user"``, Odoo sends everybody else to the login."""
+        return request.env.user.partner_id
 
     def _crisis_purposes(self):
         return request.env["crisis.consent.purpose"].sudo().search([])

@@ -4,13 +4,15 @@ from . import res_company
 from . import res_partner
 from . import res_partner_crm
 from . import crisis_bilingual_mixin
-from . import crisis_incident_page
 from . import crisis_incident
+from . import crisis_incident_page
+from . import crisis_incident_crisis_mode
 from . import crisis_incident_hotline
 from . import crisis_incident_log
 from . import crisis_incident_situation
 from . import crisis_incident_dashboard
 from . import crisis_incident_exercise
+from . import crisis_incident_contact_sheet
 from . import crisis_incident_member
 from . import crisis_log
 from . import crisis_task
@@ -18,7 +20,6 @@ from . import crisis_consent_purpose
 from . import crisis_consent
 from . import crisis_incident_update
 from . import crisis_page_subscription
-from . import crisis_page_subscription_exercise
 from . import crisis_page_attempt
 from . import crisis_playbook
 from . import crisis_workload

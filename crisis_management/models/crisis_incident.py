@@ -1,12 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import secrets
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .utils import (
     check_transition,
     guard_workflow_fields,
+    resolve_lang,
     sanitize_translations,
     selection_labels,
 )
@@ -26,6 +25,7 @@ TRANSITIONS = {
     "resolved": ("active", "contained"),
     "closed": ("resolved",),
 }
+# An open incident of these severities puts its company into crisis mode.
 CRISIS_SEVERITIES = ("major", "critical")
 OPEN_STATES = ("active", "contained", "resolved")
 # Changed only by the actions (see utils.guard_workflow_fields).
@@ -46,10 +46,9 @@ TEAM_FIELDS = {"lead_id", "is_confidential", "member_ids"}
 class CrisisIncident(models.Model):
     _name = "crisis.incident"
     _description = "Crisis Incident"
-    # The concerns of an incident live in mixins of their own files; they come
-    # first so that their overrides run before mail's.
+    # Its other concerns extend it in files of their own, named
+    # crisis_incident_<concern>.py (page, crisis mode, hotline, log…).
     _inherit = [
-        "crisis.incident.page",
         "mail.alias.mixin",
         "mail.thread",
         "mail.activity.mixin",
@@ -112,20 +111,6 @@ class CrisisIncident(models.Model):
     task_count = fields.Integer(compute="_compute_task_count")
     task_open_count = fields.Integer(compute="_compute_task_count")
     task_overdue_count = fields.Integer(compute="_compute_task_count")
-    # Public incident page
-    page_published = fields.Boolean(readonly=True, copy=False, tracking=True)
-    page_token = fields.Char(
-        readonly=True,
-        copy=False,
-        default=lambda self: self._new_page_token(),
-        groups="crisis_management.group_crisis_user",
-    )
-    page_url = fields.Char(
-        string="Public Page",
-        compute="_compute_page_url",
-        groups="crisis_management.group_crisis_user",
-    )
-
     user_has_access = fields.Boolean(
         compute="_compute_user_has_access",
         search="_search_user_has_access",
@@ -133,10 +118,6 @@ class CrisisIncident(models.Model):
         "or they lead it or are on its crisis team. Record rules of every model "
         "that hangs off an incident use this one domain.",
     )
-
-    _sql_constraints = [
-        ("page_token_unique", "unique(page_token)", "The page token must be unique."),
-    ]
 
     @api.model
     def _access_domain(self, uid=None):
@@ -167,19 +148,6 @@ class CrisisIncident(models.Model):
             raise UserError(_("Unsupported search on user_has_access."))
         domain = self._access_domain()
         return domain if (operator == "=") == value else ["!"] + domain
-
-    @api.model
-    def _new_page_token(self):
-        # 32 bytes = 256 bits of randomness, URL-safe.
-        return secrets.token_urlsafe(32)
-
-    @api.depends("page_token")
-    def _compute_page_url(self):
-        for incident in self:
-            base = incident.get_base_url()
-            incident.page_url = (
-                f"{base}/crisis/{incident.page_token}" if incident.page_token else False
-            )
 
     @api.depends("log_ids")
     def _compute_log_count(self):
@@ -347,37 +315,7 @@ class CrisisIncident(models.Model):
         return True
 
     # ------------------------------------------------------------------
-    # Public page
-    # ------------------------------------------------------------------
-    def action_publish_page(self):
-        self.check_access("write")
-        for incident in self:
-            vals = {"page_published": True}
-            if not incident.sudo().page_token:
-                vals["page_token"] = self._new_page_token()
-            incident.sudo().write(vals)
-            incident._log("communication", _("Public incident page published."))
-        return True
-
-    def action_unpublish_page(self):
-        self.check_access("write")
-        for incident in self:
-            incident.sudo().page_published = False
-            incident._log("communication", _("Public incident page unpublished."))
-        return True
-
-    def action_rotate_page_token(self):
-        self.check_access("write")
-        for incident in self:
-            incident.sudo().page_token = self._new_page_token()
-            incident._log(
-                "communication",
-                _("Public page address renewed; the old address no longer works."),
-            )
-        return True
-
-    # ------------------------------------------------------------------
-    # Crisis mode
+    # Activation (crisis mode: crisis_incident_crisis_mode.py)
     # ------------------------------------------------------------------
     def _on_activate(self):
         """Hook run once per incident right after activation."""
@@ -399,7 +337,9 @@ class CrisisIncident(models.Model):
         """Language of texts written for the whole team (task names, log
         entries written by automatic jobs): the lead's, else the company's."""
         self.ensure_one()
-        return self.lead_id.lang or self.company_id.partner_id.lang or "en_US"
+        return resolve_lang(
+            self.env, self.lead_id.lang, company=self.company_id, exact=True
+        )
 
     def _apply_playbook(self):
         """Turn the steps of the incident type's playbook into crisis tasks."""
@@ -419,42 +359,6 @@ class CrisisIncident(models.Model):
             ),
         )
         return tasks
-
-    def _update_crisis_mode(self):
-        """Put each company of ``self`` into crisis mode while one of its major
-        or critical incidents is open, and out of it when the last one closes."""
-        for company in self.company_id:
-            crisis = self.sudo().search(
-                [
-                    ("company_id", "=", company.id),
-                    ("severity", "in", CRISIS_SEVERITIES),
-                    ("state", "in", OPEN_STATES),
-                    # An exercise never puts the company into crisis mode.
-                    ("is_exercise", "=", False),
-                ],
-                order="date_activated asc, id asc",
-            )
-            company = company.sudo()
-            current = company.crisis_incident_id
-            switching = not crisis and company.crisis_mode
-            if (crisis and current not in crisis) or switching:
-                company._notify_crisis_mode()
-            if crisis and not company.crisis_mode:
-                company.write({"crisis_mode": True, "crisis_incident_id": crisis[0].id})
-                crisis[0]._log(
-                    "state",
-                    _("Crisis mode switched on for %(company)s.", company=company.name),
-                )
-            elif crisis and current not in crisis:
-                company.crisis_incident_id = crisis[0]
-            elif not crisis and company.crisis_mode:
-                company.write({"crisis_mode": False, "crisis_incident_id": False})
-                message = _(
-                    "Crisis mode switched off for %(company)s.", company=company.name
-                )
-                for incident in self:
-                    if incident.company_id == company:
-                        incident._log("state", message)
 
     # ------------------------------------------------------------------
     # Crisis log

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Crisis mode inside the CRM, on the incident: hotline sales teams follow
-crisis mode, incidents reported by sales staff, and the hand-back of the
-affected customers to their salespeople after the crisis."""
+"""The incident in the CRM: incidents reported by sales staff, and the
+hand-back of the affected customers to their salespeople after the crisis
+(the hotline sales teams follow crisis mode: crisis_incident_crisis_mode.py)."""
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -43,34 +43,6 @@ class CrisisIncident(models.Model):
     def write(self, vals):
         guard_workflow_fields(self, vals, CRM_WORKFLOW_FIELDS)
         return super().write(vals)
-
-    # ------------------------------------------------------------------
-    # Crisis mode: hotline sales teams
-    # ------------------------------------------------------------------
-    def _update_crisis_mode(self):
-        before = {company: company.crisis_mode for company in self.company_id.sudo()}
-        result = super()._update_crisis_mode()
-        for company, was_on in before.items():
-            if company.crisis_mode == was_on:
-                continue
-            self._check_may_switch_crisis_mode()
-            if company.crisis_mode:
-                company._crisis_hotline_grant(company.crisis_incident_id)
-            else:
-                incident = self.filtered(lambda i, c=company: i.company_id == c)[:1]
-                company._crisis_hotline_revoke(incident)
-        return result
-
-    def _check_may_switch_crisis_mode(self):
-        """Only the crisis team (who may change incidents) switches crisis
-        mode, and with it who answers the hotline."""
-        if self.env.su:
-            return
-        self.check_access("write")
-        if not self.env.user.has_group("crisis_management.group_crisis_manager"):
-            raise AccessError(
-                _("Only the crisis team can switch crisis mode on or off.")
-            )
 
     # ------------------------------------------------------------------
     # Reported incidents

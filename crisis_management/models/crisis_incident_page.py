@@ -1,83 +1,58 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Public incident page: the incident's side (summary, hotline, updates)."""
+"""The public page of an incident: its texts, address, updates, subscribers,
+and what its page and its news feed show a reader."""
 
 import base64
-import io
 import re
+import secrets
 
-import babel.dates
-import pytz
-import qrcode
+from werkzeug.urls import url_encode
 
-from odoo import api, fields, models
-from odoo.tools.misc import babel_locale_parse
+from odoo import _, api, fields, models
+from odoo.tools import html2plaintext, is_html_empty
 
-# Pages exist in these languages; each maps to the res.lang used to render it.
-PAGE_LANGS = ("de", "en")
-PAGE_LANG_DEFAULTS = {"de": "de_DE", "en": "en_US"}
+from .utils import (
+    format_public_datetime,
+    installed_crisis_langs,
+    public_uuid,
+    qr_png,
+    resolve_lang,
+    rfc3339,
+)
+
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{3,8}$")
 DEFAULT_COLOR = "#1f3a5f"
-# Babel locale of each page language, when the reader's language is only
-# known as "de" or "en".
-PUBLIC_LOCALES = {"de": "de_DE", "en": "en_US"}
-# Spaces that CLDR puts into times ("11:49\u202fAM"): plain ones in SMS and mail.
-ODD_SPACES = {"\u202f": " ", "\xa0": " "}
+LANG_NAMES = {"de": "Deutsch", "en": "English"}
+# A change of these is a change the public sees on the page.
+PAGE_VISIBLE_FIELDS = {
+    "public_name",
+    "public_name_de",
+    "public_name_en",
+    "public_summary",
+    "public_summary_de",
+    "public_summary_en",
+    "hotline_phone",
+    "page_published",
+}
 
 
-def format_public_datetime(value, tz_name, lang, date_only=False, short=False):
-    """A naive UTC datetime as the public reads it: local time of ``tz_name``
-    with the zone's name, the date in the reader's language ``lang`` (a short
-    code such as ``de`` or a full one such as ``de_DE`` or ``en_GB``).
-
-    ``30. November 2026, 11:49 Uhr MEZ``, ``November 30, 2026, 11:49 AM CET``;
-    ``short`` gives ``30.11.2026, 11:49 Uhr MEZ`` (SMS), ``date_only`` the
-    date alone (letters).
-    """
-    if not value:
-        return ""
-    try:
-        tz = pytz.timezone(tz_name or "UTC")
-    except pytz.UnknownTimeZoneError:
-        tz = pytz.utc
-    lang = (lang or "en").replace("-", "_")
-    short_lang = lang.split("_")[0]
-    if short_lang not in PUBLIC_LOCALES:
-        short_lang, lang = "en", "en"
-    try:
-        locale = babel_locale_parse(lang if "_" in lang else PUBLIC_LOCALES[lang])
-    except (ValueError, TypeError):
-        locale = babel_locale_parse(PUBLIC_LOCALES[short_lang])
-    local = pytz.utc.localize(value).astimezone(tz)
-    # babel directly: Odoo's helpers fall back to another language when the
-    # reader's res.lang is not active.
-    text = babel.dates.format_date(local, "medium" if short else "long", locale=locale)
-    if not date_only:
-        if short_lang == "de":
-            clock = babel.dates.format_time(local, "HH:mm 'Uhr'", locale=locale)
-        else:
-            clock = babel.dates.format_time(local, "short", locale=locale)
-        text = f"{text}, {clock} {_zone_name(local, locale)}"
-    for odd, plain in ODD_SPACES.items():
-        text = text.replace(odd, plain)
-    return text
-
-
-def _zone_name(local, locale):
-    """The zone's abbreviation readers know: MEZ/MESZ in German, CET/CEST
-    in English; where the language has none, the usual one (EST, GMT)."""
-    name = babel.dates.format_datetime(local, "z", locale=locale)
-    abbreviation = local.tzname() or ""
-    if not name.isalpha() and abbreviation.isalpha():
-        return abbreviation
-    return name
-
-
-class CrisisIncidentPage(models.AbstractModel):
-    _name = "crisis.incident.page"
-    _inherit = ["crisis.bilingual.mixin"]
-    _description = "Public Page of an Incident"
+class CrisisIncident(models.Model):
+    _name = "crisis.incident"
+    _inherit = ["crisis.incident", "crisis.bilingual.mixin"]
     _bilingual_fields = ("public_name", "public_summary")
 
+    page_published = fields.Boolean(readonly=True, copy=False, tracking=True)
+    page_token = fields.Char(
+        readonly=True,
+        copy=False,
+        default=lambda self: self._new_page_token(),
+        groups="crisis_management.group_crisis_user",
+    )
+    page_url = fields.Char(
+        string="Public Page",
+        compute="_compute_page_url",
+        groups="crisis_management.group_crisis_user",
+    )
     update_ids = fields.One2many(
         "crisis.incident.update", "incident_id", string="Public Updates"
     )
@@ -144,6 +119,18 @@ class CrisisIncidentPage(models.AbstractModel):
         groups="crisis_management.group_crisis_manager",
     )
 
+    _sql_constraints = [
+        ("page_token_unique", "unique(page_token)", "The page token must be unique."),
+    ]
+
+    @api.depends("page_token")
+    def _compute_page_url(self):
+        for incident in self:
+            base = incident.get_base_url()
+            incident.page_url = (
+                f"{base}/crisis/{incident.page_token}" if incident.page_token else False
+            )
+
     @api.depends_context("lang")
     @api.depends("public_name", "public_summary")
     def _compute_bilingual(self):
@@ -181,26 +168,18 @@ class CrisisIncidentPage(models.AbstractModel):
     def create(self, vals_list):
         written = self._bilingual_prepare_create(vals_list)
         records = super(
-            CrisisIncidentPage, self.with_context(crisis_bilingual_written=written)
+            CrisisIncident, self.with_context(crisis_bilingual_written=written)
         ).create(vals_list)
         return records.with_env(self.env)
 
     def write(self, vals):
         vals, written = self._bilingual_prepare_write(vals)
-        visible = {
-            "public_name",
-            "public_name_de",
-            "public_name_en",
-            "public_summary",
-            "public_summary_de",
-            "public_summary_en",
-            "hotline_phone",
-            "page_published",
-        }
-        if visible & set(vals):
-            vals = dict(vals, page_date_updated=fields.Datetime.now())
         records = self.with_context(crisis_bilingual_written=written)
-        return super(CrisisIncidentPage, records).write(vals)
+        res = super(CrisisIncident, records).write(vals)
+        if PAGE_VISIBLE_FIELDS & set(vals):
+            # The caller's write passed its checks: the date follows in sudo.
+            self.sudo()._touch_page()
+        return res
 
     # ------------------------------------------------------------------
     # Actions
@@ -225,9 +204,41 @@ class CrisisIncidentPage(models.AbstractModel):
         action["context"] = {"default_incident_id": self.id}
         return action
 
+    def action_publish_page(self):
+        self.check_access("write")
+        for incident in self:
+            vals = {"page_published": True}
+            if not incident.sudo().page_token:
+                vals["page_token"] = self._new_page_token()
+            incident.sudo().write(vals)
+            incident._log("communication", _("Public incident page published."))
+        return True
+
+    def action_unpublish_page(self):
+        self.check_access("write")
+        for incident in self:
+            incident.sudo().page_published = False
+            incident._log("communication", _("Public incident page unpublished."))
+        return True
+
+    def action_rotate_page_token(self):
+        self.check_access("write")
+        for incident in self:
+            incident.sudo().page_token = self._new_page_token()
+            incident._log(
+                "communication",
+                _("Public page address renewed; the old address no longer works."),
+            )
+        return True
+
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
+    @api.model
+    def _new_page_token(self):
+        # 32 bytes = 256 bits of randomness, URL-safe.
+        return secrets.token_urlsafe(32)
+
     def _touch_page(self):
         self.write({"page_date_updated": fields.Datetime.now()})
 
@@ -240,30 +251,12 @@ class CrisisIncidentPage(models.AbstractModel):
         color = self.company_id.primary_color or ""
         return color if COLOR_RE.match(color) else DEFAULT_COLOR
 
-    @api.model
-    def _page_lang_codes(self):
-        """``{"de": "de_DE", "en": "en_US"}``: the res.lang used for each page
-        language. German needs an active German language; English is the
-        source language of every text and always available."""
-        active = [code for code, _name in self.env["res.lang"].get_installed()]
-        result = {}
-        for short in PAGE_LANGS:
-            preferred = PAGE_LANG_DEFAULTS[short]
-            variants = [code for code in active if code.split("_")[0] == short]
-            if preferred in active or (short == "en" and not variants):
-                result[short] = preferred
-            elif variants:
-                result[short] = variants[0]
-        return result
-
-    def _page_default_lang(self):
-        """Short code (de/en) of the language the company speaks by default."""
-        langs = self._page_lang_codes()
-        company = self[:1].company_id or self.env.company
-        short = (company.partner_id.lang or "").split("_")[0]
-        if short in langs:
-            return short
-        return next(iter(langs), "en")
+    def _page_lang(self, *candidates):
+        """``(short, code)``: the page language of a reader asking for
+        ``candidates`` (``?lang=``, Accept-Language, a stored choice) as it
+        appears in addresses (``de``) and the res.lang that renders it."""
+        code = resolve_lang(self.env, *candidates, company=self[:1].company_id)
+        return code.split("_")[0], code
 
     def _page_tz(self):
         self.ensure_one()
@@ -273,7 +266,7 @@ class CrisisIncidentPage(models.AbstractModel):
         """``value`` as the public reads it: local time of the company with
         the zone's name, the date in the reader's language. The one helper
         for every time the public sees: page, feed, e-mails, SMS, letters
-        (see ``format_public_datetime``)."""
+        (see ``utils.format_public_datetime``)."""
         self.ensure_one()
         return format_public_datetime(
             value, self._page_tz(), lang, date_only=date_only, short=short
@@ -289,22 +282,119 @@ class CrisisIncidentPage(models.AbstractModel):
         )
 
     def _page_qr_png(self):
-        """PNG bytes of a QR code that encodes the public page address.
-
-        Letters and printed notices embed it; the image is also served at
-        ``/crisis/<token>/qr.png``.
-        """
+        """PNG of a QR code of the public page address, for letters and
+        printed notices; also served at ``/crisis/<token>/qr.png``."""
         self.ensure_one()
-        code = qrcode.QRCode(
-            error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=4
-        )
-        code.add_data(self.sudo().page_url)
-        code.make(fit=True)
-        image = code.make_image()
-        stream = io.BytesIO()
-        image.save(stream, format="PNG")
-        return stream.getvalue()
+        return qr_png(self.sudo().page_url)
 
     def _page_qr_data_uri(self):
         """The QR code as a ``data:`` URI, convenient in QWeb reports."""
         return "data:image/png;base64," + base64.b64encode(self._page_qr_png()).decode()
+
+    # ------------------------------------------------------------------
+    # What the page and its feed show (read in sudo after the token check)
+    # ------------------------------------------------------------------
+    def _page_updates(self, lang_code):
+        self.ensure_one()
+        return (
+            self.env["crisis.incident.update"]
+            .sudo()
+            .with_context(lang=lang_code)
+            .search(
+                [("incident_id", "=", self.id), ("is_published", "=", True)],
+                order="date desc, id desc",
+            )
+        )
+
+    def _page_qas(self, lang_code):
+        """Published questions and answers of the incident."""
+        self.ensure_one()
+        messages = (
+            self.env["crisis.message"]
+            .sudo()
+            .with_context(lang=lang_code)
+            .search(
+                [
+                    ("incident_id", "=", self.id),
+                    ("kind", "=", "qa"),
+                    ("state", "=", "published"),
+                ],
+                order="sequence, id",
+            )
+        )
+        return [
+            {
+                "question": message.question or message.name,
+                "body": message.body,
+                "date": message.write_date,
+            }
+            for message in messages
+        ]
+
+    def _page_values(self, lang, **extra):
+        """Values of the page template for a reader in ``lang`` (de/en)."""
+        self.ensure_one()
+        langs = installed_crisis_langs(self.env)
+        lang_code = langs.get(lang, "en_US")
+        incident = self.with_context(lang=lang_code)
+        updates = self._page_updates(lang_code)
+        qas = self._page_qas(lang_code)
+        dates = [self.page_date_updated, *updates.mapped("date")]
+        dates = [date for date in dates + [qa["date"] for qa in qas] if date]
+        last_updated = max(dates) if dates else False
+        page_url = f"/crisis/{self.page_token}"
+        hotline = self._page_hotline()
+        values = {
+            "incident": incident,
+            "page_lang": lang,
+            "updates": [update._page_entry(lang) for update in updates],
+            "qas": qas,
+            "summary": False
+            if is_html_empty(incident.public_summary)
+            else incident.public_summary,
+            "hotline": hotline,
+            "hotline_tel": re.sub(r"[^0-9+]", "", hotline),
+            "last_updated": self._page_format_date(last_updated, lang),
+            "last_updated_iso": rfc3339(last_updated),
+            "page_url": page_url,
+            "feed_url": f"{page_url}/feed.atom?{url_encode({'lang': lang})}",
+            "subscribe_url": f"{page_url}/subscribe",
+            "lang_links": [
+                {
+                    "code": code,
+                    "name": LANG_NAMES[code],
+                    "url": f"{page_url}?{url_encode({'lang': code})}",
+                    "active": code == lang,
+                }
+                for code in langs
+            ],
+            "notice": False,
+            "error": False,
+            "form_email": "",
+            "form_mobile": "",
+        }
+        values.update(extra)
+        return values
+
+    def _page_feed_values(self, lang):
+        """Values of the Atom 1.0 (RFC 4287) feed of the published updates:
+        opaque, stable ids, neither record ids nor database dates."""
+        self.ensure_one()
+        lang_code = installed_crisis_langs(self.env).get(lang, "en_US")
+        incident = self.with_context(lang=lang_code)
+        updates = self._page_updates(lang_code)
+        page_url = f"{self.page_url}?{url_encode({'lang': lang})}"
+        dates = [d for d in [self.page_date_updated, *updates.mapped("date")] if d]
+        return {
+            "feed_lang": lang,
+            "feed_id": f"urn:uuid:{public_uuid(self)}",
+            "title": incident.page_title,
+            "subtitle": html2plaintext(incident.public_summary)
+            if incident.public_summary
+            else None,
+            "updated": rfc3339(max(dates or [self.create_date])),
+            "self_url": f"{self.page_url}/feed.atom?{url_encode({'lang': lang})}",
+            "page_url": page_url,
+            "author": self.company_id.name,
+            "entries": [update._page_entry(lang) for update in updates],
+        }

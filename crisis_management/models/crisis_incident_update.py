@@ -5,7 +5,13 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
-from .utils import guard_workflow_fields, sanitize_translations
+from .utils import (
+    guard_workflow_fields,
+    public_ref,
+    public_uuid,
+    rfc3339,
+    sanitize_translations,
+)
 
 # Publication is an act of the crisis team, done by the actions only.
 WORKFLOW_FIELDS = {
@@ -220,6 +226,23 @@ class CrisisIncidentUpdate(models.Model):
     def _log_title(self):
         self.ensure_one()
         return self.name or shorten(html2plaintext(self.body or ""), 120)
+
+    def _page_entry(self, lang):
+        """This update as the public page and its feed show it to a reader
+        in ``lang`` (de/en); ids are opaque (see ``utils.public_ref``)."""
+        self.ensure_one()
+        date = self.incident_id._page_format_date(self.date, lang)
+        return {
+            "id": public_ref(self),
+            "uuid": public_uuid(self),
+            "name": self.name,
+            "title": self.name or date,
+            "body": self.body,
+            # A plain string: the feed template escapes the html.
+            "content": str(self.body or ""),
+            "date": date,
+            "iso": rfc3339(self.date),
+        }
 
     def _notify_subscribers(self):
         """Send each published update to the confirmed subscribers of its page

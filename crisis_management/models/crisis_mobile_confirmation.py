@@ -9,6 +9,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import consteq
 
+from .utils import resolve_lang
+
 CODE_MINUTES = 15
 MAX_ATTEMPTS = 5
 MAX_CODES_PER_HOUR = 5
@@ -86,7 +88,9 @@ class CrisisMobileConfirmation(models.Model):
                 "ip_address": ip_address,
             }
         )
-        lang = partner.lang or "en_US"
+        lang = resolve_lang(
+            self.env, partner.lang, company=partner.company_id, exact=True
+        )
         body = self.with_context(lang=lang).env._(
             "Your confirmation code for crisis information from %(company)s: "
             "%(code)s (valid for %(minutes)s minutes).",

@@ -173,9 +173,11 @@ class CrisisPageSubscription(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _send_confirmation(self, incident, email, mobile, lang):
-        """Queue the opt-in mail with its signed confirmation link."""
+        """Queue the opt-in mail with its signed confirmation link. The mail
+        of an exercise page goes to its observers, like every other e-mail of
+        an exercise."""
         incident = incident.sudo()
-        lang_code = incident._page_lang_codes().get(lang, "en_US")
+        lang_code = incident._page_lang(lang)[1]
         payload = self._sign_confirmation(incident, email, mobile, lang)
         base = incident.get_base_url()
         values = {
@@ -191,22 +193,21 @@ class CrisisPageSubscription(models.Model):
         body = env["ir.qweb"]._render(
             "crisis_management.crisis_page_mail_confirm", values
         )
-        mail = (
-            self.env["mail.mail"]
-            .sudo()
-            .create(
-                {
-                    "subject": env._(
-                        "Please confirm: updates on %(name)s",
-                        name=incident.with_context(lang=lang_code).page_title,
-                    ),
-                    "body_html": body,
-                    "email_to": email,
-                    "email_from": incident._page_mail_from(),
-                    "auto_delete": True,
-                }
-            )
-        )
+        vals = {
+            "subject": env._(
+                "Please confirm: updates on %(name)s",
+                name=incident.with_context(lang=lang_code).page_title,
+            ),
+            "body_html": body,
+            "email_to": email,
+            "email_from": incident._page_mail_from(),
+            "auto_delete": True,
+        }
+        if incident.is_exercise:
+            # Named, the exercise is found by mail.mail's create, which sends
+            # the mail to its observers (and keeps no link to the incident).
+            vals.update(model="crisis.incident", res_id=incident.id)
+        mail = self.env["mail.mail"].sudo().create(vals)
         self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
         return mail
 
@@ -219,8 +220,7 @@ class CrisisPageSubscription(models.Model):
         incident = incident.sudo()
         email = email_normalize(values["e"])
         mobile = values.get("m") or ""
-        lang = values.get("l") or incident._page_default_lang()
-        lang_code = incident._page_lang_codes().get(lang, "en_US")
+        lang, lang_code = incident._page_lang(values.get("l"))
         now = fields.Datetime.now()
         Partner = self.env["res.partner"].sudo()
         partner = Partner.search(
