@@ -5,6 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.base.models.res_partner import _tz_get
+from odoo.addons.crisis_management.models.utils import resolve_lang
 
 from ..report.crisis_report_base import ADMIN_GROUP, MANAGER_GROUP
 
@@ -34,7 +35,7 @@ class CrisisReportPrint(models.TransientModel):
         "_lang_selection",
         string="Language",
         required=True,
-        default=lambda self: self.env.user.lang or "en_US",
+        default=lambda self: resolve_lang(self.env, self.env.user.lang, exact=True),
     )
     tz = fields.Selection(
         _tz_get,
