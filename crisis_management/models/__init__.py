@@ -24,8 +24,12 @@ from . import crisis_inquiry
 from . import crisis_message
 from . import crisis_communication
 from . import crisis_communication_recipient
+from . import crisis_mail_handover
+from . import ir_mail_server
 from . import mail_mail
+from . import mail_thread
 from . import sms_sms
+from . import sms_tracker
 from . import crisis_inquiry_answer
 from . import crisis_incident_crm
 from . import crisis_inquiry_crm

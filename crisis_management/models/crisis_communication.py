@@ -720,6 +720,8 @@ class CrisisCommunication(models.Model):
                 return True
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+                # This worker hands the batch's e-mails to SMTP too.
+                self.env["mail.mail"]._crisis_send_lines(lines)
             if time.monotonic() > deadline:
                 return False
         self._finish()
