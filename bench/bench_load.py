@@ -87,7 +87,6 @@ def make_hotline_users(url, db):
             "question": "Is the water safe to drink?",
             "incident_id": incident,
             "body": "<p>Yes. The water is tested every hour.</p>",
-            "state": "approved",
         },
     )
     logins = []

@@ -189,16 +189,18 @@ class MailMail(models.Model):
         them or they were handed over before, in one transaction (committed
         with ``auto_commit``): a rollback loses no hand-over, the guard's
         rows were committed on their own."""
-        locked, handed = guard.claim(
-            {mail.message_id for mail in self if mail.state == "outgoing"}
+        queued = [("id", "in", self.ids), ("state", "=", "outgoing")]
+        message_ids = set(
+            self.search_fetch(queued, ["message_id"]).mapped("message_id")
         )
+        if auto_commit is True:
+            # The next snapshot is taken after the locks: it shows what the
+            # process that held them last did (it releases after committing).
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        locked, handed = guard.claim(message_ids)
         try:
-            # Still queued now that we hold them (another process may have
-            # sent and deleted them since this one read the queue).
             self.invalidate_recordset(["state"])
-            mails = self.exists().filtered(
-                lambda m: m.state == "outgoing" and m.message_id in locked
-            )
+            mails = self.search(queued).filtered(lambda m: m.message_id in locked)
             before = mails.filtered(lambda m: m.message_id in handed)
             for mail in before:
                 _logger.info(
@@ -238,8 +240,16 @@ class MailMail(models.Model):
             [("crisis_recipient_id", "in", lines.ids), ("state", "=", "outgoing")],
             order="id",
         )
-        if mails:
+        if not mails:
+            return
+        try:
             mails.send(auto_commit=True)
+        except Exception:
+            # Whatever is left stays queued for Odoo's mail queue; the
+            # broadcast goes on with its next batch.
+            _logger.warning("Crisis mails left to the mail queue", exc_info=True)
+            self.env.cr.rollback()
+            self.env.invalidate_all()
 
 
 def _command_ids(commands):
