@@ -97,6 +97,19 @@ class MailMail(models.Model):
             success_pids, failure_reason=failure_reason, failure_type=failure_type
         )
 
+    def write(self, vals):
+        # Odoo writes back the Message-Id a mail went out with, through its
+        # chatter message; for a crisis mail being handed over it is the one
+        # it already has: not written again (two queries less per e-mail).
+        guard = getattr(crisis_mail_handover.current, "guard", None)
+        if (
+            guard
+            and "message_id" in vals
+            and all(mail.message_id == vals["message_id"] for mail in self)
+        ):
+            vals = {key: value for key, value in vals.items() if key != "message_id"}
+        return super().write(vals)
+
     @api.model_create_multi
     def create(self, vals_list):
         # The last point before Odoo's mail queue: whatever path created it,
