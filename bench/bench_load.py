@@ -20,7 +20,7 @@ crisis group: look up the caller (``res.partner`` search_read), create the
 ``crisis.inquiry``, read the approved Q&A of the incident, then write the
 answer given and mark the call answered. Every RPC's latency counts; each
 client places one call per ``--interval`` seconds (6 clients, 1 s: 6 calls/s,
-24 RPCs/s). Prints p50/p95/max and errors of both phases, the ratio of the
+30 RPCs/s). Prints p50/p95/max and errors of both phases, the ratio of the
 p95s and the load average; exit status 1 when the p95 under load is 1 s or
 more, or any RPC failed.
 """
