@@ -73,10 +73,14 @@ class HandoverGuard:
       does later;
     * ``release``: after the sender committed the chunk.
 
-    The guard's commits are asynchronous (``synchronous_commit = off``): they
-    survive a killed Odoo process at once; only a crash of PostgreSQL itself
-    within its WAL writer delay can lose one, together with the sender's
-    later (synchronous) commit of the same chunk.
+    The guard's cursor runs in autocommit mode: a hand-over row is one
+    statement, one round trip to the database, right after the SMTP server's
+    reply, so that a process killed in between (the window in which a mail
+    can still go out twice) is as unlikely as it gets. Its commits are
+    asynchronous (``synchronous_commit = off``): they survive a killed Odoo
+    process at once; only a crash of PostgreSQL itself within its WAL writer
+    delay can lose one, together with the sender's later (synchronous) commit
+    of the same chunk.
     """
 
     def __init__(self, cr):
@@ -84,8 +88,8 @@ class HandoverGuard:
         self.pending = {}  # Message-Id -> recipient line of mails being sent
         self.accepted = set()  # Message-Ids the SMTP server accepted
         self.unlink_ids = []  # sent crisis mails deleted at the end of the chunk
+        cr._cnx.autocommit = True
         cr.execute(SQL("SET synchronous_commit TO off"))
-        cr.commit()  # pylint: disable=invalid-commit
 
     def claim(self, message_ids):
         """:return: ``(locked, handed)``: the Message-Ids this process now
@@ -101,10 +105,9 @@ class HandoverGuard:
             )
         )
         locked = {row[0] for row in self.cr.fetchall()}
-        self.cr.commit()  # pylint: disable=invalid-commit
         handed = set()
         if locked:
-            # A fresh snapshot, taken after the locks.
+            # A statement of its own (autocommit): a snapshot after the locks.
             self.cr.execute(
                 SQL(
                     "SELECT message_id FROM crisis_mail_handover"
@@ -113,7 +116,6 @@ class HandoverGuard:
                 )
             )
             handed = {row[0] for row in self.cr.fetchall()}
-            self.cr.commit()  # pylint: disable=invalid-commit
         return locked, handed
 
     def record(self, message_id):
@@ -130,13 +132,11 @@ class HandoverGuard:
                 line,
             )
         )
-        self.cr.commit()  # pylint: disable=invalid-commit
         self.accepted.add(message_id)
 
     def release(self, message_ids):
         self.pending.clear()
         self.accepted.clear()
-        self.cr.rollback()
         if message_ids:
             self.cr.execute(
                 SQL(
@@ -146,10 +146,11 @@ class HandoverGuard:
                     list(message_ids),
                 )
             )
-        self.cr.commit()  # pylint: disable=invalid-commit
 
     def close(self):
-        self.cr.rollback()
-        self.cr.execute(SQL("SELECT pg_advisory_unlock_all()"))
-        self.cr.execute(SQL("RESET synchronous_commit"))
-        self.cr.commit()  # pylint: disable=invalid-commit
+        try:
+            self.cr.execute(SQL("SELECT pg_advisory_unlock_all()"))
+            self.cr.execute(SQL("RESET synchronous_commit"))
+        finally:
+            # The connection goes back to Odoo's pool as it came.
+            self.cr._cnx.autocommit = False
