@@ -252,6 +252,7 @@ def check(db, comm_id, sink, started):
     )[0][0]
     times = [t for t, _m, _r in sink.messages]
     duration = (max(times) - started) if times else 0
+    spread = (max(times) - min(times)) if len(times) > 1 else 0
     return {
         "eligible": sum(expected.values()),
         "received": sum(got.values()),
@@ -262,6 +263,11 @@ def check(db, comm_id, sink, started):
         "failed_lines": failed,
         "seconds_to_last_mail": round(duration, 1),
         "mails_per_second": round(sum(got.values()) / duration, 1) if duration else 0,
+        "seconds_first_to_last_mail": round(spread, 1),
+        "mails_per_second_first_to_last": round(len(times) / spread, 1)
+        if spread
+        else 0,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "examples": {"twice": list(twice)[:3], "lost": lost[:3]},
     }
 
@@ -366,7 +372,12 @@ def main():
         "--size", type=int, default=3000, help="stakeholders (about 75 %% eligible)"
     )
     parser.add_argument(
-        "--scenario", nargs="+", default=["kill", "manual"], choices=["kill", "manual"]
+        "--scenario",
+        nargs="+",
+        default=["kill", "manual"],
+        choices=["kill", "manual", "scale"],
+        help="scale: the same broadcast with 1, then 2 cron workers (no kill, "
+        "no manual runs); prints the throughput ratio",
     )
     parser.add_argument(
         "--db",
@@ -386,16 +397,25 @@ def main():
     logdir.mkdir(exist_ok=True)
     ensure_base(args.base, args.template, args.size, args.smtp_port)
     ok = True
+    runs = []
     for name in args.scenario:
+        if name == "scale":
+            runs += [("scale_1_cron", 1), ("scale_2_cron", 2)]
+        else:
+            runs.append((name, args.cron_workers))
+    rates = {}
+    for name, cron_workers in runs:
         result = run_scenario(
             name,
             args.base,
             args.size,
             args.smtp_port,
             args.timeout,
-            args.cron_workers,
+            cron_workers,
             logdir,
         )
+        result["cron_workers"] = cron_workers
+        rates[name] = result["mails_per_second_first_to_last"]
         print(json.dumps(result, indent=1), flush=True)
         good = (
             result["finished_in_time"]
@@ -411,6 +431,14 @@ def main():
             flush=True,
         )
         ok = ok and good
+    if rates.get("scale_1_cron"):
+        ratio = rates["scale_2_cron"] / rates["scale_1_cron"]
+        print(
+            f"scale: {rates['scale_1_cron']} e-mails/s with 1 cron worker, "
+            f"{rates['scale_2_cron']} with 2: ratio {ratio:.2f} (target >= 1.6), "
+            f"load average {os.getloadavg()[1]:.2f}",
+            flush=True,
+        )
     if not args.keep:
         subprocess.run(
             ["dropdb", "--if-exists", f"{args.base}_run"],

@@ -95,3 +95,23 @@ class SmtpSink:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+def main():
+    """``python bench/smtp_sink.py PORT FILE``: serve until killed, one line
+    per accepted message in FILE (time, Message-Id, recipients)."""
+    import sys
+
+    port, path = int(sys.argv[1]), sys.argv[2]
+    with open(path, "a", buffering=1) as out:
+
+        class FileSink(SmtpSink):
+            def accept(self, message_id, rcpts):
+                out.write(f"{time.time():.4f}\t{message_id}\t{','.join(rcpts)}\n")
+
+        with FileSink(port):
+            threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()

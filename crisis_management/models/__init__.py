@@ -34,8 +34,13 @@ from . import crisis_communication_safety
 from . import crisis_communication_recipient
 from . import crisis_communication_recipient_letter
 from . import crisis_incident_communication
+from . import crisis_mail_handover
+from . import ir_mail_server
 from . import mail_mail
+from . import mail_thread
 from . import sms_sms
+from . import sms_tracker
+from . import crisis_inquiry_answer
 from . import crisis_incident_crm
 from . import crisis_inquiry_crm
 from . import crm_team_member

@@ -160,6 +160,9 @@ class CrisisCommunication(models.Model):
             done += len(lines)
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+                # This worker hands the batch's e-mails to SMTP too, next to
+                # Odoo's mail queue (the hand-over guard keeps each to one).
+                self.env["mail.mail"]._crisis_send_lines(lines)
         remaining = (
             self.env["crisis.communication.recipient"]
             .sudo()

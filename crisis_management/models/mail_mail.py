@@ -5,17 +5,37 @@ import threading
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.tools import formataddr, html2plaintext
-from odoo.tools.mail import decode_message_header, email_split_and_format
+from odoo.tools import formataddr, split_every
+from odoo.tools.mail import email_split_and_format
+
+from . import crisis_mail_handover
 
 _logger = logging.getLogger(__name__)
 
-# Advisory-lock namespace of the hand-over guard (any constant int4).
-HANDOVER_LOCK = 0x43524953  # "CRIS"
-
-# The crisis mail being handed to SMTP by this thread: (Message-Id, callback).
-_handover = threading.local()
-
+# Crisis mails handed to SMTP per transaction of the sender: one commit, one
+# claim of the hand-over guard and one deletion of the sent mails per chunk.
+SEND_CHUNK = 100
+# Read for a whole chunk before Odoo's loop reads them mail by mail.
+PREFETCHED_FIELDS = [
+    "body_html",
+    "email_to",
+    "email_cc",
+    "email_from",
+    "reply_to",
+    "headers",
+    "references",
+    "recipient_ids",
+    "attachment_ids",
+    "mail_server_id",
+    "auto_delete",
+    "is_notification",
+    "crisis_recipient_id",
+    "message_id",
+    "subject",
+    "model",
+    "res_id",
+    "state",
+]
 
 # What a redirected exercise e-mail keeps of the original: its text and
 # sender, never its addressees, headers or the chatter message it belongs to.
@@ -33,42 +53,6 @@ EXERCISE_KEPT_FIELDS = (
 )
 
 
-class CrisisMailHandover(models.Model):
-    """Durable record that a crisis e-mail was accepted by the SMTP server.
-
-    Odoo's queue marks a mail "sent" in the same transaction that may still
-    roll back after the server accepted it (a serialisation failure when the
-    cron and a queue started by hand meet on the same mail, a killed worker):
-    the mail would go out again. This row is written and committed in a
-    transaction of its own the moment the server accepts the mail, so that
-    whoever finds the mail still "outgoing" later marks it sent instead of
-    handing it over a second time.
-    """
-
-    _name = "crisis.mail.handover"
-    _description = "Crisis Mail Handover"
-    _log_access = False
-
-    message_id = fields.Char(string="Message-ID", required=True, index=True)
-    recipient_line = fields.Integer()
-    date = fields.Datetime(string="Handed Over On", required=True)
-
-    _sql_constraints = [
-        ("message_id_unique", "unique(message_id)", "One hand-over per e-mail."),
-    ]
-
-
-class IrMailServer(models.AbstractModel):
-    _inherit = "ir.mail_server"
-
-    def send_email(self, message, *args, **kwargs):
-        result = super().send_email(message, *args, **kwargs)
-        pending = getattr(_handover, "pending", None)
-        if pending and pending[0] == message["Message-Id"]:
-            pending[1]()
-        return result
-
-
 class MailMail(models.Model):
     _inherit = "mail.mail"
 
@@ -79,14 +63,15 @@ class MailMail(models.Model):
     def _postprocess_sent_message(
         self, success_pids, failure_reason=False, failure_type=None
     ):
+        guard = getattr(crisis_mail_handover.current, "guard", None)
+        accepted = guard.accepted if guard else ()
         # A mail the SMTP server accepted is delivered, whatever failed after
         # (e.g. writing its "sent" mark): its recipient line is not failed.
-        accepted = getattr(_handover, "accepted", None)
         failed = self.filtered(
             lambda m: (
                 m.crisis_recipient_id
                 and m.state == "exception"
-                and not (accepted and m.message_id == accepted)
+                and m.message_id not in accepted
             )
         )
         for mail in failed:
@@ -96,16 +81,34 @@ class MailMail(models.Model):
                     "error": mail.failure_reason or failure_reason or failure_type,
                 }
             )
+        sent = self.filtered(lambda m: m.crisis_recipient_id and m.state == "sent")
         # The Message-Id the mail went out with (kept when the mail is deleted).
-        for mail in self.filtered(
-            lambda m: m.crisis_recipient_id and m.state == "sent"
-        ):
+        for mail in sent:
             line = mail.crisis_recipient_id.sudo()
             if mail.message_id and line.email_message_id != mail.message_id:
                 line.email_message_id = mail.message_id
-        return super()._postprocess_sent_message(
+        later = self.browse()
+        if guard and not failure_type:
+            # Sent crisis mails are deleted together at the end of the chunk
+            # (they carry no notification Odoo would update here).
+            later = sent.filtered(lambda m: m.auto_delete and not m.is_notification)
+            guard.unlink_ids += later.ids
+        return super(MailMail, self - later)._postprocess_sent_message(
             success_pids, failure_reason=failure_reason, failure_type=failure_type
         )
+
+    def write(self, vals):
+        # Odoo writes back the Message-Id a mail went out with, through its
+        # chatter message; for a crisis mail being handed over it is the one
+        # it already has: not written again (two queries less per e-mail).
+        guard = getattr(crisis_mail_handover.current, "guard", None)
+        if (
+            guard
+            and "message_id" in vals
+            and all(mail.message_id == vals["message_id"] for mail in self)
+        ):
+            vals = {key: value for key, value in vals.items() if key != "message_id"}
+        return super().write(vals)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -169,106 +172,97 @@ class MailMail(models.Model):
 
     def _send(self, auto_commit=False, raise_exception=False, **kwargs):
         """Odoo's sending loop, with crisis e-mails handed to SMTP at most
-        once each (see ``crisis.mail.handover``); other mails unchanged."""
-        crisis_ids = set(self.filtered("crisis_recipient_id").ids)
+        once each (see ``crisis.mail.handover``), a chunk per transaction;
+        other mails unchanged."""
+        crisis = self.filtered("crisis_recipient_id")
         # Odoo's tests run in one transaction that must not commit: the guard
         # (committed rows, a second cursor) works in real servers only.
         testing = getattr(threading.current_thread(), "testing", False)
-        if not crisis_ids or testing or self.env.registry.in_test_mode():
+        if not crisis or testing or self.env.registry.in_test_mode():
             return super()._send(
                 auto_commit=auto_commit, raise_exception=raise_exception, **kwargs
             )
-        plain = []
-        for mail_id in self.ids:
-            if mail_id not in crisis_ids:
-                plain.append(mail_id)
-                continue
-            if plain:
-                super(MailMail, self.browse(plain))._send(
-                    auto_commit=auto_commit, raise_exception=raise_exception, **kwargs
-                )
-                plain = []
-            mail = self.browse(mail_id)
-
-            def send(mail=mail):
-                return super(MailMail, mail)._send(  # noqa: UP008
-                    auto_commit=auto_commit, raise_exception=raise_exception, **kwargs
-                )
-
-            mail._crisis_send_once(auto_commit, send)
-        if plain:
-            super(MailMail, self.browse(plain))._send(
+        if self - crisis:
+            super(MailMail, self - crisis)._send(
                 auto_commit=auto_commit, raise_exception=raise_exception, **kwargs
             )
+
+        def odoo_send(mails):
+            super(MailMail, mails)._send(  # noqa: UP008
+                auto_commit=False, raise_exception=raise_exception, **kwargs
+            )
+
+        with self.env["crisis.mail.handover"]._guard() as guard:
+            for ids in split_every(SEND_CHUNK, crisis.ids):
+                self.browse(ids)._crisis_send_chunk(guard, auto_commit, odoo_send)
         return True
 
-    def _crisis_send_once(self, auto_commit, send):
-        """Hand one crisis e-mail to SMTP unless it was handed over before.
-
-        A session advisory lock on its Message-Id keeps two processes from
-        sending it at the same time; after the lock, a fresh transaction
-        looks for its hand-over row; the row is committed on its own right
-        after the SMTP server accepted the mail.
-        """
-        self.ensure_one()
-        if self.state != "outgoing":
-            return
-        message_id = self.message_id
-        key = [HANDOVER_LOCK, message_id]
-        with self.env.registry.cursor() as guard:
-            guard.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", key)
-            locked = guard.fetchone()[0]
-            guard.commit()
-            if not locked:
-                # Being handed over by another process right now.
-                return
-            try:
-                guard.execute(
-                    "SELECT 1 FROM crisis_mail_handover WHERE message_id = %s",
-                    [message_id],
-                )
-                handed = bool(guard.fetchone())
-                guard.commit()
-                if handed:
-                    _logger.info(
-                        "Crisis mail %s was accepted by SMTP before: marked sent, "
-                        "not sent again",
-                        message_id,
-                    )
-                    self.write({"state": "sent", "failure_reason": False})
-                    self._postprocess_sent_message(success_pids=[])
-                    if auto_commit is True:
-                        self.env.cr.commit()  # pylint: disable=invalid-commit
-                    return
-
-                def record():
-                    guard.execute(
-                        """INSERT INTO crisis_mail_handover
-                                  (message_id, recipient_line, date)
-                           VALUES (%s, %s, now() AT TIME ZONE 'UTC')
-                           ON CONFLICT (message_id) DO NOTHING""",
-                        [message_id, self.crisis_recipient_id.id],
-                    )
-                    guard.commit()
-                    _handover.accepted = message_id
-
-                _handover.pending = (message_id, record)
-                try:
-                    send()
-                finally:
-                    _handover.pending = None
-                    _handover.accepted = None
-            finally:
-                guard.rollback()
-                guard.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", key)
-                guard.commit()
-
-    @api.autovacuum
-    def _gc_crisis_mail_handover(self):
-        """Hand-over rows outlive their mail only for a while."""
-        self.env.cr.execute(
-            "DELETE FROM crisis_mail_handover WHERE date < (now() AT TIME ZONE 'UTC') - interval '30 days'"
+    def _crisis_send_chunk(self, guard, auto_commit, odoo_send):
+        """Hand these crisis mails to SMTP unless another process is sending
+        them or they were handed over before, in one transaction (committed
+        with ``auto_commit``): a rollback loses no hand-over, the guard's
+        rows were committed on their own."""
+        queued = [("id", "in", self.ids), ("state", "=", "outgoing")]
+        message_ids = set(
+            self.search_fetch(queued, ["message_id"]).mapped("message_id")
         )
+        if auto_commit is True:
+            # The next snapshot is taken after the locks: it shows what the
+            # process that held them last did (it releases after committing).
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        locked, handed = guard.claim(message_ids)
+        try:
+            self.invalidate_recordset(["state"])
+            mails = self.search(queued).filtered(lambda m: m.message_id in locked)
+            before = mails.filtered(lambda m: m.message_id in handed)
+            for mail in before:
+                _logger.info(
+                    "Crisis mail %s was accepted by SMTP before: marked sent, "
+                    "not sent again",
+                    mail.message_id,
+                )
+            if before:
+                before.write({"state": "sent", "failure_reason": False})
+                before._postprocess_sent_message(success_pids=[])
+            to_send = mails - before
+            guard.pending = {
+                mail.message_id: mail.crisis_recipient_id.id for mail in to_send
+            }
+            if to_send:
+                # Odoo's loop browses one mail at a time: read what it and
+                # _postprocess_sent_message need for the whole chunk at once.
+                to_send.fetch(PREFETCHED_FIELDS)
+                to_send.crisis_recipient_id.fetch(["email_message_id", "state"])
+                odoo_send(to_send)
+            if guard.unlink_ids:
+                self.browse(guard.unlink_ids).sudo().unlink()
+                guard.unlink_ids = []
+            if auto_commit is True:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        finally:
+            guard.unlink_ids = []
+            guard.release(locked)
+
+    @api.model
+    def _crisis_send_lines(self, lines):
+        """Hand the queued e-mails of these recipient lines to SMTP now, in
+        this process (a broadcast job's batch, just committed): each cron
+        worker running a broadcast delivers too, next to Odoo's mail queue;
+        the guard keeps every mail to one hand-over."""
+        mails = self.sudo().search(
+            [("crisis_recipient_id", "in", lines.ids), ("state", "=", "outgoing")],
+            order="id",
+        )
+        if not mails:
+            return
+        try:
+            mails.send(auto_commit=True)
+        except Exception:
+            # Whatever is left stays queued for Odoo's mail queue; the
+            # broadcast goes on with its next batch.
+            _logger.warning("Crisis mails left to the mail queue", exc_info=True)
+            self.env.cr.rollback()
+            self.env.invalidate_all()
 
 
 def _command_ids(commands):
@@ -282,52 +276,3 @@ def _command_ids(commands):
         elif command[0] == Command.SET:
             ids.extend(command[2])
     return ids
-
-
-class MailThread(models.AbstractModel):
-    _inherit = "mail.thread"
-
-    @api.model
-    def _routing_handle_bounce(self, email_message, message_dict):
-        """A bounce names the Message-Id of the e-mail that did not arrive:
-        the recipient line that kept it moves from ``sent`` to ``bounced``."""
-        res = super()._routing_handle_bounce(email_message, message_dict)
-        msg_ids = message_dict.get("bounced_msg_ids") or []
-        if msg_ids:
-            lines = (
-                self.env["crisis.communication.recipient"]
-                .sudo()
-                .search([("email_message_id", "in", msg_ids), ("state", "=", "sent")])
-            )
-            if lines:
-                lines._mark_undelivered(
-                    "bounced", self._crisis_bounce_reason(email_message, message_dict)
-                )
-        return res
-
-    @api.model
-    def _crisis_bounce_reason(self, email_message, message_dict):
-        """The mail server's own words: the DSN's status and diagnostic code,
-        else the start of the bounce text."""
-        dsn_part = next(
-            (
-                part
-                for part in email_message.walk()
-                if part.get_content_type() == "message/delivery-status"
-            ),
-            None,
-        )
-        if dsn_part and len(dsn_part.get_payload()) > 1:
-            dsn = dsn_part.get_payload()[1]
-            reason = " ".join(
-                filter(
-                    None,
-                    [
-                        decode_message_header(dsn, "Status"),
-                        decode_message_header(dsn, "Diagnostic-Code"),
-                    ],
-                )
-            )
-            if reason:
-                return " ".join(reason.split())  # unfold header lines
-        return html2plaintext(message_dict.get("body") or "").strip()[:500]
