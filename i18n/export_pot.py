@@ -33,7 +33,7 @@ def export_pot(db, addon, target, lang=None):
     """Odoo's exporter: the template, or with ``lang`` the terms the database
     already knows in that language (Odoo's own translations of inherited fields)."""
     odoo_src = (ROOT / ".odoo-src-path").read_text().strip()
-    subprocess.run(
+    done = subprocess.run(
         [
             sys.executable,
             f"{odoo_src}/odoo-bin",
@@ -48,7 +48,13 @@ def export_pot(db, addon, target, lang=None):
             "--stop-after-init",
         ],
         check=True,
+        capture_output=True,
+        text=True,
     )
+    # A module that does not load (an import error in the code) still lets
+    # Odoo export something: strings would be dropped without a word.
+    if "Traceback" in done.stderr or " ERROR " in done.stderr:
+        sys.exit(f"export of {addon} failed, nothing written:\n{done.stderr}")
 
 
 STANDARD_ADDONS = (

@@ -40,7 +40,6 @@ from . import mail_mail
 from . import mail_thread
 from . import sms_sms
 from . import sms_tracker
-from . import crisis_inquiry_answer
 from . import crisis_incident_crm
 from . import crisis_inquiry_crm
 from . import crm_team_member
