@@ -127,33 +127,23 @@ class ResPartner(models.Model):
             return {}
         cr = self.env.cr
         refusals = {}
-        # 1. Blacklists
-        if channel == "email":
-            self.env["res.partner"].flush_model(["email_normalized"])
-            self.env["mail.blacklist"].flush_model(["email", "active"])
-            cr.execute(
-                SQL(
-                    """SELECT p.id FROM res_partner p
-                         JOIN mail_blacklist bl
-                           ON bl.email = p.email_normalized AND bl.active
-                        WHERE p.id = ANY(%s)""",
-                    partner_ids,
+        # 1. Blacklists, through the fields of Odoo's blacklist mixins
+        # (mail.thread.blacklist, mail.thread.phone) and their searches.
+        blacklisted = {
+            "email": "is_blacklisted",
+            **dict.fromkeys(PHONE_CHANNELS, "phone_sanitized_blacklisted"),
+        }.get(channel)
+        if blacklisted:
+            refused = (
+                self.env["res.partner"]
+                .sudo()
+                .with_context(active_test=False)
+                .search(
+                    [("id", "in", partner_ids), (blacklisted, "=", True)], order="id"
                 )
+                .ids
             )
-            refusals.update((pid, "blacklisted") for (pid,) in cr.fetchall())
-        elif channel in PHONE_CHANNELS:
-            self.env["res.partner"].flush_model(["phone_sanitized"])
-            self.env["phone.blacklist"].flush_model(["number", "active"])
-            cr.execute(
-                SQL(
-                    """SELECT p.id FROM res_partner p
-                         JOIN phone_blacklist bl
-                           ON bl.number = p.phone_sanitized AND bl.active
-                        WHERE p.id = ANY(%s)""",
-                    partner_ids,
-                )
-            )
-            refusals.update((pid, "blacklisted") for (pid,) in cr.fetchall())
+            refusals.update(dict.fromkeys(refused, "blacklisted"))
         # 2.-5. Basis
         purpose = (
             self.env["crisis.consent.purpose"]
