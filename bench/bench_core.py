@@ -52,15 +52,15 @@ def odoo_source():
     return os.environ.get("ODOO_SRC", os.path.expanduser("~/.cache/odoo-src/18.0"))
 
 
-def ensure_database(args):
-    """Create the database with crisis_management when it is missing."""
+def ensure_database(args, addon="crisis_management"):
+    """Create the database with ``addon`` (no demo data) when it is missing."""
     import odoo
     from odoo.service import db as db_service
 
     odoo.tools.config.parse_config(["-c", args.config, "-d", args.db])
     if db_service.exp_db_exist(args.db):
         return
-    print(f"# creating database {args.db} with crisis_management", flush=True)
+    print(f"# creating database {args.db} with {addon}", flush=True)
     subprocess.run(
         [
             sys.executable,
@@ -70,7 +70,7 @@ def ensure_database(args):
             "-d",
             args.db,
             "-i",
-            "crisis_management",
+            addon,
             "--without-demo=all",
             "--stop-after-init",
             "--no-http",

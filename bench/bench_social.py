@@ -29,10 +29,11 @@ import os
 import random
 import resource
 import statistics
-import subprocess
 import sys
 import time
 from datetime import timedelta
+
+from bench_core import ensure_database, odoo_source
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -71,41 +72,6 @@ def parse_args():
     parser.add_argument("--queries", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=5, help="runs of the detection")
     return parser.parse_args()
-
-
-def odoo_source():
-    path_file = os.path.join(ROOT, ".odoo-src-path")
-    if os.path.exists(path_file):
-        with open(path_file) as handle:
-            return handle.read().strip()
-    return os.environ.get("ODOO_SRC", os.path.expanduser("~/.cache/odoo-src/18.0"))
-
-
-def ensure_database(args):
-    import odoo
-    from odoo.service import db as db_service
-
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.db])
-    if db_service.exp_db_exist(args.db):
-        return
-    print(f"# creating database {args.db} with crisis_social", flush=True)
-    subprocess.run(
-        [
-            sys.executable,
-            os.path.join(odoo_source(), "odoo-bin"),
-            "-c",
-            args.config,
-            "-d",
-            args.db,
-            "-i",
-            "crisis_social",
-            "--without-demo=all",
-            "--stop-after-init",
-            "--no-http",
-            "--log-level=warn",
-        ],
-        check=True,
-    )
 
 
 def rss_mb():
@@ -255,7 +221,7 @@ def fill_history(env, source, queries, count, now, rng):
 def main():
     args = parse_args()
     sys.path.insert(0, odoo_source())
-    ensure_database(args)
+    ensure_database(args, "crisis_social")
     from odoo import SUPERUSER_ID, api, fields
     from odoo.modules.registry import Registry
 
