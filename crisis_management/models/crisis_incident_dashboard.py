@@ -228,6 +228,18 @@ class CrisisIncident(models.Model):
             for entry in self.env["crisis.log"].sudo().browse(log_ids)
         ]
 
+    @api.model
+    def _notify_situations_of(self, records, vals=None):
+        """The walls of the incidents ``records`` hang off reload, and the
+        wall of the incident ``vals`` moves them to: the one call for every
+        model whose records count on the wall (tasks, inquiries, posts,
+        alerts). Called before the write: the notification goes out after the
+        commit anyway."""
+        incidents = records.incident_id
+        if vals and vals.get("incident_id"):
+            incidents |= self.browse(vals["incident_id"])
+        incidents._notify_situation_changed()
+
     def _notify_situation_changed(self):
         """Tell the walls showing these incidents to fetch their figures
         again: one bus notification per incident and transaction, delivered

@@ -276,11 +276,8 @@ class CrisisInquiry(models.Model):
 
     def write(self, vals):
         guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
-        if "incident_id" in vals:
-            self.incident_id._notify_situation_changed()
-        res = super().write(vals)
-        self.incident_id._notify_situation_changed()
-        return res
+        self.env["crisis.incident"]._notify_situations_of(self, vals)
+        return super().write(vals)
 
     # ------------------------------------------------------------------
     # Mail gateway

@@ -153,8 +153,7 @@ class CrisisTask(models.Model):
             new_vals = dict(
                 vals, followup_state="none", date_reminded=False, date_escalated=False
             )
-        if "incident_id" in vals:
-            self.incident_id._notify_situation_changed()
+        self.env["crisis.incident"]._notify_situations_of(self, vals)
         result = super().write(new_vals)
         if "user_id" in vals or "date_deadline" in vals:
             self._close_activities(self._assignee_activity_type(), unlink=True)
@@ -166,7 +165,6 @@ class CrisisTask(models.Model):
                 if vals["state"] == "done"
                 else _("Task cancelled."),
             )
-        self.incident_id._notify_situation_changed()
         return result
 
     def unlink(self):

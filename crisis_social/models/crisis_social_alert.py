@@ -127,10 +127,7 @@ class CrisisSocialAlert(models.Model):
         return alerts
 
     def write(self, vals):
-        incidents = self.incident_id
-        if vals.get("incident_id"):
-            incidents |= incidents.browse(vals["incident_id"])
-        incidents._notify_situation_changed()
+        self.env["crisis.incident"]._notify_situations_of(self, vals)
         vals, trusted = split_trusted(vals)
         if trusted:
             return super().write(vals)

@@ -260,7 +260,7 @@ class CrisisSocialPost(models.Model):
                 post.write(vals)
 
     def write(self, vals):
-        self._notify_situations(vals)
+        self.env["crisis.incident"]._notify_situations_of(self, vals)
         vals, trusted = split_trusted(vals)
         if trusted:
             return super().write(vals)
@@ -285,13 +285,6 @@ class CrisisSocialPost(models.Model):
         if "body" in vals and vals["body"]:
             vals["body"] = strip_html(vals["body"])
         return super().write(vals)
-
-    def _notify_situations(self, vals):
-        """The walls of the incidents these posts leave or join reload."""
-        incidents = self.incident_id
-        if vals.get("incident_id"):
-            incidents |= incidents.browse(vals["incident_id"])
-        incidents._notify_situation_changed()
 
     def _protected_message(self, names):
         return _(
