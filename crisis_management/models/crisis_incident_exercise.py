@@ -194,20 +194,24 @@ class CrisisIncident(models.Model):
     # Outgoing e-mail and SMS of an exercise
     # ------------------------------------------------------------------
     @api.model
-    def _exercise_from_outgoing(self, vals):
+    def _exercise_from_outgoing(self, vals, lines=None):
         """The exercise an outgoing ``mail.mail`` / ``sms.sms`` (its create
         values) belongs to, or an empty recordset: through its crisis
         recipient line, else the document its message is posted on (the
-        incident itself or any record with an ``incident_id``)."""
+        incident itself or any record with an ``incident_id``).
+
+        ``lines``: the existing recipient lines of the whole batch being
+        created (see :meth:`_exercise_outgoing_lines`), so that a broadcast
+        batch is checked with one query instead of one per message."""
         empty = self.browse()
         if vals.get("crisis_recipient_id"):
-            incident = (
+            line = (
                 self.env["crisis.communication.recipient"]
                 .sudo()
                 .browse(vals["crisis_recipient_id"])
-                .exists()
-                .incident_id
             )
+            line = line.exists() if lines is None else line & lines
+            incident = line.incident_id
             if incident.is_exercise:
                 return incident
         model, res_id = vals.get("model"), vals.get("res_id")
@@ -228,6 +232,19 @@ class CrisisIncident(models.Model):
                 return empty
             incident = self.env[model].sudo().browse(res_id).exists().incident_id
         return incident if incident.is_exercise else empty
+
+    @api.model
+    def _exercise_outgoing_lines(self, vals_list):
+        """The existing recipient lines named by these create values, their
+        incidents read at once."""
+        ids = {
+            vals["crisis_recipient_id"]
+            for vals in vals_list
+            if vals.get("crisis_recipient_id")
+        }
+        lines = self.env["crisis.communication.recipient"].sudo().browse(ids).exists()
+        lines.incident_id.fetch(["is_exercise"])
+        return lines
 
     def _exercise_lang(self, partners=None, recipient=None):
         """Language of the exercise mark: the would-be recipient's, else the

@@ -114,16 +114,17 @@ class MailMail(models.Model):
     def create(self, vals_list):
         # The last point before Odoo's mail queue: whatever path created it,
         # an e-mail of an exercise goes to the exercise's observers only.
-        vals_list = [self._crisis_exercise_redirect(vals) for vals in vals_list]
+        lines = self.env["crisis.incident"]._exercise_outgoing_lines(vals_list)
+        vals_list = [self._crisis_exercise_redirect(vals, lines) for vals in vals_list]
         return super().create(vals_list)
 
     @api.model
-    def _crisis_exercise_redirect(self, vals):
+    def _crisis_exercise_redirect(self, vals, lines=None):
         """The create values of ``vals`` redirected to the observers of the
         exercise it belongs to, marked and naming who would have received
         it; ``vals`` unchanged when it belongs to no exercise."""
         Incident = self.env["crisis.incident"].sudo()
-        incident = Incident._exercise_from_outgoing(vals)
+        incident = Incident._exercise_from_outgoing(vals, lines)
         if not incident:
             return vals
         partners = (
@@ -232,6 +233,9 @@ class MailMail(models.Model):
                 # Odoo's loop browses one mail at a time: read what it and
                 # _postprocess_sent_message need for the whole chunk at once.
                 to_send.fetch(PREFETCHED_FIELDS)
+                # (an inherited many2many is read through the chatter
+                # message, one query per mail unless read here)
+                to_send.mail_message_id.fetch(["attachment_ids"])
                 to_send.crisis_recipient_id.fetch(["email_message_id", "state"])
                 odoo_send(to_send)
             if guard.unlink_ids:

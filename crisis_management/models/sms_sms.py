@@ -31,19 +31,20 @@ class SmsSms(models.Model):
         # first SMS of each keeps its position (callers pair them up with
         # their notifications), copies for further observers come last.
         redirected, extra = [], []
+        lines = self.env["crisis.incident"]._exercise_outgoing_lines(vals_list)
         for vals in vals_list:
-            first, *others = self._crisis_exercise_redirect(vals)
+            first, *others = self._crisis_exercise_redirect(vals, lines)
             redirected.append(first)
             extra += others
         return super().create(redirected + extra)
 
     @api.model
-    def _crisis_exercise_redirect(self, vals):
+    def _crisis_exercise_redirect(self, vals, lines=None):
         """One SMS values dict per observer with a mobile number for an SMS
         of an exercise, marked and naming who would have received it;
         ``[vals]`` unchanged when it belongs to no exercise."""
         Incident = self.env["crisis.incident"].sudo()
-        incident = Incident._exercise_from_outgoing(vals)
+        incident = Incident._exercise_from_outgoing(vals, lines)
         if not incident:
             return [vals]
         partner = self.env["res.partner"].sudo().browse(vals.get("partner_id"))
