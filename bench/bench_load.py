@@ -247,7 +247,11 @@ def main():
             stop.set()
             for thread in threads:
                 thread.join(timeout=60)
-            times = [t for t, _m, _r in sink.messages]
+            times = [
+                t
+                for t, m, _r in sink.messages
+                if sink.subjects.get(m) in comm_id.subjects
+            ]
             first, last = (min(times), max(times)) if times else (0, 0)
             result["broadcast"] = {
                 "mails": len(times),

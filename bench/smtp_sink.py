@@ -6,6 +6,13 @@ Only on 127.0.0.1; no relaying, nothing leaves the machine."""
 import socketserver
 import threading
 import time
+from email.header import decode_header, make_header
+
+
+def _decode(header):
+    """A header's text (RFC 2047 encoded words decoded)."""
+    text = header.decode("ascii", "replace")
+    return str(make_header(decode_header(text))) if "=?" in text else text
 
 
 class _Handler(socketserver.StreamRequestHandler):
@@ -41,7 +48,7 @@ class _Handler(socketserver.StreamRequestHandler):
                 self._reply("250 OK")
             elif verb == "DATA":
                 self._reply("354 End data with <CR><LF>.<CR><LF>")
-                message_id, header = b"", None
+                message_id, subject, header = b"", b"", None
                 while True:
                     data = self.rfile.readline()
                     if not data or data in (b".\r\n", b".\n"):
@@ -56,11 +63,17 @@ class _Handler(socketserver.StreamRequestHandler):
                     elif data[:1] in (b" ", b"\t"):
                         if header == b"message-id":
                             message_id += data.strip()
+                        elif header == b"subject":
+                            subject += data.rstrip(b"\r\n")
                     else:
                         header = data.split(b":", 1)[0].lower()
                         if header == b"message-id":
                             message_id = data[11:].strip()
-                sink.accept(message_id.decode("ascii", "replace"), rcpts)
+                        elif header == b"subject":
+                            subject = data[8:].strip()
+                sink.accept(
+                    message_id.decode("ascii", "replace"), rcpts, _decode(subject)
+                )
                 self._reply("250 OK queued")
                 rcpts = []
             elif verb == "RSET":
@@ -87,12 +100,14 @@ class SmtpSink:
         self.port = port
         self.lock = threading.Lock()
         self.messages = []  # (time, message_id, [recipients])
+        self.subjects = {}  # message_id -> subject
         self.server = _Server(("127.0.0.1", port), _Handler)
         self.server.sink = self
 
-    def accept(self, message_id, rcpts):
+    def accept(self, message_id, rcpts, subject=""):
         with self.lock:
             self.messages.append((time.time(), message_id, rcpts))
+            self.subjects[message_id] = subject
 
     @property
     def count(self):
@@ -117,7 +132,7 @@ def main():
     with open(path, "a", buffering=1) as out:
 
         class FileSink(SmtpSink):
-            def accept(self, message_id, rcpts):
+            def accept(self, message_id, rcpts, subject=""):
                 out.write(f"{time.time():.4f}\t{message_id}\t{','.join(rcpts)}\n")
 
         with FileSink(port):

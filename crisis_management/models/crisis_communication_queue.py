@@ -160,9 +160,10 @@ class CrisisCommunication(models.Model):
             done += len(lines)
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-                # This worker hands the batch's e-mails to SMTP too, next to
-                # Odoo's mail queue (the hand-over guard keeps each to one).
-                self.env["mail.mail"]._crisis_send_lines(lines)
+                # This worker hands e-mails to SMTP too, next to Odoo's mail
+                # queue: those of the earlier batches (the hand-over guard
+                # keeps each to one hand-over).
+                self.env["mail.mail"]._crisis_send_earlier(comm, lines, batch_size)
         remaining = (
             self.env["crisis.communication.recipient"]
             .sudo()

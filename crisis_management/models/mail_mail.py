@@ -248,14 +248,21 @@ class MailMail(models.Model):
             guard.release(locked)
 
     @api.model
-    def _crisis_send_lines(self, lines):
-        """Hand the queued e-mails of these recipient lines to SMTP now, in
-        this process (a broadcast job's batch, just committed): each cron
-        worker running a broadcast delivers too, next to Odoo's mail queue;
-        the guard keeps every mail to one hand-over."""
+    def _crisis_send_earlier(self, communication, batch, limit):
+        """Hand up to ``limit`` queued e-mails of ``communication`` to SMTP
+        now, in this process (a broadcast job's worker), leaving those of the
+        ``batch`` of recipient lines it just queued to Odoo's mail queue: the
+        mail queue (another cron worker) always finds a batch to send while
+        this worker prepares the next one. The guard keeps every mail to one
+        hand-over, whoever sends it."""
         mails = self.sudo().search(
-            [("crisis_recipient_id", "in", lines.ids), ("state", "=", "outgoing")],
+            [
+                ("crisis_recipient_id.communication_id", "=", communication.id),
+                ("crisis_recipient_id", "not in", batch.ids),
+                ("state", "=", "outgoing"),
+            ],
             order="id",
+            limit=limit,
         )
         if not mails:
             return
