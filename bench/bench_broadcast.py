@@ -357,6 +357,15 @@ def bench_e2e(registry, db, tag, port, timeout):
             partner_ids = [row[0] for row in cr.fetchall()]
             # mass_mailing: the same recipients (those the crisis broadcast
             # reached), from action_send_mail to the last accepted e-mail.
+            # They are a segment (a tag), as a marketing user would choose
+            # them (a domain listing 20,000 ids or more selected nobody here).
+            reached = env["res.partner.category"].create({"name": "E2E reached"})
+            cr.execute(
+                "INSERT INTO res_partner_res_partner_category_rel"
+                " (partner_id, category_id) SELECT unnest(%s::int[]), %s",
+                [partner_ids, reached.id],
+            )
+            env.invalidate_all()
             model = env["ir.model"]._get("res.partner")
             mailing = env["mailing.mailing"].create(
                 {
@@ -364,7 +373,7 @@ def bench_e2e(registry, db, tag, port, timeout):
                     "body_html": "<p>The fire is under control. "
                     "Keep your windows closed.</p>",
                     "mailing_model_id": model.id,
-                    "mailing_domain": repr([("id", "in", partner_ids)]),
+                    "mailing_domain": repr([("category_id", "in", reached.ids)]),
                     "email_from": "crisis@example.com",
                 }
             )
