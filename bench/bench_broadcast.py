@@ -203,37 +203,7 @@ def _run_send_job(env, batch_size, deadline=None):
 
 
 def bench_crisis(env, tag):
-    incident = env["crisis.incident"].create({"name": "Benchmark incident"})
-    message = (
-        env["crisis.message"]
-        .with_context(lang="en_US")
-        .create(
-            {
-                "name": "Fire under control",
-                "kind": "key_message",
-                "incident_id": incident.id,
-                "body": "<p>The fire is under control. Keep your windows closed.</p>",
-                "state": "approved",
-            }
-        )
-    )
-    env["crisis.message"]._load_text_translations(
-        message.id,
-        {
-            "de_DE": {
-                "name": "Brand unter Kontrolle",
-                "body": "<p>Der Brand ist unter Kontrolle. Fenster geschlossen halten.</p>",
-            }
-        },
-    )
-    comm = env["crisis.communication"].create(
-        {
-            "incident_id": incident.id,
-            "message_id": message.id,
-            "channel_email": True,
-            "audience_tag_ids": [(6, 0, tag.ids)],
-        }
-    )
+    comm = _communication(env, tag, "Benchmark incident", german=True)
     env.flush_all()
     start = time.perf_counter()
     comm.action_send()
@@ -334,7 +304,7 @@ def bench_e2e(registry, db, tag, port, timeout):
             cr.commit()
             # crisis: action_send, the job's batches (handed to SMTP by the
             # job's worker), then the mail queue for anything left.
-            comm = _e2e_communication(env, tag)
+            comm = _communication(env, tag, "End-to-end benchmark")
             cr.commit()
             start = time.time()
             comm.action_send()
@@ -396,8 +366,10 @@ def bench_e2e(registry, db, tag, port, timeout):
     return results
 
 
-def _e2e_communication(env, tag):
-    incident = env["crisis.incident"].create({"name": "End-to-end benchmark"})
+def _communication(env, tag, incident_name, german=False):
+    """An e-mail broadcast of an approved key message to the tag's
+    stakeholders, on a new incident (with the German text when asked)."""
+    incident = env["crisis.incident"].create({"name": incident_name})
     message = (
         env["crisis.message"]
         .with_context(lang="en_US")
@@ -411,6 +383,17 @@ def _e2e_communication(env, tag):
             }
         )
     )
+    if german:
+        env["crisis.message"]._load_text_translations(
+            message.id,
+            {
+                "de_DE": {
+                    "name": "Brand unter Kontrolle",
+                    "body": "<p>Der Brand ist unter Kontrolle. "
+                    "Fenster geschlossen halten.</p>",
+                }
+            },
+        )
     return env["crisis.communication"].create(
         {
             "incident_id": incident.id,

@@ -1,15 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
-import functools
-import logging
 import re
-import subprocess
 
 from odoo import _, api, fields, models
 
-from .utils import qr_png, resolve_lang
-
-_logger = logging.getLogger(__name__)
+from .utils import qr_png, resolve_lang, wkhtmltopdf_patched_qt
 
 # wkhtmltopdf built on an unpatched Qt (the one of Linux distributions)
 # ignores --disable-smart-shrinking and prints an A4 page at 0.76834 of the
@@ -116,7 +111,7 @@ class CrisisCommunicationRecipient(models.Model):
     def _letter_zoom(self):
         """CSS zoom that makes a millimetre in the letter a millimetre on
         paper with the wkhtmltopdf of this server."""
-        return 1.0 if _wkhtmltopdf_patched_qt() else UNPATCHED_QT_ZOOM
+        return 1.0 if wkhtmltopdf_patched_qt() else UNPATCHED_QT_ZOOM
 
     @api.model
     def _letter_address_lines(self, partner, company, lang):
@@ -189,22 +184,3 @@ def _last_name(name):
     while index > 1 and words[index - 1].lower() in NAME_PARTICLES:
         index -= 1
     return " ".join(words[index:])
-
-
-@functools.cache
-def _wkhtmltopdf_patched_qt():
-    """Whether wkhtmltopdf was built with its patched Qt (asked once)."""
-    try:
-        from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
-
-        version = subprocess.run(
-            [_get_wkhtmltopdf_bin(), "--version"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        ).stdout
-    except (OSError, subprocess.SubprocessError) as error:
-        _logger.info("wkhtmltopdf did not tell its version: %s", error)
-        return True
-    return "patched qt" in version.lower()

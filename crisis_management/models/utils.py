@@ -1,7 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Small helpers shared by the crisis models."""
 
+import functools
 import io
+import logging
+import subprocess
 from datetime import UTC
 
 import babel.dates
@@ -11,6 +14,8 @@ import qrcode
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import html_sanitize
 from odoo.tools.misc import babel_locale_parse, hmac
+
+_logger = logging.getLogger(__name__)
 
 
 def selection_labels(records, field_name):
@@ -256,3 +261,25 @@ def public_uuid(record):
     """``public_ref`` of ``record`` written as a UUID (Atom ids)."""
     ref = public_ref(record)
     return f"{ref[:8]}-{ref[8:12]}-{ref[12:16]}-{ref[16:20]}-{ref[20:32]}"
+
+
+@functools.cache
+def wkhtmltopdf_patched_qt():
+    """Whether wkhtmltopdf was built with its patched Qt (asked once per
+    process). Without it (as Debian ships it) wkhtmltopdf ignores the HTML
+    header and footer, where Odoo puts page numbers, and renders text
+    larger."""
+    from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
+
+    try:
+        version = subprocess.run(
+            [_get_wkhtmltopdf_bin(), "--version"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        ).stdout
+    except (OSError, subprocess.SubprocessError) as error:
+        _logger.info("wkhtmltopdf did not tell its version: %s", error)
+        return True
+    return "patched qt" in version.lower()

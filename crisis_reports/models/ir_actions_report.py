@@ -1,7 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import functools
 import io
-import subprocess
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -15,24 +13,7 @@ from odoo.tools.pdf import (
     PdfFileWriter,
 )
 
-from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
-
-
-@functools.cache
-def _wkhtmltopdf_prints_footers():
-    """wkhtmltopdf built without its patched Qt (as Debian ships it) ignores
-    the HTML footer that carries Odoo's page numbers."""
-    try:
-        version = subprocess.run(
-            [_get_wkhtmltopdf_bin(), "--version"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return True
-    return "patched qt" in version.lower()
+from odoo.addons.crisis_management.models.utils import wkhtmltopdf_patched_qt
 
 
 def _pdf_string(text):
@@ -120,7 +101,7 @@ class IrActionsReport(models.Model):
         if (
             report.report_name
             and report.report_name.startswith("crisis_reports.")
-            and not _wkhtmltopdf_prints_footers()
+            and not wkhtmltopdf_patched_qt()
         ):
             # Page numbers are part of a court-proof printout: where the
             # footer is lost, stamp them onto the pages instead.
