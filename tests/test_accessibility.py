@@ -29,7 +29,7 @@ BLOCKING = ("serious", "critical")
 # made by the addon's own code, to the demo fire's pages.
 LINKS_SCRIPT = r"""
 import json
-from odoo.addons.crisis_management.models.utils import installed_crisis_langs
+from odoo.addons.crisis_management.tools import installed_crisis_langs
 incident = env.ref("crisis_management.crisis_incident_fire_demo")
 Subscription = env["crisis.page.subscription"]
 links = {}

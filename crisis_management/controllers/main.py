@@ -4,7 +4,7 @@ from werkzeug.exceptions import BadRequest, NotFound
 from odoo import http
 from odoo.http import request
 
-from ..models.utils import resolve_lang
+from ..tools import resolve_lang
 
 
 class CrisisSafetyController(http.Controller):

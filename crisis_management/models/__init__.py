@@ -4,6 +4,7 @@ from . import res_company
 from . import res_partner
 from . import res_partner_crm
 from . import crisis_bilingual_mixin
+from . import crisis_workflow_mixin
 from . import crisis_incident
 from . import crisis_incident_page
 from . import crisis_incident_crisis_mode

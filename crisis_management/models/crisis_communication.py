@@ -5,8 +5,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools import guard_workflow_fields
 from .crisis_message import SENDABLE_STATES, TEXT_LANGS
-from .utils import guard_workflow_fields
 
 RECIPIENT_STATES = [
     ("queued", "Queued"),

@@ -6,8 +6,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, formataddr, html2plaintext
 
+from ..tools import resolve_lang
 from .crisis_communication import COMMUNICATION_CHANNELS
-from .utils import resolve_lang
 
 _logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ import re
 
 from odoo import _, api, fields, models
 
-from .utils import qr_png, resolve_lang, wkhtmltopdf_patched_qt
+from ..tools import qr_png, resolve_lang, wkhtmltopdf_patched_qt
 
 # wkhtmltopdf built on an unpatched Qt (the one of Linux distributions)
 # ignores --disable-smart-shrinking and prints an A4 page at 0.76834 of the

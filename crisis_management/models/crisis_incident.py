@@ -2,7 +2,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .utils import (
+from ..tools import (
     check_transition,
     guard_workflow_fields,
     resolve_lang,

@@ -6,7 +6,7 @@ hand-back of the affected customers to their salespeople after the crisis
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .utils import guard_workflow_fields
+from ..tools import guard_workflow_fields
 
 # Set only by the report and the hand-back (see utils.guard_workflow_fields).
 CRM_WORKFLOW_FIELDS = {"reported_by_id", "reported_partner_id", "date_handback"}

@@ -12,8 +12,8 @@ from textwrap import shorten
 
 from odoo import _, api, fields, models
 
+from ..tools import selection_labels
 from .crisis_incident import OPEN_STATES
-from .utils import selection_labels
 
 SITUATION_CHANGED = "crisis_management/situation_changed"
 LOG_BODY_LENGTH = 220

@@ -3,7 +3,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_datetime
 
-from .utils import resolve_lang
+from ..tools import resolve_lang
 
 
 class CrisisIncident(models.Model):

@@ -11,7 +11,7 @@ from werkzeug.urls import url_encode
 from odoo import _, api, fields, models
 from odoo.tools import html2plaintext, is_html_empty
 
-from .utils import (
+from ..tools import (
     format_public_datetime,
     installed_crisis_langs,
     public_uuid,

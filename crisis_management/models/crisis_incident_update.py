@@ -5,7 +5,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
-from .utils import (
+from ..tools import (
     guard_workflow_fields,
     public_ref,
     public_uuid,

@@ -6,7 +6,7 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
-from .utils import (
+from ..tools import (
     check_transition,
     guard_workflow_fields,
     resolve_lang,

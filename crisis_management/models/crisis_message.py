@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL, html2plaintext, html_sanitize
 
-from .utils import check_transition, guard_workflow_fields
+from ..tools import check_transition, guard_workflow_fields
 
 KINDS = [
     ("key_message", "Key Message"),

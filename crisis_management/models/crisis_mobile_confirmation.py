@@ -9,7 +9,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import consteq
 
-from .utils import resolve_lang
+from ..tools import resolve_lang
 
 CODE_MINUTES = 15
 MAX_ATTEMPTS = 5

@@ -8,7 +8,7 @@ from odoo import _, api, fields, models
 from odoo.tools import email_normalize
 from odoo.tools.misc import hash_sign, verify_hash_signed
 
-from .utils import guard_workflow_fields
+from ..tools import guard_workflow_fields
 
 CONFIRM_SCOPE = "crisis_management.page_subscribe"
 UNSUBSCRIBE_SCOPE = "crisis_management.page_unsubscribe"

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 
-from .utils import check_transition, guard_workflow_fields
+from ..tools import check_transition, guard_workflow_fields
 
 TASK_STATES = [
     ("todo", "To Do"),

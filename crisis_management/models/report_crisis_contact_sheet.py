@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, models
 
-from .utils import resolve_lang
+from ..tools import resolve_lang
 
 
 class ReportCrisisContactSheet(models.AbstractModel):

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command, _, api, fields, models
 
-from .utils import guard_workflow_fields
+from ..tools import guard_workflow_fields
 
 # Crisis mode is switched by the incidents' actions only; who got the hotline
 # group from crisis mode is recorded by crisis mode only.

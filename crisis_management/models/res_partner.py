@@ -9,7 +9,7 @@ customers, the smart buttons) is in ``res_partner_crm.py``.
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
-from .utils import require_group
+from ..tools import require_group
 
 # Legal bases that carry a purpose on their own, for any kind of message.
 ORDINARY_BASES = ("consent", "contract", "legal_obligation", "legitimate_interest")

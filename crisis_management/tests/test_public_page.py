@@ -14,7 +14,7 @@ from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from ..controllers.page import client_net
-from ..models.utils import public_uuid as _public_uuid
+from ..tools import public_uuid as _public_uuid
 from .common import INTERNAL, CrisisPageCommon, csrf_token
 
 DE = {"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
-from odoo.addons.crisis_management.models.utils import resolve_lang
+from odoo.addons.crisis_management.tools import resolve_lang
 
 ANCHOR_EMAIL_PARAM = "crisis_reports.log_anchor_email"
 

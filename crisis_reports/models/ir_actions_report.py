@@ -13,7 +13,7 @@ from odoo.tools.pdf import (
     PdfFileWriter,
 )
 
-from odoo.addons.crisis_management.models.utils import wkhtmltopdf_patched_qt
+from odoo.addons.crisis_management.tools import wkhtmltopdf_patched_qt
 
 
 def _pdf_string(text):

@@ -5,7 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.base.models.res_partner import _tz_get
-from odoo.addons.crisis_management.models.utils import resolve_lang
+from odoo.addons.crisis_management.tools import resolve_lang
 
 from ..report.crisis_report_base import ADMIN_GROUP, MANAGER_GROUP
 

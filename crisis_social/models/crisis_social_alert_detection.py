@@ -9,7 +9,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from odoo.addons.crisis_management.models.utils import resolve_lang
+from odoo.addons.crisis_management.tools import resolve_lang
 
 from .crisis_social_alert import LEVEL_RANK, WINDOW
 from .utils import TRUSTED

@@ -8,7 +8,7 @@ from datetime import datetime
 from odoo import _, fields, models, tools
 from odoo.exceptions import UserError
 
-from odoo.addons.crisis_management.models.utils import resolve_lang
+from odoo.addons.crisis_management.tools import resolve_lang
 
 
 class CrisisSocialPost(models.Model):

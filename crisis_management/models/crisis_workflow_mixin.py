@@ -1,0 +1,225 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The one rule for every crisis record with a workflow."""
+
+from odoo import api, models
+from odoo.exceptions import AccessError, UserError
+
+from ..tools import selection_labels
+
+
+class CrisisWorkflowMixin(models.AbstractModel):
+    """Workflow fields change only through the actions.
+
+    A model lists in ``_workflow_fields`` what only its actions write (states,
+    approvals, publication flags and dates, tokens, hashes, answers) and in
+    ``_workflow_transitions`` which states each action may start from
+    (``{target: (from_state, ...)}``; a target may be a pseudo-state such as
+    ``"reopen"``). Then:
+
+    - ``create``/``write`` refuse those fields for everyone but the superuser
+      mode (an action's ``sudo()`` after its check; no RPC caller, context key
+      or import can obtain it), and ``default_<field>`` context keys are
+      dropped;
+    - ``copy()`` never revives a protected state: the copy starts from the
+      defaults (``_workflow_copy = "reset"``) or is refused (``"refuse"``);
+    - a record hanging off an incident (``_workflow_incident_field``) moves to
+      another incident only for someone who may write to both, never in one
+      of ``_workflow_frozen_states``, and the move is written into both logs;
+    - an action calls ``_workflow_apply(target, vals)``: the caller's write
+      access and the transition are checked, the state is written in sudo,
+      and ``_workflow_log_transition`` logs it where the model logs.
+    """
+
+    _name = "crisis.workflow.mixin"
+    _description = "Crisis Workflow Rules"
+
+    _workflow_fields = frozenset()
+    _workflow_transitions = {}
+    _workflow_state_field = "state"
+    _workflow_incident_field = "incident_id"
+    _workflow_frozen_states = ()
+    _workflow_copy = "reset"
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            self._workflow_guard(vals_list)
+            self = self._workflow_without_defaults()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            self._workflow_guard([vals])
+        moved = self._workflow_check_move(vals)
+        result = super().write(vals)
+        if moved:
+            self._workflow_log_move(moved)
+        return result
+
+    def copy_data(self, default=None):
+        if self._workflow_copy == "refuse" and not self.env.su:
+            raise UserError(
+                self._workflow_env()._(
+                    "“%(model)s” records cannot be duplicated: they are evidence. "
+                    "Create a new one instead.",
+                    model=self._workflow_model_label(),
+                )
+            )
+        default = dict(default or {})
+        if not self.env.su:
+            self._workflow_guard([default])
+        vals_list = super().copy_data(default=default)
+        for vals in vals_list:
+            for name in self._workflow_fields:
+                if name not in default:
+                    vals.pop(name, None)
+        return vals_list
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def _workflow_check(self, target):
+        """Refuse unless the caller may write these records and each of them
+        may go to ``target`` (a key of ``_workflow_transitions``)."""
+        self.check_access("write")
+        allowed = self._workflow_transitions[target]
+        field = self._workflow_state_field
+        labels = selection_labels(self, field)
+        for record in self:
+            old = record[field]
+            if old not in allowed:
+                raise UserError(
+                    record._workflow_refusal(
+                        labels.get(old, old), labels.get(target, target)
+                    )
+                )
+
+    def _workflow_apply(self, target, vals=None, state=None):
+        """Check, then write the new state (``state``, by default ``target``)
+        and ``vals`` in sudo, then log the transition. Returns the records
+        in sudo for what the action does next."""
+        self._workflow_check(target)
+        old_states = {record.id: record[self._workflow_state_field] for record in self}
+        new_state = state or target
+        records = self.sudo()
+        records.write({self._workflow_state_field: new_state, **(vals or {})})
+        self._workflow_log_transition(old_states, new_state)
+        return records
+
+    def _workflow_refusal(self, old, new):
+        """The refusal of a transition, in the caller's language. Models say
+        more where they can."""
+        self.ensure_one()
+        return self._workflow_env()._(
+            "“%(record)s” cannot go from %(from)s to %(to)s.",
+            record=self.display_name,
+            **{"from": old, "to": new},
+        )
+
+    def _workflow_log_transition(self, old_states, new_state):
+        """Hook: write the transition into the crisis log where the model
+        logs its transitions (recipient lines, for example, do not)."""
+
+    # ------------------------------------------------------------------
+    # The guard
+    # ------------------------------------------------------------------
+    def _workflow_env(self):
+        # XML-RPC calls carry no language: speak the user's.
+        env = self.env
+        return env(context=dict(env.context, lang=env.lang or env.user.lang))
+
+    def _workflow_model_label(self):
+        return self._workflow_env()["ir.model"]._get(self._name).name
+
+    def _workflow_guard(self, vals_list):
+        blocked = {
+            name for vals in vals_list for name in vals if name in self._workflow_fields
+        }
+        if not blocked:
+            return
+        env = self._workflow_env()
+        labels = ", ".join(
+            sorted(
+                self._fields[name]._description_string(env) or name for name in blocked
+            )
+        )
+        raise AccessError(
+            env._(
+                "%(fields)s cannot be set directly on “%(model)s”: use the "
+                "buttons of the form, which check who may do what and record it.",
+                fields=labels,
+                model=self._workflow_model_label(),
+            )
+        )
+
+    def _workflow_without_defaults(self):
+        context = self.env.context
+        names = {f"default_{name}" for name in self._workflow_fields}
+        if not names & set(context):
+            return self
+        return self.with_env(
+            self.env(context={k: v for k, v in context.items() if k not in names})
+        )
+
+    def _workflow_check_move(self, vals):
+        """Refuse moving records to another incident unless the caller may
+        write to both; returns ``{record: old incident}`` of the moved ones."""
+        field = self._workflow_incident_field
+        if not field or field not in vals:
+            return {}
+        target = self.env["crisis.incident"].browse(vals[field] or [])
+        moved = {record: record[field] for record in self if record[field] != target}
+        if not moved or self.env.su:
+            return moved
+        env = self._workflow_env()
+        if not target:
+            raise UserError(
+                env._(
+                    "A record of “%(model)s” always belongs to an incident.",
+                    model=self._workflow_model_label(),
+                )
+            )
+        state = self._workflow_state_field
+        frozen = [
+            record
+            for record in moved
+            if state in record._fields and record[state] in self._workflow_frozen_states
+        ]
+        if frozen:
+            raise UserError(
+                env._(
+                    "“%(record)s” is approved or published and cannot be moved to "
+                    "another incident. Withdraw it first, or create it anew there.",
+                    record=frozen[0].display_name,
+                )
+            )
+        try:
+            target.check_access("write")
+            for old in set(moved.values()):
+                old.check_access("write")
+        except AccessError as error:
+            raise AccessError(
+                env._(
+                    "Only someone who may edit both incidents can move “%(record)s” "
+                    "from one to the other.",
+                    record=next(iter(moved)).display_name,
+                )
+            ) from error
+        return moved
+
+    def _workflow_log_move(self, moved):
+        model = self._workflow_model_label()
+        for record, old in moved.items():
+            new = record[self._workflow_incident_field]
+            body = self._workflow_env()._(
+                "%(model)s “%(record)s” moved from %(old)s to %(new)s.",
+                model=model,
+                record=record.display_name,
+                old=old.display_name,
+                new=new.display_name,
+            )
+            for incident in (old | new).exists():
+                incident.sudo()._log("note", body)

@@ -1,0 +1,22 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Helpers of the crisis addons that are not models."""
+
+from .language import (
+    CRISIS_LANGS,
+    installed_crisis_langs,
+    lang_short,
+    resolve_lang,
+    selection_labels,
+)
+from .dates import ODD_SPACES, format_public_datetime, reader_tz, rfc3339
+from .qr import qr_png
+from .security import (
+    check_transition,
+    guard_workflow_fields,
+    may_commit,
+    public_ref,
+    public_uuid,
+    require_group,
+    sanitize_translations,
+)
+from .pdf import wkhtmltopdf_patched_qt
