@@ -9,6 +9,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools.misc import babel_locale_parse, format_date, format_datetime
 
+from odoo.addons.crisis_management.tools import reader_tz
+
 MANAGER_GROUP = "crisis_management.group_crisis_manager"
 ADMIN_GROUP = "crisis_management.group_crisis_admin"
 
@@ -35,8 +37,7 @@ class CrisisReportBase(models.AbstractModel):
 
     @api.model
     def _report_tz(self):
-        tz = self.env.context.get("tz") or self.env.user.tz or "UTC"
-        return tz if tz in pytz.all_timezones_set else "UTC"
+        return reader_tz(self.env, self.env.context.get("tz"), self.env.user.tz)
 
     @api.model
     def _check_report_access(self, records, group=MANAGER_GROUP):

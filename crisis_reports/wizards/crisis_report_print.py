@@ -5,7 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.base.models.res_partner import _tz_get
-from odoo.addons.crisis_management.tools import resolve_lang
+from odoo.addons.crisis_management.tools import reader_tz, resolve_lang
 
 from ..report.crisis_report_base import ADMIN_GROUP, MANAGER_GROUP
 
@@ -41,7 +41,7 @@ class CrisisReportPrint(models.TransientModel):
         _tz_get,
         string="Time Zone",
         required=True,
-        default=lambda self: self.env.user.tz or "Europe/Berlin",
+        default=lambda self: reader_tz(self.env, self.env.user.tz),
     )
     can_export = fields.Boolean(compute="_compute_can_export")
 
