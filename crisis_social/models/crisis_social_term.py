@@ -2,7 +2,7 @@
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
-from .sentiment import lower, prepare_terms
+from ..tools.sentiment import lower, prepare_terms
 
 
 class CrisisSocialTerm(models.Model):

@@ -184,7 +184,9 @@ class TestIngest(SocialCommon):
             with self.assertRaises(UserError):
                 post.with_user(self.user_manager).write(vals)
             with self.assertRaises(UserError):
-                self.Post.create(dict(vals, source_id=self.source.id, external_id="z"))
+                self.Post.with_user(self.user_manager).create(
+                    dict(vals, source_id=self.source.id, external_id="z")
+                )
         # A default in the context does not set it either.
         created = self.Post.with_context(default_state="answered").create(
             {"source_id": self.source.id, "external_id": "ctx", "body": "x"}

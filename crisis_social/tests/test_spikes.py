@@ -213,7 +213,9 @@ class TestSpikes(SocialCommon):
             with self.assertRaises(UserError):
                 alert.with_user(self.user_manager).write(vals)
         with self.assertRaises(UserError):
-            self.Alert.create({"query_id": self.query.id, "level": "watch"})
+            self.Alert.with_user(self.user_admin).create(
+                {"query_id": self.query.id, "level": "watch"}
+            )
         with self.assertRaises(AccessError):
             alert.with_user(self.user_crisis).action_acknowledge()
         alert.with_user(self.user_manager).action_acknowledge()

@@ -3,6 +3,7 @@ import hashlib
 import hmac
 import json
 import random
+import time
 import xmlrpc.client
 
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -23,16 +24,33 @@ class TestWebhook(HttpCase):
             {"name": "Feed", "kind": "rss", "url": "https://x.test"}
         )
 
-    def _sign(self, body, secret=None):
+    def _sign(self, body, secret=None, timestamp=None):
         key = (secret or self.secret).encode()
-        return "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
+        signed = str(timestamp).encode() + b"." + body
+        return "sha256=" + hmac.new(key, signed, hashlib.sha256).hexdigest()
 
-    def _send(self, body, source_id=None, signature=True, secret=None, headers=None):
+    def _send(
+        self,
+        body,
+        source_id=None,
+        signature=True,
+        secret=None,
+        headers=None,
+        timestamp=None,
+    ):
         if isinstance(body, dict | list):
             body = json.dumps(body).encode()
-        all_headers = {"Content-Type": "application/json"}
+        if timestamp is None:
+            # Another timestamp per request, within the 300 s allowed: the
+            # same body may be sent again (a signature is accepted once).
+            type(self)._sent = getattr(self, "_sent", 0) + 1
+            timestamp = int(time.time()) + self._sent % 400 - 200
+        all_headers = {
+            "Content-Type": "application/json",
+            "X-Crisis-Timestamp": str(timestamp),
+        }
         if signature is True:
-            all_headers["X-Crisis-Signature"] = self._sign(body, secret)
+            all_headers["X-Crisis-Signature"] = self._sign(body, secret, timestamp)
         elif signature:
             all_headers["X-Crisis-Signature"] = signature
         all_headers.update(headers or {})
