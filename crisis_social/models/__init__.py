@@ -6,5 +6,4 @@ from . import crisis_social_alert
 from . import crisis_incident
 from . import crisis_inquiry
 from . import res_partner
-from . import crisis_social_demo
 from . import crisis_social_webhook_signature

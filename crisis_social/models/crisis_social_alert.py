@@ -10,6 +10,8 @@ from odoo.tools.misc import formatLang
 
 from odoo.addons.crisis_management.tools import resolve_lang
 
+from ..tools import check_storable
+
 LEVELS = [("watch", "Watch"), ("shitstorm", "Shitstorm")]
 STATES = [("new", "New"), ("acknowledged", "Acknowledged"), ("dismissed", "Dismissed")]
 LEVEL_RANK = {"watch": 1, "shitstorm": 2}
@@ -119,11 +121,15 @@ class CrisisSocialAlert(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        alerts = super().create(vals_list)
+        # No context key sets a workflow field, not even in sudo.
+        alerts = super(CrisisSocialAlert, self._workflow_without_defaults()).create(
+            vals_list
+        )
         alerts.incident_id._notify_situation_changed()
         return alerts
 
     def write(self, vals):
+        check_storable(self.env, [vals])
         self.env["crisis.incident"]._notify_situations_of(self, vals)
         return super().write(vals)
 

@@ -15,6 +15,7 @@ from odoo.tools import SQL
 from odoo.addons.crisis_management.tools import resolve_lang
 
 from ..tools import (
+    check_storable,
     is_text,
     match_queries,
     normalize_handle,
@@ -226,6 +227,7 @@ class CrisisSocialPost(models.Model):
     def create(self, vals_list):
         # (before the source is read in sudo below)
         self.check_access("create")
+        check_storable(self.env, vals_list)
         if not self.env.su:
             self._workflow_guard(vals_list)
         for vals in vals_list:
@@ -244,7 +246,10 @@ class CrisisSocialPost(models.Model):
                     sentiment=result["label"],
                     sentiment_words=", ".join(result["words"]),
                 )
-        posts = super().create(vals_list)
+        # No context key sets a workflow field, not even in sudo.
+        posts = super(CrisisSocialPost, self._workflow_without_defaults()).create(
+            vals_list
+        )
         # Typed in or imported from a file: matched like ingested posts.
         posts.filtered(lambda p: not p.query_ids)._match_queries()
         posts.incident_id._notify_situation_changed()
@@ -252,6 +257,7 @@ class CrisisSocialPost(models.Model):
 
     def write(self, vals):
         self.env["crisis.incident"]._notify_situations_of(self, vals)
+        check_storable(self.env, [vals])
         manual = not self.env.su and "sentiment" in vals
         if not self.env.su:
             self._workflow_guard([vals])
@@ -370,7 +376,11 @@ class CrisisSocialPost(models.Model):
             "external_id", "error"}]}``
         """
         self.check_access("create")
-        if not isinstance(source_id, int) or isinstance(source_id, bool):
+        if (
+            not isinstance(source_id, int)
+            or isinstance(source_id, bool)
+            or not 0 < source_id < 2**31
+        ):
             raise UserError(_("ingest() expects the id of a source."))
         source = self.env["crisis.social.source"].search([("id", "=", source_id)])
         if not source:
@@ -721,6 +731,7 @@ class CrisisSocialPost(models.Model):
             }
         if not isinstance(reason, str) or not reason.strip():
             raise UserError(_("Please give the reason why these posts need no answer."))
+        check_storable(self.env, [{"reason": reason}])
         vals = {
             "ignore_reason": reason.strip(),
             "ignored_by_id": self.env.uid,

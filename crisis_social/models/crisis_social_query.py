@@ -2,7 +2,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import parse_terms, terms_regex
+from ..tools import check_storable, parse_terms, terms_regex
 
 
 class CrisisSocialQuery(models.Model):
@@ -122,11 +122,13 @@ class CrisisSocialQuery(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_storable(self.env, vals_list)
         for vals in vals_list:
             self._check_incident_readable(vals)
         return super().create(vals_list)
 
     def write(self, vals):
+        check_storable(self.env, [vals])
         self._check_incident_readable(vals)
         return super().write(vals)
 

@@ -1,13 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 import secrets
+from datetime import timedelta
 
 import requests
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..tools import fetchers
+from ..tools import check_storable, fetchers
+from ..tools.demo import demo_shitstorm_posts
 from ..tools.net import BlockedAddress, allowed_hosts
 from .crisis_social_post import MAX_POSTS_PER_CALL
 
@@ -116,6 +118,18 @@ class CrisisSocialSource(models.Model):
         for source in self:
             if source.retention_days < 0:
                 raise UserError(_("The retention period cannot be negative."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_storable(self.env, vals_list)
+        # No context key sets the secret or the fetch state, not even in sudo.
+        return super(CrisisSocialSource, self._workflow_without_defaults()).create(
+            vals_list
+        )
+
+    def write(self, vals):
+        check_storable(self.env, [vals])
+        return super().write(vals)
 
     def _write_fetch_state(self, vals):
         """The fetch state and the secret, written in sudo by the fetch and
@@ -342,3 +356,18 @@ class CrisisSocialSource(models.Model):
         if error.code == "config":
             return _("The source is incomplete: %(detail)s", detail=detail)
         return _("The source answered with HTTP status %(status)s.", status=status)
+
+    # ------------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------------
+    @api.model
+    def _demo_shitstorm(self, source_id, query_id):
+        """Posts of the last two days for the demo query (see
+        ``tools/demo.py``), and the alert they raise."""
+        source = self.browse(source_id)
+        now = fields.Datetime.now().replace(minute=0, second=0, microsecond=0)
+        now = min(now + timedelta(minutes=50), fields.Datetime.now())
+        posts = demo_shitstorm_posts(now)
+        self.env["crisis.social.post"].sudo()._ingest(source.sudo(), posts)
+        self.env["crisis.social.alert"].sudo()._detect_spikes(now=now)
+        return True

@@ -5,6 +5,8 @@ of posts to queries."""
 
 from . import fetchers, sentiment
 from .matching import (
+    bad_text_field,
+    check_storable,
     is_text,
     match_queries,
     normalize_handle,

@@ -7,6 +7,8 @@ import html
 import re
 from datetime import UTC, datetime
 
+from odoo.exceptions import ValidationError
+
 from .sentiment import fold
 
 TAG_RE = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.S | re.I)
@@ -36,6 +38,30 @@ def is_text(value):
     except UnicodeEncodeError:
         return False
     return True
+
+
+def bad_text_field(vals):
+    """The first field of ``vals`` whose text the database cannot store (a
+    NUL byte, a lone surrogate), else ``None``."""
+    for name, value in vals.items():
+        if isinstance(value, str) and not is_text(value):
+            return name
+    return None
+
+
+def check_storable(env, vals_list):
+    """Refuse texts the database cannot store, with a clear message instead
+    of a server error."""
+    for vals in vals_list:
+        name = bad_text_field(vals)
+        if name:
+            raise ValidationError(
+                env._(
+                    "“%(field)s” contains characters that cannot be stored "
+                    "(a NUL byte or a broken character).",
+                    field=name,
+                )
+            )
 
 
 def parse_date(value, now):
