@@ -9,10 +9,10 @@ import textwrap
 from datetime import datetime, timedelta
 
 from odoo import _, api, fields, models, tools
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from odoo.addons.crisis_management.tools import resolve_lang
+from odoo.addons.crisis_management.tools import require_group, resolve_lang
 
 from ..tools import (
     check_storable,
@@ -261,11 +261,11 @@ class CrisisSocialPost(models.Model):
         manual = not self.env.su and "sentiment" in vals
         if not self.env.su:
             self._workflow_guard([vals])
-            if set(vals) - USER_FIELDS and not self.env.user.has_group(
-                "crisis_management.group_crisis_manager"
-            ):
-                raise AccessError(
-                    _("Only the crisis team changes the posts themselves.")
+            if set(vals) - USER_FIELDS:
+                require_group(
+                    self.env,
+                    "crisis_management.group_crisis_manager",
+                    _("Only the crisis team changes the posts themselves."),
                 )
         if "body" in vals and vals["body"]:
             vals = dict(vals, body=strip_html(vals["body"]))

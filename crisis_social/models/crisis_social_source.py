@@ -6,7 +6,9 @@ from datetime import timedelta
 import requests
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
+
+from odoo.addons.crisis_management.tools import may_commit, require_group
 
 from ..tools import check_storable, fetchers
 from ..tools.demo import demo_shitstorm_posts
@@ -141,8 +143,11 @@ class CrisisSocialSource(models.Model):
     # ------------------------------------------------------------------
     def _check_admin(self):
         self.check_access("write")
-        if not self.env.user.has_group("crisis_management.group_crisis_admin"):
-            raise AccessError(_("Only crisis administrators configure sources."))
+        require_group(
+            self.env,
+            "crisis_management.group_crisis_admin",
+            _("Only crisis administrators configure sources."),
+        )
 
     def action_generate_secret(self):
         """Make a new webhook secret and show it once."""
@@ -209,7 +214,7 @@ class CrisisSocialSource(models.Model):
     @api.model
     def _cron_fetch(self):
         sources = self.search([("kind", "in", POLLING_KINDS)])
-        commit = not self.env.context.get("crisis_social_no_commit")
+        commit = may_commit(self.env)
         for done, source in enumerate(sources, start=1):
             try:
                 with self.env.cr.savepoint():
@@ -268,7 +273,7 @@ class CrisisSocialSource(models.Model):
                 results.append((source, False))
                 continue
             except BlockedAddress as error:
-                _logger.warning(
+                _logger.info(
                     "Social source %s refused: %s resolves to %s",
                     source.id,
                     error.host,

@@ -423,7 +423,7 @@ class TestFetchers(FetchCase):
             }
         )
         self.answers.append(lambda r: _response(200, RSS_FEED))
-        self.Source.with_context(crisis_social_no_commit=True)._cron_fetch()
+        self.Source._cron_fetch()
         self.assertEqual(len(self._posts(rss)), 2)
         self.assertTrue(rss.date_last_fetch)
         # Network failures are recorded too.
@@ -448,7 +448,7 @@ class TestFetchers(FetchCase):
             lambda r: _response(200, RSS_FEED),
         ]
         rss._write_fetch_state({"last_error": False})
-        self.Source.with_context(crisis_social_no_commit=True)._cron_fetch()
+        self.Source._cron_fetch()
         self.assertIn("could not be read", odd.last_error)
         self.assertFalse(rss.last_error)
 

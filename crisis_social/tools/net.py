@@ -101,7 +101,7 @@ class GuardedAdapter(HTTPAdapter):
         super().__init__(**kwargs)
 
     def init_poolmanager(self, *args, **kwargs):
-        super().init_poolmanager(*args, **kwargs)
+        result = super().init_poolmanager(*args, **kwargs)
         extra = {"allowed_hosts": self.allowed_hosts}
         http = type(
             "GuardedHTTPConnection", (_GuardedConnectionMixin, HTTPConnection), extra
@@ -115,13 +115,7 @@ class GuardedAdapter(HTTPAdapter):
                 "GuardedHTTPSPool", (HTTPSConnectionPool,), {"ConnectionCls": https}
             ),
         }
-
-    def __getstate__(self):
-        return {**super().__getstate__(), "allowed_hosts": self.allowed_hosts}
-
-    def __setstate__(self, state):
-        self.allowed_hosts = state.pop("allowed_hosts", frozenset())
-        super().__setstate__(state)
+        return result
 
 
 def guarded_session(allowed=()):
