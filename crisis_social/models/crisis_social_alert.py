@@ -40,6 +40,8 @@ class CrisisSocialAlert(models.Model):
             "query_id",
         }
     )
+    # Raised by the detection only: a copy would be a fabricated alert.
+    _workflow_copy = "refuse"
     _workflow_transitions = {
         "acknowledged": ("new",),
         "dismissed": ("new", "acknowledged"),

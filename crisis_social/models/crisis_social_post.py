@@ -102,6 +102,8 @@ class CrisisSocialPost(models.Model):
             "is_redacted",
         }
     )
+    # A post is what someone wrote: a copy would be a fabricated one.
+    _workflow_copy = "refuse"
     _workflow_transitions = {
         "to_answer": ("new",),
         "answered": ("new", "to_answer"),

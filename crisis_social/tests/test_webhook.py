@@ -229,6 +229,58 @@ class TestWebhook(HttpCase):
             "fine",
         )
 
+    def test_bad_text_over_json_rpc_is_a_clear_refusal(self):
+        manager = new_test_user(
+            self.env, login="json_team", groups="crisis_management.group_crisis_manager"
+        )
+        self.assertTrue(manager)
+        self.authenticate("json_team", "json_team")
+        self._send({"posts": [{"external_id": "j1", "body": "Fabrikbrand"}]})
+        post = self.env["crisis.social.post"].search([("external_id", "=", "j1")])
+
+        def call(method, args, kwargs=None):
+            response = self.url_open(
+                "/web/dataset/call_kw",
+                data=json.dumps(
+                    {
+                        "jsonrpc": "2.0",
+                        "method": "call",
+                        "params": {
+                            "model": "crisis.social.post",
+                            "method": method,
+                            "args": args,
+                            "kwargs": kwargs or {},
+                        },
+                    }
+                ),
+                headers={"Content-Type": "application/json"},
+            )
+            self.assertEqual(response.status_code, 200)
+            return response.json()
+
+        for method, args, kwargs in (
+            ("ingest", ["1\u0000", []], {}),
+            ("ingest", [self.source.id, "\ud800"], {}),
+            ("ingest", [2**40, []], {}),
+            ("action_ignore", [post.ids], {"reason": "a\u0000b"}),
+            ("action_ignore", [post.ids], {"reason": "a\ud800b"}),
+            ("write", [post.ids, {"reply_draft": "x\u0000"}], {}),
+            ("score_text", [["kaputt"], "de"], {}),
+        ):
+            error = call(method, args, kwargs).get("error")
+            self.assertTrue(error, method)
+            self.assertIn(
+                error["data"]["name"],
+                (
+                    "odoo.exceptions.UserError",
+                    "odoo.exceptions.ValidationError",
+                    "odoo.exceptions.AccessError",
+                ),
+                (method, error["data"]["message"]),
+            )
+        self.assertEqual(post.state, "new")
+        self.assertFalse(post.reply_draft)
+
     def test_ingest_over_xmlrpc(self):
         manager = new_test_user(
             self.env, login="rpc_team", groups="crisis_management.group_crisis_manager"
