@@ -121,6 +121,9 @@ class CrisisSocialSource(models.Model):
             if source.retention_days < 0:
                 raise UserError(_("The retention period cannot be negative."))
 
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
         check_storable(self.env, vals_list)
