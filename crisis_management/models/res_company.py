@@ -11,6 +11,7 @@ WORKFLOW_FIELDS = {
 
 
 class ResCompany(models.Model):
+    _name = "res.company"
     _inherit = ["res.company", "crisis.workflow.mixin"]
 
     # The mixin guards these in create/write (a company has no incident).
