@@ -4,7 +4,7 @@ from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from ..tools import require_group
+from ..tools import installed_crisis_langs, require_group
 from .res_partner import ORDINARY_BASES
 
 
@@ -59,7 +59,7 @@ class CrisisStakeholderType(models.Model):
             # Exact match as import uses it, but forgiving about case.
             operator = "=ilike"
         domains = [[("code", operator, value)], [("name", operator, value)]]
-        for lang, _name in self.env["res.lang"].get_installed():
+        for lang in installed_crisis_langs(self.env).values():
             if lang != self.env.lang:
                 domains.append(
                     [
