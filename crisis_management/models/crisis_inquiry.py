@@ -350,58 +350,6 @@ class CrisisInquiry(models.Model):
                 )
 
     # ------------------------------------------------------------------
-    # Mail gateway
-    # ------------------------------------------------------------------
-    @api.model
-    def message_new(self, msg_dict, custom_values=None):
-        """An e-mail to an incident's alias: an inquiry by e-mail from the
-        sender, linked to the contact who has that address when our mail
-        server vouched for the sender (see ``_mail_sender_verified``): a
-        forged ``From:`` must not borrow a known contact's name and SLA."""
-        self = self.with_context(default_user_id=False)
-        # (set by the incident's _alias_get_error; not a value to post)
-        verified = msg_dict.pop("crisis_sender_verified", False)
-        email_from = msg_dict.get("email_from") or msg_dict.get("from")
-        partner = self.env["res.partner"]
-        if verified:
-            partner = partner.browse(msg_dict.get("author_id") or [])
-            if not partner and email_from:
-                normalized = tools.email_normalize(email_from)
-                partner = normalized and partner.search(
-                    [("email_normalized", "=", normalized)], limit=1
-                )
-        name = tools.parse_contact_from_email(email_from or "")[0]
-        defaults = {
-            "name": msg_dict.get("subject") or _("No Subject"),
-            "channel": "email",
-            "email_from": email_from,
-            "partner_id": partner.id if partner else False,
-            "caller_name": False if partner else name,
-            "question": tools.html2plaintext(msg_dict.get("body") or ""),
-        }
-        defaults.update(custom_values or {})
-        inquiry = super().message_new(msg_dict, custom_values=defaults)
-        if partner:
-            inquiry.message_subscribe(partner_ids=partner.ids)
-        return inquiry
-
-    def message_update(self, msg_dict, update_vals=None):
-        msg_dict.pop("crisis_sender_verified", None)
-        return super().message_update(msg_dict, update_vals=update_vals)
-
-    def _message_get_suggested_recipients(self):
-        recipients = super()._message_get_suggested_recipients()
-        if self.partner_id:
-            self._message_add_suggested_recipient(
-                recipients, partner=self.partner_id, reason=_("Caller")
-            )
-        elif self.email_from:
-            self._message_add_suggested_recipient(
-                recipients, email=self.email_from, reason=_("Caller E-mail")
-            )
-        return recipients
-
-    # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
     def _workflow_refusal(self, old, new):
@@ -553,3 +501,55 @@ class CrisisInquiry(models.Model):
         )
         if activities:
             activities.action_feedback(feedback=feedback)
+
+    # ------------------------------------------------------------------
+    # Mail gateway
+    # ------------------------------------------------------------------
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """An e-mail to an incident's alias: an inquiry by e-mail from the
+        sender, linked to the contact who has that address when our mail
+        server vouched for the sender (see ``_mail_sender_verified``): a
+        forged ``From:`` must not borrow a known contact's name and SLA."""
+        self = self.with_context(default_user_id=False)
+        # (set by the incident's _alias_get_error; not a value to post)
+        verified = msg_dict.pop("crisis_sender_verified", False)
+        email_from = msg_dict.get("email_from") or msg_dict.get("from")
+        partner = self.env["res.partner"]
+        if verified:
+            partner = partner.browse(msg_dict.get("author_id") or [])
+            if not partner and email_from:
+                normalized = tools.email_normalize(email_from)
+                partner = normalized and partner.search(
+                    [("email_normalized", "=", normalized)], limit=1
+                )
+        name = tools.parse_contact_from_email(email_from or "")[0]
+        defaults = {
+            "name": msg_dict.get("subject") or _("No Subject"),
+            "channel": "email",
+            "email_from": email_from,
+            "partner_id": partner.id if partner else False,
+            "caller_name": False if partner else name,
+            "question": tools.html2plaintext(msg_dict.get("body") or ""),
+        }
+        defaults.update(custom_values or {})
+        inquiry = super().message_new(msg_dict, custom_values=defaults)
+        if partner:
+            inquiry.message_subscribe(partner_ids=partner.ids)
+        return inquiry
+
+    def message_update(self, msg_dict, update_vals=None):
+        msg_dict.pop("crisis_sender_verified", None)
+        return super().message_update(msg_dict, update_vals=update_vals)
+
+    def _message_get_suggested_recipients(self):
+        recipients = super()._message_get_suggested_recipients()
+        if self.partner_id:
+            self._message_add_suggested_recipient(
+                recipients, partner=self.partner_id, reason=_("Caller")
+            )
+        elif self.email_from:
+            self._message_add_suggested_recipient(
+                recipients, email=self.email_from, reason=_("Caller E-mail")
+            )
+        return recipients

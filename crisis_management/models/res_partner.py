@@ -121,6 +121,50 @@ class ResPartner(models.Model):
             partner.crisis_recipient_count = Recipient.search_count(domain)
 
     # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_crisis_consents(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crisis_management.crisis_consent_action"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id, "active_test": False}
+        return action
+
+    def action_crisis_report_incident(self):
+        """Open the form to report an incident heard of from this contact."""
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crisis_management.crisis_incident_report_action"
+        )
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_crisis_inquiries(self):
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crisis_management.crisis_inquiry_action"
+        )
+        action["domain"] = self._crisis_family_domain()
+        action["context"] = {"default_partner_id": self.id}
+        # The list first: the action's own order opens a form.
+        action["views"] = sorted(action["views"], key=lambda v: v[1] != "list")
+        return action
+
+    def action_crisis_recipients(self):
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crisis_management.crisis_communication_recipient_action"
+        )
+        action["domain"] = self._crisis_family_domain()
+        action["context"] = {}
+        return action
+
+    # ------------------------------------------------------------------
     # Whether a contact may be reached
     # ------------------------------------------------------------------
     def crisis_can_contact(self, purpose_code, channel, kind="notice"):
@@ -258,28 +302,6 @@ class ResPartner(models.Model):
             if pid not in with_basis and pid not in refusals:
                 refusals[pid] = "no_basis"
         return refusals
-
-    # ------------------------------------------------------------------
-    # Actions
-    # ------------------------------------------------------------------
-    def action_crisis_consents(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "crisis_management.crisis_consent_action"
-        )
-        action["domain"] = [("partner_id", "=", self.id)]
-        action["context"] = {"default_partner_id": self.id, "active_test": False}
-        return action
-
-    def action_crisis_report_incident(self):
-        """Open the form to report an incident heard of from this contact."""
-        self.ensure_one()
-        self.check_access("read")
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "crisis_management.crisis_incident_report_action"
-        )
-        action["context"] = {"default_partner_id": self.id}
-        return action
 
     # ------------------------------------------------------------------
     # Crisis mode in the CRM: affected customers
@@ -501,25 +523,3 @@ class ResPartner(models.Model):
         return fields.Datetime.context_timestamp(
             self.with_context(tz=tz), value
         ).strftime("%Y-%m-%d %H:%M")
-
-    def action_crisis_inquiries(self):
-        self.ensure_one()
-        self.check_access("read")
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "crisis_management.crisis_inquiry_action"
-        )
-        action["domain"] = self._crisis_family_domain()
-        action["context"] = {"default_partner_id": self.id}
-        # The list first: the action's own order opens a form.
-        action["views"] = sorted(action["views"], key=lambda v: v[1] != "list")
-        return action
-
-    def action_crisis_recipients(self):
-        self.ensure_one()
-        self.check_access("read")
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "crisis_management.crisis_communication_recipient_action"
-        )
-        action["domain"] = self._crisis_family_domain()
-        action["context"] = {}
-        return action

@@ -354,6 +354,35 @@ class TestAttacksOnRecords(HttpCase, CrisisCommon):
         task.with_user(self.user_manager).user_id = self.user_admin
         self.assertEqual(task.user_id, self.user_admin)
 
+    def test_outsider_cannot_move_records_into_a_confidential_incident(self):
+        inquiry = self.env["crisis.inquiry"].create(
+            {"incident_id": self.incident.id, "question": "Is batch 7 affected?"}
+        )
+        task = self.env["crisis.task"].create(
+            {
+                "incident_id": self.incident.id,
+                "name": "Inform the press",
+                "user_id": self.outsider.id,
+            }
+        )
+        secret_log = len(self.secret.log_ids)
+        for model, record in (("crisis.inquiry", inquiry), ("crisis.task", task)):
+            message = self._refused(
+                self.outsider,
+                model,
+                "write",
+                [record.id],
+                {"incident_id": self.secret.id},
+            )
+            self.assertIn("Only someone who may edit both incidents", message)
+            record.invalidate_recordset()
+            self.assertEqual(record.incident_id, self.incident)
+        self.assertEqual(len(self.secret.log_ids), secret_log)
+        # The confidential incident's lead may move the inquiry, logged in both.
+        inquiry.with_user(self.user_manager).incident_id = self.secret
+        self.assertEqual(inquiry.incident_id, self.secret)
+        self.assertIn("moved from", self.secret.log_ids.sorted("sequence")[-1].body)
+
     # ------------------------------------------------------------------
     # The crisis log (server error) and the contact sheet (item 9)
     # ------------------------------------------------------------------
