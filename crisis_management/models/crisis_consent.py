@@ -46,9 +46,9 @@ class CrisisConsent(models.Model):
     _inherit = ["mail.thread", "crisis.workflow.mixin"]
     _order = "date_given desc, id desc"
 
-    # Only action_withdraw changes these; a copy is refused.
+    # Only action_withdraw changes these (given -> withdrawn, never back);
+    # a copy is refused.
     _workflow_fields = frozenset({"state", "date_withdrawn"})
-    _workflow_transitions = {"withdrawn": ("given",)}
     _workflow_incident_field = False
     _workflow_copy = "refuse"
 

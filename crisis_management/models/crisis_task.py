@@ -56,7 +56,6 @@ class CrisisTask(models.Model):
     # ------------------------------------------------------------------
     # Fields
     # ------------------------------------------------------------------
-
     name = fields.Char(required=True, tracking=True)
     description = fields.Html()
     incident_id = fields.Many2one(
