@@ -30,6 +30,8 @@ from ..tools import (
     installed_crisis_langs,
     public_uuid,
     qr_png,
+    reader_tz,
+    require_group,
     resolve_lang,
     rfc3339,
     sanitize_translations,
@@ -1398,14 +1400,21 @@ class CrisisIncident(models.Model):
         return code.split("_")[0], code
 
     def _page_tz(self):
+        """The public reads the company's local time (the lead's, if the
+        company has no zone): the one time-zone rule of ``tools.reader_tz``."""
         self.ensure_one()
-        return self.company_id.partner_id.tz or self.lead_id.tz or "Europe/Berlin"
+        return reader_tz(
+            self.env,
+            self.company_id.partner_id.tz,
+            self.lead_id.tz,
+            company=self.company_id,
+        )
 
     def _page_format_date(self, value, lang, date_only=False, short=False):
         """``value`` as the public reads it: local time of the company with
         the zone's name, the date in the reader's language. The one helper
         for every time the public sees: page, feed, e-mails, SMS, letters
-        (see ``utils.format_public_datetime``)."""
+        (see ``tools.format_public_datetime``)."""
         self.ensure_one()
         return format_public_datetime(
             value, self._page_tz(), lang, date_only=date_only, short=short
@@ -1647,10 +1656,11 @@ class CrisisIncident(models.Model):
         if self.env.su:
             return
         self.check_access("write")
-        if not self.env.user.has_group("crisis_management.group_crisis_manager"):
-            raise AccessError(
-                _("Only the crisis team can switch crisis mode on or off.")
-            )
+        require_group(
+            self.env,
+            "crisis_management.group_crisis_manager",
+            _("Only the crisis team can switch crisis mode on or off."),
+        )
 
     # ------------------------------------------------------------------
     # Hotline: the mail alias (e-mails to the incident become inquiries)
@@ -2094,8 +2104,11 @@ class CrisisIncident(models.Model):
         the customer, from the activity plan the admin chose, so that regular
         business is won back."""
         self.check_access("write")
-        if not self.env.user.has_group("crisis_management.group_crisis_manager"):
-            raise AccessError(_("Only the crisis team can hand customers back."))
+        require_group(
+            self.env,
+            "crisis_management.group_crisis_manager",
+            _("Only the crisis team can hand customers back."),
+        )
         for incident in self:
             if incident.state != "closed":
                 raise UserError(
