@@ -81,7 +81,7 @@ class TestIncidentAttacksOverRpc(HttpCase, CrisisCommon):
                     "name": "Übung: Portal schaut zu",
                     "is_exercise": True,
                     "exercise_observer_ids": [
-                        Command.set((self.observer | self.portal).ids)
+                        (6, 0, (self.observer | self.portal).ids)
                     ],
                 },
                 code=WARNING,
@@ -100,7 +100,7 @@ class TestIncidentAttacksOverRpc(HttpCase, CrisisCommon):
             "crisis.incident",
             "write",
             [self.exercise.id],
-            {"exercise_observer_ids": [Command.link(self.portal.id)]},
+            {"exercise_observer_ids": [(4, self.portal.id)]},
             code=WARNING,
         )
         self.assertIn("Only internal users can observe the exercise", message)
