@@ -119,10 +119,13 @@ class CrisisIncident(models.Model):
     # An incident hangs off no other incident.
     _workflow_incident_field = False
 
+    _sql_constraints = [
+        ("page_token_unique", "unique(page_token)", "The page token must be unique."),
+    ]
+
     # ------------------------------------------------------------------
     # Fields
     # ------------------------------------------------------------------
-
     name = fields.Char(required=True, tracking=True)
     reference = fields.Char(
         readonly=True, copy=False, default=lambda self: _("New"), index="btree"
@@ -187,7 +190,6 @@ class CrisisIncident(models.Model):
     )
 
     # Public page
-
     page_published = fields.Boolean(readonly=True, copy=False, tracking=True)
     page_token = fields.Char(
         readonly=True,
@@ -266,12 +268,7 @@ class CrisisIncident(models.Model):
         groups="crisis_management.group_crisis_manager",
     )
 
-    _sql_constraints = [
-        ("page_token_unique", "unique(page_token)", "The page token must be unique."),
-    ]
-
     # Hotline
-
     alias_id = fields.Many2one(
         help="E-mails sent to this address become inquiries of the incident."
     )
@@ -322,7 +319,6 @@ class CrisisIncident(models.Model):
     situation_date = fields.Datetime(string="As Of", compute="_compute_situation")
 
     # Exercise
-
     is_exercise = fields.Boolean(
         string="Exercise",
         copy=False,
@@ -350,7 +346,6 @@ class CrisisIncident(models.Model):
     )
 
     # CRM
-
     reported_by_id = fields.Many2one(
         "res.users",
         readonly=True,
@@ -372,7 +367,6 @@ class CrisisIncident(models.Model):
     )
 
     # Communications and the safety check
-
     communication_ids = fields.One2many(
         "crisis.communication", "incident_id", string="Communications"
     )
@@ -1956,14 +1950,34 @@ class CrisisIncident(models.Model):
     # ------------------------------------------------------------------
     def action_print_contact_sheet(self):
         """Print the emergency contact sheet in the language asked for
-        (``lang`` in the context, else the user's)."""
+        (``contact_sheet_lang`` in the context, else the user's), by the
+        crisis team, and write the printing into the crisis log: here, in
+        the button's call, never when the report is rendered (a GET)."""
         self.check_access("read")
+        require_group(
+            self.env,
+            "crisis_management.group_crisis_manager",
+            _("Only the crisis team can print the emergency contact sheet."),
+        )
         action = self.env.ref(
             "crisis_management.action_report_crisis_contact_sheet"
         ).report_action(self)
         lang = self.env.context.get("contact_sheet_lang")
         if lang in ("de_DE", "en_US"):
             action["context"] = dict(action.get("context") or {}, lang=lang)
+        else:
+            lang = resolve_lang(
+                self.env, self.env.context.get("lang"), self.env.user.lang, exact=True
+            )
+        for incident in self:
+            incident._log(
+                "note",
+                _(
+                    "Emergency contact sheet printed by %(user)s (%(lang)s).",
+                    user=self.env.user.name,
+                    lang=lang,
+                ),
+            )
         return action
 
     def _contact_sheet_values(self):

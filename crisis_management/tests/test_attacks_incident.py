@@ -214,3 +214,42 @@ class TestIncidentAttacksOverRpc(HttpCase, CrisisCommon):
         self.assertEqual(incident.state, "draft")
         self.assertFalse(incident.date_closed)
         self.assertFalse(incident.log_ids.filtered(lambda e: e.kind == "state"))
+
+    # ------------------------------------------------------------------
+    # Issue 22, item 9: the contact sheet is logged by its print button
+    # ------------------------------------------------------------------
+    def test_contact_sheet_logged_by_the_print_button_only_for_the_team(self):
+        incident = self._create_incident(name="Gasaustritt", severity="minor")
+        printed = "Emergency contact sheet printed by"
+
+        def printings():
+            return incident.log_ids.filtered(lambda e: printed in (e.body or ""))
+
+        message = self._refused(
+            self.user_crisis,
+            "crisis.incident",
+            "action_print_contact_sheet",
+            [incident.id],
+            code=ACCESS_ERROR,
+        )
+        self.assertIn("Only the crisis team can print", message)
+        self.assertFalse(printings())
+        # The print button, as the web client sends it (its action holds
+        # nulls that XML-RPC cannot carry).
+        self.authenticate("crisis_manager", "crisis_manager")
+        action = self.make_jsonrpc_request(
+            "/web/dataset/call_button",
+            {
+                "model": "crisis.incident",
+                "method": "action_print_contact_sheet",
+                "args": [[incident.id]],
+                "kwargs": {"context": {"contact_sheet_lang": "de_DE"}},
+            },
+        )
+        self.assertEqual(
+            action["report_name"], "crisis_management.report_crisis_contact_sheet"
+        )
+        incident.invalidate_recordset()
+        self.assertEqual(len(printings()), 1)
+        self.assertIn("Max Krisenstab (de_DE)", printings().body)
+        self.assertTrue(incident.verify_log()["ok"])
