@@ -5,14 +5,6 @@ from . import res_company
 from . import res_partner
 from . import crisis_bilingual_mixin
 from . import crisis_incident
-from . import crisis_incident_page
-from . import crisis_incident_crisis_mode
-from . import crisis_incident_hotline
-from . import crisis_incident_log
-from . import crisis_incident_situation
-from . import crisis_incident_dashboard
-from . import crisis_incident_exercise
-from . import crisis_incident_contact_sheet
 from . import crisis_incident_member
 from . import crisis_log
 from . import crisis_task
@@ -33,7 +25,6 @@ from . import crisis_communication_queue
 from . import crisis_communication_safety
 from . import crisis_communication_recipient
 from . import crisis_communication_recipient_letter
-from . import crisis_incident_communication
 from . import crisis_mail_handover
 from . import ir_mail_server
 from . import mail_mail
@@ -41,6 +32,7 @@ from . import mail_thread
 from . import sms_sms
 from . import sms_tracker
 from . import crisis_incident_crm
+from . import crisis_inquiry_crm
 from . import crm_team_member
 from . import crm_lead
 from . import crisis_mobile_confirmation
