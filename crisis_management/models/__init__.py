@@ -31,8 +31,6 @@ from . import mail_mail
 from . import mail_thread
 from . import sms_sms
 from . import sms_tracker
-from . import crisis_incident_crm
-from . import crisis_inquiry_crm
 from . import crm_team_member
 from . import crm_lead
 from . import crisis_mobile_confirmation

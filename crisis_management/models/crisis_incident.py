@@ -28,6 +28,7 @@ from odoo.addons.mail.tools.alias_error import AliasError
 from ..tools import (
     format_public_datetime,
     installed_crisis_langs,
+    mail_sender_verified,
     public_uuid,
     qr_png,
     reader_tz,
@@ -1720,25 +1721,9 @@ class CrisisIncident(models.Model):
 
     @api.model
     def _mail_sender_verified(self, message, message_dict):
-        """Whether the receiving mail server vouched for the sender address:
-        an ``Authentication-Results`` header of *our* server (its authserv-id
-        set in ``crisis_management.mail_authserv_id``; others can be forged)
-        with ``dmarc=pass``. Without one, the ``From:`` is only a claim."""
-        authserv = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("crisis_management.mail_authserv_id", "")
-            .strip()
-            .lower()
-        )
-        if not authserv or message is None:
-            return False
-        for header in message.get_all("Authentication-Results") or []:
-            text = " ".join(str(header).split()).lower()
-            server, _sep, results = text.partition(";")
-            if server.strip().split(" ")[0] == authserv and "dmarc=pass" in results:
-                return True
-        return False
+        """Whether our own mail server vouched for the sender (see
+        ``tools.mail_sender_verified``: only the top-most header counts)."""
+        return mail_sender_verified(self.env, message)
 
     def _default_alias_name(self):
         """An address made of the incident's reference, if still free."""
