@@ -5,6 +5,8 @@ from werkzeug.exceptions import NotFound
 from odoo import http
 from odoo.http import content_disposition, request
 
+from odoo.addons.crisis_management.tools import check_input
+
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_NAMES = {
     "chronology": ("Chronologie", "Chronology"),
@@ -19,6 +21,7 @@ class CrisisReportsController(http.Controller):
         auth="user",
         methods=["GET"],
     )
+    @check_input()
     def export_xlsx(self, kind, incident_id, lang=None, tz=None, **kwargs):
         """The chronology or the communication of an incident as XLSX, with
         the caller's rights: whoever cannot read the incident gets nothing."""
