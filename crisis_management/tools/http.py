@@ -6,7 +6,8 @@ be written as UTF-8, and an id beyond 32 bits overflows an ``integer``
 column: each of them, passed on to the ORM, ends as a server error (500).
 Routes wear ``@check_input()`` under ``@http.route``: bad input gets a 400
 with a short message in German or English, ids out of range a 404 (no such
-record), before the route reads anything.
+record), before the route reads anything. Model methods called over
+JSON-RPC go through ``check_rpc_call``: a ValidationError instead.
 """
 
 import functools
@@ -14,6 +15,7 @@ import functools
 from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.wrappers import Response
 
+from odoo.exceptions import ValidationError
 from odoo.http import request
 
 from .language import resolve_lang
@@ -112,3 +114,74 @@ def check_input(max_length=MAX_LENGTH):
         return wrapper
 
     return decorator
+
+
+def _strings(value, depth=0):
+    """Every string in ``value`` (nested lists, tuples and dicts, keys too)."""
+    if isinstance(value, str):
+        yield value
+    elif depth < 32 and isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item, depth + 1)
+    elif depth < 32 and isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key, depth + 1)
+            yield from _strings(item, depth + 1)
+
+
+def _is_ids(value):
+    if isinstance(value, (list, tuple)):
+        return all(valid_id(item) for item in value)
+    return valid_id(value)
+
+
+def _is_vals(value):
+    return isinstance(value, dict) and all(isinstance(key, str) for key in value)
+
+
+def check_rpc_call(env, model, method, args, kwargs):
+    """Refuse a model method call over RPC whose arguments no method can
+    take: a NUL byte or a lone surrogate in any string, ids that are not
+    record ids (``True``, strings, floats, out of range), ``create`` or
+    ``write`` values that are not dicts. Raises a ValidationError in the
+    user's language; the ORM would raise a server error."""
+    context = (kwargs or {}).get("context") if isinstance(kwargs, dict) else None
+    lang = context.get("lang") if isinstance(context, dict) else None
+    if text_problem(lang, max_length=16) or lang not in dict(
+        env["res.lang"].get_installed()
+    ):
+        lang = None
+    env = env(context=dict(env.context, lang=lang or env.lang or env.user.lang))
+    # Length is not checked: binary fields come base64-encoded.
+    if any(
+        text_problem(text, max_length=float("inf"))
+        for text in _strings([model, method, args, kwargs])
+    ):
+        raise _rpc_refusal(env)
+    if model not in env:
+        return  # Odoo answers itself
+    func = getattr(type(env[model]), method, None)
+    if not callable(func):
+        return
+    api = getattr(func, "_api", None)
+    args = list(args or [])
+    if api not in ("model", "model_create"):
+        if not args or not _is_ids(args[0]):
+            raise _rpc_refusal(env)
+        args = args[1:]
+    if method == "create" and args:
+        vals_list = args[0] if isinstance(args[0], list) else [args[0]]
+        if not all(_is_vals(vals) for vals in vals_list):
+            raise _rpc_refusal(env)
+    if method == "write" and args and not _is_vals(args[0]):
+        raise _rpc_refusal(env)
+
+
+def _rpc_refusal(env):
+    return ValidationError(
+        env._(
+            "The request contains characters that are not allowed (such as a "
+            "NUL byte), ids that are not record ids, or values of the wrong "
+            "kind. Please check your input."
+        )
+    )
