@@ -78,7 +78,7 @@ def add_forbidden(records, result, operation, model_field, id_field):
             env._(
                 "You may not see or change %(model)s of a crisis record you "
                 "cannot open yourself (operation: %(operation)s).",
-                model=records._description,
+                model=env["ir.model"]._get(records._name).name,
                 operation=operation,
             )
         )
