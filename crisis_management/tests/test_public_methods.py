@@ -14,6 +14,7 @@ Methods added later are walked automatically."""
 import inspect
 import json
 import logging
+import xmlrpc.client
 
 from odoo import Command, api
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -448,3 +449,66 @@ class TestPublicMethodsBadInput(CrisisCommon, HttpCase):
         )
         self.incident.invalidate_recordset()
         self.assertEqual(self.incident.name, "Neu")
+
+    def test_external_api_refuses_bad_ids_and_text(self):
+        """The same check on the external API: XML-RPC (which carries True
+        and strings as ids) and /jsonrpc (which carries NUL bytes too)."""
+        db = self.env.cr.dbname
+        uid = self.user_admin.id
+        password = self.user_admin.login
+        name = self.incident.name
+        for bad_ids in ([True], ["1"], [1.5]):
+            with self.assertRaises(xmlrpc.client.Fault) as caught:
+                self.xmlrpc_object.execute_kw(
+                    db,
+                    uid,
+                    password,
+                    "crisis.incident",
+                    "write",
+                    [bad_ids, {"name": "Neu"}],
+                    {"context": {"lang": "de_DE"}},
+                )
+            self.assertIn("Bitte prüfen Sie Ihre Eingabe", caught.exception.faultString)
+            self.assertNotIn("Traceback", caught.exception.faultString)
+        # A wrong password is still refused as such.
+        with self.assertRaises(xmlrpc.client.Fault) as caught:
+            self.xmlrpc_object.execute_kw(
+                db, uid, "wrong", "crisis.incident", "write", [[True], {}]
+            )
+        self.assertIn("Access Denied", caught.exception.faultString)
+        for args in (
+            [[True], {"name": "Neu"}],
+            [self.incident.ids, {"name": "Neu\x00"}],
+            [self.incident.ids, {"name": "Neu\ud800"}],
+        ):
+            payload = {
+                "id": 0,
+                "jsonrpc": "2.0",
+                "method": "call",
+                "params": {
+                    "service": "object",
+                    "method": "execute_kw",
+                    "args": [db, uid, password, "crisis.incident", "write", args, {}],
+                },
+            }
+            response = self.url_open(
+                "/jsonrpc",
+                data=json.dumps(payload),
+                headers={"Content-Type": "application/json"},
+            )
+            self.assertEqual(response.status_code, 200)
+            error = response.json()["error"]["data"]
+            self.assertEqual(error["name"], "odoo.exceptions.ValidationError")
+        self.incident.invalidate_recordset()
+        self.assertEqual(self.incident.name, name)
+        # Good calls pass.
+        self.assertTrue(
+            self.xmlrpc_object.execute_kw(
+                db,
+                uid,
+                password,
+                "crisis.incident",
+                "write",
+                [self.incident.ids, {"name": "Neu"}],
+            )
+        )
