@@ -3,3 +3,4 @@ from . import page
 from . import main
 from . import portal
 from . import rpc
+from . import report

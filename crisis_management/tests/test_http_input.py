@@ -157,3 +157,17 @@ class TestBadInputOnEveryRoute(CrisisPageCommon, HttpCase):
             self.env["crisis.mobile.confirmation"].sudo().search_count([]),
             confirmations,
         )
+
+    def test_report_routes(self):
+        self.authenticate(self.user_manager.login, self.user_manager.login)
+        report = "crisis_management.report_crisis_contact_sheet"
+        for url, status in (
+            (f"/report/html/{report}/99999999999", 404),
+            (f"/report/html/{report}/{self.incident.id},{2**31}", 404),
+            (f"/report/html/{report}/{quote('²')}", 404),
+            (f"/report/html/{quote(report + NUL)}/{self.incident.id}", 400),
+            (f"/report/html/{report}/{self.incident.id}?context={quote(NUL)}", 400),
+            (f"/report/download?data={quote(NUL)}", 400),
+        ):
+            response = self.url_open(url, headers=EN)
+            self._assert_refused(response, status=status)
