@@ -46,7 +46,17 @@ class TestConfidentialChatter(CrisisCommon, HttpCase):
                 }
             )
         )
-        cls.task.sudo().message_subscribe(partner_ids=cls.user_crisis.partner_id.ids)
+        # Subscribing them is refused (test_outsider_does_not_become_follower);
+        # a follower left over from before (a member who left the team, a
+        # database from an older version) is what the guards below face.
+        cls.env["mail.followers"].sudo().create(
+            {
+                "res_model": "crisis.task",
+                "res_id": cls.task.id,
+                "partner_id": cls.user_crisis.partner_id.id,
+                "subtype_ids": [Command.link(cls.env.ref("mail.mt_comment").id)],
+            }
+        )
         cls.note = cls.task.with_user(cls.user_manager).message_post(
             body=SECRET_NOTE,
             message_type="comment",
@@ -113,6 +123,44 @@ class TestConfidentialChatter(CrisisCommon, HttpCase):
         self.assertTrue(
             self.task.activity_ids.filtered(lambda a: a.user_id == self.user_crisis)
         )
+
+    def test_outsider_does_not_become_follower(self):
+        env = self.env(context=dict(self.env.context, tracking_disable=False))
+        task = (
+            env["crisis.task"]
+            .with_user(self.user_manager)
+            .create(
+                {
+                    "incident_id": self.secret.id,
+                    "name": "Zweite Aufgabe",
+                    "user_id": self.user_crisis.id,
+                }
+            )
+        )
+        task.message_subscribe(
+            partner_ids=(self.user_crisis | self.user_manager2).partner_id.ids
+        )
+        self.secret.message_subscribe(partner_ids=self.user_employee.partner_id.ids)
+        outsider = self.user_crisis.partner_id
+        self.assertNotIn(outsider, task.message_partner_ids)
+        self.assertIn(self.user_manager2.partner_id, task.message_partner_ids)
+        self.assertNotIn(self.user_employee.partner_id, self.secret.message_partner_ids)
+        message = task.with_user(self.user_manager).message_post(
+            body=SECRET_NOTE, message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+        self.assertNotIn(outsider, message.sudo().notification_ids.res_partner_id)
+        # A contact without a user still follows (customers get their mails).
+        customer = self.env["res.partner"].create(
+            {"name": "Kundin ohne Login", "email": "kundin@example.com"}
+        )
+        task.message_subscribe(partner_ids=customer.ids)
+        self.assertIn(customer, task.message_partner_ids)
+        # Once on the team, they follow.
+        self.secret.member_ids = [
+            Command.create({"user_id": self.user_crisis.id, "role": "member"})
+        ]
+        task.message_subscribe(partner_ids=outsider.ids)
+        self.assertIn(outsider, task.message_partner_ids)
 
     def test_assignee_outside_the_team_gets_nothing(self):
         self.authenticate(self.user_crisis.login, self.user_crisis.login)

@@ -86,6 +86,22 @@ def add_forbidden(records, result, operation, model_field, id_field):
     return (forbidden, error)
 
 
+def readers(records, partner_ids):
+    """``{record id: [partner ids]}``: the partners of ``partner_ids`` who may
+    open each of ``records``: those with an active user who may read it, and
+    those without a user (they read nothing in Odoo, only the mails they are
+    sent). One access query per user, whatever the number of records."""
+    result = {record_id: [] for record_id in records.ids}
+    for partner in records.env["res.partner"].sudo().browse(partner_ids):
+        users = partner.user_ids
+        readable = set(records.ids) if not users else set()
+        for user in users:
+            readable.update(records.with_user(user)._filtered_access("read").ids)
+        for record_id in readable:
+            result[record_id].append(partner.id)
+    return result
+
+
 def readable_documents_domain(env, model_field, id_field):
     """A domain on messages, followers or activities: not attached to a
     crisis document, or to one the current user may read."""
