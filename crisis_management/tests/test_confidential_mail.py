@@ -30,11 +30,12 @@ class TestConfidentialChatter(CrisisCommon, HttpCase):
             name="Erpressung",
             is_confidential=True,
             member_ids=[
-                Command.create({"user_id": cls.user_manager2.id, "role": "member"})
+                Command.create({"user_id": cls.user_manager2.id, "role": "member"}),
+                Command.create({"user_id": cls.user_crisis.id, "role": "member"}),
             ],
         )
         cls.secret.action_activate()
-        # The lead assigns a task to a hotline user outside the team.
+        # The lead assigns a task to a hotline user on the team...
         cls.task = (
             env["crisis.task"]
             .with_user(cls.user_manager)
@@ -46,17 +47,24 @@ class TestConfidentialChatter(CrisisCommon, HttpCase):
                 }
             )
         )
-        # Subscribing them is refused (test_outsider_does_not_become_follower);
-        # a follower left over from before (a member who left the team, a
-        # database from an older version) is what the guards below face.
-        cls.env["mail.followers"].sudo().create(
-            {
-                "res_model": "crisis.task",
-                "res_id": cls.task.id,
-                "partner_id": cls.user_crisis.partner_id.id,
-                "subtype_ids": [Command.link(cls.env.ref("mail.mt_comment").id)],
-            }
+        # ... who then leaves the team, and keeps the task, a follower entry
+        # (from before, or from a database of an older version) and an
+        # activity: what the guards below face.
+        cls.secret.member_ids.filtered(
+            lambda member: member.user_id == cls.user_crisis
+        ).sudo().unlink()
+        cls.assert_outsider = not cls.secret.with_user(cls.user_crisis).has_access(
+            "read"
         )
+        if cls.user_crisis.partner_id not in cls.task.message_partner_ids:
+            cls.env["mail.followers"].sudo().create(
+                {
+                    "res_model": "crisis.task",
+                    "res_id": cls.task.id,
+                    "partner_id": cls.user_crisis.partner_id.id,
+                    "subtype_ids": [Command.link(cls.env.ref("mail.mt_comment").id)],
+                }
+            )
         cls.note = cls.task.with_user(cls.user_manager).message_post(
             body=SECRET_NOTE,
             message_type="comment",
@@ -114,7 +122,10 @@ class TestConfidentialChatter(CrisisCommon, HttpCase):
         )
 
     def test_setup_is_the_attack(self):
-        """The assignee really is a follower, notified, with an activity."""
+        """The assignee really is outside the team, a follower, notified,
+        with an activity."""
+        self.assertTrue(self.assert_outsider)
+        self.assertEqual(self.task.user_id, self.user_crisis)
         self.assertIn(self.user_crisis.partner_id, self.task.message_partner_ids)
         self.assertIn(
             self.user_crisis.partner_id,
@@ -133,7 +144,7 @@ class TestConfidentialChatter(CrisisCommon, HttpCase):
                 {
                     "incident_id": self.secret.id,
                     "name": "Zweite Aufgabe",
-                    "user_id": self.user_crisis.id,
+                    "user_id": self.user_manager2.id,
                 }
             )
         )
