@@ -35,3 +35,6 @@ from . import crm_team_member
 from . import crm_lead
 from . import crisis_mobile_confirmation
 from . import ir_websocket
+from . import mail_followers
+from . import mail_message
+from . import mail_activity
