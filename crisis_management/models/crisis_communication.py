@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, formataddr, html2plaintext
 
-from ..tools import guard_workflow_fields, may_commit, resolve_lang
+from ..tools import may_commit, resolve_lang
 from .crisis_message import SENDABLE_STATES, TEXT_LANGS
 
 _logger = logging.getLogger(__name__)
@@ -36,6 +36,7 @@ WORKFLOW_FIELDS = {
     "user_id",
     "date_queued",
     "date_done",
+    "letter_pdf",
 }
 # What a communication says and to whom: fixed once sending started.
 SENT_FIELDS = {
@@ -60,9 +61,15 @@ class CrisisCommunication(models.Model):
 
     _name = "crisis.communication"
     _description = "Crisis Communication"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crisis.workflow.mixin"]
     _order = "id desc"
     _check_company_auto = True
+    # Sending is the one action (crisis.workflow.mixin); the cron job moves
+    # the state on. A copy is a new draft. A draft moves to another incident
+    # only for someone who may write to both; a sent one never.
+    _workflow_fields = frozenset(WORKFLOW_FIELDS)
+    _workflow_transitions = {"queued": ("draft",)}
+    _workflow_frozen_states = ("queued", "sending", "done", "failed")
 
     name = fields.Char(
         compute="_compute_name",
@@ -192,8 +199,22 @@ class CrisisCommunication(models.Model):
     skipped_count = fields.Integer(compute="_compute_counts", string="Skipped")
     failed_count = fields.Integer(compute="_compute_counts", string="Failed")
     progress = fields.Float(compute="_compute_counts")
+    # The letter PDFs (one per batch), attached to ``letter_pdf``: a field
+    # of the crisis team, so that nobody else reads them (the letters of a
+    # safety check carry everyone's personal answer link). Written by
+    # sending only.
+    letter_pdf = fields.Binary(
+        string="Letter PDFs",
+        attachment=True,
+        readonly=True,
+        copy=False,
+        groups="crisis_management.group_crisis_manager",
+    )
     letter_attachment_ids = fields.Many2many(
-        "ir.attachment", compute="_compute_letter_attachment_ids", string="Letters"
+        "ir.attachment",
+        compute="_compute_letter_attachment_ids",
+        string="Letters",
+        groups="crisis_management.group_crisis_manager",
     )
     # Audience
     audience_count = fields.Integer(
@@ -273,7 +294,11 @@ class CrisisCommunication(models.Model):
 
     def _compute_letter_attachment_ids(self):
         attachments = self.env["ir.attachment"].search(
-            [("res_model", "=", self._name), ("res_id", "in", self.ids)]
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("res_field", "in", [False, "letter_pdf"]),
+            ]
         )
         for comm in self:
             comm.letter_attachment_ids = attachments.filtered(
@@ -349,14 +374,11 @@ class CrisisCommunication(models.Model):
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        guard_workflow_fields(self, vals_list, WORKFLOW_FIELDS)
-        return super().create(vals_list)
-
     def write(self, vals):
-        guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
-        if not self.env.su and SENT_FIELDS & set(vals):
+        if self.env.su:
+            return super().write(vals)
+        self._workflow_guard([vals])
+        if SENT_FIELDS & set(vals):
             sent = self.filtered(lambda c: c.state != "draft")
             if sent:
                 raise UserError(
@@ -370,7 +392,8 @@ class CrisisCommunication(models.Model):
         return super().write(vals)
 
     def update_field_translations(self, field_name, translations, source_lang=None):
-        guard_workflow_fields(self, {field_name: True}, WORKFLOW_FIELDS)
+        if not self.env.su:
+            self._workflow_guard([{field_name: True}])
         return super().update_field_translations(
             field_name, translations, source_lang=source_lang
         )
@@ -462,10 +485,15 @@ class CrisisCommunication(models.Model):
             if selected
         ]
 
+    def _workflow_refusal(self, old, new):
+        self.ensure_one()
+        return self._workflow_env()._(
+            "“%(name)s” has already been sent.", name=self.name
+        )
+
     def _check_can_send(self):
         for comm in self:
-            if comm.state != "draft":
-                raise UserError(_("“%(name)s” has already been sent.", name=comm.name))
+            comm._workflow_check("queued")
             if comm.update_id and not comm.update_id.is_published:
                 raise UserError(
                     _(
@@ -606,12 +634,9 @@ class CrisisCommunication(models.Model):
                     vals["address"] = address or False
                     vals_list.append(vals)
             Recipient.create(vals_list)
-            comm.sudo().write(
-                {
-                    "state": "queued",
-                    "date_queued": fields.Datetime.now(),
-                    "user_id": self.env.uid,
-                }
+            comm._workflow_apply(
+                "queued",
+                {"date_queued": fields.Datetime.now(), "user_id": self.env.uid},
             )
         self.env.ref("crisis_management.ir_cron_crisis_communication_send")._trigger()
         return True

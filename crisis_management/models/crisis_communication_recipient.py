@@ -4,7 +4,7 @@ import re
 import secrets
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, consteq
 
 from ..tools import qr_png, resolve_lang, wkhtmltopdf_patched_qt
@@ -29,9 +29,39 @@ class CrisisCommunicationRecipient(models.Model):
     message for them, and for a safety check, their answer."""
 
     _name = "crisis.communication.recipient"
+    _inherit = ["crisis.workflow.mixin"]
     _description = "Crisis Communication Recipient"
     _order = "communication_id desc, id"
     _rec_name = "partner_id"
+    # Written by sending, the delivery reports and the person's answer only
+    # (crisis.workflow.mixin), never copied: a line is evidence of what was
+    # sent to whom. Lines follow their communication's incident and are not
+    # logged one by one.
+    _workflow_fields = frozenset(
+        {
+            "communication_id",
+            "partner_id",
+            "channel",
+            "lang",
+            "address",
+            "state",
+            "skip_reason",
+            "error",
+            "date_sent",
+            "email_message_id",
+            "date_failed",
+            "letter_attachment_id",
+            "response_token",
+            "safety_answer",
+            "date_answered",
+            "safety_answer_count",
+            "followup_stage",
+            "date_followup",
+            "task_id",
+        }
+    )
+    _workflow_incident_field = False
+    _workflow_copy = "refuse"
 
     communication_id = fields.Many2one(
         "crisis.communication",
@@ -82,8 +112,14 @@ class CrisisCommunicationRecipient(models.Model):
         copy=False,
         help="When the bounce or the delivery failure was reported.",
     )
+    # The letters of a safety check carry each person's answer link: for the
+    # crisis team only (see crisis.communication.letter_pdf).
     letter_attachment_id = fields.Many2one(
-        "ir.attachment", string="Letter PDF", readonly=True, ondelete="set null"
+        "ir.attachment",
+        string="Letter PDF",
+        readonly=True,
+        ondelete="set null",
+        groups="crisis_management.group_crisis_manager",
     )
     # Safety check
     response_token = fields.Char(
@@ -129,8 +165,28 @@ class CrisisCommunicationRecipient(models.Model):
         return secrets.token_urlsafe(18)
 
     def _safety_url(self):
+        """The personal answer link of this line. Whoever has it answers in
+        the person's name: it is read for sending (superuser mode) and for
+        those who may send the communication, nobody else.
+
+        :raise AccessError: for anyone else (e.g. a hotline user printing the
+            letters of a safety check through the report URL)
+        """
         self.ensure_one()
+        self._check_answer_link_access()
         return f"{self.get_base_url()}/crisis/safety/{self.sudo().response_token}"
+
+    def _check_answer_link_access(self):
+        if self.env.su or self.communication_id.has_access("write"):
+            return
+        env = self._workflow_env()
+        raise AccessError(
+            env._(
+                "Only the crisis team of the incident may see or print the "
+                "personal answer links of a safety check: whoever has a link "
+                "answers in that person's name."
+            )
+        )
 
     @api.model
     def _safety_status_by_partner(self, lines):
@@ -376,6 +432,9 @@ class CrisisCommunicationRecipient(models.Model):
                     "datas": base64.b64encode(content),
                     "res_model": comm._name,
                     "res_id": comm.id,
+                    # Readable by the crisis team only: a safety check's
+                    # letters carry everyone's answer link.
+                    "res_field": "letter_pdf",
                     "mimetype": "application/pdf"
                     if report_type == "pdf"
                     else "text/html",

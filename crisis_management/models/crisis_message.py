@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL, html2plaintext, html_sanitize
 
-from ..tools import check_transition, guard_workflow_fields
+from ..tools import require_group
 
 KINDS = [
     ("key_message", "Key Message"),
@@ -67,12 +67,24 @@ class CrisisMessage(models.Model):
 
     _name = "crisis.message"
     _description = "Crisis Content"
-    _inherit = ["mail.thread", "mail.activity.mixin", "crisis.bilingual.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "crisis.bilingual.mixin",
+        "crisis.workflow.mixin",
+    ]
     _order = "kind, sequence, id desc"
     _check_company_auto = True
 
     # German and English side by side (the *_de / *_en fields).
     _bilingual_fields = CONTENT_FIELDS
+    # The four-eyes workflow (crisis.workflow.mixin). Content for every
+    # incident has none; approved or published content is never moved: the
+    # approval was given for the incident it speaks about.
+    _workflow_fields = frozenset(WORKFLOW_FIELDS)
+    _workflow_transitions = TRANSITIONS
+    _workflow_frozen_states = SENDABLE_STATES
+    _workflow_incident_required = False
 
     name = fields.Char(string="Title", required=True, translate=True, tracking=True)
     kind = fields.Selection(KINDS, required=True, default="key_message", tracking=True)
@@ -178,14 +190,12 @@ class CrisisMessage(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        guard_workflow_fields(self, vals_list, WORKFLOW_FIELDS)
+        # (last editor and date of the edit: the fields' defaults)
         names = self._bilingual_names()
         written = set()
         for vals in vals_list:
             if vals.get("body"):
                 vals["body"] = html_sanitize(vals["body"])
-            vals.setdefault("last_editor_id", self.env.uid)
-            vals.setdefault("date_last_edit", fields.Datetime.now())
             written.update(name for name in vals if name in names)
         records = super(
             CrisisMessage, self.with_context(crisis_bilingual_written=tuple(written))
@@ -193,7 +203,6 @@ class CrisisMessage(models.Model):
         return records.with_env(self.env)
 
     def write(self, vals):
-        guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
         written = tuple(name for name in vals if name in self._bilingual_names())
         # The per-language inverse only applies the languages written here.
         records = (
@@ -204,10 +213,11 @@ class CrisisMessage(models.Model):
         if not set(CONTENT_FIELDS) & set(vals) or _TEXT_WRITTEN.get():
             return super(CrisisMessage, records).write(vals)
         frozen = self._prepare_content_change()
-        vals = dict(
-            vals, last_editor_id=self.env.uid, date_last_edit=fields.Datetime.now()
-        )
         res = super(CrisisMessage, records).write(vals)
+        # Who changed the text last (the four eyes): written by the ORM only.
+        self.sudo().write(
+            {"last_editor_id": self.env.uid, "date_last_edit": fields.Datetime.now()}
+        )
         frozen._reopen_for_review()
         return res
 
@@ -286,39 +296,66 @@ class CrisisMessage(models.Model):
     # ------------------------------------------------------------------
     # Workflow
     # ------------------------------------------------------------------
-    def _check_transition(self, target):
-        check_transition(self, TRANSITIONS[target], target, self._transition_refusal)
-
-    def _transition_refusal(self, message, old, new):
-        return _(
+    def _workflow_refusal(self, old, new):
+        self.ensure_one()
+        return self._workflow_env()._(
             "“%(name)s” cannot go from %(from)s to %(to)s.",
-            name=message.name,
+            name=self.name,
             **{"from": old, "to": new},
         )
 
+    def _workflow_log_transition(self, old_states, new_state):
+        user = self.env.user.name
+        for message in self:
+            values = {"name": message.name, "version": message.version, "user": user}
+            if new_state == "approved":
+                message._log_incident(
+                    "decision",
+                    _(
+                        "Content “%(name)s” (version %(version)s) approved by %(user)s.",
+                        **values,
+                    ),
+                )
+            elif new_state == "published":
+                message._log_incident(
+                    "communication",
+                    _(
+                        "Content “%(name)s” (version %(version)s) published by %(user)s.",
+                        **values,
+                    ),
+                )
+            elif new_state == "withdrawn":
+                message._log_incident(
+                    "decision",
+                    _(
+                        "Content “%(name)s” (version %(version)s) withdrawn by %(user)s.",
+                        **values,
+                    ),
+                )
+
     def _check_crisis_team(self):
         self.check_access("write")
-        if not self.env.user.has_group("crisis_management.group_crisis_manager"):
-            raise AccessError(
-                _(
-                    "Only members of the crisis team may approve, publish or withdraw content."
-                )
-            )
+        require_group(
+            self.env,
+            "crisis_management.group_crisis_manager",
+            _(
+                "Only members of the crisis team may approve, publish or withdraw content."
+            ),
+        )
 
     def action_submit(self):
-        self.check_access("write")
-        self._check_transition("review")
+        self._workflow_check("review")
         for message in self:
             if not html2plaintext(message.body or "").strip():
                 raise UserError(_("“%(name)s” has no text yet.", name=message.name))
-        self.sudo().write({"state": "review"})
+        self._workflow_apply("review")
         return True
 
     def action_approve(self):
         """Approve the text. Four eyes: the approver is a member of the crisis
         team and not the person who last changed the text."""
         self._check_crisis_team()
-        self._check_transition("approved")
+        self._workflow_check("approved")
         for message in self:
             if message.last_editor_id == self.env.user:
                 raise UserError(
@@ -328,63 +365,24 @@ class CrisisMessage(models.Model):
                         name=message.name,
                     )
                 )
-        self.sudo().write(
-            {
-                "state": "approved",
-                "approved_by_id": self.env.uid,
-                "date_approved": fields.Datetime.now(),
-            }
+        self._workflow_apply(
+            "approved",
+            {"approved_by_id": self.env.uid, "date_approved": fields.Datetime.now()},
         )
-        for message in self:
-            message._log_incident(
-                "decision",
-                _(
-                    "Content “%(name)s” (version %(version)s) approved by %(user)s.",
-                    name=message.name,
-                    version=message.version,
-                    user=self.env.user.name,
-                ),
-            )
         return True
 
     def action_publish(self):
         self._check_crisis_team()
-        self._check_transition("published")
-        self.sudo().write(
-            {"state": "published", "date_published": fields.Datetime.now()}
-        )
-        for message in self:
-            message._log_incident(
-                "communication",
-                _(
-                    "Content “%(name)s” (version %(version)s) published by %(user)s.",
-                    name=message.name,
-                    version=message.version,
-                    user=self.env.user.name,
-                ),
-            )
+        self._workflow_apply("published", {"date_published": fields.Datetime.now()})
         return True
 
     def action_withdraw(self):
         self._check_crisis_team()
-        self._check_transition("withdrawn")
-        self.sudo().write({"state": "withdrawn"})
-        for message in self:
-            message._log_incident(
-                "decision",
-                _(
-                    "Content “%(name)s” (version %(version)s) withdrawn by %(user)s.",
-                    name=message.name,
-                    version=message.version,
-                    user=self.env.user.name,
-                ),
-            )
+        self._workflow_apply("withdrawn")
         return True
 
     def action_draft(self):
-        self.check_access("write")
-        self._check_transition("draft")
-        self.sudo().write({"state": "draft"})
+        self._workflow_apply("draft")
         return True
 
     def _log_incident(self, kind, body):
