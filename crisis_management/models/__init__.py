@@ -31,6 +31,7 @@ from . import crisis_communication
 from . import crisis_communication_recipient
 from . import crisis_incident_communication
 from . import crisis_mail_handover
+from . import ir_attachment
 from . import ir_mail_server
 from . import mail_mail
 from . import mail_thread
