@@ -4,9 +4,11 @@ and the attacks on them (issue 22): moves into a confidential incident,
 copies of approved content, answer links in printed letters, exercise mail
 to observers who left the company."""
 
+import xmlrpc.client
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import (
@@ -22,6 +24,9 @@ FROZEN_EN = "is approved or published and cannot be moved to another incident"
 FROZEN_DE = "ist freigegeben oder veröffentlicht und kann nicht in einen anderen"
 LINKS_REFUSED_EN = "Only the crisis team of the incident may see or print"
 LINKS_REFUSED_DE = "Nur der Krisenstab des Vorfalls darf die persönlichen"
+# XML-RPC fault codes: an access error, a warning (never 1, a server error).
+ACCESS_ERROR = 4
+WARNING = 2
 
 
 class CommunicationMoveCase(CrisisMessageCommon):
@@ -294,3 +299,107 @@ class TestExerciseMailStaysInside(ExerciseCase):
         recipients = {addr for sent in self.emails for addr in sent["smtp_to_list"]}
         self.assertEqual(recipients, {"olaf.beobachter@example.com"})
         self.assertEqual({sms["number"] for sms in self._sms}, {"+4915199990001"})
+
+
+@tagged("post_install", "-at_install")
+class TestMoveAttacksOverRpc(HttpCase, CrisisMessageCommon):
+    """Item 2 of issue 22 as the attacker made it: a crisis-team member
+    outside confidential incident X, over XML-RPC (no language in the call:
+    the refusal speaks hers)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("de_DE")
+        cls.outsider = new_test_user(
+            cls.env,
+            login="outside_manager",
+            name="Otto Outside",
+            groups="crisis_management.group_crisis_manager",
+            lang="de_DE",
+        )
+        cls.secret = cls._create_incident(
+            name="Geheime Erpressung", is_confidential=True
+        )
+        cls.secret.action_activate()
+        cls.incident.action_activate()
+
+    def _rpc(self, method, model, *args):
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname,
+            self.outsider.id,
+            self.outsider.login,
+            model,
+            method,
+            list(args),
+        )
+
+    def _refused(self, code, text, method, model, *args):
+        with self.assertRaises(xmlrpc.client.Fault) as caught:
+            self._rpc(method, model, *args)
+        self.assertEqual(caught.exception.faultCode, code, caught.exception.faultString)
+        self.assertIn(text, caught.exception.faultString)
+
+    def test_update_published_then_moved(self):
+        log = self.secret.log_ids.mapped("body")
+        update_id = self._rpc(
+            "create",
+            "crisis.incident.update",
+            {"incident_id": self.incident.id, "body": "<p>Gefälscht X-77</p>"},
+        )
+        move = {"incident_id": self.secret.id}
+        self._refused(
+            ACCESS_ERROR,
+            MOVE_REFUSED_DE,
+            "write",
+            "crisis.incident.update",
+            [update_id],
+            move,
+        )
+        self._rpc("action_publish", "crisis.incident.update", [update_id])
+        self._refused(
+            WARNING, FROZEN_DE, "write", "crisis.incident.update", [update_id], move
+        )
+        update = self.env["crisis.incident.update"].browse(update_id)
+        self.assertEqual(update.incident_id, self.incident)
+        self.assertEqual(self.secret.log_ids.mapped("body"), log)
+        self.assertFalse(
+            self.secret.update_ids.filtered(lambda u: "X-77" in (u.body or ""))
+        )
+
+    def test_qa_and_draft_communication_moved(self):
+        qa = self._approved_message(kind="qa")
+        qa.with_user(self.user_manager).action_publish()
+        comm = self._communication(self._approved_message())
+        move = {"incident_id": self.secret.id}
+        self._refused(WARNING, FROZEN_DE, "write", "crisis.message", [qa.id], move)
+        self._refused(
+            ACCESS_ERROR,
+            MOVE_REFUSED_DE,
+            "write",
+            "crisis.communication",
+            [comm.id],
+            move,
+        )
+        self.assertEqual(qa.incident_id, self.incident)
+        self.assertEqual(qa.state, "published")
+        self.assertEqual(comm.incident_id, self.incident)
+
+    def test_copy_of_approved_content_is_a_draft(self):
+        message = self._approved_message()
+        Message = self.env["crisis.message"]
+        count = Message.search_count([])
+        copy_ids = self._rpc("copy", "crisis.message", [message.id])
+        copy = self.env["crisis.message"].browse(copy_ids)
+        self.assertEqual(copy.state, "draft")
+        self.assertFalse(copy.approved_by_id)
+        self._refused(
+            ACCESS_ERROR,
+            "direkt gesetzt",
+            "copy",
+            "crisis.message",
+            [message.id],
+            {"state": "approved"},
+        )
+        # The one copy made, nothing more.
+        self.assertEqual(Message.search_count([]), count + 1)
