@@ -227,6 +227,13 @@ class TestLetterAnswerLinks(HttpCase, CrisisSafetyCheckCommon):
                 line._letter_values()
             self.assertIn(text, str(caught.exception))
 
+    def test_malformed_tokens_find_nothing(self):
+        Recipient = self.env["crisis.communication.recipient"]
+        token = self.tokens[0]
+        for bad in (token + "\x00", "\x00" * 24, token[:-1] + "\x00", 42, None):
+            self.assertFalse(Recipient._find_by_token(bad))
+        self.assertEqual(Recipient._find_by_token(token), self.lines[0])
+
     def test_crisis_team_prints_letters_with_answer_links(self):
         self.authenticate("crisis_manager", "crisis_manager")
         response = self.url_open(self.url)
