@@ -59,11 +59,7 @@ class SmsSms(models.Model):
             who = f"{partner.name} ({vals['number']})"
         note = incident._exercise_recipient_note([who] if who else [], lang)
         body = f"{note} {vals.get('body') or ''}".strip()
-        # Internal users only: an exercise never leaves the company, even
-        # when an observer has become a portal user since.
-        observers = incident.exercise_observer_ids.filtered(
-            lambda user: not user.share
-        ).partner_id
+        observers = incident._exercise_observer_partners()
         numbers = [
             (observer, observer._phone_format(number=number) or number)
             for observer in observers
