@@ -21,7 +21,7 @@ from .test_exercise import ExerciseCase
 MOVE_REFUSED_EN = "Only someone who may edit both incidents can move"
 MOVE_REFUSED_DE = "Nur wer beide Vorfälle bearbeiten darf, kann"
 FROZEN_EN = "is approved or published and cannot be moved to another incident"
-FROZEN_DE = "ist freigegeben oder veröffentlicht und kann nicht in einen anderen"
+FROZEN_DE = "ist freigegeben oder veröffentlicht und kann nicht zu einem anderen"
 LINKS_REFUSED_EN = "Only the crisis team of the incident may see or print"
 LINKS_REFUSED_DE = "Nur der Krisenstab des Vorfalls darf die persönlichen"
 # XML-RPC fault codes: an access error, a warning (never 1, a server error).
