@@ -48,3 +48,4 @@ from . import crm_lead
 from . import crisis_mobile_confirmation
 from . import report_crisis_contact_sheet
 from . import ir_websocket
+from . import ir_cron
