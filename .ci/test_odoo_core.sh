@@ -17,6 +17,13 @@ ODOO_SRC=$(cat .odoo-src-path)
 CORE=${ODOO_CORE_MODULES:-crm,sms,mail,privacy_lookup}
 ADDONS=crisis_management,crisis_social,crisis_reports
 TAGS=$(sed 's/\([^,]*\)/\/\1/g' <<<"$CORE")
+# Odoo's own tests that fail in this environment without the suite as well
+# (checked on a database with only Odoo's module installed), left out:
+# - mail TestDiscussSubChannels.test_04_sub_channel_panel_search: a browser tour
+#   that times out in this machine's headless Chromium (FAIL on a database with
+#   only mail installed, 2026-12-07).
+EXCLUDE=${ODOO_CORE_EXCLUDE:--/mail:TestDiscussSubChannels.test_04_sub_channel_panel_search}
+[ -z "$EXCLUDE" ] || TAGS="$TAGS,$EXCLUDE"
 DB="crisis_core_$(date +%s)_$$"
 LOGS="$ROOT/.test-logs"
 mkdir -p "$LOGS"
