@@ -41,7 +41,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from conftest import _conf, _odoo_cmd, _pg_env, start_prefork, stop_process_group  # noqa: E402
+from conftest import (  # noqa: E402
+    _conf,
+    _free_port,
+    _odoo_cmd,
+    _pg_env,
+    start_prefork,
+    stop_process_group,
+    wait_for_http,
+)
 from smtp_sink import SmtpSink  # noqa: E402
 
 ADDONS = "crisis_management,crisis_social,crisis_reports"
@@ -222,6 +230,29 @@ def start_server(db, log, cron_workers):
         **server_args(cron_workers),
     )
     return proc, info
+
+
+def start_threaded(db, log, cron_threads):
+    """Odoo's threaded server, as ``make run`` serves: one process, its HTTP
+    threads and ``cron_threads`` cron threads sharing one interpreter."""
+    port = _free_port()
+    cmd = _odoo_cmd(
+        "-d",
+        db,
+        f"--db-filter=^{db}$",
+        f"--http-port={port}",
+        "--http-interface=127.0.0.1",
+        "--workers=0",
+        f"--max-cron-threads={cron_threads}",
+        "--log-level=info",
+    )
+    with open(log, "a") as out:
+        proc = subprocess.Popen(
+            cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    url = f"http://127.0.0.1:{port}"
+    wait_for_http(f"{url}/web/login", proc, log)
+    return proc, {"url": url, "db": db, "port": port}
 
 
 def start_cron_node(db, log, cron_workers, nice=5):

@@ -49,6 +49,7 @@ from bench_crash import (  # noqa: E402
     start_broadcast,
     start_cron_node,
     start_server,
+    start_threaded,
 )
 from conftest import stop_process_group  # noqa: E402
 from smtp_sink import SmtpSink  # noqa: E402
@@ -223,6 +224,12 @@ def main():
         help="the cron workers in a process of their own without HTTP, at nice 5 "
         "(deploy/systemd/odoo-cron.service), the HTTP workers without cron workers",
     )
+    parser.add_argument(
+        "--threaded",
+        action="store_true",
+        help="Odoo's threaded one-process server (as make run) with --cron-workers "
+        "cron threads, instead of the prefork server",
+    )
     args = parser.parse_args()
     logdir = ROOT / "bench" / "results"
     logdir.mkdir(exist_ok=True)
@@ -235,11 +242,14 @@ def main():
         "size": args.size,
         "cron_workers": args.cron_workers,
         "split_cron": args.split_cron,
+        "threaded": args.threaded,
         "cpu_cores": os.cpu_count(),
     }
     cron_proc = None
     with SmtpSink(args.smtp_port) as sink:
-        if args.split_cron:
+        if args.threaded:
+            proc, info = start_threaded(db, log, args.cron_workers)
+        elif args.split_cron:
             proc, info = start_server(db, log, 0)
             cron_proc = start_cron_node(db, log, args.cron_workers)
         else:
@@ -293,6 +303,13 @@ def main():
         and base["errors"] == 0
         and result["broadcast"]["finished"]
     )
+    mode = (
+        "threaded one-process server"
+        if args.threaded
+        else "cron workers apart (nice 5)"
+        if args.split_cron
+        else "cron workers in the same prefork server"
+    )
     print(
         f"hotline: {'OK' if good else 'FAILED'}: p50 {load.get('p50_s')} s, "
         f"p95 {load.get('p95_s')} s, max {load.get('max_s')} s, "
@@ -300,7 +317,7 @@ def main():
         f"{result['broadcast']['mails']} mails "
         f"({result['broadcast']['mails_per_second']}/s); baseline p95 "
         f"{base.get('p95_s')} s; ratio {ratio:.2f}; "
-        f"{'cron workers apart (nice 5)' if args.split_cron else 'cron workers in the same server'}"
+        f"{mode}"
         f", {args.cron_workers} cron workers; load average during the broadcast "
         f"{' '.join(f'{x:.2f}' for x in load.get('load_average', ()))} on "
         f"{os.cpu_count()} cores",
