@@ -16,9 +16,9 @@ test-odoo-core:
 	@bash .ci/test_odoo_core.sh
 
 # Only the production tests of tests/ (two nodes on one database, prefork
-# websockets, the SMTP hand-over guard), on a database of their own.
+# websockets, the SMTP hand-over guard, the deploy files), on a database of their own.
 test-production: setup
-	.venv/bin/pytest -q tests/test_two_nodes.py tests/test_prefork_websocket.py tests/test_mail_handover.py
+	.venv/bin/pytest -q tests/test_two_nodes.py tests/test_prefork_websocket.py tests/test_mail_handover.py tests/test_deploy.py
 
 # The OCA pre-commit hooks (.pre-commit-config.yaml) on all files; fixers change files.
 lint: setup
