@@ -7,7 +7,7 @@ from contextlib import closing
 import psycopg2
 from psycopg2 import sql as pgsql
 
-from odoo import api, models, sql_db
+from odoo import models, sql_db
 from odoo.modules.registry import Registry
 from odoo.tools import config
 
@@ -21,9 +21,9 @@ RESUME_DELAYS = (1, 3, 8)
 # How long to wait for the registry to be ready, in seconds.
 RESUME_READY_TIMEOUT = 600
 
-# (cron XML id, table, state of pending work): a job with work left behind by a stopped
-# server. The crisis broadcast job, Odoo's mail and SMS queues (the alarm of
-# the crisis team and the broadcast's e-mails and text messages).
+# (cron XML id, table, state of pending work): the jobs whose work a stopped
+# server may leave behind. The crisis broadcast job, Odoo's mail and SMS
+# queues (the alarm of the crisis team, the broadcast's e-mails and texts).
 RESUME_JOBS = (
     (
         "crisis_management.ir_cron_crisis_communication_send",
@@ -54,41 +54,41 @@ class IrCron(models.Model):
         res = super()._register_hook()
         if not config.get("stop_after_init") and not config.get("test_enable"):
             threading.Thread(
-                target=self._crisis_resume_thread,
+                target=_resume_thread,
                 args=(self.env.cr.dbname,),
                 name=f"crisis-resume-{self.env.cr.dbname}",
                 daemon=True,
             ).start()
         return res
 
-    @api.model
-    def _crisis_resume_thread(self, dbname):
-        """Wait until the registry of ``dbname`` is ready, then trigger the
-        jobs with pending work at each of ``RESUME_DELAYS``.
 
-        Plain connections of its own, outside Odoo's pool: in a prefork
-        server this thread runs in the master process, which forks workers
-        that inherit the pool; they must never share a connection with it.
-        """
-        deadline = time.monotonic() + RESUME_READY_TIMEOUT
-        while time.monotonic() < deadline:
-            registry = Registry.registries.get(dbname)
-            if registry is not None and registry.ready:
-                break
-            time.sleep(0.2)
-        else:
+def _resume_thread(dbname):
+    """Wait until the registry of ``dbname`` is ready, then trigger the
+    jobs with pending work at each of ``RESUME_DELAYS``.
+
+    Plain connections of its own, outside Odoo's pool: in a prefork
+    server this thread runs in the master process, which forks workers
+    that inherit the pool; they must never share a connection with it.
+    """
+    deadline = time.monotonic() + RESUME_READY_TIMEOUT
+    while time.monotonic() < deadline:
+        registry = Registry.registries.get(dbname)
+        if registry is not None and registry.ready:
+            break
+        time.sleep(0.2)
+    else:
+        return
+    ready_at = time.monotonic()
+    for delay in RESUME_DELAYS:
+        time.sleep(max(0.0, ready_at + delay - time.monotonic()))
+        try:
+            triggered = _trigger_pending(dbname)
+        except psycopg2.Error:
+            # A database being dropped or restored: nothing to resume.
+            _logger.debug("Could not resume pending work", exc_info=True)
             return
-        ready_at = time.monotonic()
-        for delay in RESUME_DELAYS:
-            time.sleep(max(0.0, ready_at + delay - time.monotonic()))
-            try:
-                triggered = _trigger_pending(dbname)
-            except psycopg2.Error:
-                # A database being dropped or restored: nothing to resume.
-                _logger.debug("Could not resume pending work", exc_info=True)
-                return
-            if triggered:
-                _logger.info("Resuming pending work: triggered %s", triggered)
+        if triggered:
+            _logger.info("Resuming pending work: triggered %s", triggered)
 
 
 def _connect(dbname):
