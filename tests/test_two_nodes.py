@@ -225,7 +225,10 @@ def _broadcast(admin, stamp, size=SIZE):
         context={"lang": "en_US"},
     )
     admin("crisis.message", "action_submit", [message])
-    _second_manager(admin)("crisis.message", "action_approve", [message])
+    # With the user's language in the context, as the web client sends it.
+    _second_manager(admin)(
+        "crisis.message", "action_approve", [message], context={"lang": "en_US"}
+    )
     comm = admin(
         "crisis.communication",
         "create",
