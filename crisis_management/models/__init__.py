@@ -34,3 +34,4 @@ from . import ir_websocket
 from . import mail_followers
 from . import mail_message
 from . import mail_activity
+from . import ir_cron
