@@ -2,3 +2,4 @@
 from . import page
 from . import main
 from . import portal
+from . import alarm
