@@ -38,8 +38,10 @@ class CrisisIncident(models.Model):
         self._team_from_roster()
         res = super()._on_activate()
         self._war_room_create()
-        if self.severity in CRISIS_SEVERITIES:
-            self._alarm_start(automatic=True)
+        # By itself only the standing crisis team is alarmed: without one,
+        # the team alarms by hand whom it has put on the incident.
+        if self.severity in CRISIS_SEVERITIES and self.company_id._crisis_roster_chains():
+            self._alarm_start()
         return res
 
     def _team_from_roster(self):
@@ -139,18 +141,13 @@ class CrisisIncident(models.Model):
                 )
         return True
 
-    def _alarm_start(self, automatic=False):
+    def _alarm_start(self):
         """Start a new alarm (the running one ends); returns it, or an empty
         recordset when there is nobody to alarm."""
         self.ensure_one()
         Alarm = self.env["crisis.alarm"].sudo()
         chains = {role: users for role, users in self._alarm_chains().items() if users}
         if not chains:
-            if automatic:
-                self._log(
-                    "communication",
-                    _("No standing crisis team: nobody was alarmed automatically."),
-                )
             return Alarm
         self.alarm_ids.filtered(lambda a: a.state == "running").sudo().write(
             {"state": "done"}
