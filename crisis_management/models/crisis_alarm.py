@@ -53,7 +53,10 @@ class CrisisAlarm(models.Model):
         for alarm in self:
             alarm.incident_id._log(
                 "note",
-                _("Alarm of the crisis team cancelled by %(user)s.", user=self.env.user.name),
+                _(
+                    "Alarm of the crisis team cancelled by %(user)s.",
+                    user=self.env.user.name,
+                ),
             )
             alarm.incident_id._notify_situation_changed()
         return True
@@ -75,9 +78,11 @@ class CrisisAlarm(models.Model):
             minutes = alarm.incident_id._alarm_escalation_minutes()
             limit = now - timedelta(minutes=minutes)
             overdue = alarm.line_ids.filtered(
-                lambda line, limit=limit: line.state == "notified"
-                and line.date_notified
-                and line.date_notified <= limit
+                lambda line, limit=limit: (
+                    line.state == "notified"
+                    and line.date_notified
+                    and line.date_notified <= limit
+                )
             )
             for line in overdue:
                 line._escalate(

@@ -58,7 +58,9 @@ class CrisisAlarmLine(models.Model):
         related="alarm_id.incident_id", store=True, index=True, string="Incident"
     )
     company_id = fields.Many2one(related="alarm_id.company_id", store=True)
-    user_id = fields.Many2one("res.users", string="Person", required=True, readonly=True)
+    user_id = fields.Many2one(
+        "res.users", string="Person", required=True, readonly=True
+    )
     role = fields.Selection(ROSTER_ROLES, required=True, readonly=True)
     level = fields.Integer(
         readonly=True, help="0 for the primary of the role, 1 for the first deputy…"
@@ -223,8 +225,14 @@ class CrisisAlarmLine(models.Model):
                 ),
             )
         if mail_vals:
-            self.env["mail.mail"].sudo().create(mail_vals)
-            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+            mails = self.env["mail.mail"].sudo().create(mail_vals)
+            if self.env.registry.in_test_mode():
+                self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+            else:
+                # Minutes count: handed to SMTP right after the commit, as
+                # Odoo sends its own urgent notifications (force_send), not
+                # when the mail queue runs next; what fails stays queued.
+                mails.send_after_commit()
         if sms_vals:
             self.env["sms.sms"].sudo().create(sms_vals)
             self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
@@ -284,7 +292,9 @@ class CrisisAlarmLine(models.Model):
         answers = selection_labels(line, "answer")
         text = answers[answer]
         if answer == "later":
-            text = _("%(answer)s (in %(minutes)s minutes)", answer=text, minutes=eta_minutes)
+            text = _(
+                "%(answer)s (in %(minutes)s minutes)", answer=text, minutes=eta_minutes
+            )
         incident = line.incident_id
         if previous:
             body = _(
@@ -336,7 +346,9 @@ class CrisisAlarmLine(models.Model):
             incident._log("communication", _("Alarm: %s", reason))
             return self.browse()
         chain = incident._alarm_chains().get(line.role, [])
-        next_users = [user for user in chain[line.level + 1 :] if user not in role_lines.user_id]
+        next_users = [
+            user for user in chain[line.level + 1 :] if user not in role_lines.user_id
+        ]
         if not next_users:
             incident._log(
                 "communication",

@@ -40,7 +40,10 @@ class CrisisIncident(models.Model):
         self._war_room_create()
         # By itself only the standing crisis team is alarmed: without one,
         # the team alarms by hand whom it has put on the incident.
-        if self.severity in CRISIS_SEVERITIES and self.company_id._crisis_roster_chains():
+        if (
+            self.severity in CRISIS_SEVERITIES
+            and self.company_id._crisis_roster_chains()
+        ):
             self._alarm_start()
         return res
 
@@ -204,17 +207,23 @@ class CrisisIncident(models.Model):
         """
         self.ensure_one()
         self.check_access("read")
-        alarm = self.env["crisis.alarm"].sudo().search(
-            [("incident_id", "=", self.id), ("state", "!=", "cancelled")],
-            order="date_start desc, id desc",
-            limit=1,
+        alarm = (
+            self.env["crisis.alarm"]
+            .sudo()
+            .search(
+                [("incident_id", "=", self.id), ("state", "!=", "cancelled")],
+                order="date_start desc, id desc",
+                limit=1,
+            )
         )
         lines = alarm.line_ids
 
         def count(predicate):
             return len(lines.filtered(predicate))
 
-        covered = set(lines.filtered(lambda r: r.answer in ("coming", "later")).mapped("role"))
+        covered = set(
+            lines.filtered(lambda r: r.answer in ("coming", "later")).mapped("role")
+        )
         alarmed = set(lines.mapped("role"))
         roles = [
             role
@@ -254,10 +263,14 @@ class CrisisIncident(models.Model):
             )
         if not status["alarmed"] and not lines:
             return None
-        alarm = self.env["crisis.alarm"].sudo().search(
-            [("incident_id", "=", self.id), ("state", "!=", "cancelled")],
-            order="date_start desc, id desc",
-            limit=1,
+        alarm = (
+            self.env["crisis.alarm"]
+            .sudo()
+            .search(
+                [("incident_id", "=", self.id), ("state", "!=", "cancelled")],
+                order="date_start desc, id desc",
+                limit=1,
+            )
         )
         Line = self.env["crisis.alarm.line"]
         roles = selection_labels(Line, "role")
@@ -272,7 +285,11 @@ class CrisisIncident(models.Model):
             if line.answer:
                 text = answers[line.answer]
                 if line.answer == "later":
-                    text = _("%(answer)s (in %(minutes)s minutes)", answer=text, minutes=line.eta_minutes)
+                    text = _(
+                        "%(answer)s (in %(minutes)s minutes)",
+                        answer=text,
+                        minutes=line.eta_minutes,
+                    )
             else:
                 text = states[line.state]
             lines.append(
@@ -331,7 +348,11 @@ class CrisisIncident(models.Model):
         self.ensure_one()
         if self.discuss_channel_id:
             return self.discuss_channel_id
-        name = _("War room %(reference)s %(name)s", reference=self.reference or "", name=self.name)
+        name = _(
+            "War room %(reference)s %(name)s",
+            reference=self.reference or "",
+            name=self.name,
+        )
         if self.is_exercise:
             name = _("[EXERCISE] %(subject)s", subject=name)
         channel = (
@@ -374,8 +395,13 @@ class CrisisIncident(models.Model):
                 raise UserError(_("The war room opens when the incident is activated."))
             self._war_room_create()
         self._war_room_sync_members()
-        if self.env.user.partner_id not in self.sudo().discuss_channel_id.channel_member_ids.partner_id:
-            raise AccessError(_("Only the crisis team of this incident enters its war room."))
+        if (
+            self.env.user.partner_id
+            not in self.sudo().discuss_channel_id.channel_member_ids.partner_id
+        ):
+            raise AccessError(
+                _("Only the crisis team of this incident enters its war room.")
+            )
         return {
             "type": "ir.actions.act_url",
             "url": self._war_room_url(),
@@ -395,9 +421,16 @@ class CrisisIncident(models.Model):
             or message.model != "discuss.channel"
             or message.res_id != channel.id
         ):
-            raise UserError(_("This message is not from the war room of this incident."))
-        if not self.env.su and self.env.user.partner_id not in channel.channel_member_ids.partner_id:
-            raise AccessError(_("Only members of the war room can take its messages into the log."))
+            raise UserError(
+                _("This message is not from the war room of this incident.")
+            )
+        if (
+            not self.env.su
+            and self.env.user.partner_id not in channel.channel_member_ids.partner_id
+        ):
+            raise AccessError(
+                _("Only members of the war room can take its messages into the log.")
+            )
         author = message.author_id.name or message.email_from or _("Unknown")
         when = format_datetime(self.env, message.date, tz=self.env.user.tz or "UTC")
         text = html2plaintext(message.body or "").strip()
@@ -439,4 +472,3 @@ class CrisisIncident(models.Model):
             "domain": [("incident_id", "=", self.id)],
             "context": {"default_incident_id": self.id},
         }
-

@@ -32,7 +32,9 @@ class CrisisIncidentShift(models.Model):
         domain="[('share', '=', False)]",
     )
     role = fields.Selection(SHIFT_ROLES, required=True)
-    date_start = fields.Datetime(string="From", required=True, default=fields.Datetime.now)
+    date_start = fields.Datetime(
+        string="From", required=True, default=fields.Datetime.now
+    )
     date_end = fields.Datetime(string="Until", required=True)
     state = fields.Selection(
         [("planned", "On Duty"), ("ended", "Ended")],
@@ -91,7 +93,11 @@ class CrisisIncidentShift(models.Model):
             incident.with_context(mail_activity_quick_update=True).activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=next_shift.user_id.id,
-                summary=_("Handover from %(user)s (%(role)s)", user=shift.user_id.name, role=role),
+                summary=_(
+                    "Handover from %(user)s (%(role)s)",
+                    user=shift.user_id.name,
+                    role=role,
+                ),
                 note=Markup("<p>%s</p>") % note,
             )
             next_shift.user_id._bus_send(
@@ -116,4 +122,3 @@ class CrisisIncidentShift(models.Model):
             "target": "new",
             "context": {"default_shift_id": self.id},
         }
-

@@ -20,8 +20,8 @@ class ResCompany(models.Model):
         first, then the deputies. Only active internal users."""
         self.ensure_one()
         chains = {}
-        lines = self.env["crisis.roster.line"].sudo().search(
-            [("company_id", "=", self.id)]
+        lines = (
+            self.env["crisis.roster.line"].sudo().search([("company_id", "=", self.id)])
         )
         for line in lines.sorted(lambda r: (r.sequence, r.id)):
             if line.user_id.active and not line.user_id.share:

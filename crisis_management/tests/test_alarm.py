@@ -62,7 +62,12 @@ class CrisisAlarmCommon(CrisisCommon, MailCommon, MockSMS):
         Roster = cls.env["crisis.roster.line"]
         cls.roster = Roster.create(
             [
-                {"company_id": cls.alarm_company.id, "role": role, "user_id": u.id, "sequence": seq}
+                {
+                    "company_id": cls.alarm_company.id,
+                    "role": role,
+                    "user_id": u.id,
+                    "sequence": seq,
+                }
                 for role, u, seq in (
                     ("lead", cls.lead, 1),
                     ("lead", cls.lead_deputy, 2),
@@ -96,11 +101,7 @@ class CrisisAlarmCommon(CrisisCommon, MailCommon, MockSMS):
         return lines.filtered(lambda r: r.user_id == user) if user else lines
 
     def _alarm_mails(self, user):
-        return (
-            self.env["mail.mail"]
-            .sudo()
-            .search([("email_to", "ilike", user.email)])
-        )
+        return self.env["mail.mail"].sudo().search([("email_to", "ilike", user.email)])
 
     def _log_bodies(self, incident):
         return "\n".join(incident.sudo().log_ids.mapped("body"))
@@ -135,7 +136,11 @@ class TestRoster(CrisisAlarmCommon):
                 line.with_user(user).write({"sequence": 99})
             with self.assertRaises(AccessError):
                 self.env["crisis.roster.line"].with_user(user).create(
-                    {"role": "it", "user_id": user.id, "company_id": self.alarm_company.id}
+                    {
+                        "role": "it",
+                        "user_id": user.id,
+                        "company_id": self.alarm_company.id,
+                    }
                 )
         with self.assertRaises(AccessError):
             line.with_user(self.hotline).read(["user_id"])
@@ -147,7 +152,11 @@ class TestRoster(CrisisAlarmCommon):
         portal = new_test_user(self.env, login="al_portal", groups="base.group_portal")
         with self.assertRaises(ValidationError):
             self.env["crisis.roster.line"].create(
-                {"company_id": self.alarm_company.id, "role": "it", "user_id": portal.id}
+                {
+                    "company_id": self.alarm_company.id,
+                    "role": "it",
+                    "user_id": portal.id,
+                }
             )
 
 
@@ -177,14 +186,19 @@ class TestAlarm(CrisisAlarmCommon):
             self.assertEqual(len(mail), 1, line.user_id.name)
             self.assertIn(f"/crisis/alarm/{line.access_token}", mail.body_html)
         self.assertFalse(self._alarm_mails(self.lead_deputy))
-        sms = self.env["sms.sms"].sudo().search([("partner_id", "in", lines.user_id.partner_id.ids)])
+        sms = (
+            self.env["sms.sms"]
+            .sudo()
+            .search([("partner_id", "in", lines.user_id.partner_id.ids)])
+        )
         self.assertEqual(sms.partner_id, (self.lead | self.speaker).partner_id)
         self.assertTrue(all("/crisis/alarm/" in body for body in sms.mapped("body")))
         # German for the German speaker.
         self.assertIn("Krisenstab", self._alarm_mails(self.speaker).subject)
         # An activity in Odoo.
         self.assertEqual(
-            incident.sudo().activity_ids.user_id, lines.user_id,
+            incident.sudo().activity_ids.user_id,
+            lines.user_id,
         )
         self.assertEqual(
             incident.get_alarm_status(),
@@ -226,18 +240,26 @@ class TestAlarm(CrisisAlarmCommon):
             line._record_answer("maybe")
         self.assertFalse(line.answer)
         line._record_answer("later", "30")
-        self.assertEqual((line.answer, line.eta_minutes, line.state), ("later", 30, "acknowledged"))
+        self.assertEqual(
+            (line.answer, line.eta_minutes, line.state), ("later", 30, "acknowledged")
+        )
         line._record_answer("coming")
         self.assertEqual((line.answer, line.eta_minutes), ("coming", 0))
         self.assertEqual(line.answer_count, 2)
         log = self._log_bodies(incident)
-        self.assertIn("Lea Leitung (Crisis Lead) answered “Coming later (in 30 minutes)”", log)
+        self.assertIn(
+            "Lea Leitung (Crisis Lead) answered “Coming later (in 30 minutes)”", log
+        )
         self.assertIn("changed the answer from “Coming later” to “Coming”", log)
         status = incident.get_alarm_status()
-        self.assertEqual((status["coming"], status["acknowledged"], status["pending"]), (1, 1, 2))
+        self.assertEqual(
+            (status["coming"], status["acknowledged"], status["pending"]), (1, 1, 2)
+        )
         self.assertNotIn("lead", status["roles_uncovered"])
         # The activity was done with the answer.
-        self.assertFalse(incident.sudo().activity_ids.filtered(lambda a: a.user_id == self.lead))
+        self.assertFalse(
+            incident.sudo().activity_ids.filtered(lambda a: a.user_id == self.lead)
+        )
 
     def test_workflow_fields_only_through_the_answer(self):
         incident = self._activated()
@@ -247,9 +269,13 @@ class TestAlarm(CrisisAlarmCommon):
         with self.assertRaises(AccessError):
             line.write({"state": "acknowledged"})
         with self.assertRaises(AccessError):
-            self.env["crisis.alarm"].with_user(self.lead).create({"incident_id": incident.id})
+            self.env["crisis.alarm"].with_user(self.lead).create(
+                {"incident_id": incident.id}
+            )
 
-    def test_unanswered_primary_is_replaced_by_the_deputy_after_the_escalation_time(self):
+    def test_unanswered_primary_is_replaced_by_the_deputy_after_the_escalation_time(
+        self,
+    ):
         start = fields.Datetime.now()
         with freeze_time(start):
             incident = self._activated()
@@ -263,14 +289,19 @@ class TestAlarm(CrisisAlarmCommon):
         primary = self._lines(incident, self.lead)
         deputy = self._lines(incident, self.lead_deputy)
         self.assertEqual(primary.state, "escalated")
-        self.assertEqual((deputy.state, deputy.level, deputy.role), ("notified", 1, "lead"))
+        self.assertEqual(
+            (deputy.state, deputy.level, deputy.role), ("notified", 1, "lead")
+        )
         self.assertEqual(len(self._alarm_mails(self.lead_deputy)), 1)
         # The spokesperson answered: no deputy for that role.
         self.assertFalse(self._lines(incident, self.speaker_deputy))
         # Legal has no deputy: escalated, and the role stays uncovered.
         self.assertEqual(self._lines(incident, self.lawyer).state, "escalated")
         log = self._log_bodies(incident)
-        self.assertIn("Lea Leitung (Crisis Lead) has not answered the alarm within 10 minutes.", log)
+        self.assertIn(
+            "Lea Leitung (Crisis Lead) has not answered the alarm within 10 minutes.",
+            log,
+        )
         self.assertIn("Dirk Vertretung is alarmed instead", log)
         self.assertIn("Nobody else is on the standing crisis team for Legal", log)
         status = incident.get_alarm_status()
@@ -305,7 +336,9 @@ class TestAlarm(CrisisAlarmCommon):
         status = incident.get_alarm_status()
         self.assertEqual(status["unavailable"], 1)
         self.assertIn("spokesperson", status["roles_uncovered"])
-        self.assertIn("Sven Sprecher (Spokesperson) is not available", self._log_bodies(incident))
+        self.assertIn(
+            "Sven Sprecher (Spokesperson) is not available", self._log_bodies(incident)
+        )
 
     def test_cancelled_alarm_takes_no_answers_and_is_not_counted(self):
         incident = self._activated()
@@ -323,7 +356,9 @@ class TestAlarm(CrisisAlarmCommon):
             company_id=self.alarm_company.id,
             company_ids=[(6, 0, self.alarm_company.ids)],
         )
-        incident = self._activated(is_exercise=True, exercise_observer_ids=[(6, 0, observer.ids)])
+        incident = self._activated(
+            is_exercise=True, exercise_observer_ids=[(6, 0, observer.ids)]
+        )
         lead_mail = self._alarm_mails(self.lead)
         self.assertEqual(len(lead_mail), 1)
         self.assertTrue(lead_mail.subject.startswith("[EXERCISE]"), lead_mail.subject)
@@ -332,7 +367,11 @@ class TestAlarm(CrisisAlarmCommon):
         self.assertTrue(german.subject.startswith("[ÜBUNG]"), german.subject)
         # The alarm went to the team, not to the observers.
         self.assertFalse(self._alarm_mails(observer))
-        sms = self.env["sms.sms"].sudo().search([("partner_id", "=", self.lead.partner_id.id)])
+        sms = (
+            self.env["sms.sms"]
+            .sudo()
+            .search([("partner_id", "=", self.lead.partner_id.id)])
+        )
         self.assertTrue(sms.body.startswith("Alarm GmbH: [EXERCISE]"), sms.body)
         self.assertFalse(incident.company_id.crisis_mode)
 
@@ -341,8 +380,16 @@ class TestAlarm(CrisisAlarmCommon):
         incident = self._new_incident(lead_id=self.lead.id)
         self.env["crisis.incident.member"].create(
             [
-                {"incident_id": incident.id, "user_id": self.outsider.id, "role": "legal"},
-                {"incident_id": incident.id, "user_id": self.speaker.id, "role": "spokesperson"},
+                {
+                    "incident_id": incident.id,
+                    "user_id": self.outsider.id,
+                    "role": "legal",
+                },
+                {
+                    "incident_id": incident.id,
+                    "user_id": self.speaker.id,
+                    "role": "spokesperson",
+                },
             ]
         )
         incident.with_user(self.lead).action_activate()
@@ -377,7 +424,9 @@ class TestAlarm(CrisisAlarmCommon):
         self.assertIn("Crisis Lead: Lea Leitung — Coming later (in 20 minutes)", texts)
         self.assertIn("Nobody covers: Spokesperson, Legal", texts)
         room = section["lines"][0]
-        self.assertIn(f"discuss.channel_{incident.sudo().discuss_channel_id.id}", room["url"])
+        self.assertIn(
+            f"discuss.channel_{incident.sudo().discuss_channel_id.id}", room["url"]
+        )
 
 
 class TestWarRoomAndShifts(CrisisAlarmCommon):
@@ -387,7 +436,14 @@ class TestWarRoomAndShifts(CrisisAlarmCommon):
         self.assertEqual(channel.channel_type, "group")
         self.assertEqual(
             channel.channel_member_ids.partner_id,
-            (self.lead | self.lead_deputy | self.lead_deputy2 | self.speaker | self.speaker_deputy | self.lawyer).partner_id,
+            (
+                self.lead
+                | self.lead_deputy
+                | self.lead_deputy2
+                | self.speaker
+                | self.speaker_deputy
+                | self.lawyer
+            ).partner_id,
         )
         employee = new_test_user(
             self.env,
@@ -397,7 +453,9 @@ class TestWarRoomAndShifts(CrisisAlarmCommon):
             company_ids=[(6, 0, self.alarm_company.ids)],
         )
         self.assertFalse(
-            self.env["discuss.channel"].with_user(employee).search([("id", "=", channel.id)])
+            self.env["discuss.channel"]
+            .with_user(employee)
+            .search([("id", "=", channel.id)])
         )
         with self.assertRaises(AccessError):
             channel.with_user(employee).check_access("read")
@@ -419,10 +477,16 @@ class TestWarRoomAndShifts(CrisisAlarmCommon):
         self.assertIn("Feuerwehr meldet: Brand gelöscht", entry.body)
         self.assertRegex(entry.body, r"\d{2}:\d{2}")
         # The one click from Discuss finds the incident itself.
-        result = self.env["crisis.incident"].with_user(self.lead).log_war_room_message(message.id)
+        result = (
+            self.env["crisis.incident"]
+            .with_user(self.lead)
+            .log_war_room_message(message.id)
+        )
         self.assertIn("Brand in Halle 2", result["incident"])
         # A message of another conversation is refused.
-        other = self.env["discuss.channel"].create({"name": "Kantine", "channel_type": "channel"})
+        other = self.env["discuss.channel"].create(
+            {"name": "Kantine", "channel_type": "channel"}
+        )
         foreign = other.message_post(body="Mittagessen", message_type="comment")
         with self.assertRaises(UserError):
             incident.with_user(self.lead).action_log_channel_message(foreign.id)
@@ -458,16 +522,27 @@ class TestWarRoomAndShifts(CrisisAlarmCommon):
             first.write({"handover_note": "direct"})
         with self.assertRaises(AccessError):
             first.with_user(self.hotline).action_end("Übergabe")
-        wizard = self.env["crisis.incident.shift.end"].with_user(self.lead).create(
-            {"shift_id": first.id, "handover_note": "Pressekonferenz um 16 Uhr zugesagt."}
+        wizard = (
+            self.env["crisis.incident.shift.end"]
+            .with_user(self.lead)
+            .create(
+                {
+                    "shift_id": first.id,
+                    "handover_note": "Pressekonferenz um 16 Uhr zugesagt.",
+                }
+            )
         )
         wizard.action_confirm()
         self.assertEqual(first.state, "ended")
         self.assertEqual(first.handover_note, "Pressekonferenz um 16 Uhr zugesagt.")
         log = self._log_bodies(incident)
-        self.assertIn("Shift of Sven Sprecher (Spokesperson) ended. Handover to Petra Presse", log)
+        self.assertIn(
+            "Shift of Sven Sprecher (Spokesperson) ended. Handover to Petra Presse", log
+        )
         activity = incident.sudo().activity_ids.filtered(
-            lambda a: a.user_id == self.speaker_deputy and "Handover" in (a.summary or "")
+            lambda a: (
+                a.user_id == self.speaker_deputy and "Handover" in (a.summary or "")
+            )
         )
         self.assertIn("Pressekonferenz", str(activity.note))
         self.assertEqual(second.state, "planned")
@@ -504,7 +579,9 @@ class TestAlarmPage(HttpCase, CrisisAlarmCommon):
         self.assertEqual(self.line.state, "notified")
 
     def test_post_answers_without_login(self):
-        response = self.url_open(self.url, data={"answer": "later", "eta_minutes": "45"})
+        response = self.url_open(
+            self.url, data={"answer": "later", "eta_minutes": "45"}
+        )
         self.assertEqual(response.status_code, 200)
         self.line.invalidate_recordset()
         self.assertEqual((self.line.answer, self.line.eta_minutes), ("later", 45))
@@ -517,10 +594,16 @@ class TestAlarmPage(HttpCase, CrisisAlarmCommon):
         last = "Q" if self.line.access_token[-1] != "Q" else "R"
         for token in ("x" * 24, self.line.access_token[:-1] + last, "short"):
             self.assertEqual(self.url_open(f"/crisis/alarm/{token}").status_code, 404)
-            response = self.url_open(f"/crisis/alarm/{token}", data={"answer": "coming"})
+            response = self.url_open(
+                f"/crisis/alarm/{token}", data={"answer": "coming"}
+            )
             self.assertEqual(response.status_code, 404)
-        self.assertEqual(self.url_open(self.url, data={"answer": "maybe"}).status_code, 400)
-        response = self.url_open(self.url, data={"answer": "later", "eta_minutes": "-5"})
+        self.assertEqual(
+            self.url_open(self.url, data={"answer": "maybe"}).status_code, 400
+        )
+        response = self.url_open(
+            self.url, data={"answer": "later", "eta_minutes": "-5"}
+        )
         self.assertEqual(response.status_code, 200)
         self.line.invalidate_recordset()
         self.assertFalse(self.line.answer)
@@ -550,10 +633,14 @@ class TestDemoRoster(TransactionCase):
         lines = incident.sudo().alarm_line_ids
         self.assertEqual(lines.user_id, krisenstab | sprecher | hotline)
         self.assertEqual(incident.lead_id, krisenstab)
-        subject = self.env["mail.mail"].sudo().search(
-            [("email_to", "ilike", sprecher.email)], limit=1
-        ).subject
+        subject = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("email_to", "ilike", sprecher.email)], limit=1)
+            .subject
+        )
         self.assertIn("in den Krisenstab gerufen", subject)
         self.assertIn(
-            "Hotline", " ".join(self.env.ref("base.main_company")._crisis_roster_readiness())
+            "Hotline",
+            " ".join(self.env.ref("base.main_company")._crisis_roster_readiness()),
         )

@@ -6,7 +6,9 @@ class CrisisIncidentShiftEnd(models.TransientModel):
     _name = "crisis.incident.shift.end"
     _description = "End a Crisis Team Shift"
 
-    shift_id = fields.Many2one("crisis.incident.shift", required=True, ondelete="cascade")
+    shift_id = fields.Many2one(
+        "crisis.incident.shift", required=True, ondelete="cascade"
+    )
     handover_note = fields.Text(required=True)
 
     def action_confirm(self):
