@@ -19,7 +19,7 @@ class CrisisAlarm(models.Model):
     _inherit = ["crisis.workflow.mixin"]
     _order = "date_start desc, id desc"
 
-    _workflow_fields = frozenset({"state", "date_start", "user_id"})
+    _workflow_fields = frozenset({"state", "date_start", "user_id", "incident_id"})
     _workflow_transitions = {"done": ("running",), "cancelled": ("running",)}
     _workflow_copy = "refuse"
 

@@ -71,6 +71,7 @@ class CrisisRosterLine(models.Model):
     def action_check_readiness(self):
         """The readiness of the company's standing crisis team, as a
         notification: roles without deputy, people without mobile number."""
+        self.env["crisis.roster.line"].check_access("read")
         company = self.company_id[:1] or self.env.company
         problems = company._crisis_roster_readiness()
         if not problems:

@@ -128,6 +128,10 @@ class TestRoster(CrisisAlarmCommon):
         self.assertFalse(lead.readiness)
         action = legal.with_user(self.user_admin).action_check_readiness()
         self.assertEqual(action["params"]["type"], "warning")
+        with self.assertRaises(AccessError):
+            self.env["crisis.roster.line"].with_user(
+                self.hotline
+            ).action_check_readiness()
 
     def test_hotline_user_and_crisis_team_cannot_change_the_roster(self):
         line = self.roster[0]
@@ -268,6 +272,16 @@ class TestAlarm(CrisisAlarmCommon):
             line.write({"answer": "coming"})
         with self.assertRaises(AccessError):
             line.write({"state": "acknowledged"})
+        other = incident.sudo().activity_ids[:1]
+        for vals in (
+            {"activity_id": other.id},
+            {"alarm_id": line.alarm_id.id},
+            {"channels": "x"},
+        ):
+            with self.assertRaises(AccessError):
+                line.write(vals)
+        with self.assertRaises(AccessError):
+            line.alarm_id.with_user(self.lead).write({"incident_id": incident.id})
         with self.assertRaises(AccessError):
             self.env["crisis.alarm"].with_user(self.lead).create(
                 {"incident_id": incident.id}
@@ -339,6 +353,15 @@ class TestAlarm(CrisisAlarmCommon):
         self.assertIn(
             "Sven Sprecher (Spokesperson) is not available", self._log_bodies(incident)
         )
+
+    def test_a_link_takes_a_limited_number_of_answers(self):
+        incident = self._activated()
+        line = self._lines(incident, self.lead)
+        for _n in range(10):
+            self.assertTrue(line._record_answer("coming"))
+            self.assertTrue(line._record_answer("later", 5))
+        self.assertFalse(line._record_answer("unavailable"))
+        self.assertEqual(line.answer, "later")
 
     def test_cancelled_alarm_takes_no_answers_and_is_not_counted(self):
         incident = self._activated()
