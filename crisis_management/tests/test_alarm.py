@@ -667,3 +667,23 @@ class TestDemoRoster(TransactionCase):
             "Hotline",
             " ".join(self.env.ref("base.main_company")._crisis_roster_readiness()),
         )
+
+
+@tagged("post_install", "-at_install")
+class TestWarRoomTour(HttpCase, CrisisAlarmCommon):
+    def test_one_click_takes_a_war_room_message_into_the_log(self):
+        incident = self._activated()
+        channel = incident.sudo().discuss_channel_id
+        channel.with_user(self.speaker).message_post(
+            body="Feuerwehr meldet: Brand gelöscht",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.start_tour(
+            f"/odoo/discuss?active_id=discuss.channel_{channel.id}",
+            "crisis_management_war_room_tour",
+            login="al_lead",
+        )
+        entry = incident.sudo().log_ids.filtered(lambda e: "Feuerwehr meldet" in e.body)
+        self.assertEqual(len(entry), 1)
+        self.assertIn("Sven Sprecher", entry.body)
