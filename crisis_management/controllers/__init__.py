@@ -3,3 +3,5 @@ from . import page
 from . import main
 from . import portal
 from . import alarm
+from . import rpc
+from . import report

@@ -21,6 +21,7 @@ from . import test_bilingual_texts
 from . import test_german_labels
 from . import test_german_messages
 from . import test_attacks
+from . import test_attacks_records
 from . import test_public_methods
 from . import test_letter
 from . import test_public_time
@@ -32,3 +33,6 @@ from . import test_situation_dashboard
 from . import test_situation_dashboard_tour
 from . import test_menus
 from . import test_alarm
+from . import test_attacks_incident
+from . import test_http_input
+from . import test_confidential_mail

@@ -19,4 +19,13 @@ from .security import (
     require_group,
     sanitize_translations,
 )
+from .http import (
+    MAX_ID,
+    check_input,
+    check_rpc_call,
+    check_values,
+    text_problem,
+    valid_id,
+)
 from .pdf import wkhtmltopdf_patched_qt
+from .mail import mail_sender_verified

@@ -1,12 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from ..tools import normalize_handle
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
     crisis_social_handle = fields.Char(
         string="Social Media Handle",
+        groups="crisis_management.group_crisis_user",
         index="btree_not_null",
         help="The contact's handle on Mastodon or Bluesky, e.g. "
         "@name@mastodon.social or name.bsky.social: their posts are linked to "
@@ -19,7 +22,7 @@ class ResPartner(models.Model):
     def _crisis_social_normalize(self, vals):
         handle = vals.get("crisis_social_handle")
         if handle:
-            vals["crisis_social_handle"] = handle.strip().lower().lstrip("@")
+            vals["crisis_social_handle"] = normalize_handle(handle)
         return vals
 
     @api.model_create_multi
