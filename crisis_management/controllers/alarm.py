@@ -5,6 +5,8 @@ from odoo import http
 from odoo.exceptions import UserError
 from odoo.http import request
 
+from ..tools import check_input
+
 
 class CrisisAlarmController(http.Controller):
     """The personal answer page of an alarm of the crisis team.
@@ -27,6 +29,7 @@ class CrisisAlarmController(http.Controller):
         csrf=False,
         sitemap=False,
     )
+    @check_input()
     def alarm_answer(self, token, answer=None, eta_minutes=None, **kwargs):
         line = request.env["crisis.alarm.line"]._find_by_token(token)
         if not line:

@@ -6,7 +6,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_datetime, html2plaintext
 
-from ..tools import selection_labels
+from ..tools import selection_labels, valid_id
 from .crisis_alarm import DEFAULT_ESCALATION_MINUTES
 from .crisis_incident import CRISIS_SEVERITIES, OPEN_STATES
 from .crisis_roster_line import ROSTER_ROLES
@@ -414,7 +414,7 @@ class CrisisIncident(models.Model):
         self.ensure_one()
         self.check_access("write")
         channel = self.sudo().discuss_channel_id
-        message = self.env["mail.message"].sudo().browse(int(message_id)).exists()
+        message = self._war_room_message(message_id)
         if (
             not channel
             or not message
@@ -443,10 +443,20 @@ class CrisisIncident(models.Model):
         return self._log("note", body).id
 
     @api.model
+    def _war_room_message(self, message_id):
+        """The message of that id (in sudo: checked by the callers), or a
+        refusal for anything that is not a message id."""
+        if not valid_id(message_id):
+            raise UserError(
+                _("This message is not from the war room of this incident.")
+            )
+        return self.env["mail.message"].sudo().browse(message_id).exists()
+
+    @api.model
     def log_war_room_message(self, message_id):
         """The one click in Discuss: the incident of the message's war room
         takes it into its log."""
-        message = self.env["mail.message"].sudo().browse(int(message_id)).exists()
+        message = self._war_room_message(message_id)
         incident = self.browse()
         if message and message.model == "discuss.channel":
             incident = self.sudo().search(

@@ -70,7 +70,7 @@ class CrisisIncidentShift(models.Model):
         """End the shift with its handover note: logged, and handed to the
         next person on that role (an activity)."""
         self.ensure_one()
-        note = (handover_note or "").strip()
+        note = handover_note.strip() if isinstance(handover_note, str) else ""
         if not note:
             raise UserError(_("Please write a handover note for whoever takes over."))
         shift = self._workflow_apply(

@@ -513,6 +513,10 @@ class TestWarRoomAndShifts(CrisisAlarmCommon):
         foreign = other.message_post(body="Mittagessen", message_type="comment")
         with self.assertRaises(UserError):
             incident.with_user(self.lead).action_log_channel_message(foreign.id)
+        # Anything but a message id is refused, not a server error.
+        for bad in ("1", None, -1, 2**40, [message.id]):
+            with self.assertRaises(UserError):
+                incident.with_user(self.lead).action_log_channel_message(bad)
         # Whoever may not change the incident cannot write its log.
         with self.assertRaises(AccessError):
             incident.with_user(self.hotline).action_log_channel_message(message.id)
@@ -539,8 +543,9 @@ class TestWarRoomAndShifts(CrisisAlarmCommon):
                 "date_end": now + timedelta(hours=16),
             }
         )
-        with self.assertRaises(UserError):
-            first.action_end("  ")
+        for bad in ("  ", None, ["note"]):
+            with self.assertRaises(UserError):
+                first.action_end(bad)
         with self.assertRaises(AccessError):
             first.write({"handover_note": "direct"})
         with self.assertRaises(AccessError):
@@ -624,6 +629,15 @@ class TestAlarmPage(HttpCase, CrisisAlarmCommon):
         self.assertEqual(
             self.url_open(self.url, data={"answer": "maybe"}).status_code, 400
         )
+        for data in (
+            {"answer": "coming\x00"},
+            {"answer": "later", "eta_minutes": "1\x00"},
+        ):
+            response = self.url_open(self.url, data=data)
+            self.assertEqual(response.status_code, 400)
+            self.assertNotIn("Traceback", response.text)
+        long_url = "/crisis/alarm/" + "A" * 5000
+        self.assertEqual(self.url_open(long_url).status_code, 400)
         response = self.url_open(
             self.url, data={"answer": "later", "eta_minutes": "-5"}
         )
