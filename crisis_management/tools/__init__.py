@@ -11,8 +11,6 @@ from .language import (
 from .dates import ODD_SPACES, format_public_datetime, reader_tz, rfc3339
 from .qr import qr_png
 from .security import (
-    check_transition,
-    guard_workflow_fields,
     may_commit,
     public_ref,
     public_uuid,
