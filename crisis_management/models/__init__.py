@@ -32,11 +32,8 @@ from . import crm_lead
 from . import crisis_mobile_confirmation
 from . import ir_websocket
 from . import crisis_roster_line
-from . import res_company_roster
 from . import crisis_alarm
 from . import crisis_alarm_line
-from . import crisis_incident_type_alarm
-from . import crisis_incident_alarm
 from . import crisis_incident_shift
 from . import mail_followers
 from . import mail_message

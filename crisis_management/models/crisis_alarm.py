@@ -10,7 +10,6 @@ from odoo import _, api, fields, models
 _logger = logging.getLogger(__name__)
 
 ALARM_STATES = [("running", "Running"), ("done", "Done"), ("cancelled", "Cancelled")]
-DEFAULT_ESCALATION_MINUTES = 10
 
 
 class CrisisAlarm(models.Model):
