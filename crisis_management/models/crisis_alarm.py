@@ -74,6 +74,8 @@ class CrisisAlarm(models.Model):
             closed.write({"state": "done"})
         now = fields.Datetime.now()
         for alarm in alarms - closed:
+            # The log is written for the whole team: in the lead's language.
+            alarm = alarm.with_context(lang=alarm.incident_id._team_lang())
             minutes = alarm.incident_id._alarm_escalation_minutes()
             limit = now - timedelta(minutes=minutes)
             overdue = alarm.line_ids.filtered(
@@ -85,7 +87,7 @@ class CrisisAlarm(models.Model):
             )
             for line in overdue:
                 line._escalate(
-                    _(
+                    alarm.env._(
                         "%(user)s (%(role)s) has not answered the alarm within "
                         "%(minutes)s minutes.",
                         user=line.user_id.name,

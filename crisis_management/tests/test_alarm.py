@@ -331,6 +331,21 @@ class TestAlarm(CrisisAlarmCommon):
             Alarm._cron_escalate()
         self.assertEqual(len(self._lines(incident)), 5)
 
+    def test_escalation_is_logged_in_the_leads_language(self):
+        self.lead.lang = "de_DE"
+        start = fields.Datetime.now()
+        with freeze_time(start):
+            incident = self._activated()
+        with freeze_time(start + timedelta(minutes=11)):
+            self.env["crisis.alarm"]._cron_escalate()
+        log = self._log_bodies(incident)
+        self.assertIn(
+            "Lea Leitung (Krisenleitung) hat die Alarmierung nicht innerhalb "
+            "von 10 Minuten beantwortet.",
+            log,
+        )
+        self.assertIn("Stattdessen wird Dirk Vertretung alarmiert.", log)
+
     def test_escalation_time_of_the_type(self):
         self.type_fire.alarm_escalation_minutes = 3
         start = fields.Datetime.now()
