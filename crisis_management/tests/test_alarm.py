@@ -2,6 +2,7 @@
 """The first hour: standing crisis team, alarm with personal links,
 escalation to deputies, war room, shifts."""
 
+import json
 from datetime import timedelta
 
 from freezegun import freeze_time
@@ -220,6 +221,36 @@ class TestAlarm(CrisisAlarmCommon):
         log = self._log_bodies(incident)
         self.assertIn("Crisis team alarmed by Lea Leitung", log)
         self.assertIn("Alarm: Jana Justiz called as Legal by e-mail, Odoo.", log)
+
+    def _bus_notes(self):
+        self.env.cr.precommit.run()
+        notes = []
+        for note in self.env["bus.bus"].sudo().search([]):
+            notes.append((json.loads(note.channel), json.loads(note.message)))
+        self.env["bus.bus"].sudo().search([]).unlink()
+        return notes
+
+    def test_alarm_pops_up_in_odoo_and_answers_reach_the_wall_live(self):
+        self.env["bus.bus"].sudo().search([]).unlink()
+        incident = self._activated()
+        notes = self._bus_notes()
+        popups = {
+            channel[2]
+            for channel, message in notes
+            if message["type"] == "simple_notification"
+            and channel[1] == "res.partner"
+            and "/crisis/alarm/" in message["payload"]["message"]
+        }
+        self.assertEqual(
+            popups, set((self.lead | self.speaker | self.lawyer).partner_id.ids)
+        )
+        self._lines(incident, self.lead)._record_answer("coming")
+        walls = [
+            message["payload"]["incident_id"]
+            for _channel, message in self._bus_notes()
+            if message["type"] == "crisis_management/situation_changed"
+        ]
+        self.assertEqual(walls, [incident.id])
 
     def test_minor_incident_is_not_alarmed_by_itself_but_by_hand(self):
         incident = self._activated(severity="minor")
