@@ -305,13 +305,17 @@ class CrisisMessage(models.Model):
         )
 
     def _workflow_log_transition(self, old_states, new_state):
-        user = self.env.user.name
+        user_name = self.env.user.name
         for message in self:
-            values = {"name": message.name, "version": message.version, "user": user}
+            values = {
+                "name": message.name,
+                "version": message.version,
+                "user": user_name,
+            }
             if new_state == "approved":
                 message._log_incident(
                     "decision",
-                    _(
+                    self.env._(
                         "Content “%(name)s” (version %(version)s) approved by %(user)s.",
                         **values,
                     ),
@@ -319,7 +323,7 @@ class CrisisMessage(models.Model):
             elif new_state == "published":
                 message._log_incident(
                     "communication",
-                    _(
+                    self.env._(
                         "Content “%(name)s” (version %(version)s) published by %(user)s.",
                         **values,
                     ),
@@ -327,7 +331,7 @@ class CrisisMessage(models.Model):
             elif new_state == "withdrawn":
                 message._log_incident(
                     "decision",
-                    _(
+                    self.env._(
                         "Content “%(name)s” (version %(version)s) withdrawn by %(user)s.",
                         **values,
                     ),
