@@ -31,3 +31,4 @@ from . import test_contact_sheet
 from . import test_situation_dashboard
 from . import test_situation_dashboard_tour
 from . import test_menus
+from . import test_click_everywhere
