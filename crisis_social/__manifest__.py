@@ -24,6 +24,7 @@
         "views/crisis_incident_views.xml",
         "views/res_partner_views.xml",
         "views/crisis_social_menus.xml",
+        "views/crisis_config_settings_views.xml",
     ],
     "demo": ["demo/crisis_social_demo.xml"],
     "assets": {

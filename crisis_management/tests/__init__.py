@@ -32,3 +32,4 @@ from . import test_situation_dashboard
 from . import test_situation_dashboard_tour
 from . import test_menus
 from . import test_click_everywhere
+from . import test_screens
