@@ -7,9 +7,10 @@ class IrHttp(models.AbstractModel):
 
     def session_info(self):
         """While the company is in crisis mode, a crisis user who opens Odoo
-        without a page in the address lands on the situation picture of the
-        crisis, not in Discuss; otherwise where they always landed (their
-        own home action, or the first app)."""
+        without a page in the address lands on the live situation wall of the
+        crisis (inside the Crisis app, its menu above), not in Discuss;
+        otherwise where they always landed (their own home action, or the
+        first app)."""
         info = super().session_info()
         user = self.env.user
         if (
@@ -18,7 +19,7 @@ class IrHttp(models.AbstractModel):
             and user.has_group("crisis_management.group_crisis_user")
         ):
             action = self.env.ref(
-                "crisis_management.crisis_situation_current_action",
+                "crisis_management.crisis_situation_dashboard_action",
                 raise_if_not_found=False,
             )
             if action:

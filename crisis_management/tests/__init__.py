@@ -33,3 +33,4 @@ from . import test_situation_dashboard_tour
 from . import test_menus
 from . import test_click_everywhere
 from . import test_screens
+from . import test_daily_paths_tour

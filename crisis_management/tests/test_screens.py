@@ -75,7 +75,7 @@ class TestCrisisLanding(HttpCase):
         cls.employee = new_test_user(
             cls.env, login="landing_employee", groups="base.group_user"
         )
-        cls.wall = cls.env.ref("crisis_management.crisis_situation_current_action")
+        cls.wall = cls.env.ref("crisis_management.crisis_situation_dashboard_action")
 
     def _home_action(self, login):
         self.authenticate(login, login)
