@@ -3,3 +3,4 @@ from . import test_security
 from . import test_report_pdf
 from . import test_report_access
 from . import test_log_anchor
+from . import test_print_tour
