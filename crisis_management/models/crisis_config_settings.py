@@ -108,7 +108,9 @@ class CrisisConfigSettings(models.TransientModel):
             "tag": "display_notification",
             "params": {
                 "type": "success",
-                "message": _("The crisis settings of %s are saved.", self.company_id.name),
+                "message": _(
+                    "The crisis settings of %s are saved.", self.company_id.name
+                ),
                 "next": self.env["ir.actions.act_window"]._for_xml_id(
                     "crisis_management.crisis_config_settings_action"
                 ),

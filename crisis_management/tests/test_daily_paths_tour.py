@@ -65,7 +65,9 @@ class TestDailyPathsTour(HttpCase):
         self.assertTrue(self.company.crisis_mode)
         Inquiry = self.env["crisis.inquiry"].with_context(active_test=False)
         before = Inquiry.search_count([("company_id", "=", self.company.id)])
-        self.start_tour("/odoo", "crisis_management_hotline_day_tour", login="tour_day_hotline")
+        self.start_tour(
+            "/odoo", "crisis_management_hotline_day_tour", login="tour_day_hotline"
+        )
         inquiries = Inquiry.search([("company_id", "=", self.company.id)])
         # One call taken, and no blank inquiry from the refused empty screen.
         self.assertEqual(len(inquiries), before + 1)
@@ -110,7 +112,10 @@ class TestDailyPathsTour(HttpCase):
             )
         )
         message.write(
-            {"name_de": "Tour-Kernbotschaft", "body_de": "<p>Fenster geschlossen halten.</p>"}
+            {
+                "name_de": "Tour-Kernbotschaft",
+                "body_de": "<p>Fenster geschlossen halten.</p>",
+            }
         )
         message.action_submit()
         message.with_user(self.approver).action_approve()
@@ -129,12 +134,23 @@ class TestDailyPathsTour(HttpCase):
 
     def test_salesperson_sees_the_crisis_on_card_and_form(self):
         customer = self.env["res.partner"].create(
-            {"name": "Tour Werft Alltag GmbH", "is_company": True, "company_id": self.company.id}
+            {
+                "name": "Tour Werft Alltag GmbH",
+                "is_company": True,
+                "company_id": self.company.id,
+            }
         )
         calm = self.env["res.partner"].create(
-            {"name": "Tour Ruhig GmbH", "is_company": True, "company_id": self.company.id}
+            {
+                "name": "Tour Ruhig GmbH",
+                "is_company": True,
+                "company_id": self.company.id,
+            }
         )
-        for name, partner in (("Tour Dock 3", customer), ("Tour Ruhiger Auftrag", calm)):
+        for name, partner in (
+            ("Tour Dock 3", customer),
+            ("Tour Ruhiger Auftrag", calm),
+        ):
             self.env["crm.lead"].create(
                 {
                     "name": name,
@@ -153,7 +169,9 @@ class TestDailyPathsTour(HttpCase):
                 "question": "Sind unsere Pumpen betroffen?",
             }
         )
-        self.start_tour("/odoo/crm", "crisis_management_sales_day_tour", login="tour_day_seller")
+        self.start_tour(
+            "/odoo/crm", "crisis_management_sales_day_tour", login="tour_day_seller"
+        )
 
     def test_crisis_admin_configures_on_one_screen(self):
         self.assertFalse(self.admin.has_group("base.group_system"))

@@ -24,4 +24,6 @@ class TestReportsSecurity(CrisisCommon):
             [("name", "=", "crisis_reports")]
         )._update_translations(["de_DE"])
         menu = self.env.ref("crisis_reports.crisis_reports_menu")
-        self.assertEqual(menu.with_context(lang="de_DE").name, "Berichte")
+        self.assertEqual(menu.with_context(lang="de_DE").name, "Vorfallberichte")
+        # Not "Berichte › Berichte": the entry says what it lists.
+        self.assertNotEqual(menu.name, menu.parent_id.name)
