@@ -20,7 +20,8 @@ LEGAL_BASES = [
 # Set by _write_withdrawal() only: a variable of the process, which no RPC
 # caller can set (unlike a context key).
 _WITHDRAWING = ContextVar("crisis_consent_withdrawing", default=False)
-# Once recorded, these say what was agreed: a change is a new record.
+# Once recorded, these say what was agreed and how we know it: a change is a
+# new record.
 FROZEN_FIELDS = {
     "partner_id",
     "purpose_id",
@@ -29,6 +30,8 @@ FROZEN_FIELDS = {
     "state",
     "date_given",
     "date_withdrawn",
+    "source",
+    "evidence",
 }
 
 
@@ -36,12 +39,18 @@ class CrisisConsent(models.Model):
     """One statement of a basis to contact a partner for a purpose on a
     channel. Records are history: they are never deleted, a withdrawal only
     sets ``state`` and ``date_withdrawn``, and a new consent after a
-    withdrawal is a new record."""
+    withdrawal is a new record, never a copy (a copy would revive it)."""
 
     _name = "crisis.consent"
     _description = "Contact Consent"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "crisis.workflow.mixin"]
     _order = "date_given desc, id desc"
+
+    # Only action_withdraw changes these (given -> withdrawn, never back);
+    # a copy is refused.
+    _workflow_fields = frozenset({"state", "date_withdrawn"})
+    _workflow_incident_field = False
+    _workflow_copy = "refuse"
 
     partner_id = fields.Many2one(
         "res.partner", required=True, ondelete="cascade", index=True, tracking=True
@@ -62,9 +71,12 @@ class CrisisConsent(models.Model):
     date_given = fields.Datetime(default=fields.Datetime.now, tracking=True)
     date_withdrawn = fields.Datetime(tracking=True, copy=False, readonly=True)
     source = fields.Char(
-        help="Where the consent came from: form, phone call, import..."
+        tracking=True,
+        help="Where the consent came from: form, phone call, import...",
     )
-    evidence = fields.Text(help="Proof of the consent: time, address, wording shown.")
+    evidence = fields.Text(
+        tracking=True, help="Proof of the consent: time, address, wording shown."
+    )
 
     @api.depends("partner_id", "purpose_id", "channel")
     def _compute_display_name(self):
@@ -82,14 +94,18 @@ class CrisisConsent(models.Model):
         # A consent is recorded as given (with the date it was given, e.g.
         # from an import); a withdrawal is only ever made by action_withdraw.
         if not self.env.su:
+            vals_list = [dict(vals) for vals in vals_list]
             for vals in vals_list:
                 if vals.get("state", "given") != "given" or vals.get("date_withdrawn"):
                     raise AccessError(
-                        _(
+                        self._workflow_env()._(
                             "A consent is recorded as given. To record that it was "
                             "withdrawn, use “Withdraw Consent” on the recorded consent."
                         )
                     )
+                # "given" is what every new consent is: not a workflow change.
+                vals.pop("state", None)
+                vals.pop("date_withdrawn", None)
         return super().create(vals_list)
 
     def write(self, vals):
@@ -97,7 +113,7 @@ class CrisisConsent(models.Model):
         # only change, written by action_withdraw past this check.
         if FROZEN_FIELDS & set(vals) and not _WITHDRAWING.get():
             raise UserError(
-                _(
+                self._workflow_env()._(
                     "A recorded consent cannot be changed: it is evidence. "
                     "Withdraw it and record a new consent instead."
                 )

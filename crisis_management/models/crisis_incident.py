@@ -1,14 +1,44 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+"""The crisis incident, in one class and in sections, as Odoo's own models
+are: fields, computes, CRUD, the workflow, the situation picture and its live
+wall, the public page, the crisis log, crisis mode, the hotline, exercises,
+the emergency contact sheet and the CRM.
+
+Other addons add their figures to the wall through
+``_situation_dashboard_sections``: the wall renders any section it is given
+and knows nothing of them.
+"""
+
+import ast
+import base64
+import re
+import secrets
+from collections import Counter
+from datetime import timedelta
+from textwrap import shorten
+
+from werkzeug.urls import url_encode
+
+from odoo import _, api, fields, models, tools
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_datetime, html2plaintext, is_html_empty
+
+from odoo.addons.mail.tools.alias_error import AliasError
 
 from ..tools import (
-    check_transition,
-    guard_workflow_fields,
+    format_public_datetime,
+    installed_crisis_langs,
+    mail_sender_verified,
+    public_uuid,
+    qr_png,
+    reader_tz,
+    require_group,
     resolve_lang,
+    rfc3339,
     sanitize_translations,
     selection_labels,
 )
+from .crisis_inquiry import OPEN_STATES as INQUIRY_OPEN_STATES
 
 SEVERITIES = [("minor", "Minor"), ("major", "Major"), ("critical", "Critical")]
 STATES = [
@@ -28,7 +58,7 @@ TRANSITIONS = {
 # An open incident of these severities puts its company into crisis mode.
 CRISIS_SEVERITIES = ("major", "critical")
 OPEN_STATES = ("active", "contained", "resolved")
-# Changed only by the actions (see utils.guard_workflow_fields).
+# Changed only by the actions (see crisis.workflow.mixin).
 WORKFLOW_FIELDS = {
     "state",
     "reference",
@@ -39,23 +69,64 @@ WORKFLOW_FIELDS = {
     "page_date_updated",
     "log_head_hash",
 }
+# Set only by the report wizard and the hand-back.
+CRM_WORKFLOW_FIELDS = {"reported_by_id", "reported_partner_id", "date_handback"}
 # On a confidential incident only its lead or a crisis admin changes these.
 TEAM_FIELDS = {"lead_id", "is_confidential", "member_ids"}
+
+# Public page
+COLOR_RE = re.compile(r"^#[0-9a-fA-F]{3,8}$")
+DEFAULT_COLOR = "#1f3a5f"
+LANG_NAMES = {"de": "Deutsch", "en": "English"}
+# A change of these is a change the public sees on the page.
+PAGE_VISIBLE_FIELDS = {
+    "public_name",
+    "public_name_de",
+    "public_name_en",
+    "public_summary",
+    "public_summary_de",
+    "public_summary_en",
+    "hotline_phone",
+    "page_published",
+}
+
+# Situation picture and its live wall
+TASK_OPEN_STATES = ("todo", "in_progress")
+SITUATION_LIST_LIMIT = 10
+SITUATION_CHANGED = "crisis_management/situation_changed"
+LOG_BODY_LENGTH = 220
+SEVERITY_ORDER = {"critical": 0, "major": 1, "minor": 2}
+
+# Emergency contact sheet: the key contacts of each stakeholder type.
+KEY_INFLUENCE = ("high", "medium")
+MAX_PER_TYPE = 20
 
 
 class CrisisIncident(models.Model):
     _name = "crisis.incident"
     _description = "Crisis Incident"
-    # Its other concerns extend it in files of their own, named
-    # crisis_incident_<concern>.py (page, crisis mode, hotline, log…).
     _inherit = [
         "mail.alias.mixin",
         "mail.thread",
         "mail.activity.mixin",
+        "crisis.bilingual.mixin",
+        "crisis.workflow.mixin",
     ]
     _order = "date_start desc, id desc"
     _check_company_auto = True
+    _bilingual_fields = ("public_name", "public_summary")
+    _workflow_fields = frozenset(WORKFLOW_FIELDS | CRM_WORKFLOW_FIELDS)
+    _workflow_transitions = TRANSITIONS
+    # An incident hangs off no other incident.
+    _workflow_incident_field = False
 
+    _sql_constraints = [
+        ("page_token_unique", "unique(page_token)", "The page token must be unique."),
+    ]
+
+    # ------------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------------
     name = fields.Char(required=True, tracking=True)
     reference = fields.Char(
         readonly=True, copy=False, default=lambda self: _("New"), index="btree"
@@ -119,6 +190,214 @@ class CrisisIncident(models.Model):
         "that hangs off an incident use this one domain.",
     )
 
+    # Public page
+    page_published = fields.Boolean(readonly=True, copy=False, tracking=True)
+    page_token = fields.Char(
+        readonly=True,
+        copy=False,
+        default=lambda self: self._new_page_token(),
+        groups="crisis_management.group_crisis_user",
+    )
+    page_url = fields.Char(
+        string="Public Page",
+        compute="_compute_page_url",
+        groups="crisis_management.group_crisis_user",
+    )
+    update_ids = fields.One2many(
+        "crisis.incident.update", "incident_id", string="Public Updates"
+    )
+    update_count = fields.Integer(compute="_compute_update_count")
+    public_name = fields.Char(
+        string="Public Title",
+        translate=True,
+        help="Title of the public page, of its news feed and of the e-mails to "
+        "its subscribers, in German and English. Empty: the incident's name.",
+    )
+    public_name_de = fields.Char(
+        string="Public Title (German)",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
+    )
+    public_name_en = fields.Char(
+        string="Public Title (English)",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
+    )
+    page_title = fields.Char(
+        compute="_compute_page_title",
+        help="What the public reads as the incident's title.",
+    )
+    # One complete text per language, sanitised by crisis.bilingual.mixin.
+    public_summary = fields.Html(
+        translate=True,
+        sanitize=False,
+        help="What the public should know, in German and English. Shown at the "
+        "top of the public incident page.",
+    )
+    public_summary_de = fields.Html(
+        string="Public Summary (German)",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
+        sanitize=True,
+    )
+    public_summary_en = fields.Html(
+        string="Public Summary (English)",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
+        sanitize=True,
+    )
+    hotline_phone = fields.Char(
+        string="Hotline",
+        help="Phone number shown on the public page. Leave empty to show the "
+        "company's phone number.",
+    )
+    page_date_updated = fields.Datetime(
+        string="Page Last Updated",
+        readonly=True,
+        copy=False,
+        help="Last change the public could see on the page.",
+    )
+    page_subscription_ids = fields.One2many(
+        "crisis.page.subscription",
+        "incident_id",
+        string="Page Subscribers",
+        groups="crisis_management.group_crisis_manager",
+    )
+    page_subscriber_count = fields.Integer(
+        string="Subscribers",
+        compute="_compute_page_subscriber_count",
+        groups="crisis_management.group_crisis_manager",
+    )
+
+    # Hotline
+    alias_id = fields.Many2one(
+        help="E-mails sent to this address become inquiries of the incident."
+    )
+    inquiry_ids = fields.One2many("crisis.inquiry", "incident_id", string="Inquiries")
+    inquiry_count = fields.Integer(compute="_compute_inquiry_count")
+    inquiry_open_count = fields.Integer(
+        string="Inquiries to Answer", compute="_compute_inquiry_count"
+    )
+
+    # Situation picture: computed on the fly by get_situation_kpis(). The
+    # figures that have a field of their own elsewhere (task_open_count,
+    # task_overdue_count, inquiry_open_count, log_count) are not repeated.
+    situation_crisis_mode = fields.Boolean(
+        string="Crisis Mode", compute="_compute_situation"
+    )
+    situation_is_crisis_incident = fields.Boolean(
+        string="Drives Crisis Mode",
+        compute="_compute_situation",
+        help="This incident put the company into crisis mode.",
+    )
+    situation_task_done_count = fields.Integer(
+        string="Tasks Done", compute="_compute_situation"
+    )
+    situation_inquiry_overdue_count = fields.Integer(
+        string="Overdue Inquiries", compute="_compute_situation"
+    )
+    situation_inquiry_answered_count = fields.Integer(
+        string="Inquiries Answered", compute="_compute_situation"
+    )
+    situation_inquiry_oldest_date = fields.Datetime(
+        string="Waiting Since", compute="_compute_situation"
+    )
+    situation_inquiry_oldest_minutes = fields.Integer(
+        string="Longest Wait (minutes)", compute="_compute_situation"
+    )
+    situation_task_ids = fields.Many2many(
+        "crisis.task", string="Open Tasks List", compute="_compute_situation"
+    )
+    situation_inquiry_ids = fields.Many2many(
+        "crisis.inquiry", string="Waiting Inquiries", compute="_compute_situation"
+    )
+    situation_log_ids = fields.Many2many(
+        "crisis.log", string="Latest Log Entries", compute="_compute_situation"
+    )
+    situation_stakeholder_html = fields.Html(
+        string="Stakeholders by Type", compute="_compute_situation", sanitize=False
+    )
+    situation_date = fields.Datetime(string="As Of", compute="_compute_situation")
+
+    # Exercise
+    is_exercise = fields.Boolean(
+        string="Exercise",
+        copy=False,
+        index=True,
+        help="Set when the incident is created, never changed afterwards. An "
+        "exercise runs like a real incident, but every e-mail and SMS goes to "
+        "its observers instead of the recipients, its page is shown only to "
+        "the crisis team and the company does not enter crisis mode.",
+    )
+    exercise_observer_ids = fields.Many2many(
+        "res.users",
+        "crisis_incident_exercise_observer_rel",
+        "incident_id",
+        "user_id",
+        string="Observers",
+        domain="[('share', '=', False)]",
+        help="Who receives every e-mail and SMS of the exercise instead of the "
+        "recipients, marked as exercise and naming who would have received it.",
+    )
+    exercise_replay = fields.Html(
+        string="Replay",
+        compute="_compute_exercise_replay",
+        sanitize=False,
+        help="The crisis log on a timeline, minutes from the first entry.",
+    )
+
+    # CRM
+    reported_by_id = fields.Many2one(
+        "res.users",
+        readonly=True,
+        copy=False,
+        help="The crisis user who reported this incident as a draft.",
+    )
+    reported_partner_id = fields.Many2one(
+        "res.partner",
+        string="Reported From Contact",
+        readonly=True,
+        copy=False,
+        help="The contact (e.g. a customer) the incident was heard of from.",
+    )
+    date_handback = fields.Datetime(
+        string="Customers Handed Back",
+        readonly=True,
+        copy=False,
+        help="When the affected customers were handed back to their salespeople.",
+    )
+
+    # Communications and the safety check
+    communication_ids = fields.One2many(
+        "crisis.communication", "incident_id", string="Communications"
+    )
+    crisis_message_ids = fields.One2many(
+        "crisis.message", "incident_id", string="Content"
+    )
+    communication_count = fields.Integer(compute="_compute_communication_count")
+    safety_recipient_ids = fields.One2many(
+        "crisis.communication.recipient",
+        "incident_id",
+        string="Safety Check Answers",
+        domain=[("kind", "=", "safety_check"), ("state", "=", "sent")],
+    )
+    safety_unanswered_partner_ids = fields.Many2many(
+        "res.partner", compute="_compute_safety_status", string="No Answer Yet"
+    )
+    safety_help_partner_ids = fields.Many2many(
+        "res.partner", compute="_compute_safety_status", string="Need Help"
+    )
+    safety_safe_count = fields.Integer(compute="_compute_safety_status", string="Safe")
+    safety_unanswered_count = fields.Integer(
+        compute="_compute_safety_status", string="Not Answered"
+    )
+    safety_help_count = fields.Integer(
+        compute="_compute_safety_status", string="Needing Help"
+    )
+
+    # ------------------------------------------------------------------
+    # Computes and constraints
+    # ------------------------------------------------------------------
     @api.model
     def _access_domain(self, uid=None):
         """Incidents that the user ``uid`` (default: current) may see, unless
@@ -190,24 +469,222 @@ class CrisisIncident(models.Model):
             else:
                 incident.display_name = incident.name
 
+    @api.depends("page_token")
+    def _compute_page_url(self):
+        for incident in self:
+            base = incident.get_base_url()
+            incident.page_url = (
+                f"{base}/crisis/{incident.page_token}" if incident.page_token else False
+            )
+
+    @api.depends_context("lang")
+    @api.depends("public_name", "public_summary")
+    def _compute_bilingual(self):
+        return super()._compute_bilingual()
+
+    @api.depends_context("lang")
+    @api.depends("public_name", "name")
+    def _compute_page_title(self):
+        for incident in self:
+            incident.page_title = incident.public_name or incident.name
+
+    @api.depends("update_ids")
+    def _compute_update_count(self):
+        counts = dict(
+            self.env["crisis.incident.update"]._read_group(
+                [("incident_id", "in", self.ids)], ["incident_id"], ["__count"]
+            )
+        )
+        for incident in self:
+            incident.update_count = counts.get(incident, 0)
+
+    @api.depends("page_subscription_ids.state")
+    def _compute_page_subscriber_count(self):
+        counts = dict(
+            self.env["crisis.page.subscription"]._read_group(
+                [("incident_id", "in", self.ids), ("state", "=", "confirmed")],
+                ["incident_id"],
+                ["__count"],
+            )
+        )
+        for incident in self:
+            incident.page_subscriber_count = counts.get(incident, 0)
+
+    @api.depends("inquiry_ids.state")
+    def _compute_inquiry_count(self):
+        groups = self.env["crisis.inquiry"]._read_group(
+            [("incident_id", "in", self.ids)], ["incident_id", "state"], ["__count"]
+        )
+        total, open_ = {}, {}
+        for incident, state, count in groups:
+            total[incident] = total.get(incident, 0) + count
+            if state in INQUIRY_OPEN_STATES:
+                open_[incident] = open_.get(incident, 0) + count
+        for incident in self:
+            incident.inquiry_count = total.get(incident, 0)
+            incident.inquiry_open_count = open_.get(incident, 0)
+
+    def _compute_situation(self):
+        kpis = self.filtered("id")._situation_kpis()
+        Task, Inquiry = self.env["crisis.task"], self.env["crisis.inquiry"]
+        Log = self.env["crisis.log"]
+        for incident in self:
+            values = kpis.get(incident.id)
+            if not values:
+                incident.update(
+                    {
+                        name: False
+                        for name in self._fields
+                        if name.startswith("situation_")
+                        and self._fields[name].compute == "_compute_situation"
+                    }
+                )
+                continue
+            incident.update(
+                {
+                    "situation_crisis_mode": values["crisis_mode"],
+                    "situation_is_crisis_incident": values["is_crisis_incident"],
+                    "situation_task_done_count": values["tasks_done"],
+                    "situation_inquiry_overdue_count": values["inquiries_overdue"],
+                    "situation_inquiry_answered_count": values["inquiries_answered"],
+                    "situation_inquiry_oldest_date": values["inquiry_oldest_open_date"],
+                    "situation_inquiry_oldest_minutes": values[
+                        "inquiry_oldest_wait_minutes"
+                    ],
+                    "situation_task_ids": Task.browse(values["task_ids"]),
+                    "situation_inquiry_ids": Inquiry.browse(values["inquiry_ids"]),
+                    "situation_log_ids": Log.browse(values["log_latest_ids"]),
+                    "situation_stakeholder_html": self.env["ir.qweb"]._render(
+                        "crisis_management.crisis_situation_stakeholders",
+                        {"stakeholders": values["stakeholders"]},
+                    ),
+                    "situation_date": values["date"],
+                }
+            )
+
+    @api.depends("log_ids")
+    def _compute_exercise_replay(self):
+        kinds = dict(
+            self.env["crisis.log"]._fields["kind"]._description_selection(self.env)
+        )
+        for incident in self:
+            incident.exercise_replay = incident._exercise_replay_html(kinds)
+
+    @api.constrains("is_exercise", "exercise_observer_ids")
+    def _check_exercise_observers(self):
+        for incident in self:
+            if incident.is_exercise and not incident.exercise_observer_ids:
+                raise ValidationError(
+                    _(
+                        "The exercise “%(name)s” needs at least one observer: every "
+                        "e-mail and SMS of the exercise goes to its observers.",
+                        name=incident.name,
+                    )
+                )
+            outsiders = incident.exercise_observer_ids.filtered("share")
+            if outsiders:
+                raise ValidationError(
+                    _(
+                        "Only internal users can observe the exercise “%(name)s”, "
+                        "not %(users)s: every e-mail and SMS of the exercise goes "
+                        "to its observers and must not leave the company.",
+                        name=incident.name,
+                        users=", ".join(outsiders.mapped("name")),
+                    )
+                )
+
+    def _compute_communication_count(self):
+        counts = dict(
+            self.env["crisis.communication"]._read_group(
+                [("incident_id", "in", self.ids)], ["incident_id"], ["__count"]
+            )
+        )
+        for incident in self:
+            incident.communication_count = counts.get(incident, 0)
+
+    @api.depends(
+        "safety_recipient_ids.safety_answer", "safety_recipient_ids.date_answered"
+    )
+    def _compute_safety_status(self):
+        Recipient = self.env["crisis.communication.recipient"]
+        for incident in self:
+            # Per person: their latest answer, on any channel, to any check.
+            status = Recipient._safety_status_by_partner(incident.safety_recipient_ids)
+            unanswered = sorted(pid for pid, answer in status.items() if not answer)
+            needs_help = sorted(
+                pid for pid, answer in status.items() if answer == "help"
+            )
+            incident.safety_unanswered_partner_ids = [(6, 0, unanswered)]
+            incident.safety_help_partner_ids = [(6, 0, needs_help)]
+            incident.safety_safe_count = sum(1 for a in status.values() if a == "safe")
+            incident.safety_unanswered_count = len(unanswered)
+            incident.safety_help_count = len(needs_help)
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        guard_workflow_fields(self, vals_list, WORKFLOW_FIELDS)
+        # The workflow fields are refused by crisis.workflow.mixin to everyone
+        # but the superuser; the log's anchor is closed to the superuser too.
+        if self.env.su:
+            for vals in vals_list:
+                vals.pop("log_head_hash", None)
         self.check_access("create")
+        written = self._bilingual_prepare_create(vals_list)
+        incidents = (
+            super(CrisisIncident, self.with_context(crisis_bilingual_written=written))
+            .create(vals_list)
+            .with_env(self.env)
+        )
+        for incident in incidents.filtered("is_exercise"):
+            incident._log(
+                "note",
+                _(
+                    "EXERCISE: this incident is an exercise. E-mails and SMS go to "
+                    "the observers (%(observers)s) instead of the recipients; the "
+                    "company does not enter crisis mode.",
+                    observers=", ".join(incident.exercise_observer_ids.mapped("name")),
+                ),
+            )
+        return incidents
+
+    def _workflow_create_values(self, vals_list):
+        # After the guard: the reference comes from the sequence.
         for vals in vals_list:
             if not vals.get("reference") or vals["reference"] == _("New"):
                 vals["reference"] = self.env["ir.sequence"].sudo().next_by_code(
                     "crisis.incident"
                 ) or _("New")
-        return super().create(vals_list)
 
     def write(self, vals):
-        guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
+        if self.env.su and "log_head_hash" in vals:
+            raise UserError(
+                _(
+                    "The anchor of the crisis log is kept by the log itself "
+                    "and cannot be changed."
+                )
+            )
+        if "is_exercise" in vals and any(
+            incident.is_exercise != bool(vals["is_exercise"]) for incident in self
+        ):
+            raise UserError(
+                _(
+                    "Whether an incident is an exercise is decided when it is "
+                    "created and cannot be changed afterwards."
+                )
+            )
+        vals, written = self._bilingual_prepare_write(vals)
         team_changes = TEAM_FIELDS & set(vals)
         if team_changes:
+            if not self.env.su:
+                # The workflow fields are refused before the team is checked.
+                self._workflow_guard([vals])
             self._check_team_change()
             before = {i.id: (i.lead_id, i.is_confidential) for i in self}
-        res = super().write(vals)
+        res = super(
+            CrisisIncident, self.with_context(crisis_bilingual_written=written)
+        ).write(vals)
         if team_changes & {"lead_id", "is_confidential"}:
             for incident in self:
                 lead, confidential = before[incident.id]
@@ -229,6 +706,10 @@ class CrisisIncident(models.Model):
                         if incident.is_confidential
                         else _("Incident no longer confidential."),
                     )
+        if PAGE_VISIBLE_FIELDS & set(vals):
+            # The caller's write passed its checks: the date follows in sudo.
+            self.sudo()._touch_page()
+        self._notify_situation_changed()
         return res
 
     def update_field_translations(self, field_name, translations, source_lang=None):
@@ -268,60 +749,68 @@ class CrisisIncident(models.Model):
         return super().unlink()
 
     # ------------------------------------------------------------------
-    # Transitions
+    # Actions: the workflow
     # ------------------------------------------------------------------
-    def _check_transition(self, target):
-        check_transition(self, TRANSITIONS[target], target, self._transition_refusal)
-
-    def _transition_refusal(self, incident, old, new):
+    def _workflow_refusal(self, old, new):
         return _(
             "Incident %(incident)s cannot go from %(from)s to %(to)s.",
-            incident=incident.display_name,
+            incident=self.display_name,
             **{"from": old, "to": new},
         )
 
-    def _set_state(self, target, extra=None):
-        self.check_access("write")
-        self._check_transition(target)
+    def _workflow_log_transition(self, old_states, new_state):
         labels = selection_labels(self, "state")
         for incident in self:
-            previous = incident.state
-            incident.sudo().write(dict(state=target, **(extra or {})))
             incident._log(
                 "state",
                 _(
                     "State changed from %(from)s to %(to)s.",
-                    **{"from": labels[previous], "to": labels[target]},
+                    **{
+                        "from": labels[old_states[incident.id]],
+                        "to": labels[new_state],
+                    },
                 ),
             )
 
     def action_activate(self):
-        self._set_state("active", {"date_activated": fields.Datetime.now()})
+        self._workflow_apply("active", {"date_activated": fields.Datetime.now()})
         for incident in self:
             incident._on_activate()
         return True
 
     def action_contain(self):
-        self._set_state("contained")
+        self._workflow_apply("contained")
         return True
 
     def action_resolve(self):
-        self._set_state("resolved")
+        self._workflow_apply("resolved")
         return True
 
     def action_close(self):
-        self._set_state("closed", {"date_closed": fields.Datetime.now()})
+        self._workflow_apply("closed", {"date_closed": fields.Datetime.now()})
         self._update_crisis_mode()
+        exercises = self.filtered("is_exercise")
+        if exercises:
+            # The exercise indicator of the open web clients goes away.
+            exercises.company_id.sudo()._notify_crisis_mode()
         return True
 
-    # ------------------------------------------------------------------
-    # Activation (crisis mode: crisis_incident_crisis_mode.py)
-    # ------------------------------------------------------------------
     def _on_activate(self):
-        """Hook run once per incident right after activation."""
+        """Hook run once per incident right after activation: crisis mode
+        (not for an exercise), the playbook's tasks."""
         self.ensure_one()
         self._update_crisis_mode()
         self._apply_playbook()
+        if self.is_exercise:
+            self._log(
+                "state",
+                _(
+                    "EXERCISE activated: %(company)s does not enter crisis mode.",
+                    company=self.company_id.name,
+                ),
+            )
+            # Refresh the exercise indicator of the open web clients.
+            self.company_id.sudo()._notify_crisis_mode()
 
     def _users_by_role(self):
         """First team member of each role, the lead for role ``lead``."""
@@ -361,6 +850,698 @@ class CrisisIncident(models.Model):
         return tasks
 
     # ------------------------------------------------------------------
+    # Situation picture
+    # ------------------------------------------------------------------
+    def action_open_situation(self):
+        """Open this incident's situation picture."""
+        self.check_access("read")
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Situation Picture"),
+            "res_model": "crisis.incident",
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [
+                (
+                    self.env.ref(
+                        "crisis_management.crisis_incident_view_form_situation"
+                    ).id,
+                    "form",
+                )
+            ],
+            "target": "current",
+        }
+
+    @api.model
+    def action_open_current_situation(self):
+        """The situation picture of the company's crisis incident, or the
+        wall of open incidents when there is no crisis."""
+        incident = self.env.company.crisis_incident_id
+        if incident and incident.has_access("read"):
+            return incident.action_open_situation()
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "crisis_management.crisis_situation_action"
+        )
+
+    def action_open_incident(self):
+        self.check_access("read")
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crisis.incident",
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    def get_situation_kpis(self):
+        """Key figures of the situation picture of one incident.
+
+        :return: dict with ``state``, ``severity``, ``crisis_mode``,
+            ``is_crisis_incident``, task counts (``tasks_total``,
+            ``tasks_open``, ``tasks_overdue``, ``tasks_done``), inquiry counts
+            (``inquiries_total``, ``inquiries_open``, ``inquiries_overdue``,
+            ``inquiries_answered``, ``inquiry_oldest_open_date``,
+            ``inquiry_oldest_wait_minutes``), ``stakeholders``, ``log_count``,
+            ``log_latest_ids``,
+            ``task_ids`` and ``inquiry_ids`` (what to look at first) and
+            ``date`` (when the figures were taken).
+
+        ``stakeholders`` answers "who is asking us, and whom are we keeping
+        waiting": one row per stakeholder type of the incident's inquiries
+        (the type each inquiry was handled as; ``False`` for callers of
+        unknown type) with ``callers`` (distinct known contacts plus distinct
+        names of unknown callers), ``inquiries``, ``open``, ``overdue`` and
+        ``address_book`` (how many contacts of that type the address book
+        holds, i.e. whom a statement to that group would reach). Rows with
+        open inquiries come first.
+        """
+        self.ensure_one()
+        return self._situation_kpis()[self.id]
+
+    def _situation_kpis(self):
+        """Key figures for all incidents of ``self``, by grouped queries:
+        the number of queries does not depend on the number of tasks,
+        inquiries or log entries, nor on the number of incidents."""
+        if not self:
+            return {}
+        self.check_access("read")
+        now = fields.Datetime.now()
+        ids = self.ids
+        Task = self.env["crisis.task"].sudo()
+        Inquiry = self.env["crisis.inquiry"].sudo()
+        Log = self.env["crisis.log"].sudo()
+        result = {}
+        for incident in self:
+            company = incident.company_id.sudo()
+            result[incident.id] = {
+                "incident_id": incident.id,
+                "name": incident.display_name,
+                "state": incident.state,
+                "severity": incident.severity,
+                "crisis_mode": bool(company.crisis_mode),
+                "is_crisis_incident": company.crisis_incident_id == incident,
+                "tasks_total": 0,
+                "tasks_open": 0,
+                "tasks_overdue": 0,
+                "tasks_done": 0,
+                "task_oldest_overdue_deadline": False,
+                "inquiries_total": 0,
+                "inquiries_open": 0,
+                "inquiries_overdue": 0,
+                "inquiries_answered": 0,
+                "inquiry_oldest_open_date": False,
+                "inquiry_oldest_wait_minutes": 0,
+                "stakeholders": [],
+                "log_count": 0,
+                "log_latest_ids": [],
+                "task_ids": [],
+                "inquiry_ids": [],
+                "date": now,
+            }
+
+        # Tasks: one group per incident and state, one for the overdue ones.
+        for incident, state, count in Task._read_group(
+            [("incident_id", "in", ids)], ["incident_id", "state"], ["__count"]
+        ):
+            kpi = result[incident.id]
+            kpi["tasks_total"] += count
+            if state in TASK_OPEN_STATES:
+                kpi["tasks_open"] += count
+            elif state == "done":
+                kpi["tasks_done"] += count
+        for incident, count, oldest in Task._read_group(
+            [
+                ("incident_id", "in", ids),
+                ("state", "in", TASK_OPEN_STATES),
+                ("date_deadline", "<", now),
+            ],
+            ["incident_id"],
+            ["__count", "date_deadline:min"],
+        ):
+            result[incident.id]["tasks_overdue"] = count
+            result[incident.id]["task_oldest_overdue_deadline"] = oldest
+
+        # Inquiries: by incident, stakeholder type and state.
+        per_type = {}
+        for incident, stype, state, count, oldest in Inquiry._read_group(
+            [("incident_id", "in", ids)],
+            ["incident_id", "stakeholder_type_id", "state"],
+            ["__count", "date_received:min"],
+        ):
+            kpi = result[incident.id]
+            row = per_type.setdefault(
+                (incident.id, stype.id),
+                {"type": stype, "inquiries": 0, "open": 0, "overdue": 0, "callers": 0},
+            )
+            kpi["inquiries_total"] += count
+            row["inquiries"] += count
+            if state in INQUIRY_OPEN_STATES:
+                kpi["inquiries_open"] += count
+                row["open"] += count
+                first = kpi["inquiry_oldest_open_date"]
+                kpi["inquiry_oldest_open_date"] = (
+                    min(first, oldest) if first else oldest
+                )
+            elif state in ("answered", "closed"):
+                kpi["inquiries_answered"] += count
+        for incident, stype, count in Inquiry._read_group(
+            [
+                ("incident_id", "in", ids),
+                ("state", "in", INQUIRY_OPEN_STATES),
+                ("date_due", "<", now),
+            ],
+            ["incident_id", "stakeholder_type_id"],
+            ["__count"],
+        ):
+            result[incident.id]["inquiries_overdue"] += count
+            per_type[(incident.id, stype.id)]["overdue"] = count
+        # Distinct people asking: known contacts, plus unknown callers.
+        for incident, stype, partners, unknown in Inquiry._read_group(
+            [("incident_id", "in", ids)],
+            ["incident_id", "stakeholder_type_id"],
+            ["partner_id:count_distinct", "caller_name:count_distinct"],
+        ):
+            per_type[(incident.id, stype.id)]["callers"] = partners + unknown
+        # Size of each stakeholder group in the address book (what an
+        # announcement to that group would reach).
+        address_book = dict(
+            self.env["res.partner"]._read_group(
+                [("crisis_stakeholder_type_ids", "!=", False)],
+                ["crisis_stakeholder_type_ids"],
+                ["__count"],
+            )
+        )
+        for (incident_id, _type_id), row in per_type.items():
+            stype = row.pop("type")
+            row.update(
+                type_id=stype.id,
+                name=stype.name or _("Unknown"),
+                code=stype.code or False,
+                sequence=stype.sequence if stype else 10**6,
+                address_book=address_book.get(stype, 0),
+            )
+            result[incident_id]["stakeholders"].append(row)
+        for kpi in result.values():
+            kpi["stakeholders"].sort(
+                key=lambda r: (-r["open"], r["sequence"], r["name"])
+            )
+            oldest = kpi["inquiry_oldest_open_date"]
+            if oldest:
+                kpi["inquiry_oldest_wait_minutes"] = max(
+                    int((now - oldest) / timedelta(minutes=1)), 0
+                )
+
+        # Lists to look at first; they respect what the user may read.
+        for incident in self:
+            kpi = result[incident.id]
+            latest = Log.search_fetch(
+                [("incident_id", "=", incident.id)],
+                ["sequence"],
+                order="sequence desc",
+                limit=SITUATION_LIST_LIMIT,
+            )
+            kpi["log_latest_ids"] = latest.ids
+            # Positions run without gaps from 1, so the newest one counts them.
+            kpi["log_count"] = latest[:1].sequence or 0
+            kpi["task_ids"] = (
+                self.env["crisis.task"]
+                .search(
+                    [
+                        ("incident_id", "=", incident.id),
+                        ("state", "in", TASK_OPEN_STATES),
+                    ],
+                    order="date_deadline asc, priority desc, id",
+                    limit=SITUATION_LIST_LIMIT,
+                )
+                .ids
+            )
+            kpi["inquiry_ids"] = (
+                self.env["crisis.inquiry"]
+                .search(
+                    [
+                        ("incident_id", "=", incident.id),
+                        ("state", "in", INQUIRY_OPEN_STATES),
+                    ],
+                    order="date_due asc, date_received asc, id",
+                    limit=SITUATION_LIST_LIMIT,
+                )
+                .ids
+            )
+        return result
+
+    # ------------------------------------------------------------------
+    # Situation dashboard (the live wall)
+    # ------------------------------------------------------------------
+    @api.model
+    def get_situation_dashboard_incidents(self):
+        """The open incidents the current user may put on the wall: the
+        company's crisis incident first, then the most severe, the newest.
+
+        :return: list of dicts with ``id``, ``name``, ``severity``,
+            ``severity_label``, ``is_crisis_incident``
+        """
+        self.check_access("read")
+        crisis = self.env.company.crisis_incident_id
+        incidents = self.search([("state", "in", OPEN_STATES)]).sorted(
+            lambda i: (
+                i != crisis,
+                SEVERITY_ORDER.get(i.severity, 9),
+                -(i.date_start or fields.Datetime.now()).timestamp(),
+            )
+        )
+        severities = selection_labels(self, "severity")
+        return [
+            {
+                "id": incident.id,
+                "name": incident.display_name,
+                "severity": incident.severity,
+                "severity_label": severities.get(incident.severity),
+                "is_crisis_incident": incident == crisis,
+            }
+            for incident in incidents
+        ]
+
+    def action_open_situation_dashboard(self):
+        """Put this incident's live situation picture on the screen."""
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "crisis_management.crisis_situation_dashboard_action"
+        )
+        action["params"] = {"incident_id": self.id}
+        return action
+
+    def get_situation_dashboard(self):
+        """Everything the wall shows of one incident, labels in the caller's
+        language. Refused to whoever may not read the incident.
+
+        :return: dict with ``incident`` (name, state, severity and their
+            labels, crisis mode, exercise), ``date`` (UTC, when the figures
+            were taken), ``tasks`` and ``inquiries`` (open, overdue, done or
+            answered, the oldest waiting), ``overdue_people`` (who has what
+            overdue), ``log`` (the latest entries), ``stakeholders`` (by
+            type) and ``sections`` (further figures, see
+            ``_situation_dashboard_sections``)
+        """
+        self.ensure_one()
+        self.check_access("read")
+        kpis = self.get_situation_kpis()
+        states = selection_labels(self, "state")
+        severities = selection_labels(self, "severity")
+        return {
+            "incident": {
+                "id": self.id,
+                "name": self.name,
+                "reference": self.reference or "",
+                "state": self.state,
+                "state_label": states.get(self.state),
+                "severity": self.severity,
+                "severity_label": severities.get(self.severity),
+                "is_confidential": self.is_confidential,
+                "is_exercise": self.is_exercise,
+                "crisis_mode": kpis["crisis_mode"],
+                "is_crisis_incident": kpis["is_crisis_incident"],
+            },
+            "date": fields.Datetime.to_string(kpis["date"]),
+            "tasks": {
+                "open": kpis["tasks_open"],
+                "overdue": kpis["tasks_overdue"],
+                "done": kpis["tasks_done"],
+                "oldest_overdue_deadline": fields.Datetime.to_string(
+                    kpis["task_oldest_overdue_deadline"]
+                ),
+            },
+            "inquiries": {
+                "open": kpis["inquiries_open"],
+                "overdue": kpis["inquiries_overdue"],
+                "answered": kpis["inquiries_answered"],
+                "oldest_open_date": fields.Datetime.to_string(
+                    kpis["inquiry_oldest_open_date"]
+                ),
+                "oldest_wait_minutes": kpis["inquiry_oldest_wait_minutes"],
+            },
+            "overdue_people": self._situation_dashboard_overdue_people(),
+            "log": self._situation_dashboard_log(kpis["log_latest_ids"]),
+            "stakeholders": [
+                {key: row[key] for key in ("name", "callers", "open", "overdue")}
+                | {"total": row["inquiries"]}
+                for row in kpis["stakeholders"]
+            ],
+            "sections": sorted(
+                self._situation_dashboard_sections(kpis),
+                key=lambda section: section.get("sequence", 100),
+            ),
+        }
+
+    def _situation_dashboard_sections(self, kpis):
+        """Extension point: further blocks of the wall. Override, call
+        ``super()`` and append; the wall renders each section as it comes.
+
+        :param kpis: the figures of ``get_situation_kpis()`` (extended by
+            the addons that override ``_situation_kpis``)
+        :return: list of dicts ``{"key", "title", "sequence", "figures":
+            [{"key", "label", "value", "level"}], "lines": [{"text",
+            "level"}]}``; ``level`` is ``danger``, ``warning``, ``success``
+            or ``normal``; labels already in the caller's language
+        """
+        self.ensure_one()
+        sections = []
+        safety = self._situation_dashboard_safety_section()
+        if safety:
+            sections.append(safety)
+        return sections
+
+    def _situation_dashboard_safety_section(self):
+        """Answers to the incident's safety checks, one per person (their
+        latest answer over all channels), or None without a safety check."""
+        Recipient = self.env["crisis.communication.recipient"].sudo()
+        lines = Recipient.search_fetch(
+            [
+                ("incident_id", "=", self.id),
+                ("kind", "=", "safety_check"),
+                ("state", "=", "sent"),
+            ],
+            ["partner_id", "state", "safety_answer", "date_answered"],
+        )
+        if not lines:
+            return None
+        answers = Counter(Recipient._safety_status_by_partner(lines).values())
+        return {
+            "key": "safety",
+            "title": _("Safety Check"),
+            "sequence": 10,
+            "figures": [
+                {
+                    "key": "help",
+                    "label": _("Need Help"),
+                    "value": answers["help"],
+                    "level": "danger" if answers["help"] else "normal",
+                },
+                {
+                    "key": "safe",
+                    "label": _("Safe"),
+                    "value": answers["safe"],
+                    "level": "success",
+                },
+                {
+                    "key": "no_answer",
+                    "label": _("No Answer Yet"),
+                    "value": answers[False],
+                    "level": "warning" if answers[False] else "normal",
+                },
+            ],
+            "lines": [],
+        }
+
+    def _situation_dashboard_overdue_people(self):
+        """Who keeps what waiting: overdue tasks and inquiries per assignee,
+        the one with most first."""
+        people = {}
+        for model, key in (("crisis.task", "tasks"), ("crisis.inquiry", "inquiries")):
+            for user, count in (
+                self.env[model]
+                .sudo()
+                ._read_group(
+                    [("incident_id", "=", self.id), ("is_overdue", "=", True)],
+                    ["user_id"],
+                    ["__count"],
+                )
+            ):
+                row = people.setdefault(
+                    user.id,
+                    {"name": user.name or _("Nobody"), "tasks": 0, "inquiries": 0},
+                )
+                row[key] = count
+        return sorted(
+            people.values(),
+            key=lambda row: (-(row["tasks"] + row["inquiries"]), row["name"]),
+        )
+
+    def _situation_dashboard_log(self, log_ids):
+        kinds = selection_labels(self.env["crisis.log"], "kind")
+        return [
+            {
+                "id": entry.id,
+                "sequence": entry.sequence,
+                "date": fields.Datetime.to_string(entry.date),
+                "kind": entry.kind,
+                "kind_label": kinds.get(entry.kind),
+                "author": entry.author_id.name or "",
+                "body": shorten(entry.body or "", LOG_BODY_LENGTH, placeholder=" …"),
+            }
+            for entry in self.env["crisis.log"].sudo().browse(log_ids)
+        ]
+
+    @api.model
+    def _notify_situations_of(self, records, vals=None):
+        """The walls of the incidents ``records`` hang off reload, and the
+        wall of the incident ``vals`` moves them to: the one call for every
+        model whose records count on the wall (tasks, inquiries, posts,
+        alerts). Called before the write: the notification goes out after the
+        commit anyway."""
+        incidents = records.incident_id
+        if vals and vals.get("incident_id"):
+            incidents |= self.browse(vals["incident_id"])
+        incidents._notify_situation_changed()
+
+    def _notify_situation_changed(self):
+        """Tell the walls showing these incidents to fetch their figures
+        again: one bus notification per incident and transaction, delivered
+        after the commit on the incident's own channel (see
+        ``ir.websocket._build_bus_channel_list``). It carries no figures."""
+        sent = self.env.cr.precommit.data.setdefault(SITUATION_CHANGED, set())
+        for incident in self:
+            if isinstance(incident.id, int) and incident.id not in sent:
+                sent.add(incident.id)
+                self.env["bus.bus"]._sendone(
+                    incident, SITUATION_CHANGED, {"incident_id": incident.id}
+                )
+
+    # ------------------------------------------------------------------
+    # Public page
+    # ------------------------------------------------------------------
+    def action_open_page(self):
+        """Open the public page as the public sees it, in a new tab."""
+        self.ensure_one()
+        self.check_access("read")
+        return {
+            "type": "ir.actions.act_url",
+            "url": self.page_url,
+            "target": "new",
+        }
+
+    def action_view_page_subscriptions(self):
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crisis_management.crisis_page_subscription_action"
+        )
+        action["domain"] = [("incident_id", "=", self.id)]
+        action["context"] = {"default_incident_id": self.id}
+        return action
+
+    def action_publish_page(self):
+        self.check_access("write")
+        for incident in self:
+            vals = {"page_published": True}
+            if not incident.sudo().page_token:
+                vals["page_token"] = self._new_page_token()
+            incident.sudo().write(vals)
+            incident._log("communication", _("Public incident page published."))
+        return True
+
+    def action_unpublish_page(self):
+        self.check_access("write")
+        for incident in self:
+            incident.sudo().page_published = False
+            incident._log("communication", _("Public incident page unpublished."))
+        return True
+
+    def action_rotate_page_token(self):
+        self.check_access("write")
+        for incident in self:
+            incident.sudo().page_token = self._new_page_token()
+            incident._log(
+                "communication",
+                _("Public page address renewed; the old address no longer works."),
+            )
+        return True
+
+    @api.model
+    def _new_page_token(self):
+        # 32 bytes = 256 bits of randomness, URL-safe.
+        return secrets.token_urlsafe(32)
+
+    def _touch_page(self):
+        self.write({"page_date_updated": fields.Datetime.now()})
+
+    def _page_hotline(self):
+        self.ensure_one()
+        return self.hotline_phone or self.company_id.phone or ""
+
+    def _page_color(self):
+        self.ensure_one()
+        color = self.company_id.primary_color or ""
+        return color if COLOR_RE.match(color) else DEFAULT_COLOR
+
+    def _page_lang(self, *candidates):
+        """``(short, code)``: the page language of a reader asking for
+        ``candidates`` (``?lang=``, Accept-Language, a stored choice) as it
+        appears in addresses (``de``) and the res.lang that renders it."""
+        code = resolve_lang(self.env, *candidates, company=self[:1].company_id)
+        return code.split("_")[0], code
+
+    def _page_tz(self):
+        """The public reads the company's local time (the lead's, if the
+        company has no zone): the one time-zone rule of ``tools.reader_tz``."""
+        self.ensure_one()
+        return reader_tz(
+            self.env,
+            self.company_id.partner_id.tz,
+            self.lead_id.tz,
+            company=self.company_id,
+        )
+
+    def _page_format_date(self, value, lang, date_only=False, short=False):
+        """``value`` as the public reads it: local time of the company with
+        the zone's name, the date in the reader's language. The one helper
+        for every time the public sees: page, feed, e-mails, SMS, letters
+        (see ``tools.format_public_datetime``)."""
+        self.ensure_one()
+        return format_public_datetime(
+            value, self._page_tz(), lang, date_only=date_only, short=short
+        )
+
+    def _page_mail_from(self):
+        self.ensure_one()
+        company = self.company_id
+        return (
+            company.email_formatted
+            or self.env["ir.mail_server"].sudo()._get_default_from_address()
+            or self.env.ref("base.partner_root").email_formatted
+        )
+
+    def _page_qr_png(self):
+        """PNG of a QR code of the public page address, for letters and
+        printed notices; also served at ``/crisis/<token>/qr.png``."""
+        self.ensure_one()
+        return qr_png(self.sudo().page_url)
+
+    def _page_qr_data_uri(self):
+        """The QR code as a ``data:`` URI, convenient in QWeb reports."""
+        return "data:image/png;base64," + base64.b64encode(self._page_qr_png()).decode()
+
+    # What the page and its feed show (read in sudo after the token check)
+
+    def _page_updates(self, lang_code):
+        self.ensure_one()
+        return (
+            self.env["crisis.incident.update"]
+            .sudo()
+            .with_context(lang=lang_code)
+            .search(
+                [("incident_id", "=", self.id), ("is_published", "=", True)],
+                order="date desc, id desc",
+            )
+        )
+
+    def _page_qas(self, lang_code):
+        """Published questions and answers of the incident."""
+        self.ensure_one()
+        messages = (
+            self.env["crisis.message"]
+            .sudo()
+            .with_context(lang=lang_code)
+            .search(
+                [
+                    ("incident_id", "=", self.id),
+                    ("kind", "=", "qa"),
+                    ("state", "=", "published"),
+                ],
+                order="sequence, id",
+            )
+        )
+        return [
+            {
+                "question": message.question or message.name,
+                "body": message.body,
+                "date": message.write_date,
+            }
+            for message in messages
+        ]
+
+    def _page_values(self, lang, **extra):
+        """Values of the page template for a reader in ``lang`` (de/en)."""
+        self.ensure_one()
+        langs = installed_crisis_langs(self.env)
+        lang_code = langs.get(lang, "en_US")
+        incident = self.with_context(lang=lang_code)
+        updates = self._page_updates(lang_code)
+        qas = self._page_qas(lang_code)
+        dates = [self.page_date_updated, *updates.mapped("date")]
+        dates = [date for date in dates + [qa["date"] for qa in qas] if date]
+        last_updated = max(dates) if dates else False
+        page_url = f"/crisis/{self.page_token}"
+        hotline = self._page_hotline()
+        values = {
+            "incident": incident,
+            "page_lang": lang,
+            "updates": [update._page_entry(lang) for update in updates],
+            "qas": qas,
+            "summary": False
+            if is_html_empty(incident.public_summary)
+            else incident.public_summary,
+            "hotline": hotline,
+            "hotline_tel": re.sub(r"[^0-9+]", "", hotline),
+            "last_updated": self._page_format_date(last_updated, lang),
+            "last_updated_iso": rfc3339(last_updated),
+            "page_url": page_url,
+            "feed_url": f"{page_url}/feed.atom?{url_encode({'lang': lang})}",
+            "subscribe_url": f"{page_url}/subscribe",
+            "lang_links": [
+                {
+                    "code": code,
+                    "name": LANG_NAMES[code],
+                    "url": f"{page_url}?{url_encode({'lang': code})}",
+                    "active": code == lang,
+                }
+                for code in langs
+            ],
+            "notice": False,
+            "error": False,
+            "form_email": "",
+            "form_mobile": "",
+        }
+        values.update(extra)
+        return values
+
+    def _page_feed_values(self, lang):
+        """Values of the Atom 1.0 (RFC 4287) feed of the published updates:
+        opaque, stable ids, neither record ids nor database dates."""
+        self.ensure_one()
+        lang_code = installed_crisis_langs(self.env).get(lang, "en_US")
+        incident = self.with_context(lang=lang_code)
+        updates = self._page_updates(lang_code)
+        page_url = f"{self.page_url}?{url_encode({'lang': lang})}"
+        dates = [d for d in [self.page_date_updated, *updates.mapped("date")] if d]
+        return {
+            "feed_lang": lang,
+            "feed_id": f"urn:uuid:{public_uuid(self)}",
+            "title": incident.page_title,
+            "subtitle": html2plaintext(incident.public_summary)
+            if incident.public_summary
+            else None,
+            "updated": rfc3339(max(dates or [self.create_date])),
+            "self_url": f"{self.page_url}/feed.atom?{url_encode({'lang': lang})}",
+            "page_url": page_url,
+            "author": self.company_id.name,
+            "entries": [update._page_entry(lang) for update in updates],
+        }
+
+    # ------------------------------------------------------------------
     # Crisis log
     # ------------------------------------------------------------------
     def _log(self, kind, body):
@@ -387,3 +1568,589 @@ class CrisisIncident(models.Model):
         self.ensure_one()
         self.check_access("read")
         return self.env["crisis.log"].sudo()._verify_chain(self)
+
+    def action_add_to_log(self):
+        self.ensure_one()
+        self._check_log_contributor()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crisis_management.crisis_log_add_action"
+        )
+        action["context"] = {"default_incident_id": self.id}
+        return action
+
+    def _check_log_contributor(self):
+        """Only the crisis team (managers) and the incident's own team write
+        into its log by hand."""
+        self.check_access("read")
+        user = self.env.user
+        if user.has_group("crisis_management.group_crisis_manager"):
+            return
+        for incident in self:
+            if user not in incident.lead_id | incident.member_ids.user_id:
+                raise UserError(
+                    _(
+                        "Only the crisis team of “%(incident)s” can add facts, "
+                        "decisions and notes to its log.",
+                        incident=incident.display_name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Crisis mode
+    # ------------------------------------------------------------------
+    def _update_crisis_mode(self):
+        """Put each company of ``self`` into crisis mode while one of its major
+        or critical incidents is open, and out of it when the last one closes;
+        its hotline sales teams are granted and revoked with it."""
+        before = {company: company.crisis_mode for company in self.company_id.sudo()}
+        for company in self.company_id:
+            crisis = self.sudo().search(
+                [
+                    ("company_id", "=", company.id),
+                    ("severity", "in", CRISIS_SEVERITIES),
+                    ("state", "in", OPEN_STATES),
+                    # An exercise never puts the company into crisis mode.
+                    ("is_exercise", "=", False),
+                ],
+                order="date_activated asc, id asc",
+            )
+            company = company.sudo()
+            current = company.crisis_incident_id
+            switching = not crisis and company.crisis_mode
+            if (crisis and current not in crisis) or switching:
+                company._notify_crisis_mode()
+            if crisis and not company.crisis_mode:
+                company.write({"crisis_mode": True, "crisis_incident_id": crisis[0].id})
+                crisis[0]._log(
+                    "state",
+                    _("Crisis mode switched on for %(company)s.", company=company.name),
+                )
+            elif crisis and current not in crisis:
+                company.crisis_incident_id = crisis[0]
+            elif not crisis and company.crisis_mode:
+                company.write({"crisis_mode": False, "crisis_incident_id": False})
+                message = _(
+                    "Crisis mode switched off for %(company)s.", company=company.name
+                )
+                for incident in self:
+                    if incident.company_id == company:
+                        incident._log("state", message)
+        for company, was_on in before.items():
+            if company.crisis_mode == was_on:
+                continue
+            self._check_may_switch_crisis_mode()
+            if company.crisis_mode:
+                company._crisis_hotline_grant(company.crisis_incident_id)
+            else:
+                incident = self.filtered(lambda i, c=company: i.company_id == c)[:1]
+                company._crisis_hotline_revoke(incident)
+
+    def _check_may_switch_crisis_mode(self):
+        """Only the crisis team (who may change incidents) switches crisis
+        mode, and with it who answers the hotline."""
+        if self.env.su:
+            return
+        self.check_access("write")
+        require_group(
+            self.env,
+            "crisis_management.group_crisis_manager",
+            _("Only the crisis team can switch crisis mode on or off."),
+        )
+
+    # ------------------------------------------------------------------
+    # Hotline: the mail alias (e-mails to the incident become inquiries)
+    # ------------------------------------------------------------------
+    def _alias_get_creation_values(self):
+        values = super()._alias_get_creation_values()
+        values["alias_model_id"] = self.env["ir.model"]._get_id("crisis.inquiry")
+        if self.id:
+            values["alias_defaults"] = defaults = ast.literal_eval(
+                self.alias_defaults or "{}"
+            )
+            defaults["incident_id"] = self.id
+            if not self.alias_name:
+                name = self._default_alias_name()
+                if name:
+                    values["alias_name"] = name
+        return values
+
+    def _alias_get_error(self, message, message_dict, alias):
+        """Mail to an incident's address becomes an inquiry only while the
+        incident takes inquiries: open, not confidential (its address must
+        not let outsiders write into it), and not flooded by one sender."""
+        error = super()._alias_get_error(message, message_dict, alias)
+        if error or not self:
+            return error
+        incident = self.sudo()
+        if incident.state not in ("active", "contained", "resolved"):
+            return AliasError(
+                "crisis_incident_not_open", _("this incident takes no inquiries")
+            )
+        if incident.is_confidential:
+            return AliasError(
+                "crisis_incident_confidential", _("this incident takes no inquiries")
+            )
+        sender = tools.email_normalize(message_dict.get("email_from") or "")
+        limit = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("crisis_management.inquiry_mail_limit_per_hour", 10)
+        )
+        since = fields.Datetime.now() - timedelta(hours=1)
+        if (
+            sender
+            and self.env["crisis.inquiry"]
+            .sudo()
+            .search_count(
+                [
+                    ("incident_id", "=", incident.id),
+                    ("channel", "=", "email"),
+                    ("email_from", "ilike", sender),
+                    ("create_date", ">=", since),
+                ]
+            )
+            >= limit
+        ):
+            return AliasError(
+                "crisis_inquiry_throttled", _("too many messages from this sender")
+            )
+        message_dict["crisis_sender_verified"] = self._mail_sender_verified(
+            message, message_dict
+        )
+        return False
+
+    @api.model
+    def _mail_sender_verified(self, message, message_dict):
+        """Whether our own mail server vouched for the sender (see
+        ``tools.mail_sender_verified``: only the top-most header counts)."""
+        return mail_sender_verified(self.env, message)
+
+    def _default_alias_name(self):
+        """An address made of the incident's reference, if still free."""
+        self.ensure_one()
+        if not self.reference or self.reference == _("New"):
+            return False
+        Alias = self.env["mail.alias"].sudo()
+        name = Alias._sanitize_alias_name(self.reference.replace("/", "-"))
+        domain = self.alias_domain_id or self.company_id.alias_domain_id
+        if not name or Alias.search_count(
+            [("alias_name", "=", name), ("alias_domain_id", "=", domain.id)], limit=1
+        ):
+            return False
+        return name
+
+    def action_view_inquiries(self):
+        self.check_access("read")
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crisis_management.crisis_inquiry_action"
+        )
+        action["domain"] = [("incident_id", "=", self.id)]
+        action["context"] = {"default_incident_id": self.id}
+        return action
+
+    def action_hotline(self):
+        """A new hotline inquiry on this incident."""
+        self.check_access("read")
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crisis_management.crisis_inquiry_hotline_action"
+        )
+        action["context"] = {"default_incident_id": self.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Exercise
+    # ------------------------------------------------------------------
+    def action_open_replay(self):
+        """The crisis log of this incident on a timeline."""
+        self.ensure_one()
+        self.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Replay"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [
+                (
+                    self.env.ref(
+                        "crisis_management.crisis_incident_view_form_replay"
+                    ).id,
+                    "form",
+                )
+            ],
+            "target": "current",
+        }
+
+    def _exercise_observer_partners(self):
+        """Whom the exercise's e-mail and SMS go to: its observers that are
+        internal users (one made a portal user since receives nothing)."""
+        self.ensure_one()
+        return (
+            self.sudo().exercise_observer_ids.filtered(lambda u: not u.share).partner_id
+        )
+
+    def _exercise_team_users(self):
+        """Who may see the exercise's page: lead, members and observers."""
+        self.ensure_one()
+        incident = self.sudo()
+        return (
+            incident.lead_id
+            | incident.member_ids.user_id
+            | (incident.exercise_observer_ids)
+        )
+
+    def _exercise_page_allowed(self, user):
+        """Whether ``user`` (logged in, internal) may open the exercise page."""
+        self.ensure_one()
+        if not user or user._is_public() or user.share:
+            return False
+        if user in self._exercise_team_users():
+            return True
+        return user.has_group(
+            "crisis_management.group_crisis_manager"
+        ) and self.with_user(user).has_access("read")
+
+    def _exercise_recipient_note(self, names, lang):
+        """Subject mark of a redirected message in ``lang``."""
+        env = self.with_context(lang=lang).env
+        mark = env._("[EXERCISE]")
+        if not names:
+            return mark
+        first = names[0]
+        if len(names) > 1:
+            who = env._("%(name)s and %(count)s more", name=first, count=len(names) - 1)
+        else:
+            who = first
+        return env._("%(mark)s for %(who)s:", mark=mark, who=who)
+
+    def _exercise_replay_html(self, kinds):
+        """The crisis log as a timeline: T+minutes, kind, author, text."""
+        self.ensure_one()
+        entries = (
+            self.env["crisis.log"]
+            .sudo()
+            .search([("incident_id", "=", self.id)], order="sequence asc, id asc")
+        )
+        rows = []
+        for entry in entries:
+            minutes = int((entry.date - entries[0].date).total_seconds() // 60)
+            hours, minutes = divmod(minutes, 60)
+            rows.append(
+                {
+                    "offset": f"{hours}:{minutes:02d}",
+                    "date": format_datetime(self.env, entry.date),
+                    "kind": kinds.get(entry.kind, entry.kind),
+                    "author": entry.author_id.name or "",
+                    "body": entry.body or "",
+                }
+            )
+        return self.env["ir.qweb"]._render(
+            "crisis_management.crisis_incident_exercise_replay", {"rows": rows}
+        )
+
+    # Outgoing e-mail and SMS of an exercise
+
+    @api.model
+    def _exercise_from_outgoing(self, vals, lines=None):
+        """The exercise an outgoing ``mail.mail`` / ``sms.sms`` (its create
+        values) belongs to, or an empty recordset: through its crisis
+        recipient line, else the document its message is posted on (the
+        incident itself or any record with an ``incident_id``).
+
+        ``lines``: the existing recipient lines of the whole batch being
+        created (see :meth:`_exercise_outgoing_lines`), so that a broadcast
+        batch is checked with one query instead of one per message."""
+        empty = self.browse()
+        if vals.get("crisis_recipient_id"):
+            line = (
+                self.env["crisis.communication.recipient"]
+                .sudo()
+                .browse(vals["crisis_recipient_id"])
+            )
+            line = line.exists() if lines is None else line & lines
+            incident = line.incident_id
+            if incident.is_exercise:
+                return incident
+        model, res_id = vals.get("model"), vals.get("res_id")
+        if not model and vals.get("mail_message_id"):
+            message = self.env["mail.message"].sudo().browse(vals["mail_message_id"])
+            model, res_id = message.model, message.res_id
+        if not model or not res_id or model not in self.env:
+            return empty
+        if model == self._name:
+            incident = self.sudo().browse(res_id).exists()
+        else:
+            field = self.env[model]._fields.get("incident_id")
+            if (
+                not field
+                or field.type != "many2one"
+                or field.comodel_name != self._name
+            ):
+                return empty
+            incident = self.env[model].sudo().browse(res_id).exists().incident_id
+        return incident if incident.is_exercise else empty
+
+    @api.model
+    def _exercise_outgoing_lines(self, vals_list):
+        """The existing recipient lines named by these create values, their
+        incidents read at once."""
+        ids = {
+            vals["crisis_recipient_id"]
+            for vals in vals_list
+            if vals.get("crisis_recipient_id")
+        }
+        lines = self.env["crisis.communication.recipient"].sudo().browse(ids).exists()
+        lines.incident_id.fetch(["is_exercise"])
+        return lines
+
+    def _exercise_lang(self, partners=None, recipient=None):
+        """Language of the exercise mark: the would-be recipient's, else the
+        first observer's, else the company's."""
+        self.ensure_one()
+        return resolve_lang(
+            self.env,
+            recipient and recipient.lang,
+            partners and partners[:1].lang,
+            self.exercise_observer_ids[:1].lang,
+            company=self.company_id,
+            exact=True,
+        )
+
+    def _exercise_banner(self, names, lang):
+        """HTML shown on top of a redirected e-mail."""
+        self.ensure_one()
+        return (
+            self.env["ir.qweb"]
+            .with_context(lang=lang)
+            ._render(
+                "crisis_management.crisis_incident_exercise_banner",
+                {"incident": self.with_context(lang=lang), "names": ", ".join(names)},
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Emergency contact sheet
+    # ------------------------------------------------------------------
+    def action_print_contact_sheet(self):
+        """Print the emergency contact sheet in the language asked for
+        (``contact_sheet_lang`` in the context, else the user's), by the
+        crisis team, and write the printing into the crisis log: here, in
+        the button's call, never when the report is rendered (a GET)."""
+        self.check_access("read")
+        require_group(
+            self.env,
+            "crisis_management.group_crisis_manager",
+            _("Only the crisis team can print the emergency contact sheet."),
+        )
+        action = self.env.ref(
+            "crisis_management.action_report_crisis_contact_sheet"
+        ).report_action(self)
+        lang = self.env.context.get("contact_sheet_lang")
+        if lang in ("de_DE", "en_US"):
+            action["context"] = dict(action.get("context") or {}, lang=lang)
+        else:
+            lang = resolve_lang(
+                self.env, self.env.context.get("lang"), self.env.user.lang, exact=True
+            )
+        for incident in self:
+            incident._log(
+                "note",
+                _(
+                    "Emergency contact sheet printed by %(user)s (%(lang)s).",
+                    user=self.env.user.name,
+                    lang=lang,
+                ),
+            )
+        return action
+
+    def _contact_sheet_values(self):
+        """What the sheet prints for this incident (read in sudo after the
+        caller's read access was checked)."""
+        self.ensure_one()
+        incident = self.sudo()
+        roles = dict(
+            self.env["crisis.incident.member"]
+            ._fields["role"]
+            ._description_selection(self.env)
+        )
+        team = []
+        seen = set()
+        if incident.lead_id:
+            team.append(self._contact_sheet_person(incident.lead_id, roles["lead"]))
+            seen.add(incident.lead_id.id)
+        for member in incident.member_ids.sorted(lambda m: (m.sequence, m.id)):
+            team.append(
+                self._contact_sheet_person(member.user_id, roles.get(member.role, ""))
+            )
+            seen.add(member.user_id.id)
+        standby = (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    (
+                        "groups_id",
+                        "in",
+                        self.env.ref("crisis_management.group_crisis_manager").id,
+                    ),
+                    ("share", "=", False),
+                    ("company_ids", "in", incident.company_id.id),
+                    ("id", "not in", list(seen)),
+                ],
+                order="name",
+            )
+        )
+        stakeholders = []
+        Partner = self.env["res.partner"].sudo()
+        for stakeholder_type in (
+            self.env["crisis.stakeholder.type"].sudo().search([("active", "=", True)])
+        ):
+            partners = Partner.search(
+                [
+                    ("crisis_stakeholder_type_ids", "in", stakeholder_type.ids),
+                    ("crisis_influence", "in", KEY_INFLUENCE),
+                    ("company_id", "in", (False, incident.company_id.id)),
+                ],
+                order="crisis_influence, name",
+                limit=MAX_PER_TYPE,
+            )
+            partners = partners.sorted(
+                lambda p: (p.crisis_influence != "high", p.name or "")
+            )
+            if partners:
+                stakeholders.append(
+                    {
+                        "type": stakeholder_type.name,
+                        "contacts": [
+                            {
+                                "name": p.display_name,
+                                "influence": p.crisis_influence,
+                                "phone": p.phone or "",
+                                "mobile": p.mobile or "",
+                                "email": p.email or "",
+                            }
+                            for p in partners
+                        ],
+                    }
+                )
+        return {
+            "incident": incident,
+            "company": incident.company_id,
+            "team": team,
+            "standby": [self._contact_sheet_person(user, "") for user in standby],
+            "stakeholders": stakeholders,
+        }
+
+    @api.model
+    def _contact_sheet_person(self, user, role):
+        partner = user.sudo().partner_id
+        return {
+            "name": partner.name or "",
+            "role": role,
+            "phone": partner.phone or "",
+            "mobile": partner.mobile or "",
+            "email": partner.email or "",
+        }
+
+    # ------------------------------------------------------------------
+    # CRM: reported incidents
+    # ------------------------------------------------------------------
+    def _notify_crisis_team_of_report(self):
+        """One activity on this reported draft for each crisis team member
+        of its company."""
+        self.ensure_one()
+        manager = self.env.ref("crisis_management.group_crisis_manager").sudo()
+        team = manager.users.filtered(
+            lambda u: u.active and not u.share and self.company_id in u.company_ids
+        )
+        incident = self.sudo()
+        for user in team:
+            incident_l = incident.with_context(lang=user.lang)
+            incident_l.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=user.id,
+                summary=incident_l.env._(
+                    "Reported incident: check it and activate it if needed"
+                ),
+                note=incident_l.env._(
+                    "%(user)s reported this incident. Only the crisis team can "
+                    "activate it.",
+                    user=self.env.user.name,
+                ),
+            )
+        return team
+
+    # ------------------------------------------------------------------
+    # CRM: after the crisis, hand the customers back
+    # ------------------------------------------------------------------
+    def _crisis_handback_customers(self):
+        """Commercial partners addressed by this incident's communications or
+        asking about it, who have a salesperson: ``{customer: salesperson}``."""
+        self.ensure_one()
+        ids = self.env["res.partner"]._crisis_affected_commercial_ids(self)
+        customers = self.env["res.partner"].sudo().browse(sorted(ids))
+        result = {}
+        for customer in customers:
+            salesperson = customer.user_id
+            if salesperson and salesperson.active and not salesperson.share:
+                result[customer] = salesperson
+        return result
+
+    def action_crisis_handback(self):
+        """Give each affected customer's salesperson a follow-up activity on
+        the customer, from the activity plan the admin chose, so that regular
+        business is won back."""
+        self.check_access("write")
+        require_group(
+            self.env,
+            "crisis_management.group_crisis_manager",
+            _("Only the crisis team can hand customers back."),
+        )
+        for incident in self:
+            if incident.state != "closed":
+                raise UserError(
+                    _(
+                        "Customers are handed back once the incident %(incident)s "
+                        "is closed.",
+                        incident=incident.display_name,
+                    )
+                )
+            if incident.date_handback:
+                raise UserError(
+                    _(
+                        "The customers of %(incident)s were already handed back.",
+                        incident=incident.display_name,
+                    )
+                )
+            plan = incident.company_id.sudo().crisis_handback_plan_id
+            if not plan.template_ids:
+                raise UserError(
+                    _(
+                        "Choose a hand-back plan with at least one activity in the "
+                        "company settings (Crisis tab) first."
+                    )
+                )
+            customers = incident._crisis_handback_customers()
+            for customer, salesperson in customers.items():
+                for template in plan.template_ids.sorted("sequence"):
+                    customer.with_context(lang=salesperson.lang).activity_schedule(
+                        activity_type_id=template.activity_type_id.id,
+                        summary=template.summary or template.activity_type_id.name,
+                        note=template.note,
+                        user_id=salesperson.id,
+                        date_deadline=template._get_date_deadline(),
+                    )
+            incident.sudo().date_handback = fields.Datetime.now()
+            incident._log(
+                "note",
+                _(
+                    "%(count)s affected customers handed back to their "
+                    "salespeople (plan “%(plan)s”): %(customers)s.",
+                    count=len(customers),
+                    plan=plan.name,
+                    customers=", ".join(c.name for c in customers) or "-",
+                ),
+            )
+        return True

@@ -1,17 +1,18 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""An inbound question during a crisis, with its CRM link: an inquiry from
+a customer reaches the salesperson who knows them, as an activity due at the
+answer deadline."""
+
 import textwrap
 from datetime import timedelta
+
+from markupsafe import Markup
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
-from ..tools import (
-    check_transition,
-    guard_workflow_fields,
-    resolve_lang,
-    selection_labels,
-)
+from ..tools import reader_tz, resolve_lang, selection_labels
 
 # Changed only by the actions.
 WORKFLOW_FIELDS = {"state", "date_answered"}
@@ -30,6 +31,25 @@ STATES = [
     ("closed", "Closed"),
 ]
 OPEN_STATES = ("new", "in_progress")
+# What an answered or closed inquiry said and when: the review report counts
+# on these, so they change only by reopening the inquiry.
+ANSWERED_STATES = ("answered", "closed")
+ANSWERED_FROZEN_FIELDS = {
+    "name",
+    "incident_id",
+    "partner_id",
+    "caller_name",
+    "caller_phone",
+    "email_from",
+    "stakeholder_type_id",
+    "channel",
+    "question",
+    "answer",
+    "answer_message_id",
+    "user_id",
+    "date_received",
+    "date_due",
+}
 INCIDENT_OPEN = ("active", "contained", "resolved")
 # Which states each action may start from.
 TRANSITIONS = {
@@ -43,18 +63,23 @@ TRANSITIONS = {
 class CrisisInquiry(models.Model):
     """An inbound question during a crisis: a call to the hotline, an e-mail
     to the incident's address, a journalist's question, a letter. The
-    hotline offers the approved Q&A that match the question.
-
-    The CRM side (the caller's salesperson) is in ``crisis_inquiry_crm.py``.
+    hotline offers the approved Q&A that match the question. An inquiry from
+    a customer reaches their salesperson as an activity.
     """
 
     _name = "crisis.inquiry"
     _description = "Crisis Inquiry"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crisis.workflow.mixin"]
     _order = "date_received desc, id desc"
     _primary_email = "email_from"
     _check_company_auto = True
 
+    _workflow_fields = frozenset(WORKFLOW_FIELDS)
+    _workflow_transitions = TRANSITIONS
+
+    # ------------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------------
     name = fields.Char(string="Subject", required=True, tracking=True)
     incident_id = fields.Many2one(
         "crisis.incident",
@@ -151,7 +176,15 @@ class CrisisInquiry(models.Model):
         help="The approved answer given to the caller; its text is copied into "
         "the answer in the caller's language.",
     )
+    salesperson_id = fields.Many2one(
+        "res.users",
+        compute="_compute_salesperson_id",
+        help="The salesperson of the caller or of the caller's company.",
+    )
 
+    # ------------------------------------------------------------------
+    # Defaults and computes
+    # ------------------------------------------------------------------
     @api.model
     def _default_incident_id(self):
         """The incident that put the company into crisis mode, else its most
@@ -248,6 +281,11 @@ class CrisisInquiry(models.Model):
                 inquiry.incident_id.id, inquiry.question or "", limit=5
             )
 
+    @api.depends("partner_id.user_id", "partner_id.commercial_partner_id.user_id")
+    def _compute_salesperson_id(self):
+        for inquiry in self:
+            inquiry.salesperson_id = inquiry.partner_id._crisis_salesperson()
+
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
         if self.partner_id:
@@ -261,9 +299,11 @@ class CrisisInquiry(models.Model):
             message = self.answer_message_id.with_context(lang=lang)
             self.answer = html2plaintext(message.body or "")
 
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        guard_workflow_fields(self, vals_list, WORKFLOW_FIELDS)
         for vals in vals_list:
             if not vals.get("name") and (vals.get("question") or "").strip():
                 first_line = vals["question"].strip().splitlines()[0]
@@ -272,12 +312,195 @@ class CrisisInquiry(models.Model):
                 vals["name"] = _("Inquiry")
         inquiries = super().create(vals_list)
         inquiries.incident_id._notify_situation_changed()
+        inquiries._schedule_salesperson_activity()
         return inquiries
 
     def write(self, vals):
-        guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
+        if not self.env.su:
+            self._check_answered_frozen(vals)
         self.env["crisis.incident"]._notify_situations_of(self, vals)
-        return super().write(vals)
+        result = super().write(vals)
+        if vals.get("partner_id"):
+            self._schedule_salesperson_activity()
+        return result
+
+    def _check_answered_frozen(self, vals):
+        """An answered or closed inquiry keeps what was asked, answered and
+        when: only reopening it (an action) makes it editable again."""
+        frozen = ANSWERED_FROZEN_FIELDS & set(vals)
+        if not frozen:
+            return
+        for inquiry in self:
+            if inquiry.state in ANSWERED_STATES:
+                env = self._workflow_env()
+                labels = ", ".join(
+                    sorted(
+                        self._fields[name]._description_string(env) or name
+                        for name in frozen
+                    )
+                )
+                raise UserError(
+                    env._(
+                        "The inquiry “%(inquiry)s” is %(state)s: %(fields)s can no "
+                        "longer be changed. Reopen it first if the answer was wrong.",
+                        inquiry=inquiry.display_name,
+                        state=selection_labels(inquiry, "state")[inquiry.state],
+                        fields=labels,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def _workflow_refusal(self, old, new):
+        self.ensure_one()
+        _ = self._workflow_env()._
+        if new == "reopen":
+            return _(
+                "The inquiry “%(inquiry)s” is %(state)s: only answered or closed "
+                "inquiries can be reopened.",
+                inquiry=self.display_name,
+                state=old,
+            )
+        return _(
+            "The inquiry “%(inquiry)s” is already %(state)s.",
+            inquiry=self.display_name,
+            state=old,
+        )
+
+    def action_start(self):
+        self._workflow_check("in_progress")
+        for inquiry in self:
+            inquiry._workflow_apply(
+                "in_progress", {"user_id": inquiry.user_id.id or self.env.uid}
+            )
+        return True
+
+    def action_answer(self):
+        """Record that the caller got their answer, log it and close the
+        salesperson's activity."""
+        self._workflow_check("answered")
+        for inquiry in self:
+            if not (inquiry.answer or "").strip():
+                raise UserError(
+                    _(
+                        "Please write down the answer you gave before marking "
+                        "the inquiry “%(inquiry)s” as answered.",
+                        inquiry=inquiry.display_name,
+                    )
+                )
+        now = fields.Datetime.now()
+        channels = selection_labels(self, "channel")
+        for inquiry in self:
+            inquiry._workflow_apply(
+                "answered",
+                {"date_answered": now, "user_id": inquiry.user_id.id or self.env.uid},
+            )
+            who = inquiry.partner_id.display_name or inquiry.caller_name or _("unknown")
+            if inquiry.stakeholder_type_id:
+                who = f"{who} ({inquiry.stakeholder_type_id.name})"
+            inquiry.incident_id._log(
+                "inquiry",
+                _(
+                    "Inquiry answered (%(channel)s) from %(who)s: %(question)s\n"
+                    "Answer: %(answer)s",
+                    channel=channels[inquiry.channel],
+                    who=who,
+                    question=inquiry.question or inquiry.name,
+                    answer=inquiry.answer,
+                ),
+            )
+        self._close_salesperson_activity(_("Answered."))
+        return True
+
+    def action_close(self):
+        self._workflow_apply("closed")
+        self._close_salesperson_activity(_("Inquiry closed."))
+        return True
+
+    def action_reopen(self):
+        self._workflow_apply("reopen", {"date_answered": False}, state="in_progress")
+        return True
+
+    # Hotline screen: save and go straight to the next call.
+    def action_hotline_answer(self):
+        self.action_answer()
+        return self._action_next_call()
+
+    def action_hotline_follow_up(self):
+        self.filtered(lambda i: i.state == "new").action_start()
+        return self._action_next_call()
+
+    @api.model
+    def _action_next_call(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crisis_management.crisis_inquiry_hotline_action"
+        )
+        action["target"] = "main"
+        return action
+
+    # ------------------------------------------------------------------
+    # The salesperson's activity
+    # ------------------------------------------------------------------
+    @api.model
+    def _salesperson_activity_type(self):
+        return self.env.ref(
+            "crisis_management.mail_activity_type_crisis_inquiry",
+            raise_if_not_found=False,
+        ) or self.env.ref("mail.mail_activity_data_todo")
+
+    def _schedule_salesperson_activity(self):
+        """One activity per open inquiry for the caller's salesperson, due at
+        the inquiry's answer deadline; only for a salesperson who may read
+        the inquiry (a confidential incident stays with its team)."""
+        activity_type = self._salesperson_activity_type()
+        for inquiry in self.sudo():
+            salesperson = inquiry.partner_id._crisis_salesperson()
+            if not salesperson or inquiry.state not in ("new", "in_progress"):
+                continue
+            existing = inquiry.activity_ids.filtered(
+                lambda a, s=salesperson: (
+                    a.activity_type_id == activity_type and a.user_id == s
+                )
+            )
+            if existing:
+                continue
+            if not inquiry.with_user(salesperson).has_access("read"):
+                inquiry.message_post(
+                    body=_(
+                        "%(user)s, the salesperson of %(partner)s, cannot see crisis "
+                        "inquiries and was not notified.",
+                        user=salesperson.name,
+                        partner=inquiry.partner_id.commercial_partner_id.name,
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+                continue
+            due = inquiry.date_due or fields.Datetime.now()
+            tz = reader_tz(self.env, salesperson.tz, company=inquiry.company_id)
+            local_due = fields.Datetime.context_timestamp(
+                inquiry.with_context(tz=tz), due
+            )
+            inquiry = inquiry.with_context(lang=salesperson.lang)
+            inquiry.activity_schedule(
+                activity_type_id=activity_type.id,
+                date_deadline=local_due.date(),
+                summary=inquiry.env._(
+                    "Your customer asks: %(subject)s (answer due %(due)s)",
+                    subject=inquiry.name,
+                    due=local_due.strftime("%Y-%m-%d %H:%M"),
+                ),
+                note=Markup("<p>%s</p>") % (inquiry.question or inquiry.name),
+                user_id=salesperson.id,
+            )
+
+    def _close_salesperson_activity(self, feedback):
+        activity_type = self._salesperson_activity_type()
+        activities = self.sudo().activity_ids.filtered(
+            lambda a: a.activity_type_id == activity_type
+        )
+        if activities:
+            activities.action_feedback(feedback=feedback)
 
     # ------------------------------------------------------------------
     # Mail gateway
@@ -330,97 +553,3 @@ class CrisisInquiry(models.Model):
                 recipients, email=self.email_from, reason=_("Caller E-mail")
             )
         return recipients
-
-    # ------------------------------------------------------------------
-    # Actions
-    # ------------------------------------------------------------------
-    def _check_transition(self, target):
-        self.check_access("write")
-        check_transition(self, TRANSITIONS[target], target, self._transition_refusal)
-
-    def _transition_refusal(self, inquiry, old, new):
-        if new == "reopen":
-            return _(
-                "The inquiry “%(inquiry)s” is %(state)s: only answered or closed "
-                "inquiries can be reopened.",
-                inquiry=inquiry.display_name,
-                state=old,
-            )
-        return _(
-            "The inquiry “%(inquiry)s” is already %(state)s.",
-            inquiry=inquiry.display_name,
-            state=old,
-        )
-
-    def action_start(self):
-        self._check_transition("in_progress")
-        for inquiry in self:
-            inquiry.sudo().write(
-                {"state": "in_progress", "user_id": inquiry.user_id.id or self.env.uid}
-            )
-        return True
-
-    def action_answer(self):
-        """Record that the caller got their answer, and log it."""
-        self._check_transition("answered")
-        for inquiry in self:
-            if not (inquiry.answer or "").strip():
-                raise UserError(
-                    _(
-                        "Please write down the answer you gave before marking "
-                        "the inquiry “%(inquiry)s” as answered.",
-                        inquiry=inquiry.display_name,
-                    )
-                )
-        now = fields.Datetime.now()
-        channels = selection_labels(self, "channel")
-        for inquiry in self:
-            inquiry.sudo().write(
-                {
-                    "state": "answered",
-                    "date_answered": now,
-                    "user_id": inquiry.user_id.id or self.env.uid,
-                }
-            )
-            who = inquiry.partner_id.display_name or inquiry.caller_name or _("unknown")
-            if inquiry.stakeholder_type_id:
-                who = f"{who} ({inquiry.stakeholder_type_id.name})"
-            inquiry.incident_id._log(
-                "inquiry",
-                _(
-                    "Inquiry answered (%(channel)s) from %(who)s: %(question)s\n"
-                    "Answer: %(answer)s",
-                    channel=channels[inquiry.channel],
-                    who=who,
-                    question=inquiry.question or inquiry.name,
-                    answer=inquiry.answer,
-                ),
-            )
-        return True
-
-    def action_close(self):
-        self._check_transition("closed")
-        self.sudo().write({"state": "closed"})
-        return True
-
-    def action_reopen(self):
-        self._check_transition("reopen")
-        self.sudo().write({"state": "in_progress", "date_answered": False})
-        return True
-
-    # Hotline screen: save and go straight to the next call.
-    def action_hotline_answer(self):
-        self.action_answer()
-        return self._action_next_call()
-
-    def action_hotline_follow_up(self):
-        self.filtered(lambda i: i.state == "new").action_start()
-        return self._action_next_call()
-
-    @api.model
-    def _action_next_call(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "crisis_management.crisis_inquiry_hotline_action"
-        )
-        action["target"] = "main"
-        return action

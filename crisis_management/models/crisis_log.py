@@ -3,7 +3,7 @@ import hashlib
 import json
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 GENESIS_HASH = "0" * 64
@@ -101,8 +101,14 @@ class CrisisLog(models.Model):
         heads = {}
         for vals in vals_list:
             incident_id = vals.get("incident_id")
-            if not incident_id or not isinstance(incident_id, int):
-                raise UserError(_("A crisis log entry needs an incident."))
+            # (True is an int to Python, not an id)
+            if (
+                not isinstance(incident_id, int)
+                or isinstance(incident_id, bool)
+                or not 0 < incident_id < 2**31
+                or not self.env["crisis.incident"].browse(incident_id).exists()
+            ):
+                raise ValidationError(_("A crisis log entry needs an incident."))
             # The hash covers the text exactly as stored: anything but text
             # would be stored differently from what was hashed.
             if not isinstance(vals.get("body"), str) or not vals["body"].strip():

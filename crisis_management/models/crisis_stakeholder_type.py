@@ -1,9 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from ..tools import installed_crisis_langs, require_group
 from .res_partner import ORDINARY_BASES
 
 
@@ -58,7 +59,7 @@ class CrisisStakeholderType(models.Model):
             # Exact match as import uses it, but forgiving about case.
             operator = "=ilike"
         domains = [[("code", operator, value)], [("name", operator, value)]]
-        for lang, _name in self.env["res.lang"].get_installed():
+        for lang in installed_crisis_langs(self.env).values():
             if lang != self.env.lang:
                 domains.append(
                     [
@@ -156,10 +157,11 @@ class CrisisStakeholderType(models.Model):
 
     @api.model
     def _check_readiness_access(self):
-        if not self.env.user.has_group("crisis_management.group_crisis_manager"):
-            raise AccessError(
-                _("Only the crisis team can see how ready the stakeholders are.")
-            )
+        require_group(
+            self.env,
+            "crisis_management.group_crisis_manager",
+            _("Only the crisis team can see how ready the stakeholders are."),
+        )
 
     @api.model
     def _readiness_purpose(self, purpose_code):

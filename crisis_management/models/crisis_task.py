@@ -2,8 +2,9 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
-from ..tools import check_transition, guard_workflow_fields
+from ..tools import reader_tz, require_group
 
 TASK_STATES = [
     ("todo", "To Do"),
@@ -28,6 +29,10 @@ TASK_TRANSITIONS = {
     "todo": ("done", "cancelled"),
 }
 OPEN_TASK_STATES = ("todo", "in_progress")
+# What a hotline user (crisis user, not on the crisis team) may write on
+# their own tasks: the state goes through the actions; name, deadline,
+# assignee and priority are the crisis team's to set.
+HOTLINE_TASK_FIELDS = {"description", "color", "sequence", "message_main_attachment_id"}
 DEFAULT_ESCALATION_HOURS = 2.0
 # Overdue tasks followed up per run of the job; Odoo runs it again while
 # some are left (ir.cron progress).
@@ -41,10 +46,16 @@ class CrisisTask(models.Model):
 
     _name = "crisis.task"
     _description = "Crisis Task"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crisis.workflow.mixin"]
     _order = "priority desc, date_deadline, sequence, id"
     _check_company_auto = True
 
+    _workflow_fields = frozenset(WORKFLOW_FIELDS)
+    _workflow_transitions = TASK_TRANSITIONS
+
+    # ------------------------------------------------------------------
+    # Fields
+    # ------------------------------------------------------------------
     name = fields.Char(required=True, tracking=True)
     description = fields.Html()
     incident_id = fields.Many2one(
@@ -118,6 +129,9 @@ class CrisisTask(models.Model):
     date_reminded = fields.Datetime(string="Reminded On", readonly=True, copy=False)
     date_escalated = fields.Datetime(string="Escalated On", readonly=True, copy=False)
 
+    # ------------------------------------------------------------------
+    # Computes and constraints
+    # ------------------------------------------------------------------
     @api.depends("date_deadline", "state")
     def _compute_is_overdue(self):
         now = fields.Datetime.now()
@@ -137,24 +151,56 @@ class CrisisTask(models.Model):
             return domain
         return ["!", "&"] + domain
 
+    @api.constrains("user_id", "incident_id")
+    def _check_confidential_assignee(self):
+        """A task of a confidential incident goes only to someone who may see
+        the incident: its lead, a member of its team or a crisis admin."""
+        for task in self.sudo():
+            incident = task.incident_id
+            user = task.user_id
+            if (
+                not user
+                or not incident.is_confidential
+                or user == incident.lead_id
+                or user in incident.member_ids.user_id
+                or user.has_group("crisis_management.group_crisis_admin")
+            ):
+                continue
+            raise ValidationError(
+                self._workflow_env()._(
+                    "“%(user)s” is not on the team of the confidential incident "
+                    "“%(incident)s” and cannot be given its task “%(task)s”. "
+                    "Add them to the incident's team first.",
+                    user=user.name,
+                    incident=incident.display_name,
+                    task=task.name,
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        guard_workflow_fields(self, vals_list, WORKFLOW_FIELDS)
         tasks = super().create(vals_list)
         tasks._schedule_assignee_activity()
         tasks.incident_id._notify_situation_changed()
         return tasks
 
     def write(self, vals):
-        guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
-        new_vals = vals
+        if not self.env.su:
+            self._check_hotline_fields(vals)
+        self.env["crisis.incident"]._notify_situations_of(self, vals)
+        result = super().write(vals)
         if "date_deadline" in vals and "followup_state" not in vals:
             # A new deadline is a new promise: follow it up from scratch.
-            new_vals = dict(
-                vals, followup_state="none", date_reminded=False, date_escalated=False
+            self.sudo().write(
+                {
+                    "followup_state": "none",
+                    "date_reminded": False,
+                    "date_escalated": False,
+                }
             )
-        self.env["crisis.incident"]._notify_situations_of(self, vals)
-        result = super().write(new_vals)
         if "user_id" in vals or "date_deadline" in vals:
             self._close_activities(self._assignee_activity_type(), unlink=True)
             self._schedule_assignee_activity()
@@ -171,30 +217,48 @@ class CrisisTask(models.Model):
         self.incident_id._notify_situation_changed()
         return super().unlink()
 
+    def _check_hotline_fields(self, vals):
+        """Hotline users work on their own tasks through the actions: they
+        may add notes, but what the task is, when it is due, who does it and
+        how urgent it is stay with the crisis team."""
+        # (unknown names are the ORM's to refuse)
+        refused = (set(vals) & set(self._fields)) - HOTLINE_TASK_FIELDS
+        if not refused:
+            return
+        env = self._workflow_env()
+        labels = ", ".join(
+            sorted(
+                self._fields[name]._description_string(env) or name for name in refused
+            )
+        )
+        require_group(
+            env,
+            "crisis_management.group_crisis_manager",
+            env._(
+                "Only the crisis team may change %(fields)s of a crisis task. Use "
+                "the buttons to start, finish or cancel your task, or ask the "
+                "crisis lead for a new deadline.",
+                fields=labels,
+            ),
+        )
+
     # ------------------------------------------------------------------
     # Transitions
     # ------------------------------------------------------------------
-    def _check_transition(self, target):
-        self.check_access("write")
-        check_transition(
-            self, TASK_TRANSITIONS[target], target, self._transition_refusal
-        )
-
-    def _transition_refusal(self, task, old, new):
-        return _(
+    def _workflow_refusal(self, old, new):
+        self.ensure_one()
+        return self._workflow_env()._(
             "Task “%(task)s” cannot go from %(from)s to %(to)s.",
-            task=task.name,
+            task=self.name,
             **{"from": old, "to": new},
         )
 
     def action_start(self):
-        self._check_transition("in_progress")
-        self.sudo().write({"state": "in_progress"})
+        self._workflow_apply("in_progress")
         return True
 
     def action_done(self):
-        self._check_transition("done")
-        self.sudo().write({"state": "done", "date_done": fields.Datetime.now()})
+        self._workflow_apply("done", {"date_done": fields.Datetime.now()})
         for task in self:
             task._close_activities(self._followup_activity_type(), _("Task completed."))
             task.incident_id._log(
@@ -208,8 +272,7 @@ class CrisisTask(models.Model):
         return True
 
     def action_cancel(self):
-        self._check_transition("cancelled")
-        self.sudo().write({"state": "cancelled"})
+        self._workflow_apply("cancelled")
         for task in self:
             task._close_activities(self._followup_activity_type(), _("Task cancelled."))
             task.incident_id._log(
@@ -223,15 +286,14 @@ class CrisisTask(models.Model):
         return True
 
     def action_reopen(self):
-        self._check_transition("todo")
-        self.sudo().write(
+        self._workflow_apply(
+            "todo",
             {
-                "state": "todo",
                 "date_done": False,
                 "followup_state": "none",
                 "date_reminded": False,
                 "date_escalated": False,
-            }
+            },
         )
         return True
 
@@ -267,8 +329,9 @@ class CrisisTask(models.Model):
             ):
                 continue
             deadline = task.date_deadline or fields.Datetime.now()
+            tz = reader_tz(self.env, user.tz, company=task.company_id)
             local = fields.Datetime.context_timestamp(
-                task.with_context(tz=user.tz or "UTC"), deadline
+                task.with_context(tz=tz), deadline
             )
             task.with_context(lang=user.lang).activity_schedule(
                 activity_type_id=activity_type.id,
@@ -407,7 +470,13 @@ class CrisisTask(models.Model):
 
     def _format_deadline(self):
         self.ensure_one()
-        tz = self.incident_id.lead_id.tz or self.user_id.tz or self.env.user.tz
+        tz = reader_tz(
+            self.env,
+            self.incident_id.lead_id.tz,
+            self.user_id.tz,
+            self.env.user.tz,
+            company=self.company_id,
+        )
         return fields.Datetime.context_timestamp(
-            self.with_context(tz=tz or "UTC"), self.date_deadline
+            self.with_context(tz=tz), self.date_deadline
         ).strftime("%Y-%m-%d %H:%M")

@@ -19,7 +19,8 @@ class CrisisWorkflowMixin(models.AbstractModel):
     - ``create``/``write`` refuse those fields for everyone but the superuser
       mode (an action's ``sudo()`` after its check; no RPC caller, context key
       or import can obtain it), and ``default_<field>`` context keys are
-      dropped;
+      dropped; what a new record starts with that the model sets itself (a
+      reference from a sequence) it writes in ``_workflow_create_values``;
     - ``copy()`` never revives a protected state: the copy starts from the
       defaults (``_workflow_copy = "reset"``) or is refused (``"refuse"``);
     - a record hanging off an incident (``_workflow_incident_field``) moves to
@@ -48,6 +49,7 @@ class CrisisWorkflowMixin(models.AbstractModel):
         if not self.env.su:
             self._workflow_guard(vals_list)
             self = self._workflow_without_defaults()
+        self._workflow_create_values(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
@@ -77,6 +79,11 @@ class CrisisWorkflowMixin(models.AbstractModel):
                 if name not in default:
                     vals.pop(name, None)
         return vals_list
+
+    def _workflow_create_values(self, vals_list):
+        """Hook: the workflow fields a new record starts with that the model
+        sets itself (a reference from a sequence, …), written into
+        ``vals_list`` after the guard."""
 
     # ------------------------------------------------------------------
     # Actions

@@ -153,7 +153,7 @@ class MailMail(models.Model):
         if recipient:
             short_names = [recipient.partner_id.name or recipient.address or ""]
         note = incident._exercise_recipient_note(short_names, lang)
-        observers = incident.exercise_observer_ids.partner_id.filtered("email")
+        observers = incident._exercise_observer_partners().filtered("email")
         body = vals.get("body_html") or vals.get("body") or message.body or ""
         new_vals = {key: vals[key] for key in EXERCISE_KEPT_FIELDS if key in vals}
         new_vals.update(

@@ -1,8 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command, _, api, fields, models
 
-from ..tools import guard_workflow_fields
-
 # Crisis mode is switched by the incidents' actions only; who got the hotline
 # group from crisis mode is recorded by crisis mode only.
 WORKFLOW_FIELDS = {
@@ -13,7 +11,12 @@ WORKFLOW_FIELDS = {
 
 
 class ResCompany(models.Model):
-    _inherit = "res.company"
+    _name = "res.company"
+    _inherit = ["res.company", "crisis.workflow.mixin"]
+
+    # The mixin guards these in create/write (a company has no incident).
+    _workflow_fields = frozenset(WORKFLOW_FIELDS)
+    _workflow_incident_field = False
 
     crisis_mode = fields.Boolean(
         readonly=True,
@@ -68,15 +71,6 @@ class ResCompany(models.Model):
         help="After an incident is closed, each affected customer is handed back "
         "to their salesperson with the activities of this plan.",
     )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        guard_workflow_fields(self, vals_list, WORKFLOW_FIELDS)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
-        return super().write(vals)
 
     @api.model
     def get_crisis_mode_status(self):

@@ -59,7 +59,7 @@ class SmsSms(models.Model):
             who = f"{partner.name} ({vals['number']})"
         note = incident._exercise_recipient_note([who] if who else [], lang)
         body = f"{note} {vals.get('body') or ''}".strip()
-        observers = incident.exercise_observer_ids.partner_id
+        observers = incident._exercise_observer_partners()
         numbers = [
             (observer, observer._phone_format(number=number) or number)
             for observer in observers

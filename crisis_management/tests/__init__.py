@@ -21,6 +21,7 @@ from . import test_bilingual_texts
 from . import test_german_labels
 from . import test_german_messages
 from . import test_attacks
+from . import test_attacks_records
 from . import test_public_methods
 from . import test_letter
 from . import test_public_time
@@ -34,3 +35,4 @@ from . import test_menus
 from . import test_click_everywhere
 from . import test_screens
 from . import test_daily_paths_tour
+from . import test_attacks_incident

@@ -74,8 +74,10 @@ class TestConsent(CrisisMessageCommon):
             consent.write({"channel": "sms"})
         with self.assertRaises(UserError):
             consent.write({"state": "given", "date_withdrawn": False})
-        consent.write({"evidence": "Scan of the signed form"})
-        self.assertEqual(consent.evidence, "Scan of the signed form")
+        # Evidence and source say how we know: they are evidence too.
+        with self.assertRaisesRegex(UserError, "evidence"):
+            consent.write({"evidence": "Scan of the signed form"})
+        self.assertFalse(consent.evidence)
 
     def test_other_legal_bases_count_for_their_purpose(self):
         for basis in ("contract", "legal_obligation", "legitimate_interest"):

@@ -304,6 +304,23 @@ class TestInquiryMailGateway(CrisisInquiryCommon, MailCommon):
         email = inquiry.message_ids.filtered(lambda m: m.message_type == "email")
         self.assertEqual(email.author_id, self.neighbor)
 
+    def test_forged_pass_below_our_fail_links_nobody(self):
+        """Our MTA adds its verdict on top; a ``dmarc=pass`` naming our server
+        further down came with the message and is not believed."""
+        inquiry = self.format_and_process(
+            INBOUND_MAIL,
+            self.neighbor.email,
+            self.alias_email,
+            subject="Gefälschter Absender",
+            target_model="crisis.inquiry",
+            extra=(
+                "Authentication-Results: mx.example.com; spf=fail; dkim=none; "
+                "dmarc=fail header.from=lindenstrasse.example.com\n" + self.AUTH_PASS
+            ),
+        )
+        self.assertEqual(len(inquiry), 1)
+        self.assertFalse(inquiry.partner_id)
+
     def test_mail_from_unknown_sender(self):
         inquiry = self.format_and_process(
             INBOUND_MAIL,

@@ -8,7 +8,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from ..models.crisis_incident_page import format_public_datetime
+from ..tools import format_public_datetime
 from .common import CrisisMessageCommon
 
 WINTER = datetime(2030, 11, 30, 10, 49)

@@ -20,3 +20,4 @@ from .security import (
     sanitize_translations,
 )
 from .pdf import wkhtmltopdf_patched_qt
+from .mail import mail_sender_verified

@@ -1,9 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import pytz
 from werkzeug.exceptions import NotFound
 
 from odoo import http
 from odoo.http import content_disposition, request
+
+from odoo.addons.crisis_management.tools import lang_short, reader_tz
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_NAMES = {
@@ -27,15 +28,16 @@ class CrisisReportsController(http.Controller):
         context = dict(request.env.context)
         if lang and lang in dict(request.env["res.lang"].get_installed()):
             context["lang"] = lang
-        if tz and tz in pytz.all_timezones_set:
-            context["tz"] = tz
+        context["tz"] = reader_tz(
+            request.env, tz, context.get("tz"), request.env.user.tz
+        )
         env = request.env(context=context)
         incident = env["crisis.incident"].browse(incident_id).exists()
         if not incident:
             raise NotFound()
         content = env[f"report.crisis_reports.report_{kind}"]._xlsx(incident)
         german, english = XLSX_NAMES[kind]
-        name = german if (env.lang or "").startswith("de") else english
+        name = german if lang_short(env.lang) == "de" else english
         filename = f"{name} {incident.reference or incident.id}.xlsx"
         return request.make_response(
             content,

@@ -6,8 +6,9 @@ import pytz
 from babel.numbers import format_decimal, format_percent
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 from odoo.tools.misc import babel_locale_parse, format_date, format_datetime
+
+from odoo.addons.crisis_management.tools import reader_tz, require_group
 
 MANAGER_GROUP = "crisis_management.group_crisis_manager"
 ADMIN_GROUP = "crisis_management.group_crisis_admin"
@@ -35,21 +36,21 @@ class CrisisReportBase(models.AbstractModel):
 
     @api.model
     def _report_tz(self):
-        tz = self.env.context.get("tz") or self.env.user.tz or "UTC"
-        return tz if tz in pytz.all_timezones_set else "UTC"
+        return reader_tz(self.env, self.env.context.get("tz"), self.env.user.tz)
 
     @api.model
     def _check_report_access(self, records, group=MANAGER_GROUP):
         """Reports follow the record rules: whoever cannot read a record
         cannot print it, and only the crisis team prints crisis reports."""
-        if not self.env.su and not self.env.user.has_group(group):
-            raise AccessError(
-                self.env._("Only the crisis team can print crisis reports.")
-                if group == MANAGER_GROUP
-                else self.env._(
-                    "Only crisis administrators can print a data subject access report."
-                )
-            )
+        require_group(
+            self.env,
+            group,
+            self.env._("Only the crisis team can print crisis reports.")
+            if group == MANAGER_GROUP
+            else self.env._(
+                "Only crisis administrators can print a data subject access report."
+            ),
+        )
         records.check_access("read")
 
     @api.model

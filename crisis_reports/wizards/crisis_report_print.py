@@ -5,7 +5,11 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.base.models.res_partner import _tz_get
-from odoo.addons.crisis_management.tools import resolve_lang
+from odoo.addons.crisis_management.tools import (
+    reader_tz,
+    require_group,
+    resolve_lang,
+)
 
 from ..report.crisis_report_base import ADMIN_GROUP, MANAGER_GROUP
 
@@ -41,7 +45,7 @@ class CrisisReportPrint(models.TransientModel):
         _tz_get,
         string="Time Zone",
         required=True,
-        default=lambda self: self.env.user.tz or "Europe/Berlin",
+        default=lambda self: reader_tz(self.env, self.env.user.tz),
     )
     can_export = fields.Boolean(compute="_compute_can_export")
 
@@ -60,18 +64,20 @@ class CrisisReportPrint(models.TransientModel):
         if self.report == "subject_access":
             if not self.partner_id:
                 raise UserError(_("Choose the person the report is about."))
-            if not self.env.user.has_group(ADMIN_GROUP):
-                raise UserError(
-                    _(
-                        "Only crisis administrators can print a data subject access report."
-                    )
-                )
+            require_group(
+                self.env,
+                ADMIN_GROUP,
+                _("Only crisis administrators can print a data subject access report."),
+            )
             record = self.partner_id
         else:
             if not self.incident_id:
                 raise UserError(_("Choose the incident to report on."))
-            if not self.env.user.has_group(MANAGER_GROUP):
-                raise UserError(_("Only the crisis team can print crisis reports."))
+            require_group(
+                self.env,
+                MANAGER_GROUP,
+                _("Only the crisis team can print crisis reports."),
+            )
             record = self.incident_id
         record.check_access("read")
         return record

@@ -2,11 +2,8 @@ from . import crisis_social_source
 from . import crisis_social_term
 from . import crisis_social_query
 from . import crisis_social_post
-from . import crisis_social_post_ingest
-from . import crisis_social_post_answer
 from . import crisis_social_alert
-from . import crisis_social_alert_detection
 from . import crisis_incident
 from . import crisis_inquiry
 from . import res_partner
-from . import crisis_social_demo
+from . import crisis_social_webhook_signature

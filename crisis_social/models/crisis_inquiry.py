@@ -16,7 +16,5 @@ class CrisisInquiry(models.Model):
             lambda p: p.state in ("new", "to_answer")
         )
         if posts:
-            posts._write_workflow(
-                {"state": "answered", "date_answered": fields.Datetime.now()}
-            )
+            posts.write({"state": "answered", "date_answered": fields.Datetime.now()})
         return result

@@ -1,37 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import re
-
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from .sentiment import fold
-from .utils import check_incident
-
-PHRASE_RE = re.compile(r'"([^"]+)"|“([^”]+)”|„([^“”]+)[“”]|(\S+)')
-
-
-def parse_terms(text):
-    """One term or "quoted phrase" per line (several per line also work)."""
-    terms = []
-    for line in (text or "").splitlines():
-        for match in PHRASE_RE.finditer(line):
-            term = next(g for g in match.groups() if g)
-            term = " ".join(fold(term).lstrip("#@").split())
-            if term and term not in terms:
-                terms.append(term)
-    return terms
-
-
-def terms_regex(terms):
-    """Whole words: a term matches between non-word characters only."""
-    if not terms:
-        return None
-    parts = sorted(
-        (r"\s+".join(re.escape(w) for w in term.split()) for term in terms),
-        key=len,
-        reverse=True,
-    )
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
+from ..tools import check_storable, parse_terms, terms_regex
 
 
 class CrisisSocialQuery(models.Model):
@@ -151,13 +122,21 @@ class CrisisSocialQuery(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_storable(self.env, vals_list)
         for vals in vals_list:
-            check_incident(self.env, vals)
+            self._check_incident_readable(vals)
         return super().create(vals_list)
 
     def write(self, vals):
-        check_incident(self.env, vals)
+        check_storable(self.env, [vals])
+        self._check_incident_readable(vals)
         return super().write(vals)
+
+    def _check_incident_readable(self, vals):
+        """Link queries only to an incident the caller may read (a
+        confidential incident of another team is refused)."""
+        if vals.get("incident_id") and not self.env.su:
+            self.env["crisis.incident"].browse(vals["incident_id"]).check_access("read")
 
     def _matchers(self):
         """Compiled matchers of the active queries of ``self``:

@@ -1,34 +1,43 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 import secrets
+from datetime import timedelta
 
 import requests
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
-from . import fetchers
-from .crisis_social_post_ingest import MAX_POSTS_PER_CALL
-from .utils import TRUSTED, split_trusted, strip_defaults
+from odoo.addons.crisis_management.tools import may_commit, require_group
+
+from ..tools import check_storable, fetchers
+from ..tools.demo import demo_shitstorm_posts
+from ..tools.net import BlockedAddress, allowed_hosts
+from .crisis_social_post import MAX_POSTS_PER_CALL
 
 _logger = logging.getLogger(__name__)
 
 POLLING_KINDS = ("rss", "mastodon", "bluesky")
-# Written only by the fetch itself or by an action, never by create/write.
-PROTECTED_FIELDS = {
-    "secret",
-    "cursor",
-    "date_last_fetch",
-    "last_error",
-    "http_etag",
-    "http_last_modified",
-}
 
 
 class CrisisSocialSource(models.Model):
     _name = "crisis.social.source"
+    _inherit = ["crisis.workflow.mixin"]
     _description = "Social Media Source"
     _order = "name"
+
+    # Written only by the fetch itself or by an action, never by create/write.
+    _workflow_fields = frozenset(
+        {
+            "secret",
+            "cursor",
+            "date_last_fetch",
+            "last_error",
+            "http_etag",
+            "http_last_modified",
+        }
+    )
+    _workflow_incident_field = False
 
     name = fields.Char(required=True)
     kind = fields.Selection(
@@ -117,42 +126,31 @@ class CrisisSocialSource(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            refused = PROTECTED_FIELDS & set(vals)
-            if refused:
-                raise UserError(self._protected_message(refused))
-        self = self.with_env(
-            self.env(context=strip_defaults(self.env.context, PROTECTED_FIELDS))
+        check_storable(self.env, vals_list)
+        # No context key sets the secret or the fetch state, not even in sudo.
+        return super(CrisisSocialSource, self._workflow_without_defaults()).create(
+            vals_list
         )
-        return super().create(vals_list)
 
     def write(self, vals):
-        vals, trusted = split_trusted(vals)
-        if trusted:
-            return super().write(vals)
-        refused = PROTECTED_FIELDS & set(vals)
-        if refused:
-            raise UserError(self._protected_message(refused))
+        check_storable(self.env, [vals])
         return super().write(vals)
 
-    def _protected_message(self, names):
-        return _(
-            "These fields are kept by the fetch and the actions of the source "
-            "and cannot be written directly: %(fields)s",
-            fields=", ".join(sorted(names)),
-        )
-
     def _write_fetch_state(self, vals):
-        """The only way the fetch state and the secret change."""
-        return self.sudo().write({**vals, TRUSTED: True})
+        """The fetch state and the secret, written in sudo by the fetch and
+        by the actions after their check (``_check_admin``)."""
+        return self.sudo().write(vals)
 
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
     def _check_admin(self):
         self.check_access("write")
-        if not self.env.user.has_group("crisis_management.group_crisis_admin"):
-            raise AccessError(_("Only crisis administrators configure sources."))
+        require_group(
+            self.env,
+            "crisis_management.group_crisis_admin",
+            _("Only crisis administrators configure sources."),
+        )
 
     def action_generate_secret(self):
         """Make a new webhook secret and show it once."""
@@ -177,15 +175,23 @@ class CrisisSocialSource(models.Model):
         self._check_admin()
         results = self.sudo()._fetch()
         failed = [source for source, ok in results if not ok]
-        if failed:
-            raise UserError(
-                _(
-                    "Fetching “%(source)s” failed: %(error)s",
-                    source=failed[0].name,
+        if not failed:
+            return True
+        # Told, not raised: the error stays recorded on the source.
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "danger",
+                "sticky": True,
+                "title": _("Fetch failed"),
+                "message": _(
+                    "Fetching “%(name)s” failed: %(error)s",
+                    name=failed[0].name,
                     error=failed[0].last_error,
-                )
-            )
-        return True
+                ),
+            },
+        }
 
     def action_reset_cursor(self):
         """Start fetching from the newest posts again."""
@@ -211,7 +217,7 @@ class CrisisSocialSource(models.Model):
     @api.model
     def _cron_fetch(self):
         sources = self.search([("kind", "in", POLLING_KINDS)])
-        commit = not self.env.context.get("crisis_social_no_commit")
+        commit = may_commit(self.env)
         for done, source in enumerate(sources, start=1):
             try:
                 with self.env.cr.savepoint():
@@ -254,6 +260,7 @@ class CrisisSocialSource(models.Model):
                 "last_modified": source.http_last_modified,
                 "identifier": source.bluesky_identifier,
                 "app_password": source.bluesky_app_password,
+                "allowed_hosts": allowed_hosts(self.env),
             }
             state["search_terms"] = [t for t in state["search_terms"] if t]
             now = fields.Datetime.now()
@@ -263,6 +270,28 @@ class CrisisSocialSource(models.Model):
                 source._write_fetch_state(
                     {
                         "last_error": source._fetch_error_text(error),
+                        "date_last_fetch": now,
+                    }
+                )
+                results.append((source, False))
+                continue
+            except BlockedAddress as error:
+                _logger.info(
+                    "Social source %s refused: %s resolves to %s",
+                    source.id,
+                    error.host,
+                    error.address,
+                )
+                source._write_fetch_state(
+                    {
+                        "last_error": _(
+                            "The address %(host)s (%(address)s) is inside the "
+                            "company network or the server itself and is not "
+                            "fetched. A system administrator can allow it in the "
+                            "system parameter crisis_social.allowed_hosts.",
+                            host=error.host,
+                            address=error.address,
+                        ),
                         "date_last_fetch": now,
                     }
                 )
@@ -335,3 +364,18 @@ class CrisisSocialSource(models.Model):
         if error.code == "config":
             return _("The source is incomplete: %(detail)s", detail=detail)
         return _("The source answered with HTTP status %(status)s.", status=status)
+
+    # ------------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------------
+    @api.model
+    def _demo_shitstorm(self, source_id, query_id):
+        """Posts of the last two days for the demo query (see
+        ``tools/demo.py``), and the alert they raise."""
+        source = self.browse(source_id)
+        now = fields.Datetime.now().replace(minute=0, second=0, microsecond=0)
+        now = min(now + timedelta(minutes=50), fields.Datetime.now())
+        posts = demo_shitstorm_posts(now)
+        self.env["crisis.social.post"].sudo()._ingest(source.sudo(), posts)
+        self.env["crisis.social.alert"].sudo()._detect_spikes(now=now)
+        return True

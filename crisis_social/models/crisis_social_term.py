@@ -2,7 +2,8 @@
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
-from .sentiment import lower, prepare_terms
+from ..tools import check_storable
+from ..tools.sentiment import lower, prepare_terms
 
 
 class CrisisSocialTerm(models.Model):
@@ -49,10 +50,12 @@ class CrisisSocialTerm(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        check_storable(self.env, vals_list)
         self.env.registry.clear_cache()
         return super().create(vals_list)
 
     def write(self, vals):
+        check_storable(self.env, [vals])
         self.env.registry.clear_cache()
         return super().write(vals)
 

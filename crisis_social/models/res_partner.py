@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from ..tools import normalize_handle
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -19,7 +21,7 @@ class ResPartner(models.Model):
     def _crisis_social_normalize(self, vals):
         handle = vals.get("crisis_social_handle")
         if handle:
-            vals["crisis_social_handle"] = handle.strip().lower().lstrip("@")
+            vals["crisis_social_handle"] = normalize_handle(handle)
         return vals
 
     @api.model_create_multi

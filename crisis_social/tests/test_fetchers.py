@@ -5,12 +5,16 @@ Only the HTTP edge is replaced (Odoo's test hook for outgoing requests):
 ``requests``, feedparser, the ingest path and the database run for real.
 """
 
+import http.server
 import json
+import threading
 from urllib.parse import parse_qs, urlparse
 
 import requests
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.tests.common import _super_send
 
 from .common import SocialCommon
 
@@ -138,13 +142,18 @@ def _response(status, body=b"", headers=None, url=""):
     return response
 
 
-@tagged("post_install", "-at_install")
-class TestFetchers(SocialCommon):
+class FetchCase(SocialCommon):
+    """Answers recorded per test instead of the networks."""
+
     answers = []  # functions (request) -> response or None
     requests_seen = []
 
+    real_hosts = ()  # hosts the requests really go to (the address guard runs)
+
     @classmethod
     def _request_handler(cls, s, r, /, **kw):
+        if urlparse(r.url).hostname in cls.real_hosts:
+            return _super_send(s, r, **kw)
         cls.requests_seen.append(r)
         for answer in cls.answers:
             response = answer(r)
@@ -157,11 +166,15 @@ class TestFetchers(SocialCommon):
         super().setUp()
         type(self).answers = []
         type(self).requests_seen = []
+        type(self).real_hosts = ()
         self.Source = self.env["crisis.social.source"]
 
     def _fetch(self, source):
         return source._fetch()[0][1]
 
+
+@tagged("post_install", "-at_install")
+class TestFetchers(FetchCase):
     def test_rss_conditional_requests(self):
         source = self.Source.create(
             {
@@ -410,7 +423,7 @@ class TestFetchers(SocialCommon):
             }
         )
         self.answers.append(lambda r: _response(200, RSS_FEED))
-        self.Source.with_context(crisis_social_no_commit=True)._cron_fetch()
+        self.Source._cron_fetch()
         self.assertEqual(len(self._posts(rss)), 2)
         self.assertTrue(rss.date_last_fetch)
         # Network failures are recorded too.
@@ -435,6 +448,119 @@ class TestFetchers(SocialCommon):
             lambda r: _response(200, RSS_FEED),
         ]
         rss._write_fetch_state({"last_error": False})
-        self.Source.with_context(crisis_social_no_commit=True)._cron_fetch()
+        self.Source._cron_fetch()
         self.assertIn("could not be read", odd.last_error)
         self.assertFalse(rss.last_error)
+
+
+class _FeedServer(http.server.BaseHTTPRequestHandler):
+    """A feed on this machine: what an attacker wants the server to fetch."""
+
+    hits = []
+
+    def do_GET(self):
+        self.hits.append(self.path)
+        if self.path.startswith("/redirect"):
+            self.send_response(302)
+            port = self.server.server_address[1]
+            self.send_header("Location", f"http://localhost:{port}/feed")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.send_header("Content-Length", str(len(RSS_FEED)))
+        self.end_headers()
+        self.wfile.write(RSS_FEED)
+
+    def log_message(self, *args):
+        pass
+
+
+@tagged("post_install", "-at_install")
+class TestFetchAddressGuard(FetchCase):
+    """Item 11 of the second attack: a crisis admin (not a system admin)
+    made the server fetch internal addresses through an RSS source."""
+
+    def setUp(self):
+        super().setUp()
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), _FeedServer)
+        self.port = self.server.server_address[1]
+        _FeedServer.hits = []
+        thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        thread.start()
+        self.addCleanup(self.server.server_close)
+        self.addCleanup(self.server.shutdown)
+        type(self).real_hosts = ("127.0.0.1", "localhost", "169.254.169.254")
+        self.env["ir.config_parameter"].set_param("crisis_social.allowed_hosts", "")
+
+    def _internal_source(self, path="/feed", host="127.0.0.1"):
+        return self.Source.with_user(self.user_admin).create(
+            {
+                "name": "Internal",
+                "kind": "rss",
+                "url": f"http://{host}:{self.port}{path}",
+            }
+        )
+
+    def test_crisis_admin_cannot_fetch_internal_addresses(self):
+        source = self._internal_source()
+        # Allowing the host is for system administrators only.
+        with self.assertRaises(AccessError):
+            self.env["ir.config_parameter"].with_user(self.user_admin).set_param(
+                "crisis_social.allowed_hosts", f"127.0.0.1:{self.port}"
+            )
+        action = source.with_user(self.user_admin).action_fetch()
+        self.assertEqual(action["params"]["type"], "danger")
+        self.assertIn("crisis_social.allowed_hosts", action["params"]["message"])
+        self.assertIn("127.0.0.1", source.last_error)
+        self.assertIn("crisis_social.allowed_hosts", source.last_error)
+        self.assertFalse(self._posts(source))
+        self.assertEqual(_FeedServer.hits, [], "nothing was fetched")
+        # A host name that resolves to the inside is refused on its address.
+        by_name = self._internal_source(host="localhost")
+        self.assertFalse(self._fetch(by_name))
+        self.assertIn("127.0.0.1", by_name.last_error)
+        # The cloud metadata service is refused before any connection.
+        metadata = self.Source.with_user(self.user_admin).create(
+            {
+                "name": "Metadata",
+                "kind": "rss",
+                "url": "http://169.254.169.254/latest/meta-data/",
+            }
+        )
+        self.assertFalse(self._fetch(metadata))
+        self.assertIn("169.254.169.254", metadata.last_error)
+        self.assertEqual(_FeedServer.hits, [])
+
+    def test_refusal_in_the_admins_language(self):
+        self.user_admin.lang = "de_DE"
+        source = self._internal_source()
+        source.with_user(self.user_admin).with_context(lang="de_DE").action_fetch()
+        self.assertIn("Systemparameter crisis_social.allowed_hosts", source.last_error)
+        self.assertEqual(_FeedServer.hits, [])
+
+    def test_allowed_host_fetched_redirect_checked_again(self):
+        self.env["ir.config_parameter"].set_param(
+            "crisis_social.allowed_hosts", f"feeds.example, 127.0.0.1:{self.port}"
+        )
+        source = self._internal_source()
+        self.assertTrue(self._fetch(source))
+        self.assertEqual(len(self._posts(source)), 2)
+        self.assertEqual(_FeedServer.hits, ["/feed"])
+        # An allowed host that redirects to one that is not: refused there.
+        redirect = self._internal_source(path="/redirect")
+        self.assertFalse(self._fetch(redirect))
+        self.assertIn("127.0.0.1", redirect.last_error)
+        self.assertEqual(_FeedServer.hits, ["/feed", "/redirect"])
+        self.assertFalse(self._posts(redirect))
+
+    def test_failing_fetch_shows_its_error(self):
+        # (The message of a failed fetch raised TypeError: no error was shown.)
+        source = self.Source.create(
+            {"name": "Down", "kind": "rss", "url": "https://down.example/rss"}
+        )
+        self.answers.append(lambda r: _response(503, b"Service Unavailable"))
+        action = source.with_user(self.user_admin).action_fetch()
+        self.assertIn("“Down” failed", action["params"]["message"])
+        self.assertIn("503", action["params"]["message"])
+        self.assertIn("503", source.last_error)

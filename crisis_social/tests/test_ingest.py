@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -97,6 +97,40 @@ class TestIngest(SocialCommon):
             self.Post.ingest(999999, [self._post("a", "b")])
         self.assertFalse(self._posts())
 
+    def test_malformed_arguments_are_refused_clearly(self):
+        # As the crisis team over RPC: wrong types, NUL bytes, lone surrogates.
+        Post = self.Post.with_user(self.user_manager)
+        for source_id in ("1", 1.0, None, True, 2**40, -1, [1], {"id": 1}):
+            with self.assertRaises(UserError, msg=repr(source_id)):
+                Post.ingest(source_id, [self._post("a", "b")])
+        for posts in ("x", None, {"a": 1}, 5):
+            with self.assertRaises(UserError):
+                Post.ingest(self.source.id, posts)
+        result = Post.ingest(self.source.id, [None, 1, "x", [], {"external_id": []}])
+        self.assertEqual(result["created"], 0)
+        self.assertEqual(len(result["errors"]), 5)
+        self.assertFalse(self._posts())
+        self._ingest([self._post("ok", "Fabrikbrand")])
+        post = self._posts()
+        for text in ("a\x00b", "a\ud800b"):
+            with self.assertRaises(ValidationError):
+                post.with_user(self.user_crisis).action_ignore(reason=text)
+            with self.assertRaises(ValidationError):
+                post.with_user(self.user_manager).write({"body": text})
+            with self.assertRaises(ValidationError):
+                Post.create({"source_id": self.source.id, "body": text})
+            with self.assertRaises(ValidationError):
+                self.env["crisis.social.source"].with_user(self.user_admin).create(
+                    {"name": text, "kind": "manual"}
+                )
+            with self.assertRaises(ValidationError):
+                self.env["crisis.social.query"].with_user(self.user_manager).create(
+                    {"name": "q", "keywords": text}
+                )
+        self.assertEqual(post.state, "new")
+        self.assertEqual(post.body, "Fabrikbrand")
+        self.assertEqual(len(self._posts()), 1)
+
     def test_only_the_crisis_team_ingests(self):
         with self.assertRaises(AccessError):
             self._ingest([self._post("x", "y")], user=self.user_crisis)
@@ -184,7 +218,9 @@ class TestIngest(SocialCommon):
             with self.assertRaises(UserError):
                 post.with_user(self.user_manager).write(vals)
             with self.assertRaises(UserError):
-                self.Post.create(dict(vals, source_id=self.source.id, external_id="z"))
+                self.Post.with_user(self.user_manager).create(
+                    dict(vals, source_id=self.source.id, external_id="z")
+                )
         # A default in the context does not set it either.
         created = self.Post.with_context(default_state="answered").create(
             {"source_id": self.source.id, "external_id": "ctx", "body": "x"}

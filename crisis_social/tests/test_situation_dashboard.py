@@ -10,7 +10,9 @@ from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import ChromeBrowser
 
-from odoo.addons.crisis_management.models import crisis_incident_dashboard
+from odoo.addons.crisis_management.models import (
+    crisis_incident as crisis_incident_dashboard,
+)
 
 from .common import SocialCommon
 
@@ -63,7 +65,7 @@ class TestSocialOnTheWall(SocialCommon):
         self.assertIn("social", self._sections())
         folder = pathlib.Path(crisis_incident_dashboard.__file__).parents[1]
         for path in [
-            folder / "models" / "crisis_incident_dashboard.py",
+            folder / "models" / "crisis_incident.py",
             *(folder / "static" / "src" / "situation_dashboard").iterdir(),
         ]:
             self.assertNotIn("social", path.read_text().lower(), path)

@@ -205,6 +205,30 @@ class TestSpikes(SocialCommon):
         self.assertEqual(orphan.incident_id, incident)
         self.assertEqual(alert.post_ids.incident_id, incident)
 
+    def test_copy_never_revives_a_workflow_state(self):
+        self._ingest(self._batch(20, negative=30))
+        self._detect()
+        alert = self._alerts()
+        alert.with_user(self.user_manager).action_acknowledge()
+        post = alert.post_ids[:1]
+        post.with_user(self.user_crisis).action_mark_answered()
+        posts, alerts = self.Post.search_count([]), self.Alert.search_count([])
+        for record in (post, alert):
+            with self.assertRaises(UserError):
+                record.with_user(self.user_admin).copy()
+        self.assertEqual(self.Post.search_count([]), posts)
+        self.assertEqual(self.Alert.search_count([]), alerts)
+        self.assertEqual(post.state, "answered")
+        # A source's copy starts without the fetch state and with a new secret.
+        Source = self.env["crisis.social.source"].with_user(self.user_admin)
+        source = Source.create({"name": "Hook", "kind": "webhook"})
+        source._write_fetch_state({"cursor": "x", "last_error": "boom"})
+        copy = source.with_user(self.user_admin).copy()
+        self.assertFalse(copy.cursor or copy.last_error)
+        self.assertNotEqual(copy.sudo().secret, source.sudo().secret)
+        with self.assertRaises(UserError):
+            source.with_user(self.user_admin).copy({"cursor": "y"})
+
     def test_alert_fields_only_by_detection(self):
         self._ingest(self._batch(20, negative=30))
         self._detect()
@@ -213,7 +237,9 @@ class TestSpikes(SocialCommon):
             with self.assertRaises(UserError):
                 alert.with_user(self.user_manager).write(vals)
         with self.assertRaises(UserError):
-            self.Alert.create({"query_id": self.query.id, "level": "watch"})
+            self.Alert.with_user(self.user_admin).create(
+                {"query_id": self.query.id, "level": "watch"}
+            )
         with self.assertRaises(AccessError):
             alert.with_user(self.user_crisis).action_acknowledge()
         alert.with_user(self.user_manager).action_acknowledge()

@@ -3,8 +3,10 @@ import hashlib
 import hmac
 import json
 import random
+import time
 import xmlrpc.client
 
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -23,16 +25,33 @@ class TestWebhook(HttpCase):
             {"name": "Feed", "kind": "rss", "url": "https://x.test"}
         )
 
-    def _sign(self, body, secret=None):
+    def _sign(self, body, secret=None, timestamp=None):
         key = (secret or self.secret).encode()
-        return "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
+        signed = str(timestamp).encode() + b"." + body
+        return "sha256=" + hmac.new(key, signed, hashlib.sha256).hexdigest()
 
-    def _send(self, body, source_id=None, signature=True, secret=None, headers=None):
+    def _send(
+        self,
+        body,
+        source_id=None,
+        signature=True,
+        secret=None,
+        headers=None,
+        timestamp=None,
+    ):
         if isinstance(body, dict | list):
             body = json.dumps(body).encode()
-        all_headers = {"Content-Type": "application/json"}
+        if timestamp is None:
+            # Another timestamp per request, within the 300 s allowed: the
+            # same body may be sent again (a signature is accepted once).
+            type(self)._sent = getattr(self, "_sent", 0) + 1
+            timestamp = int(time.time()) + self._sent % 400 - 200
+        all_headers = {
+            "Content-Type": "application/json",
+            "X-Crisis-Timestamp": str(timestamp),
+        }
         if signature is True:
-            all_headers["X-Crisis-Signature"] = self._sign(body, secret)
+            all_headers["X-Crisis-Signature"] = self._sign(body, secret, timestamp)
         elif signature:
             all_headers["X-Crisis-Signature"] = signature
         all_headers.update(headers or {})
@@ -74,6 +93,7 @@ class TestWebhook(HttpCase):
                 ],
             },
         )
+        # The same posts again, signed anew: stored once.
         self.assertEqual(self._send(body).json()["duplicates"], 1)
         post = self.env["crisis.social.post"].search([("external_id", "=", "w1")])
         self.assertEqual(post.source_id, self.source)
@@ -113,6 +133,153 @@ class TestWebhook(HttpCase):
         )
         self.assertEqual(self._send(huge.encode()).status_code, 413)
         self.assertEqual(self._count(), before)
+
+    def test_signature_covers_a_fresh_timestamp_used_once(self):
+        body = json.dumps({"posts": [{"external_id": "t1", "body": "x"}]}).encode()
+        before = self._count()
+        now = int(time.time())
+        old_style = (
+            "sha256=" + hmac.new(self.secret.encode(), body, hashlib.sha256).hexdigest()
+        )
+        refused = [
+            # The body-only signature of before.
+            self._send(body, signature=old_style, timestamp=now),
+            self._send(body, signature=old_style, headers={"X-Crisis-Timestamp": ""}),
+            # More than 300 s off, either way.
+            self._send(body, timestamp=now - 301),
+            self._send(body, timestamp=now + 301),
+            # Signed for another timestamp than the one sent.
+            self._send(
+                body, signature=self._sign(body, timestamp=now - 5), timestamp=now
+            ),
+            self._send(body, timestamp="12.5"),
+            self._send(body, timestamp="0x1f"),
+            self._send(body, timestamp="-1"),
+        ]
+        for response in refused:
+            self.assertEqual(response.status_code, 401, response.content)
+            self.assertEqual(response.json(), {"error": "unauthorized"})
+        self.assertEqual(self._count(), before)
+        # Within the window: accepted, once.
+        signature = self._sign(body, timestamp=now - 200)
+        first = self._send(body, signature=signature, timestamp=now - 200)
+        self.assertEqual(first.status_code, 200)
+        self.assertEqual(first.json()["created"], 1)
+        replay = self._send(body, signature=signature, timestamp=now - 200)
+        self.assertEqual(replay.status_code, 401)
+        self.assertEqual(replay.content, refused[0].content)
+        # Replayed with other posts under a used signature: nothing stored.
+        other = json.dumps({"posts": [{"external_id": "t2", "body": "y"}]}).encode()
+        self.assertEqual(
+            self._send(other, signature=signature, timestamp=now - 200).status_code,
+            401,
+        )
+        self.assertEqual(self._count(), before + 1)
+        used = self.env["crisis.social.webhook.signature"].search([])
+        self.assertEqual(len(used), 1)
+        # Nobody but the system reads the used signatures.
+        outsider = new_test_user(
+            self.env, login="sig_admin", groups="crisis_management.group_crisis_admin"
+        )
+        with self.assertRaises(AccessError):
+            used.with_user(outsider).read(["digest"])
+
+    def test_form_encoded_post_is_told_to_send_json(self):
+        before = self._count()
+        body = b"posts=%5B%5D"
+        response = self._send(
+            body, headers={"Content-Type": "application/x-www-form-urlencoded"}
+        )
+        self.assertEqual(response.status_code, 415)
+        self.assertIn("application/json", response.json()["error"])
+        response = self.opener.post(
+            f"{self.base_url()}/crisis/social/ingest/{self.source.id}",
+            files={"posts": ("posts.json", b"[]")},
+            timeout=30,
+        )
+        self.assertEqual(response.status_code, 415)
+        self.assertEqual(self._count(), before)
+
+    def test_malformed_ids_and_text_never_a_server_error(self):
+        body = json.dumps({"posts": [{"external_id": "n", "body": "x"}]}).encode()
+        for path in ("abc", "-1", "0", "99999999999", "%ED%A0%80"):
+            response = self.opener.post(
+                f"{self.base_url()}/crisis/social/ingest/{path}",
+                data=body,
+                headers={"Content-Type": "application/json"},
+                timeout=30,
+            )
+            self.assertIn(response.status_code, (401, 404), path)
+        posts = {
+            "posts": [
+                {"external_id": "nul\u0000id", "body": "x"},
+                {"external_id": "s1", "body": "a\ud800b"},
+                {"external_id": "s2", "author": "\udfff", "body": "x"},
+                {"external_id": "s3", "body": "fine\u0000"},
+            ]
+        }
+        raw = json.dumps(posts).encode()
+        response = self._send(raw)
+        self.assertEqual(response.status_code, 200, response.content)
+        result = response.json()
+        self.assertEqual(result["created"], 1)
+        self.assertEqual([e["index"] for e in result["errors"]], [0, 1, 2])
+        self.assertEqual(
+            self.env["crisis.social.post"].search([("external_id", "=", "s3")]).body,
+            "fine",
+        )
+
+    def test_bad_text_over_json_rpc_is_a_clear_refusal(self):
+        manager = new_test_user(
+            self.env, login="json_team", groups="crisis_management.group_crisis_manager"
+        )
+        self.assertTrue(manager)
+        self.authenticate("json_team", "json_team")
+        self._send({"posts": [{"external_id": "j1", "body": "Fabrikbrand"}]})
+        post = self.env["crisis.social.post"].search([("external_id", "=", "j1")])
+
+        def call(method, args, kwargs=None):
+            response = self.url_open(
+                "/web/dataset/call_kw",
+                data=json.dumps(
+                    {
+                        "jsonrpc": "2.0",
+                        "method": "call",
+                        "params": {
+                            "model": "crisis.social.post",
+                            "method": method,
+                            "args": args,
+                            "kwargs": kwargs or {},
+                        },
+                    }
+                ),
+                headers={"Content-Type": "application/json"},
+            )
+            self.assertEqual(response.status_code, 200)
+            return response.json()
+
+        for method, args, kwargs in (
+            ("ingest", ["1\u0000", []], {}),
+            ("ingest", [self.source.id, "\ud800"], {}),
+            ("ingest", [2**40, []], {}),
+            ("action_ignore", [post.ids], {"reason": "a\u0000b"}),
+            ("action_ignore", [post.ids], {"reason": "a\ud800b"}),
+            ("write", [post.ids, {"reply_draft": "x\u0000"}], {}),
+            ("score_text", [["kaputt"], "de"], {}),
+        ):
+            error = call(method, args, kwargs).get("error")
+            self.assertTrue(error, method)
+            self.assertIn(
+                error["data"]["name"],
+                (
+                    "odoo.exceptions.UserError",
+                    "odoo.exceptions.ValidationError",
+                    "odoo.exceptions.AccessError",
+                ),
+                (method, error["data"]["message"]),
+            )
+        self.assertEqual(post.state, "new")
+        self.assertFalse(post.reply_draft)
 
     def test_ingest_over_xmlrpc(self):
         manager = new_test_user(

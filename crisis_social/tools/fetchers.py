@@ -2,11 +2,15 @@
 """One fetch function per source kind, behind one interface.
 
 Each function takes the source's state (``url``, ``search_terms``, ``cursor``,
-``etag``, ``last_modified``, ``identifier``, ``app_password``) and returns a
+``etag``, ``last_modified``, ``identifier``, ``app_password``,
+``allowed_hosts``) and returns a
 :class:`FetchResult`: the posts in the shape of ``crisis.social.post.ingest``
 and the new cursor / validators (``None``: keep the old one). Plain
-``requests`` with timeouts; no SDKs. HTTP failures the user can act on raise
-:class:`FetchError`; network failures raise ``requests.RequestException``.
+``requests`` with timeouts through :func:`.net.guarded_session` (public
+addresses only); no SDKs. HTTP failures the user can act on raise
+:class:`FetchError`; an address that must not be reached raises
+:class:`.net.BlockedAddress`; network failures raise
+``requests.RequestException``.
 """
 
 import calendar
@@ -14,7 +18,7 @@ import json
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, quote, urlencode, urlparse
 
-import requests
+from .net import guarded_session
 
 TIMEOUT = (5, 20)  # connect, read (seconds)
 USER_AGENT = "Odoo Crisis Mode (social listening)"
@@ -41,9 +45,16 @@ class FetchResult:
         self.last_modified = last_modified
 
 
-def _get(url, **kwargs):
+def _session(state, url):
+    """The guarded session of one fetch; only http(s) addresses."""
+    if urlparse(url).scheme not in ("http", "https"):
+        raise FetchError("config", detail="URL (http:// or https://)")
+    return guarded_session(state.get("allowed_hosts") or ())
+
+
+def _get(session, url, **kwargs):
     headers = {"User-Agent": USER_AGENT, **kwargs.pop("headers", {})}
-    return requests.get(url, headers=headers, timeout=TIMEOUT, **kwargs)
+    return session.get(url, headers=headers, timeout=TIMEOUT, **kwargs)
 
 
 def _json(response):
@@ -93,7 +104,8 @@ def fetch_rss(state):
         headers["If-None-Match"] = state["etag"]
     if state.get("last_modified"):
         headers["If-Modified-Since"] = state["last_modified"]
-    response = _get(state["url"], headers=headers)
+    with _session(state, state["url"]) as session:
+        response = _get(session, state["url"], headers=headers)
     if response.status_code == 304:
         return FetchResult([])
     if response.status_code != 200:
@@ -160,6 +172,11 @@ def fetch_mastodon(state):
     if not base or not tags:
         raise FetchError("config", detail="URL / hashtags")
     host = urlparse(base).netloc
+    with _session(state, base) as session:
+        return _fetch_mastodon(session, state, base, host, tags)
+
+
+def _fetch_mastodon(session, state, base, host, tags):
     cursors = _load_cursor(state.get("cursor"))
     posts = []
     for tag in tags:
@@ -169,7 +186,9 @@ def fetch_mastodon(state):
             if min_id:
                 params["min_id"] = min_id
             response = _get(
-                f"{base}/api/v1/timelines/tag/{quote(tag, safe='')}", params=params
+                session,
+                f"{base}/api/v1/timelines/tag/{quote(tag, safe='')}",
+                params=params,
             )
             if response.status_code in (401, 403):
                 raise FetchError("closed_timeline", response.status_code)
@@ -204,8 +223,8 @@ def fetch_mastodon(state):
 # --------------------------------------------------------------------------
 # Bluesky: app.bsky.feed.searchPosts with an app-password session
 # --------------------------------------------------------------------------
-def _bluesky_session(base, identifier, password):
-    response = requests.post(
+def _bluesky_session(session, base, identifier, password):
+    response = session.post(
         f"{base}/xrpc/com.atproto.server.createSession",
         json={"identifier": identifier, "password": password},
         headers={"User-Agent": USER_AGENT},
@@ -243,9 +262,16 @@ def fetch_bluesky(state):
     terms = state.get("search_terms") or []
     if not terms:
         raise FetchError("config", detail="search words")
+    with _session(state, base) as session:
+        return _fetch_bluesky(session, state, base, terms)
+
+
+def _fetch_bluesky(session, state, base, terms):
     headers = {}
     if state.get("identifier") and state.get("app_password"):
-        token = _bluesky_session(base, state["identifier"], state["app_password"])
+        token = _bluesky_session(
+            session, base, state["identifier"], state["app_password"]
+        )
         headers["Authorization"] = f"Bearer {token}"
     cursors = _load_cursor(state.get("cursor"))
     posts = []
@@ -260,6 +286,7 @@ def fetch_bluesky(state):
             if page_cursor:
                 params["cursor"] = page_cursor
             response = _get(
+                session,
                 f"{base}/xrpc/app.bsky.feed.searchPosts?{urlencode(params)}",
                 headers=headers,
             )

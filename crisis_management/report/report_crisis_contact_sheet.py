@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, models
+from odoo import api, models
 
 from ..tools import resolve_lang
 
@@ -7,7 +7,10 @@ from ..tools import resolve_lang
 class ReportCrisisContactSheet(models.AbstractModel):
     """The emergency contact sheet: the crisis team and the key stakeholders
     of each type with their numbers, on paper for when Odoo is down.
-    Every printing is written in the incident's crisis log."""
+
+    Rendering has no side effect: a report is fetched over GET (a clicked
+    link is enough), so nothing is written here. A printing is logged, if
+    at all, by the print action of the incident (a POST)."""
 
     _name = "report.crisis_management.report_crisis_contact_sheet"
     _description = "Emergency Contact Sheet"
@@ -19,17 +22,7 @@ class ReportCrisisContactSheet(models.AbstractModel):
         lang = resolve_lang(
             self.env, self.env.context.get("lang"), self.env.user.lang, exact=True
         )
-        sheets = []
-        for incident in incidents:
-            sheets.append(incident._contact_sheet_values())
-            incident._log(
-                "note",
-                _(
-                    "Emergency contact sheet printed by %(user)s (%(lang)s).",
-                    user=self.env.user.name,
-                    lang=lang,
-                ),
-            )
+        sheets = [incident._contact_sheet_values() for incident in incidents]
         return {
             "doc_ids": docids,
             "doc_model": "crisis.incident",
