@@ -36,5 +36,4 @@ from . import crm_lead
 from . import crisis_mobile_confirmation
 from . import ir_websocket
 from . import ir_http
-from . import crisis_config_settings
 from . import res_config_settings
