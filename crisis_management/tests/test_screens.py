@@ -2,10 +2,10 @@
 """What a new user meets on the screens: the inquiry list opens as a list,
 the one crisis settings screen, the landing page during crisis mode."""
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import CrisisCommon, calm_company
+from .common import CrisisCommon, CrisisMessageCommon, calm_company
 
 
 class TestScreenActions(CrisisCommon):
@@ -17,6 +17,72 @@ class TestScreenActions(CrisisCommon):
         incident = self._create_incident()
         button = incident.with_user(self.user_crisis).action_view_inquiries()
         self.assertEqual(button["views"][0][1], "list")
+
+    def test_no_empty_inquiry(self):
+        incident = self._create_incident()
+        Inquiry = self.env["crisis.inquiry"].with_user(self.user_crisis)
+        with self.assertRaises(ValidationError):
+            Inquiry.create({"incident_id": incident.id})
+        with self.assertRaises(ValidationError):
+            Inquiry.create({"incident_id": incident.id, "question": "  "})
+        # A question alone (an anonymous caller) or a caller alone is enough.
+        asked = Inquiry.create({"incident_id": incident.id, "question": "Gefahr?"})
+        self.assertEqual(asked.name, "Gefahr?")
+        called = Inquiry.create({"incident_id": incident.id, "caller_name": "Frau M."})
+        self.assertEqual(called.caller_name, "Frau M.")
+
+    def test_closing_an_exercise_cancels_its_open_tasks(self):
+        exercise = self._create_incident(
+            name="Übung Stromausfall",
+            is_exercise=True,
+            exercise_observer_ids=[(6, 0, self.user_admin.ids)],
+        )
+        exercise.with_user(self.user_manager).action_activate()
+        tasks = exercise.task_ids
+        self.assertTrue(tasks, "the playbook created tasks")
+        tasks[0].with_user(self.user_manager).action_done()
+        exercise.with_user(self.user_manager).action_resolve()
+        exercise.with_user(self.user_manager).action_close()
+        self.assertEqual(tasks[0].state, "done")
+        self.assertEqual(set(tasks[1:].mapped("state")), {"cancelled"})
+        # A real incident keeps its tasks: closing it is the team's decision.
+        real = self._create_incident(name="Echter Brand")
+        real.with_user(self.user_manager).action_activate()
+        real.with_user(self.user_manager).action_resolve()
+        real.with_user(self.user_manager).action_close()
+        self.assertIn("todo", real.task_ids.mapped("state"))
+
+    def test_contact_sheet_lists_each_person_once_with_phones(self):
+        self.user_manager.partner_id.write(
+            {"phone": "+49 30 1234567", "mobile": "+49 171 7654321"}
+        )
+        incident = self._create_incident()
+        self.env["crisis.incident.member"].create(
+            [
+                {
+                    "incident_id": incident.id,
+                    "user_id": self.user_manager.id,
+                    "role": "lead",
+                },
+                {
+                    "incident_id": incident.id,
+                    "user_id": self.user_manager.id,
+                    "role": "spokesperson",
+                },
+                {
+                    "incident_id": incident.id,
+                    "user_id": self.user_manager2.id,
+                    "role": "spokesperson",
+                },
+            ]
+        )
+        team = incident._contact_sheet_values()["team"]
+        names = [person["name"] for person in team]
+        self.assertEqual(names, ["Max Krisenstab", "Petra Sprecherin"])
+        lead = team[0]
+        self.assertEqual(lead["phone"], "+49 30 1234567")
+        self.assertEqual(lead["mobile"], "+49 171 7654321")
+        self.assertIn(",", lead["role"])
 
     def test_settings_screen_for_crisis_admin_without_system_rights(self):
         self.assertFalse(self.user_admin.has_group("base.group_system"))
@@ -90,3 +156,20 @@ class TestCrisisLanding(HttpCase):
         self.assertEqual(self._home_action("landing_hotline"), self.wall.id)
         # Without the crisis app, nothing changes.
         self.assertFalse(self._home_action("landing_employee"))
+
+
+class TestPageKeyMessages(CrisisMessageCommon):
+    def test_published_key_message_shows_on_the_page(self):
+        message = self._approved_message()
+        values = self.incident._page_values("de")
+        self.assertFalse(values["key_messages"], "approved is not yet public")
+        message.with_user(self.user_manager).action_publish()
+        values = self.incident._page_values("de")
+        self.assertEqual(
+            [entry["name"] for entry in values["key_messages"]],
+            ["Brand unter Kontrolle"],
+        )
+        self.assertIn("Fenster geschlossen halten", values["key_messages"][0]["body"])
+        english = self.incident._page_values("en")["key_messages"]
+        self.assertIn("Keep windows closed", english[0]["body"])
+
