@@ -3,7 +3,7 @@
     "name": "Crisis Management",
     "summary": "Turn the CRM into the crisis instrument: incidents, situation "
     "picture, stakeholders, tamper-evident crisis log, tasks and hotline",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Crisis Management",
     "website": "https://github.com/crisis-mode/crisis-mode-odoo",
     "author": "Crisis Mode for Odoo contributors",

@@ -2,3 +2,5 @@
 from . import page
 from . import main
 from . import portal
+from . import rpc
+from . import report

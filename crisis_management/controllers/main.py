@@ -4,7 +4,7 @@ from werkzeug.exceptions import BadRequest, NotFound
 from odoo import http
 from odoo.http import request
 
-from ..tools import resolve_lang
+from ..tools import check_input, resolve_lang
 
 
 class CrisisSafetyController(http.Controller):
@@ -37,6 +37,7 @@ class CrisisSafetyController(http.Controller):
         csrf=False,
         sitemap=False,
     )
+    @check_input()
     def safety_check(self, token, answer=None, **kwargs):
         recipient = self._recipient_or_404(token)
         lang = resolve_lang(

@@ -16,6 +16,8 @@ from odoo import http
 from odoo.http import request
 from odoo.tools import consteq, email_normalize
 
+from ..tools import check_input
+
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,128}$")
 MOBILE_RE = re.compile(r"^\+?[0-9][0-9 ()/.-]{4,24}$")
 PAGE_HEADERS = [
@@ -106,6 +108,7 @@ class CrisisPageController(http.Controller):
         methods=["GET"],
         sitemap=False,
     )
+    @check_input()
     def crisis_page(self, token, lang=None, subscribe=None, **kwargs):
         incident = self._get_incident(token)
         notice = "sent" if subscribe == "sent" else False
@@ -120,6 +123,7 @@ class CrisisPageController(http.Controller):
         methods=["GET"],
         sitemap=False,
     )
+    @check_input()
     def crisis_page_feed(self, token, lang=None, **kwargs):
         incident = self._get_incident(token)
         short, code = self._page_lang(incident, lang)
@@ -148,6 +152,7 @@ class CrisisPageController(http.Controller):
         methods=["GET"],
         sitemap=False,
     )
+    @check_input()
     def crisis_page_qr(self, token, **kwargs):
         incident = self._get_incident(token)
         return request.make_response(
@@ -168,6 +173,7 @@ class CrisisPageController(http.Controller):
         methods=["POST"],
         sitemap=False,
     )
+    @check_input()
     def crisis_page_subscribe(
         self, token, email="", mobile="", lang=None, homepage="", **kwargs
     ):
@@ -207,6 +213,7 @@ class CrisisPageController(http.Controller):
         methods=["GET", "POST"],
         sitemap=False,
     )
+    @check_input()
     def crisis_subscription_confirm(self, payload, **kwargs):
         """GET shows a confirmation button and changes nothing (mail scanners
         follow links); only the POST of that button gives the consent."""
@@ -236,6 +243,7 @@ class CrisisPageController(http.Controller):
         csrf=False,
         sitemap=False,
     )
+    @check_input()
     def crisis_subscription_unsubscribe(self, payload, **kwargs):
         """GET asks, POST withdraws the consent.
 

@@ -14,6 +14,7 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ..models.crisis_consent import CHANNELS
+from ..tools import check_input
 
 PREFERENCES_URL = "/my/crisis-preferences"
 
@@ -102,6 +103,7 @@ class CrisisPortal(CustomerPortal):
     @http.route(
         PREFERENCES_URL, type="http", auth="user", methods=["GET"], website=True
     )
+    @check_input()
     def crisis_preferences(self, **kwargs):
         partner = self._crisis_partner()
         notice = {
@@ -128,6 +130,7 @@ class CrisisPortal(CustomerPortal):
     @http.route(
         PREFERENCES_URL, type="http", auth="user", methods=["POST"], website=True
     )
+    @check_input()
     def crisis_preferences_save(self, **post):
         partner = self._crisis_partner()
         Consent = request.env["crisis.consent"].sudo()
@@ -195,6 +198,7 @@ class CrisisPortal(CustomerPortal):
         return request.redirect(f"{PREFERENCES_URL}?notice=saved")
 
     @http.route(f"{PREFERENCES_URL}/mobile", type="http", auth="user", methods=["POST"])
+    @check_input()
     def crisis_preferences_mobile(self, mobile=None, **post):
         partner = self._crisis_partner()
         try:
@@ -212,6 +216,7 @@ class CrisisPortal(CustomerPortal):
         methods=["POST"],
         website=True,
     )
+    @check_input()
     def crisis_preferences_mobile_confirm(self, code=None, **post):
         partner = self._crisis_partner()
         pending = (

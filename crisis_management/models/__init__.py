@@ -17,15 +17,11 @@ from . import crisis_playbook
 from . import crisis_workload
 from . import crisis_inquiry
 from . import crisis_message
-from . import crisis_message_text
 from . import crisis_message_version
 from . import crisis_communication
-from . import crisis_communication_audience
-from . import crisis_communication_queue
-from . import crisis_communication_safety
 from . import crisis_communication_recipient
-from . import crisis_communication_recipient_letter
 from . import crisis_mail_handover
+from . import ir_attachment
 from . import ir_mail_server
 from . import mail_mail
 from . import mail_thread
@@ -37,3 +33,6 @@ from . import crisis_mobile_confirmation
 from . import ir_websocket
 from . import ir_http
 from . import res_config_settings
+from . import mail_followers
+from . import mail_message
+from . import mail_activity

@@ -1,12 +1,20 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+from ast import literal_eval
+from datetime import timedelta
+
+from markupsafe import Markup
 from psycopg2.extras import Json
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL, formataddr, html2plaintext
 
-from ..tools import guard_workflow_fields
+from ..tools import may_commit, resolve_lang
 from .crisis_message import SENDABLE_STATES, TEXT_LANGS
+
+_logger = logging.getLogger(__name__)
 
 RECIPIENT_STATES = [
     ("queued", "Queued"),
@@ -28,6 +36,7 @@ WORKFLOW_FIELDS = {
     "user_id",
     "date_queued",
     "date_done",
+    "letter_pdf",
 }
 # What a communication says and to whom: fixed once sending started.
 SENT_FIELDS = {
@@ -52,9 +61,15 @@ class CrisisCommunication(models.Model):
 
     _name = "crisis.communication"
     _description = "Crisis Communication"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crisis.workflow.mixin"]
     _order = "id desc"
     _check_company_auto = True
+    # Sending is the one action (crisis.workflow.mixin); the cron job moves
+    # the state on. A copy is a new draft. A draft moves to another incident
+    # only for someone who may write to both; a sent one never.
+    _workflow_fields = frozenset(WORKFLOW_FIELDS)
+    _workflow_transitions = {"queued": ("draft",)}
+    _workflow_frozen_states = ("queued", "sending", "done", "failed")
 
     name = fields.Char(
         compute="_compute_name",
@@ -184,10 +199,68 @@ class CrisisCommunication(models.Model):
     skipped_count = fields.Integer(compute="_compute_counts", string="Skipped")
     failed_count = fields.Integer(compute="_compute_counts", string="Failed")
     progress = fields.Float(compute="_compute_counts")
-    letter_attachment_ids = fields.Many2many(
-        "ir.attachment", compute="_compute_letter_attachment_ids", string="Letters"
+    # The letter PDFs (one per batch), attached to ``letter_pdf``: a field
+    # of the crisis team, so that nobody else reads them (the letters of a
+    # safety check carry everyone's personal answer link). Written by
+    # sending only.
+    letter_pdf = fields.Binary(
+        string="Letter PDFs",
+        attachment=True,
+        readonly=True,
+        copy=False,
+        groups="crisis_management.group_crisis_manager",
     )
+    letter_attachment_ids = fields.Many2many(
+        "ir.attachment",
+        compute="_compute_letter_attachment_ids",
+        string="Letters",
+        groups="crisis_management.group_crisis_manager",
+    )
+    # Audience
+    audience_count = fields.Integer(
+        compute="_compute_audience_count",
+        string="Addressed",
+        help="How many contacts the audience addresses today (before the consent "
+        "and address checks made when sending).",
+    )
+    audience_domain_count = fields.Integer(
+        compute="_compute_audience_count",
+        string="Matching Contacts",
+        help="How many contacts the CRM audience matches today.",
+    )
+
     # Safety check
+    followup_delay = fields.Float(
+        string="Follow Up After (Hours)",
+        default=lambda self: float(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("crisis_management.safety_followup_hours", 1.0)
+        ),
+        help="People who have not answered the safety check after this time get "
+        "a reminder; after the same time again a task is created for the person "
+        "responsible.",
+    )
+    followup_user_id = fields.Many2one(
+        "res.users",
+        string="Follow-up By",
+        help="Who gets the task to reach people who did not answer. "
+        "Empty: the crisis lead.",
+    )
+    answered_count = fields.Integer(compute="_compute_safety_counts", string="Answered")
+    safe_count = fields.Integer(compute="_compute_safety_counts", string="Safe")
+    help_count = fields.Integer(compute="_compute_safety_counts", string="Need Help")
+    unanswered_count = fields.Integer(
+        compute="_compute_safety_counts", string="No Answer Yet"
+    )
+
+    _sql_constraints = [
+        (
+            "followup_delay_positive",
+            "CHECK(followup_delay > 0)",
+            "The follow-up time must be longer than zero hours.",
+        ),
+    ]
 
     @api.depends("message_id", "update_id", "kind")
     def _compute_name(self):
@@ -221,7 +294,11 @@ class CrisisCommunication(models.Model):
 
     def _compute_letter_attachment_ids(self):
         attachments = self.env["ir.attachment"].search(
-            [("res_model", "=", self._name), ("res_id", "in", self.ids)]
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("res_field", "in", [False, "letter_pdf"]),
+            ]
         )
         for comm in self:
             comm.letter_attachment_ids = attachments.filtered(
@@ -261,17 +338,47 @@ class CrisisCommunication(models.Model):
                     )
                 )
 
+    @api.depends(
+        "audience_domain",
+        "audience_type_ids",
+        "audience_tag_ids",
+        "audience_partner_ids",
+    )
+    def _compute_audience_count(self):
+        for comm in self:
+            try:
+                domain = comm._audience_domain_list()
+                comm.audience_domain_count = (
+                    len(comm._audience_domain_partner_ids()) if domain else 0
+                )
+                comm.audience_count = len(comm._resolve_audience())
+            except (ValueError, SyntaxError, UserError, ValidationError, AccessError):
+                comm.audience_domain_count = comm.audience_count = 0
+
+    @api.depends("recipient_ids.safety_answer", "recipient_ids.state")
+    def _compute_safety_counts(self):
+        Recipient = self.env["crisis.communication.recipient"]
+        for comm in self:
+            status = Recipient._safety_status_by_partner(comm.recipient_ids)
+            answers = [answer for answer in status.values()]
+            comm.answered_count = sum(1 for a in answers if a)
+            comm.safe_count = sum(1 for a in answers if a == "safe")
+            comm.help_count = sum(1 for a in answers if a == "help")
+            comm.unanswered_count = sum(1 for a in answers if not a)
+
+    @api.constrains("audience_domain")
+    def _check_audience_domain(self):
+        for comm in self:
+            comm._audience_domain_list()
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        guard_workflow_fields(self, vals_list, WORKFLOW_FIELDS)
-        return super().create(vals_list)
-
     def write(self, vals):
-        guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
-        if not self.env.su and SENT_FIELDS & set(vals):
+        if self.env.su:
+            return super().write(vals)
+        self._workflow_guard([vals])
+        if SENT_FIELDS & set(vals):
             sent = self.filtered(lambda c: c.state != "draft")
             if sent:
                 raise UserError(
@@ -285,7 +392,8 @@ class CrisisCommunication(models.Model):
         return super().write(vals)
 
     def update_field_translations(self, field_name, translations, source_lang=None):
-        guard_workflow_fields(self, {field_name: True}, WORKFLOW_FIELDS)
+        if not self.env.su:
+            self._workflow_guard([{field_name: True}])
         return super().update_field_translations(
             field_name, translations, source_lang=source_lang
         )
@@ -298,6 +406,69 @@ class CrisisCommunication(models.Model):
                     "A communication that was sent is part of the record and cannot be deleted."
                 )
             )
+
+    # ------------------------------------------------------------------
+    # Audience
+    # ------------------------------------------------------------------
+    def _audience_domain_list(self):
+        """The CRM audience as a domain over contacts (``[]`` when empty).
+
+        :raise ValidationError: when it is not a domain over contacts
+        """
+        self.ensure_one()
+        text = (self.audience_domain or "").strip()
+        if not text or text == "[]":
+            return []
+        try:
+            domain = literal_eval(text)
+            if not isinstance(domain, list):
+                raise ValueError(text)
+            domain = expression.normalize_domain(domain)
+            self.env["res.partner"].sudo()._where_calc(domain)
+        except (ValueError, SyntaxError, TypeError, KeyError, AssertionError) as exc:
+            raise ValidationError(
+                _(
+                    "“%(name)s”: the contacts to address are not a valid filter "
+                    "over contacts (%(error)s).",
+                    name=self.name or "",
+                    error=exc,
+                )
+            ) from exc
+        return domain
+
+    def _audience_domain_partner_ids(self):
+        """Ids of the contacts the CRM audience matches, searched as the
+        current user: nobody reaches contacts, opportunities or sales data
+        through it that they could not search themselves."""
+        self.ensure_one()
+        domain = self._audience_domain_list()
+        if not domain:
+            return []
+        return self.env["res.partner"].search(domain, order="id").ids
+
+    def _resolve_audience(self):
+        """Ids of the partners addressed: stakeholder types, tags and
+        individual contacts (active contacts only)."""
+        self.ensure_one()
+        domains = []
+        if self.audience_type_ids:
+            domains.append(
+                [("crisis_stakeholder_type_ids", "in", self.audience_type_ids.ids)]
+            )
+        if self.audience_tag_ids:
+            domains.append([("category_id", "in", self.audience_tag_ids.ids)])
+        if self.audience_partner_ids:
+            domains.append([("id", "in", self.audience_partner_ids.ids)])
+        if self.audience_domain:
+            domains.append([("id", "in", self._audience_domain_partner_ids())])
+        if not domains:
+            return []
+        return (
+            self.env["res.partner"]
+            .sudo()
+            .search(expression.OR(domains), order="id")
+            .ids
+        )
 
     # ------------------------------------------------------------------
     # Sending
@@ -314,10 +485,15 @@ class CrisisCommunication(models.Model):
             if selected
         ]
 
+    def _workflow_refusal(self, old, new):
+        self.ensure_one()
+        return self._workflow_env()._(
+            "“%(name)s” has already been sent.", name=self.name
+        )
+
     def _check_can_send(self):
         for comm in self:
-            if comm.state != "draft":
-                raise UserError(_("“%(name)s” has already been sent.", name=comm.name))
+            comm._workflow_check("queued")
             if comm.update_id and not comm.update_id.is_published:
                 raise UserError(
                     _(
@@ -396,3 +572,416 @@ class CrisisCommunication(models.Model):
             )
         )
         self.invalidate_recordset(["subject", "body", "sms_text", "message_version"])
+
+    def action_send(self):
+        """Resolve the audience, check consent and addresses and queue one
+        recipient line per partner and channel; the cron job sends."""
+        self.check_access("write")
+        self._check_can_send()
+        Partner = self.env["res.partner"]
+        Recipient = self.env["crisis.communication.recipient"].sudo()
+        for comm in self:
+            comm._snapshot_message()
+            partner_ids = comm._resolve_audience()
+            if not partner_ids:
+                raise UserError(
+                    _(
+                        "Nobody is addressed: choose stakeholder types, tags or contacts."
+                    )
+                )
+            rows = comm._audience_rows(partner_ids)
+            # One text language per recipient (their own, else the company's).
+            langs = {}
+            for row in rows:
+                if row[2] not in langs:
+                    langs[row[2]] = resolve_lang(
+                        self.env, row[2], company=comm.company_id
+                    )
+            vals_list = []
+            for channel in comm._channels():
+                refusals = Partner._crisis_contact_refusals(
+                    partner_ids, comm.purpose_id.code, channel, comm.kind
+                )
+                reasons = comm._skip_reasons(channel)
+                for pid, name, lang, email, phone, street, zip_code, city in rows:
+                    vals = {
+                        "communication_id": comm.id,
+                        "partner_id": pid,
+                        "channel": channel,
+                        "lang": langs[lang],
+                        "state": "queued",
+                    }
+                    if channel == "email":
+                        address = email and formataddr((name or "", email))
+                    elif channel == "sms":
+                        address = phone
+                    else:
+                        address = (
+                            street
+                            and zip_code
+                            and city
+                            and f"{street}, {zip_code} {city}"
+                        )
+                    refusal = refusals.get(pid)
+                    if refusal:
+                        vals.update(
+                            state="skipped_consent", skip_reason=reasons[refusal]
+                        )
+                    elif not address:
+                        vals.update(
+                            state="skipped_address", skip_reason=reasons["address"]
+                        )
+                    vals["address"] = address or False
+                    vals_list.append(vals)
+            Recipient.create(vals_list)
+            comm._workflow_apply(
+                "queued",
+                {"date_queued": fields.Datetime.now(), "user_id": self.env.uid},
+            )
+        self.env.ref("crisis_management.ir_cron_crisis_communication_send")._trigger()
+        return True
+
+    @api.model
+    def _audience_rows(self, partner_ids):
+        """``(id, name, lang, email, phone, street, zip, city)`` of each
+        partner, read in one query: a broadcast addresses tens of thousands
+        of contacts (see bench/bench_broadcast.py), too many to read as
+        records."""
+        fnames = ["name", "lang", "email_normalized", "phone_sanitized"]
+        fnames += ["street", "zip", "city"]
+        self.env["res.partner"].flush_model(fnames)
+        self.env.cr.execute(
+            SQL(
+                """SELECT id, name, lang, email_normalized, phone_sanitized,
+                          street, zip, city
+                     FROM res_partner WHERE id = ANY(%s) ORDER BY id""",
+                partner_ids,
+            )
+        )
+        return self.env.cr.fetchall()
+
+    def _skip_reasons(self, channel):
+        self.ensure_one()
+        channel_label = dict(COMMUNICATION_CHANNELS)[channel]
+        blacklisted = (
+            _("The e-mail address is on the blacklist.")
+            if channel == "email"
+            else _("The phone number is on the blacklist.")
+        )
+        address = {
+            "email": _("No valid e-mail address."),
+            "sms": _("No valid mobile or phone number."),
+            "letter": _("No complete postal address (street, ZIP code, city)."),
+        }[channel]
+        return {
+            "blacklisted": blacklisted,
+            "no_basis": _(
+                "No consent or other legal basis for “%(purpose)s” by %(channel)s.",
+                purpose=self.purpose_id.name,
+                channel=channel_label,
+            ),
+            "address": address,
+        }
+
+    @api.model
+    def _cron_send(self, batch_size=None):
+        """Send the next batch of queued recipient lines of every
+        communication being sent.
+
+        Each batch is one transaction: its lines are locked (``FOR UPDATE
+        SKIP LOCKED``, so two workers never take the same lines), the
+        ``mail.mail`` / ``sms.sms`` / letter PDF are created and the lines are
+        marked sent together, then committed. An exception or a killed worker
+        loses the whole batch and nothing else: its lines are still queued
+        and the next run takes them again. Delivery itself is Odoo's mail and
+        SMS queues' job, triggered at once.
+
+        The progress goes to Odoo's cron runner, which calls again at once
+        while lines remain and this call sent some (a batch that failed is
+        taken again at the next run).
+        """
+        batch_size = batch_size or int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("crisis_management.communication_batch_size", 500)
+        )
+        auto_commit = may_commit(self.env)
+        done = 0
+        for comm in self.search([("state", "in", ("queued", "sending"))], order="id"):
+            lines = comm._send_batch(batch_size)
+            done += len(lines)
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+                # This worker hands e-mails to SMTP too, next to Odoo's mail
+                # queue: those of the earlier batches (the hand-over guard
+                # keeps each to one hand-over).
+                self.env["mail.mail"]._crisis_send_earlier(comm, lines, batch_size)
+        remaining = (
+            self.env["crisis.communication.recipient"]
+            .sudo()
+            .search_count([("state", "=", "queued")])
+        )
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return True
+
+    def _send_batch(self, batch_size):
+        """Send the next batch of this communication's queued lines and close
+        the communication when none is left.
+
+        :return: the recipient lines sent (none when the batch failed)
+        """
+        self.ensure_one()
+        # The approved text was frozen when sending started; a later edit of
+        # the content does not change it, but a withdrawal stops the rest.
+        if self.message_id.state == "withdrawn":
+            self._cancel_queued(
+                _("The content was withdrawn before this message was sent.")
+            )
+        elif self.update_id and not self.update_id.is_published:
+            self._cancel_queued(
+                _(
+                    "The update was taken off the public page before this message was sent."
+                )
+            )
+        elif self.state == "queued":
+            self.sudo().state = "sending"
+        lines = self._lock_queued_lines(batch_size)
+        if lines:
+            try:
+                with self.env.cr.savepoint():
+                    lines._send_now()
+            except Exception:
+                _logger.warning(
+                    "Crisis communication %s: a batch of %s recipients failed and "
+                    "stays queued for the next run.",
+                    self.id,
+                    len(lines),
+                    exc_info=True,
+                )
+                self.env.invalidate_all()
+                return lines.browse()
+        self._finish()
+        return lines
+
+    def _lock_queued_lines(self, batch_size):
+        self.ensure_one()
+        Recipient = self.env["crisis.communication.recipient"].sudo()
+        Recipient.flush_model(["state", "communication_id"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM crisis_communication_recipient
+                    WHERE communication_id = %s AND state = 'queued'
+                    ORDER BY id LIMIT %s
+                      FOR UPDATE SKIP LOCKED""",
+                self.id,
+                batch_size,
+            )
+        )
+        return Recipient.browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _cancel_queued(self, reason):
+        self.ensure_one()
+        queued = self.recipient_ids.filtered(lambda r: r.state == "queued")
+        queued.sudo().write({"state": "failed", "error": reason})
+
+    def _finish(self):
+        """Close the communication once nothing is queued, and record it in
+        the crisis log with its counts."""
+        self.ensure_one()
+        if self.state not in ("queued", "sending"):
+            return
+        self.invalidate_recordset()
+        if self.queued_count:
+            return
+        state = "failed" if self.failed_count and not self.sent_count else "done"
+        self.sudo().write({"state": state, "date_done": fields.Datetime.now()})
+        channels = dict(COMMUNICATION_CHANNELS)
+        values = {
+            "kind": dict(self._fields["kind"]._description_selection(self.env))[
+                self.kind
+            ],
+            "name": self.name,
+            "channels": ", ".join(channels[c] for c in self._channels()),
+            "sent": self.sent_count,
+            "skipped": self.skipped_count,
+            "failed": self.failed_count,
+            "total": self.recipient_count,
+        }
+        if self.update_id:
+            body = _(
+                "%(kind)s “%(name)s” (published update of the public page) by "
+                "%(channels)s: %(sent)s sent, %(skipped)s skipped, %(failed)s failed "
+                "of %(total)s.",
+                **values,
+            )
+        else:
+            body = _(
+                "%(kind)s “%(name)s” (content version %(version)s) by %(channels)s: "
+                "%(sent)s sent, %(skipped)s skipped, %(failed)s failed of %(total)s.",
+                version=self.message_version,
+                **values,
+            )
+        self.incident_id._log("communication", body)
+
+    # ------------------------------------------------------------------
+    # Rendering
+    # ------------------------------------------------------------------
+    def _page_url(self):
+        self.ensure_one()
+        incident = self.incident_id.sudo()
+        return incident.page_url if incident.page_published else False
+
+    def _page_subscriptions(self, partners):
+        """``{partner id: subscription}`` of those ``partners`` who subscribed
+        to this incident's public page, if this communication is crisis
+        information.
+
+        Their e-mails carry the page's signed one-click unsubscribe link,
+        which withdraws the ``crisis_info`` e-mail consent they gave there.
+        Other recipients get no such link: the page did not give their legal
+        basis (contract, legitimate interest, a consent recorded elsewhere),
+        so the page cannot take it back either, and other purposes are not
+        what they subscribed to.
+        """
+        self.ensure_one()
+        if self.purpose_id.code != "crisis_info" or not partners:
+            return {}
+        subscriptions = (
+            self.env["crisis.page.subscription"]
+            .sudo()
+            .search(
+                [
+                    ("incident_id", "=", self.incident_id.id),
+                    ("partner_id", "in", partners.ids),
+                    ("state", "=", "confirmed"),
+                ]
+            )
+        )
+        return {
+            subscription.partner_id.id: subscription for subscription in subscriptions
+        }
+
+    def _public_date(self):
+        """When the sent text was current: the time of the published update,
+        else when sending started."""
+        self.ensure_one()
+        return self.update_id.date or self.date_queued or fields.Datetime.now()
+
+    def _public_date_text(self, lang, short=False):
+        """The line "As of …" in ``lang``, in the company's time zone."""
+        self.ensure_one()
+        comm = self.with_context(lang=lang)
+        return comm.env._(
+            "As of %(time)s",
+            time=self.incident_id.sudo()._page_format_date(
+                self._public_date(), lang, short=short
+            ),
+        )
+
+    def _render_email_body(self, lang, recipient=None, subscription=None):
+        """The e-mail body in ``lang``; a safety check adds the recipient's
+        personal answer link, a page subscription its unsubscribe link."""
+        self.ensure_one()
+        comm = self.with_context(lang=lang)
+        safety = comm.kind == "safety_check" and recipient
+        values = {
+            "body": comm.body or "",
+            "as_of": comm._public_date_text(lang),
+            "safety_url": safety and recipient._safety_url(),
+            "page_url": comm._page_url(),
+            "unsubscribe_url": subscription and subscription._unsubscribe_url(),
+        }
+        return comm.env["ir.qweb"]._render(
+            "crisis_management.crisis_communication_email_body", values
+        )
+
+    def _render_sms_body(self, lang, recipient=None):
+        self.ensure_one()
+        comm = self.with_context(lang=lang)
+        text = (comm.sms_text or html2plaintext(comm.body or "")).strip()
+        text += "\n" + comm._public_date_text(lang, short=True)
+        if comm.kind == "safety_check" and recipient:
+            text += "\n" + comm.env._(
+                "Please answer: %(url)s", url=recipient._safety_url()
+            )
+        else:
+            page_url = comm._page_url()
+            if page_url:
+                text += "\n" + comm.env._("More: %(url)s", url=page_url)
+        return text
+
+    # ------------------------------------------------------------------
+    # Safety check
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_safety_followup(self):
+        """Remind people who did not answer a safety check in time, then give
+        a task to the person responsible to reach them personally."""
+        auto_commit = may_commit(self.env)
+        comms = self.search(
+            [("kind", "=", "safety_check"), ("state", "in", ("sending", "done"))]
+        )
+        for done, comm in enumerate(comms, start=1):
+            comm._safety_followup()
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(comms) - done)
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return True
+
+    def _safety_followup(self):
+        self.ensure_one()
+        Recipient = self.env["crisis.communication.recipient"].sudo()
+        now = fields.Datetime.now()
+        delay = timedelta(hours=self.followup_delay)
+        lines = Recipient.search(
+            [("communication_id", "=", self.id), ("state", "=", "sent")]
+        )
+        status = Recipient._safety_status_by_partner(lines)
+        unanswered = lines.filtered(lambda line: not status.get(line.partner_id.id))
+        to_remind = unanswered.filtered(
+            lambda line: (
+                line.followup_stage == "0"
+                and line.date_sent
+                and line.date_sent + delay <= now
+            )
+        )
+        if to_remind:
+            to_remind._send_now(reminder=True)
+            to_remind.write({"followup_stage": "1", "date_followup": now})
+        to_escalate = unanswered.filtered(
+            lambda line: (
+                line.followup_stage == "1"
+                and line.date_followup
+                and line.date_followup + delay <= now
+            )
+        )
+        if not to_escalate:
+            return
+        user = self.followup_user_id or self.incident_id.lead_id
+        Task = self.env["crisis.task"].sudo()
+        for partner, partner_lines in to_escalate.grouped("partner_id").items():
+            numbers = ", ".join(n for n in (partner.mobile, partner.phone) if n) or _(
+                "no phone number known"
+            )
+            task = Task.create(
+                {
+                    "incident_id": self.incident_id.id,
+                    "name": _(
+                        "Reach %(partner)s: no answer to the safety check",
+                        partner=partner.display_name,
+                    ),
+                    "description": Markup("<p>%s</p>")
+                    % _(
+                        "%(partner)s did not answer the safety check “%(name)s”, "
+                        "not even after a reminder. Reach them personally "
+                        "(%(numbers)s) and record the answer.",
+                        partner=partner.display_name,
+                        name=self.name,
+                        numbers=numbers,
+                    ),
+                    "user_id": user.id,
+                    "priority": "2",
+                    "date_deadline": now + delay,
+                }
+            )
+            partner_lines.write({"followup_stage": "2", "task_id": task.id})

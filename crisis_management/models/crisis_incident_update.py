@@ -6,7 +6,6 @@ from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
 from ..tools import (
-    guard_workflow_fields,
     public_ref,
     public_uuid,
     rfc3339,
@@ -28,11 +27,19 @@ class CrisisIncidentUpdate(models.Model):
     """A dated, bilingual update shown on the public incident page."""
 
     _name = "crisis.incident.update"
-    _inherit = ["crisis.bilingual.mixin"]
+    _inherit = ["crisis.bilingual.mixin", "crisis.workflow.mixin"]
     _description = "Public Incident Update"
     _order = "date desc, id desc"
     _check_company_auto = True
     _bilingual_fields = ("name", "body")
+    # Publishing is the crisis team's approval of the text
+    # (crisis.workflow.mixin): a copy is unpublished, a published update is
+    # never moved to another incident, a draft only by someone who may write
+    # to both.
+    _workflow_fields = frozenset(WORKFLOW_FIELDS)
+    _workflow_state_field = "is_published"
+    _workflow_transitions = {"published": (False,), "unpublished": (True,)}
+    _workflow_frozen_states = (True,)
 
     incident_id = fields.Many2one(
         "crisis.incident",
@@ -127,7 +134,6 @@ class CrisisIncidentUpdate(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        guard_workflow_fields(self, vals_list, WORKFLOW_FIELDS)
         written = self._bilingual_prepare_create(vals_list)
         records = super(
             CrisisIncidentUpdate,
@@ -143,7 +149,6 @@ class CrisisIncidentUpdate(models.Model):
         )
 
     def write(self, vals):
-        guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
         vals, written = self._bilingual_prepare_write(vals)
         texts = {"body", "body_de", "body_en"}
         corrected = (
@@ -179,19 +184,10 @@ class CrisisIncidentUpdate(models.Model):
         now = fields.Datetime.now()
         to_publish = self.filtered(lambda u: not u.is_published)
         for update in to_publish:
-            update.sudo().write(
-                {
-                    "is_published": True,
-                    "date": now,
-                    "date_published": update.date_published or now,
-                }
-            )
-            update.incident_id._log(
-                "communication",
-                _(
-                    "Update published on the public page: %(title)s",
-                    title=update._log_title(),
-                ),
+            update._workflow_apply(
+                "published",
+                {"date": now, "date_published": update.date_published or now},
+                state=True,
             )
         to_publish.incident_id.sudo()._touch_page()
         # Published again after a correction: subscribers who got it (or are
@@ -208,17 +204,23 @@ class CrisisIncidentUpdate(models.Model):
     def action_unpublish(self):
         self.check_access("write")
         to_unpublish = self.filtered("is_published")
-        for update in to_unpublish:
-            update.sudo().is_published = False
-            update.incident_id._log(
-                "communication",
-                _(
-                    "Update taken off the public page: %(title)s",
-                    title=update._log_title(),
-                ),
-            )
+        to_unpublish._workflow_apply("unpublished", state=False)
         to_unpublish.incident_id.sudo()._touch_page()
         return True
+
+    def _workflow_log_transition(self, old_states, new_state):
+        for update in self:
+            if new_state:
+                body = _(
+                    "Update published on the public page: %(title)s",
+                    title=update._log_title(),
+                )
+            else:
+                body = _(
+                    "Update taken off the public page: %(title)s",
+                    title=update._log_title(),
+                )
+            update.incident_id._log("communication", body)
 
     # ------------------------------------------------------------------
     # Business methods

@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL, html2plaintext, html_sanitize
 
-from ..tools import check_transition, guard_workflow_fields
+from ..tools import require_group
 
 KINDS = [
     ("key_message", "Key Message"),
@@ -67,12 +67,24 @@ class CrisisMessage(models.Model):
 
     _name = "crisis.message"
     _description = "Crisis Content"
-    _inherit = ["mail.thread", "mail.activity.mixin", "crisis.bilingual.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "crisis.bilingual.mixin",
+        "crisis.workflow.mixin",
+    ]
     _order = "kind, sequence, id desc"
     _check_company_auto = True
 
-    # German and English side by side (crisis_message_text.py).
+    # German and English side by side (the *_de / *_en fields).
     _bilingual_fields = CONTENT_FIELDS
+    # The four-eyes workflow (crisis.workflow.mixin). Content for every
+    # incident has none; approved or published content is never moved: the
+    # approval was given for the incident it speaks about.
+    _workflow_fields = frozenset(WORKFLOW_FIELDS)
+    _workflow_transitions = TRANSITIONS
+    _workflow_frozen_states = SENDABLE_STATES
+    _workflow_incident_required = False
 
     name = fields.Char(string="Title", required=True, translate=True, tracking=True)
     kind = fields.Selection(KINDS, required=True, default="key_message", tracking=True)
@@ -99,7 +111,6 @@ class CrisisMessage(models.Model):
         translate=True,
         help="Short text for SMS. When empty, the plain text of the body is sent.",
     )
-    # Both languages side by side in the form.
     state = fields.Selection(
         STATES,
         required=True,
@@ -130,20 +141,61 @@ class CrisisMessage(models.Model):
     date_published = fields.Datetime(string="Published On", readonly=True, copy=False)
     active = fields.Boolean(default=True)
     color = fields.Integer()
+    # Both languages side by side in the form.
+    name_de = fields.Char(
+        string="Title (German)",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
+    )
+    name_en = fields.Char(
+        string="Title (English)",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
+    )
+    question_de = fields.Text(
+        string="Question (German)",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
+    )
+    question_en = fields.Text(
+        string="Question (English)",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
+    )
+    body_de = fields.Html(
+        string="Text (German)",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
+        sanitize=True,
+    )
+    body_en = fields.Html(
+        string="Text (English)",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
+        sanitize=True,
+    )
+    sms_text_de = fields.Text(
+        string="SMS Text (German)",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
+    )
+    sms_text_en = fields.Text(
+        string="SMS Text (English)",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
+    )
 
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        guard_workflow_fields(self, vals_list, WORKFLOW_FIELDS)
+        # (last editor and date of the edit: the fields' defaults)
         names = self._bilingual_names()
         written = set()
         for vals in vals_list:
             if vals.get("body"):
                 vals["body"] = html_sanitize(vals["body"])
-            vals.setdefault("last_editor_id", self.env.uid)
-            vals.setdefault("date_last_edit", fields.Datetime.now())
             written.update(name for name in vals if name in names)
         records = super(
             CrisisMessage, self.with_context(crisis_bilingual_written=tuple(written))
@@ -151,7 +203,6 @@ class CrisisMessage(models.Model):
         return records.with_env(self.env)
 
     def write(self, vals):
-        guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
         written = tuple(name for name in vals if name in self._bilingual_names())
         # The per-language inverse only applies the languages written here.
         records = (
@@ -162,10 +213,11 @@ class CrisisMessage(models.Model):
         if not set(CONTENT_FIELDS) & set(vals) or _TEXT_WRITTEN.get():
             return super(CrisisMessage, records).write(vals)
         frozen = self._prepare_content_change()
-        vals = dict(
-            vals, last_editor_id=self.env.uid, date_last_edit=fields.Datetime.now()
-        )
         res = super(CrisisMessage, records).write(vals)
+        # Who changed the text last (the four eyes): written by the ORM only.
+        self.sudo().write(
+            {"last_editor_id": self.env.uid, "date_last_edit": fields.Datetime.now()}
+        )
         frozen._reopen_for_review()
         return res
 
@@ -244,39 +296,66 @@ class CrisisMessage(models.Model):
     # ------------------------------------------------------------------
     # Workflow
     # ------------------------------------------------------------------
-    def _check_transition(self, target):
-        check_transition(self, TRANSITIONS[target], target, self._transition_refusal)
-
-    def _transition_refusal(self, message, old, new):
-        return _(
+    def _workflow_refusal(self, old, new):
+        self.ensure_one()
+        return self._workflow_env()._(
             "“%(name)s” cannot go from %(from)s to %(to)s.",
-            name=message.name,
+            name=self.name,
             **{"from": old, "to": new},
         )
 
+    def _workflow_log_transition(self, old_states, new_state):
+        user = self.env.user.name
+        for message in self:
+            values = {"name": message.name, "version": message.version, "user": user}
+            if new_state == "approved":
+                message._log_incident(
+                    "decision",
+                    _(
+                        "Content “%(name)s” (version %(version)s) approved by %(user)s.",
+                        **values,
+                    ),
+                )
+            elif new_state == "published":
+                message._log_incident(
+                    "communication",
+                    _(
+                        "Content “%(name)s” (version %(version)s) published by %(user)s.",
+                        **values,
+                    ),
+                )
+            elif new_state == "withdrawn":
+                message._log_incident(
+                    "decision",
+                    _(
+                        "Content “%(name)s” (version %(version)s) withdrawn by %(user)s.",
+                        **values,
+                    ),
+                )
+
     def _check_crisis_team(self):
         self.check_access("write")
-        if not self.env.user.has_group("crisis_management.group_crisis_manager"):
-            raise AccessError(
-                _(
-                    "Only members of the crisis team may approve, publish or withdraw content."
-                )
-            )
+        require_group(
+            self.env,
+            "crisis_management.group_crisis_manager",
+            _(
+                "Only members of the crisis team may approve, publish or withdraw content."
+            ),
+        )
 
     def action_submit(self):
-        self.check_access("write")
-        self._check_transition("review")
+        self._workflow_check("review")
         for message in self:
             if not html2plaintext(message.body or "").strip():
                 raise UserError(_("“%(name)s” has no text yet.", name=message.name))
-        self.sudo().write({"state": "review"})
+        self._workflow_apply("review")
         return True
 
     def action_approve(self):
         """Approve the text. Four eyes: the approver is a member of the crisis
         team and not the person who last changed the text."""
         self._check_crisis_team()
-        self._check_transition("approved")
+        self._workflow_check("approved")
         for message in self:
             if message.last_editor_id == self.env.user:
                 raise UserError(
@@ -286,69 +365,113 @@ class CrisisMessage(models.Model):
                         name=message.name,
                     )
                 )
-        self.sudo().write(
-            {
-                "state": "approved",
-                "approved_by_id": self.env.uid,
-                "date_approved": fields.Datetime.now(),
-            }
+        self._workflow_apply(
+            "approved",
+            {"approved_by_id": self.env.uid, "date_approved": fields.Datetime.now()},
         )
-        for message in self:
-            message._log_incident(
-                "decision",
-                _(
-                    "Content “%(name)s” (version %(version)s) approved by %(user)s.",
-                    name=message.name,
-                    version=message.version,
-                    user=self.env.user.name,
-                ),
-            )
         return True
 
     def action_publish(self):
         self._check_crisis_team()
-        self._check_transition("published")
-        self.sudo().write(
-            {"state": "published", "date_published": fields.Datetime.now()}
-        )
-        for message in self:
-            message._log_incident(
-                "communication",
-                _(
-                    "Content “%(name)s” (version %(version)s) published by %(user)s.",
-                    name=message.name,
-                    version=message.version,
-                    user=self.env.user.name,
-                ),
-            )
+        self._workflow_apply("published", {"date_published": fields.Datetime.now()})
         return True
 
     def action_withdraw(self):
         self._check_crisis_team()
-        self._check_transition("withdrawn")
-        self.sudo().write({"state": "withdrawn"})
-        for message in self:
-            message._log_incident(
-                "decision",
-                _(
-                    "Content “%(name)s” (version %(version)s) withdrawn by %(user)s.",
-                    name=message.name,
-                    version=message.version,
-                    user=self.env.user.name,
-                ),
-            )
+        self._workflow_apply("withdrawn")
         return True
 
     def action_draft(self):
-        self.check_access("write")
-        self._check_transition("draft")
-        self.sudo().write({"state": "draft"})
+        self._workflow_apply("draft")
         return True
 
     def _log_incident(self, kind, body):
         self.ensure_one()
         if self.incident_id:
             self.incident_id._log(kind, body)
+
+    # ------------------------------------------------------------------
+    # Texts in German and English
+    # ------------------------------------------------------------------
+    @api.depends_context("lang")
+    @api.depends(*CONTENT_FIELDS)
+    def _compute_bilingual(self):
+        return super()._compute_bilingual()
+
+    def _write_text(self, fname, lang, value):
+        """Write the text of one language only, leaving the other alone (a
+        plain write in German also overwrites English while English is not
+        an active language), with the same versioning as :meth:`write`."""
+        self.ensure_one()
+        if fname == "body" and value:
+            value = html_sanitize(value)
+        self.check_access("write")
+        frozen = self._prepare_content_change()
+        if lang == "en_US":
+            value = value or ""
+        # (the private method: the public one comes back here)
+        token = _TEXT_WRITTEN.set(True)
+        try:
+            self._update_field_translations(fname, {lang: value or False})
+        finally:
+            _TEXT_WRITTEN.reset(token)
+        self.sudo().write(
+            {"last_editor_id": self.env.uid, "date_last_edit": fields.Datetime.now()}
+        )
+        frozen._reopen_for_review()
+
+    def update_field_translations(self, field_name, translations, source_lang=None):
+        """Odoo's translation dialog and RPC: the texts of content go through
+        the same sanitising and versioning as the form."""
+        if field_name not in CONTENT_FIELDS:
+            return super().update_field_translations(
+                field_name, translations, source_lang=source_lang
+            )
+        self.ensure_one()
+        installed = self._installed_text_langs()
+        for lang, value in translations.items():
+            if lang not in installed:
+                raise UserError(
+                    _(
+                        "The language %(lang)s is not active. Activate it under "
+                        "Settings > Languages to write the text in it.",
+                        lang=lang,
+                    )
+                )
+            if value is not False and not isinstance(value, str):
+                raise UserError(_("A text must be a string."))
+            self._write_text(field_name, lang, value)
+        return True
+
+    @api.model
+    def _installed_text_langs(self):
+        """The languages a text can be written in (the active ones and
+        English)."""
+        return self._bilingual_langs()
+
+    @api.model
+    def _load_text_translations(self, record_id, translations, model=None):
+        """Set translated values of text fields, skipping languages that are
+        not installed (used by demo data).
+
+        :param dict translations: ``{lang: {field: value}}``
+        """
+        if not self.env.su:
+            raise AccessError(_("Demo texts are loaded by the installation only."))
+        record = self.env[model or self._name].browse(record_id)
+        installed = self._installed_text_langs()
+        for lang, values in translations.items():
+            if lang not in installed:
+                continue
+            for fname, value in values.items():
+                if fname == "body":
+                    value = html_sanitize(value)
+                token = _TEXT_WRITTEN.set(True)
+                try:
+                    record._update_field_translations(fname, {lang: value})
+                finally:
+                    _TEXT_WRITTEN.reset(token)
+        return True
 
     # ------------------------------------------------------------------
     # Business methods

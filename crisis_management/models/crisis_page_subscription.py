@@ -8,8 +8,6 @@ from odoo import _, api, fields, models
 from odoo.tools import email_normalize
 from odoo.tools.misc import hash_sign, verify_hash_signed
 
-from ..tools import guard_workflow_fields
-
 CONFIRM_SCOPE = "crisis_management.page_subscribe"
 UNSUBSCRIBE_SCOPE = "crisis_management.page_unsubscribe"
 DEFAULT_CONFIRM_HOURS = 48
@@ -33,9 +31,15 @@ class CrisisPageSubscription(models.Model):
     this record only says which page they asked for."""
 
     _name = "crisis.page.subscription"
+    _inherit = ["crisis.workflow.mixin"]
     _description = "Incident Page Subscription"
     _order = "date_confirmed desc, id desc"
     _rec_name = "email"
+    # Written by the double opt-in and the unsubscribe only
+    # (crisis.workflow.mixin); never copied: it is the evidence of who asked
+    # for which page, and never moved to another incident.
+    _workflow_fields = frozenset(WORKFLOW_FIELDS)
+    _workflow_copy = "refuse"
 
     incident_id = fields.Many2one(
         "crisis.incident", required=True, ondelete="cascade", index=True
@@ -74,15 +78,6 @@ class CrisisPageSubscription(models.Model):
             "A contact can subscribe to an incident page only once.",
         ),
     ]
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        guard_workflow_fields(self, vals_list, WORKFLOW_FIELDS)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        guard_workflow_fields(self, vals, WORKFLOW_FIELDS)
-        return super().write(vals)
 
     # ------------------------------------------------------------------
     # Signed links

@@ -26,6 +26,8 @@ class CrisisWorkflowMixin(models.AbstractModel):
     - a record hanging off an incident (``_workflow_incident_field``) moves to
       another incident only for someone who may write to both, never in one
       of ``_workflow_frozen_states``, and the move is written into both logs;
+      the state field may be a Boolean (``is_published``: frozen states
+      ``(True,)``, an action passes ``state=True``/``False``);
     - an action calls ``_workflow_apply(target, vals)``: the caller's write
       access and the transition are checked, the state is written in sudo,
       and ``_workflow_log_transition`` logs it where the model logs.
@@ -38,6 +40,10 @@ class CrisisWorkflowMixin(models.AbstractModel):
     _workflow_transitions = {}
     _workflow_state_field = "state"
     _workflow_incident_field = "incident_id"
+    # False where the incident is optional (e.g. content for every incident):
+    # then a record may also be taken out of its incident, by someone who may
+    # write there.
+    _workflow_incident_required = True
     _workflow_frozen_states = ()
     _workflow_copy = "reset"
 
@@ -94,7 +100,11 @@ class CrisisWorkflowMixin(models.AbstractModel):
         self.check_access("write")
         allowed = self._workflow_transitions[target]
         field = self._workflow_state_field
-        labels = selection_labels(self, field)
+        labels = (
+            selection_labels(self, field)
+            if self._fields[field].type == "selection"
+            else {}
+        )
         for record in self:
             old = record[field]
             if old not in allowed:
@@ -110,7 +120,7 @@ class CrisisWorkflowMixin(models.AbstractModel):
         in sudo for what the action does next."""
         self._workflow_check(target)
         old_states = {record.id: record[self._workflow_state_field] for record in self}
-        new_state = state or target
+        new_state = target if state is None else state
         records = self.sudo()
         records.write({self._workflow_state_field: new_state, **(vals or {})})
         self._workflow_log_transition(old_states, new_state)
@@ -182,7 +192,7 @@ class CrisisWorkflowMixin(models.AbstractModel):
         if not moved or self.env.su:
             return moved
         env = self._workflow_env()
-        if not target:
+        if not target and self._workflow_incident_required:
             raise UserError(
                 env._(
                     "A record of “%(model)s” always belongs to an incident.",
@@ -206,6 +216,7 @@ class CrisisWorkflowMixin(models.AbstractModel):
         try:
             target.check_access("write")
             for old in set(moved.values()):
+                # (an empty incident: content for every incident)
                 old.check_access("write")
         except AccessError as error:
             raise AccessError(

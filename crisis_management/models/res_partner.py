@@ -37,6 +37,7 @@ class ResPartner(models.Model):
     crisis_influence = fields.Selection(
         [("low", "Low"), ("medium", "Medium"), ("high", "High")],
         string="Influence",
+        groups="crisis_management.group_crisis_user",
         help="How strongly this stakeholder shapes public opinion in a crisis.",
     )
     crisis_consent_ids = fields.One2many(

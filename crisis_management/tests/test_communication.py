@@ -15,7 +15,7 @@ from odoo.tools import mute_logger
 
 from .common import CrisisAudienceCommon, CrisisMessageCommon, decoded_text
 
-CRON_LOGGER = "odoo.addons.crisis_management.models.crisis_communication_queue"
+CRON_LOGGER = "odoo.addons.crisis_management.models.crisis_communication"
 
 
 @tagged("post_install", "-at_install")

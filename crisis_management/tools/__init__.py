@@ -11,13 +11,19 @@ from .language import (
 from .dates import ODD_SPACES, format_public_datetime, reader_tz, rfc3339
 from .qr import qr_png
 from .security import (
-    check_transition,
-    guard_workflow_fields,
     may_commit,
     public_ref,
     public_uuid,
     require_group,
     sanitize_translations,
+)
+from .http import (
+    MAX_ID,
+    check_input,
+    check_rpc_call,
+    check_values,
+    text_problem,
+    valid_id,
 )
 from .pdf import wkhtmltopdf_patched_qt
 from .mail import mail_sender_verified

@@ -3,66 +3,9 @@
 
 import threading
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 from odoo.tools import html_sanitize
 from odoo.tools.misc import hmac
-
-from .language import selection_labels
-
-
-def check_transition(records, allowed, target, refusal):
-    """Refuse the first of ``records`` whose state may not go to ``target``.
-
-    :param allowed: the states ``target`` may be reached from
-    :param refusal: ``refusal(record, from_label, to_label)`` returns the
-        translated message, in the labels' language (see selection_labels)
-    """
-    labels = selection_labels(records, "state")
-    for record in records:
-        if record.state not in allowed:
-            # ``target`` may be a pseudo-state ("reopen") without a label.
-            raise UserError(
-                refusal(record, labels[record.state], labels.get(target, target))
-            )
-
-
-def guard_workflow_fields(records, vals_list, names):
-    """Refuse workflow fields (states, approvals, publication flags and
-    dates, tokens, hashes, answers) in ``create``/``write`` vals.
-
-    They are changed only by the model's actions, which check the caller's
-    rights first and then write them in sudo. ``readonly`` in a view is
-    presentation: over RPC anybody can send any field, and any context key,
-    so only the superuser mode (which no RPC caller can obtain) is trusted.
-
-    :param vals_list: a list of vals dicts (or one dict)
-    :param names: the protected field names of the model
-    """
-    env = records.env
-    if env.su:
-        return
-    if isinstance(vals_list, dict):
-        vals_list = [vals_list]
-    blocked = set()
-    for vals in vals_list:
-        blocked.update(name for name in vals if name in names)
-    if blocked:
-        # XML-RPC calls carry no language: speak the user's.
-        env = env(context=dict(env.context, lang=env.lang or env.user.lang))
-        labels = ", ".join(
-            sorted(
-                records._fields[name]._description_string(env) or name
-                for name in blocked
-            )
-        )
-        raise AccessError(
-            env._(
-                "%(fields)s cannot be set directly on “%(model)s”: use the "
-                "buttons of the form, which check who may do what and record it.",
-                fields=labels,
-                model=env["ir.model"]._get(records._name).name,
-            )
-        )
 
 
 def require_group(env, xmlid, message):

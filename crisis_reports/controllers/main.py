@@ -4,7 +4,7 @@ from werkzeug.exceptions import NotFound
 from odoo import http
 from odoo.http import content_disposition, request
 
-from odoo.addons.crisis_management.tools import lang_short, reader_tz
+from odoo.addons.crisis_management.tools import check_input, lang_short, reader_tz
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_NAMES = {
@@ -20,6 +20,7 @@ class CrisisReportsController(http.Controller):
         auth="user",
         methods=["GET"],
     )
+    @check_input()
     def export_xlsx(self, kind, incident_id, lang=None, tz=None, **kwargs):
         """The chronology or the communication of an incident as XLSX, with
         the caller's rights: whoever cannot read the incident gets nothing."""

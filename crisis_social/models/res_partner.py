@@ -9,6 +9,7 @@ class ResPartner(models.Model):
 
     crisis_social_handle = fields.Char(
         string="Social Media Handle",
+        groups="crisis_management.group_crisis_user",
         index="btree_not_null",
         help="The contact's handle on Mastodon or Bluesky, e.g. "
         "@name@mastodon.social or name.bsky.social: their posts are linked to "
