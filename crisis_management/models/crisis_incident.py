@@ -844,6 +844,7 @@ class CrisisIncident(models.Model):
         tasks = (
             self.env["crisis.task"].sudo().create(playbook._prepare_task_values(self))
         )
+        playbook._translate_tasks(tasks)
         self._log(
             "task",
             _(

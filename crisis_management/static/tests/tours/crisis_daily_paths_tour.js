@@ -102,6 +102,14 @@ registry.category("web_tour.tours").add("crisis_management_broadcast_day_tour", 
             run: "click",
         },
         {
+            content: "The text is shown in German",
+            trigger: ".o_form_view .o_crisis_preview_de:contains(Fenster geschlossen halten)",
+        },
+        {
+            content: "and in English",
+            trigger: ".o_form_view .o_crisis_preview_en:contains(Keep windows closed)",
+        },
+        {
             content: "Address the neighbours",
             trigger: ".o_form_view .o_field_widget[name=audience_type_ids] input",
             run: "edit Tour-Anwohner",
