@@ -1777,7 +1777,8 @@ class CrisisIncident(models.Model):
             "crisis_management.crisis_inquiry_action"
         )
         action["domain"] = [("incident_id", "=", self.id)]
-        action["context"] = {"default_incident_id": self.id}
+        # "Open Inquiries": the open ones first; the filter can be removed.
+        action["context"] = {"default_incident_id": self.id, "search_default_open": 1}
         return action
 
     def action_hotline(self):

@@ -17,6 +17,7 @@ class TestScreenActions(CrisisCommon):
         incident = self._create_incident()
         button = incident.with_user(self.user_crisis).action_view_inquiries()
         self.assertEqual(button["views"][0][1], "list")
+        self.assertEqual(button["context"].get("search_default_open"), 1)
 
     def test_no_empty_inquiry(self):
         incident = self._create_incident()
