@@ -130,7 +130,6 @@ class TestPlaybook(CrisisCommon):
         self.assertEqual(task.with_context(lang="de_DE").name, "Versicherung anrufen")
         self.assertEqual(task.with_context(lang="en_US").name, "Call the insurer")
 
-
     def test_types_without_playbook_create_no_task(self):
         flood = self.env["crisis.incident.type"].create(
             {"name": "Flood", "code": "flood"}

@@ -173,4 +173,3 @@ class TestPageKeyMessages(CrisisMessageCommon):
         self.assertIn("Fenster geschlossen halten", values["key_messages"][0]["body"])
         english = self.incident._page_values("en")["key_messages"]
         self.assertIn("Keep windows closed", english[0]["body"])
-
