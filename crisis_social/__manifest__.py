@@ -31,6 +31,9 @@
         "web.assets_backend": [
             "crisis_social/static/src/alert_notification/*",
         ],
+        "web.assets_tests": [
+            "crisis_social/static/tests/tours/*",
+        ],
     },
     "installable": True,
 }
