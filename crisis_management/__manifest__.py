@@ -32,6 +32,7 @@
         "views/crisis_communication_views.xml",
         "views/crisis_incident_views.xml",
         "views/crisis_incident_type_views.xml",
+        "views/crisis_component_views.xml",
         "views/crisis_incident_update_views.xml",
         "views/crisis_inquiry_views.xml",
         "views/crisis_message_views.xml",

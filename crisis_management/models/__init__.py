@@ -34,3 +34,6 @@ from . import ir_websocket
 from . import mail_followers
 from . import mail_message
 from . import mail_activity
+from . import crisis_component
+from . import crisis_incident_component
+from . import crisis_incident_component_change
