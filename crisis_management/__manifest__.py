@@ -63,6 +63,7 @@
         "demo/crisis_communication_demo.xml",
         "demo/crisis_exercise_demo.xml",
         "demo/crisis_crm_demo.xml",
+        "demo/crisis_customers_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -2399,14 +2399,13 @@ class CrisisIncident(models.Model):
             salesperson = customer._crisis_salesperson()
             lang = salesperson.lang or "en_US"
             incident_l = incident.with_context(lang=lang)
-            _l = incident_l.env._
             activity = (
                 customer.sudo()
                 .with_context(lang=lang, mail_activity_quick_update=True)
                 .activity_schedule(
                     "crisis_management.mail_activity_type_crisis_call",
                     date_deadline=fields.Date.context_today(self),
-                    summary=_l(
+                    summary=incident_l.env._(
                         "Call personally before the broadcast: %(title)s",
                         title=incident_l.page_title,
                     ),
