@@ -173,6 +173,12 @@ class TestAffectedCustomers(CustomersCommon):
         self.assertIn(self.acme, found)
         self.assertNotIn(self.beta, found)
         self.assertNotIn(self.gamma, found)
+        leads = (
+            self.env["crm.lead"]
+            .with_user(lisa)
+            .search([("crisis_affected", "=", True)])
+        )
+        self.assertEqual(leads.partner_id, self.acme)
         # Her activity on the customer: what happened, the key message, the
         # page link; nothing of the internal situation picture.
         activity = self._activities(self.acme, lisa)
