@@ -95,9 +95,7 @@ class CrisisTask(models.Model):
     call_user_id = fields.Many2one(
         "res.users", string="Calling Salesperson", readonly=True, copy=False
     )
-    call_activity_id = fields.Many2one(
-        "mail.activity", string="Call Activity", readonly=True, copy=False
-    )
+    call_activity_id = fields.Many2one("mail.activity", readonly=True, copy=False)
     priority = fields.Selection(
         [("0", "Normal"), ("1", "Important"), ("2", "Urgent")], default="0"
     )
