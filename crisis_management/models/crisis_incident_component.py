@@ -18,9 +18,11 @@ class CrisisIncidentComponent(models.Model):
     (``change_ids``) and shown on the page's history."""
 
     _name = "crisis.incident.component"
+    _inherit = ["crisis.bilingual.mixin"]
     _description = "Component Status in an Incident"
     _order = "sequence, id"
     _check_company_auto = True
+    _bilingual_fields = ("note",)
 
     incident_id = fields.Many2one(
         "crisis.incident",
@@ -48,6 +50,16 @@ class CrisisIncidentComponent(models.Model):
     note = fields.Char(
         translate=True, help="A short public note, in German and English."
     )
+    note_de = fields.Char(
+        string="Note (German)",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
+    )
+    note_en = fields.Char(
+        string="Note (English)",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
+    )
     is_affected = fields.Boolean(
         string="Affected", compute="_compute_is_affected", store=True
     )
@@ -69,6 +81,11 @@ class CrisisIncidentComponent(models.Model):
         ),
     ]
 
+    @api.depends_context("lang")
+    @api.depends("note")
+    def _compute_bilingual(self):
+        return super()._compute_bilingual()
+
     @api.depends("status")
     def _compute_is_affected(self):
         for line in self:
@@ -79,18 +96,29 @@ class CrisisIncidentComponent(models.Model):
         for vals in vals_list:
             vals.pop("change_ids", None)
             vals["date_status"] = fields.Datetime.now()
-        lines = super().create(vals_list)
+        written = self._bilingual_prepare_create(vals_list)
+        lines = (
+            super(
+                CrisisIncidentComponent,
+                self.with_context(crisis_bilingual_written=written),
+            )
+            .create(vals_list)
+            .with_env(self.env)
+        )
         lines._record_changes()
         return lines
 
     def write(self, vals):
+        vals, written = self._bilingual_prepare_write(vals)
         vals.pop("change_ids", None)
         vals.pop("date_status", None)
         watched = {"status", "eta"} & set(vals)
         before = {line.id: (line.status, line.eta) for line in self}
         if "status" in vals:
             vals["date_status"] = fields.Datetime.now()
-        res = super().write(vals)
+        res = super(
+            CrisisIncidentComponent, self.with_context(crisis_bilingual_written=written)
+        ).write(vals)
         if watched:
             self.filtered(
                 lambda line: before[line.id] != (line.status, line.eta)

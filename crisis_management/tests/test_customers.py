@@ -422,7 +422,9 @@ class TestComponentPage(CustomersCommon, HttpCase):
     def test_page_shows_components_in_both_languages(self):
         self.incident.component_status_ids.filtered(
             lambda ln: ln.component_id == self.pump
-        ).with_context(lang="de_DE").note = "Ersatzteile unterwegs"
+        ).write(
+            {"note_de": "Ersatzteile unterwegs", "note_en": "Spare parts on the way"}
+        )
         token = self.incident.page_token
         en = self.url_open(f"/crisis/{token}?lang=en")
         self.assertEqual(en.status_code, 200)
@@ -431,6 +433,7 @@ class TestComponentPage(CustomersCommon, HttpCase):
         self.assertIn("Operational", en.text)
         self.assertIn("Expected resolution", en.text)
         self.assertIn("2026", en.text)
+        self.assertIn("Spare parts on the way", en.text)
         self.assertNotIn(SECRET, en.text)
         de = self.url_open(f"/crisis/{token}?lang=de")
         self.assertEqual(de.status_code, 200)
@@ -438,6 +441,7 @@ class TestComponentPage(CustomersCommon, HttpCase):
         self.assertIn("Schwere Störung", de.text)
         self.assertIn("Voraussichtlich behoben", de.text)
         self.assertIn("Ersatzteile unterwegs", de.text)
+        self.assertNotIn("Spare parts on the way", de.text)
         self.assertNotIn("Major Outage", de.text)
         # The history says when the status changed.
         self.assertIn("cp-history", de.text)
