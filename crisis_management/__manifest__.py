@@ -16,6 +16,7 @@
         "security/crisis_security.xml",
         "security/ir.model.access.csv",
         "security/crisis_rules.xml",
+        "security/crisis_alarm_rules.xml",
         "data/ir_sequence_data.xml",
         "data/crisis_stakeholder_type_data.xml",
         "data/crisis_incident_type_data.xml",
@@ -23,6 +24,7 @@
         "data/crisis_playbook_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
+        "data/crisis_alarm_cron_data.xml",
         "data/crisis_communication_templates.xml",
         "report/crisis_letter_report.xml",
         "report/crisis_contact_sheet_report.xml",
@@ -45,6 +47,7 @@
         "views/crisis_situation_views.xml",
         "views/crisis_page_templates.xml",
         "views/crisis_safety_templates.xml",
+        "views/crisis_alarm_templates.xml",
         "views/crisis_incident_exercise_templates.xml",
         "views/portal_templates.xml",
         "views/crm_lead_views.xml",
@@ -55,6 +58,7 @@
         "wizards/crisis_log_add_views.xml",
         "wizards/crisis_readiness_views.xml",
         "views/crisis_menus.xml",
+        "views/crisis_alarm_views.xml",
     ],
     "demo": [
         "demo/crisis_incident_demo.xml",
@@ -63,12 +67,14 @@
         "demo/crisis_communication_demo.xml",
         "demo/crisis_exercise_demo.xml",
         "demo/crisis_crm_demo.xml",
+        "demo/crisis_roster_demo.xml",
         "demo/crisis_customers_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
             "crisis_management/static/src/crisis_mode_systray/*",
             "crisis_management/static/src/situation_dashboard/*",
+            "crisis_management/static/src/war_room/*",
         ],
         "web.assets_tests": [
             "crisis_management/static/tests/tours/*",

@@ -306,7 +306,6 @@ class CrisisMessage(models.Model):
         )
 
     def _workflow_log_transition(self, old_states, new_state):
-        # Not named ``user``: Odoo's ``_`` reads a local of that name as a uid.
         user_name = self.env.user.name
         for message in self:
             values = {
@@ -317,7 +316,7 @@ class CrisisMessage(models.Model):
             if new_state == "approved":
                 message._log_incident(
                     "decision",
-                    _(
+                    self.env._(
                         "Content “%(name)s” (version %(version)s) approved by %(user)s.",
                         **values,
                     ),
@@ -325,7 +324,7 @@ class CrisisMessage(models.Model):
             elif new_state == "published":
                 message._log_incident(
                     "communication",
-                    _(
+                    self.env._(
                         "Content “%(name)s” (version %(version)s) published by %(user)s.",
                         **values,
                     ),
@@ -333,7 +332,7 @@ class CrisisMessage(models.Model):
             elif new_state == "withdrawn":
                 message._log_incident(
                     "decision",
-                    _(
+                    self.env._(
                         "Content “%(name)s” (version %(version)s) withdrawn by %(user)s.",
                         **values,
                     ),

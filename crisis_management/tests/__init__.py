@@ -32,6 +32,7 @@ from . import test_contact_sheet
 from . import test_situation_dashboard
 from . import test_situation_dashboard_tour
 from . import test_menus
+from . import test_alarm
 from . import test_communication_workflow
 from . import test_attacks_incident
 from . import test_http_input
