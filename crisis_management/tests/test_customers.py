@@ -8,7 +8,7 @@ from datetime import datetime
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 
 from .common import CrisisMessageCommon, csrf_token
 
@@ -470,3 +470,48 @@ class TestComponentPage(CustomersCommon, HttpCase):
             [("email", "=", email)]
         )
         self.assertEqual(subscription.component_ids, self.pump)
+
+
+class TestDemoDisruption(TransactionCase):
+    """The demo's supply-chain disruption (when demo data is loaded)."""
+
+    def test_demo_marks_exactly_the_customers_of_the_two_products(self):
+        incident = self.env.ref(
+            "crisis_management.crisis_incident_supply_demo", raise_if_not_found=False
+        )
+        if not incident:
+            self.skipTest("demo data not loaded")
+        ref = self.env.ref
+        # Installed with its demo, the incident is active and marked; after an
+        # upgrade that added the demo file, it is still a draft.
+        if incident.state == "draft":
+            incident.action_activate()
+        incident.with_user(incident.lead_id).action_mark_affected()
+        hoffmann = ref("crisis_management.partner_customer_hoffmann_demo")
+        keller = ref("crisis_management.partner_customer_keller_demo")
+        schulz = ref("crisis_management.partner_customer_schulz_energie_demo")
+        fischer = ref("crisis_management.partner_customer_fischer_demo")
+        self.assertEqual(
+            incident.affected_partner_ids.commercial_partner_id,
+            hoffmann | keller | schulz,
+        )
+        self.assertNotIn(fischer, incident.affected_partner_ids)
+        # Jonas Becker has no crisis rights: the flag and the activities on
+        # his own accounts, the call on the larger one.
+        jonas = ref("crisis_management.user_vertrieb2_demo")
+        self.assertFalse(jonas.has_group("crisis_management.group_crisis_user"))
+        found = (
+            self.env["res.partner"]
+            .with_user(jonas)
+            .search([("crisis_affected", "=", True)])
+        )
+        self.assertEqual(found, keller | schulz)
+        self.assertEqual(incident.key_call_task_ids.call_partner_id, hoffmann | keller)
+        # The page in both languages.
+        lines = incident.component_status_ids
+        de = [line["name"] for line in incident._page_components("de", "de_DE")]
+        en = [line["name"] for line in incident._page_components("en", "en_US")]
+        self.assertEqual(len(lines), 3)
+        if "de_DE" in dict(self.env["res.lang"].get_installed()):
+            self.assertIn("Kreiselpumpe KP-300", de)
+        self.assertIn("Centrifugal pump KP-300", en)
