@@ -34,6 +34,7 @@
         "views/crisis_communication_views.xml",
         "views/crisis_incident_views.xml",
         "views/crisis_incident_type_views.xml",
+        "views/crisis_component_views.xml",
         "views/crisis_incident_update_views.xml",
         "views/crisis_inquiry_views.xml",
         "views/crisis_message_views.xml",
@@ -68,6 +69,7 @@
         "demo/crisis_exercise_demo.xml",
         "demo/crisis_crm_demo.xml",
         "demo/crisis_roster_demo.xml",
+        "demo/crisis_customers_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

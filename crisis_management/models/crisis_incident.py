@@ -74,7 +74,15 @@ WORKFLOW_FIELDS = {
     "discuss_channel_id",
 }
 # Set only by the report wizard and the hand-back.
-CRM_WORKFLOW_FIELDS = {"reported_by_id", "reported_partner_id", "date_handback"}
+CRM_WORKFLOW_FIELDS = {
+    "reported_by_id",
+    "reported_partner_id",
+    "date_handback",
+    "affected_partner_ids",
+    "date_marked_affected",
+}
+# Open personal calls to key customers hold the broadcast to customers.
+KEY_CALL_MINUTES = 60
 # On a confidential incident only its lead or a crisis admin changes these.
 TEAM_FIELDS = {"lead_id", "is_confidential", "member_ids"}
 
@@ -371,6 +379,43 @@ class CrisisIncident(models.Model):
         help="When the affected customers were handed back to their salespeople.",
     )
 
+    # Customers first: components, affected customers, personal calls
+    component_status_ids = fields.One2many(
+        "crisis.incident.component", "incident_id", string="Components"
+    )
+    affected_partner_ids = fields.Many2many(
+        "res.partner",
+        "crisis_incident_affected_partner_rel",
+        "incident_id",
+        "partner_id",
+        string="Affected Customers",
+        readonly=True,
+        copy=False,
+        help="The customers of the affected components, with every contact of "
+        "their company, as marked by “Mark Affected Customers”.",
+    )
+    affected_partner_count = fields.Integer(
+        string="Affected Customers Count", compute="_compute_affected_partner_count"
+    )
+    date_marked_affected = fields.Datetime(
+        string="Customers Marked On", readonly=True, copy=False
+    )
+    key_account_limit = fields.Integer(
+        string="Personal Calls",
+        help="The affected customers with the largest open opportunities "
+        "(expected revenue) who get a personal call from their salesperson "
+        "before any broadcast to customers: how many. 0: none.",
+    )
+    key_call_task_ids = fields.One2many(
+        "crisis.task",
+        "incident_id",
+        string="Personal Calls to Customers",
+        domain=[("call_partner_id", "!=", False)],
+    )
+    key_call_open_count = fields.Integer(
+        string="Open Personal Calls", compute="_compute_key_call_open_count"
+    )
+
     # Communications and the safety check
     communication_ids = fields.One2many(
         "crisis.communication", "incident_id", string="Communications"
@@ -638,6 +683,19 @@ class CrisisIncident(models.Model):
             incident.safety_safe_count = sum(1 for a in status.values() if a == "safe")
             incident.safety_unanswered_count = len(unanswered)
             incident.safety_help_count = len(needs_help)
+
+    def _compute_affected_partner_count(self):
+        for incident in self:
+            incident.affected_partner_count = len(incident.affected_partner_ids)
+
+    def _compute_key_call_open_count(self):
+        for incident in self:
+            incident.key_call_open_count = len(incident._open_key_calls())
+
+    @api.constrains("key_account_limit")
+    def _check_key_account_limit(self):
+        if any(incident.key_account_limit < 0 for incident in self):
+            raise ValidationError(_("The number of personal calls cannot be negative."))
 
     # ------------------------------------------------------------------
     # CRUD
@@ -1989,6 +2047,7 @@ class CrisisIncident(models.Model):
             "updates": [update._page_entry(lang) for update in updates],
             "qas": qas,
             "key_messages": key_messages,
+            "components": self._page_components(lang, lang_code),
             "summary": False
             if is_html_empty(incident.public_summary)
             else incident.public_summary,
@@ -2662,3 +2721,319 @@ class CrisisIncident(models.Model):
                 ),
             )
         return True
+
+    # ------------------------------------------------------------------
+    # Customers first: affected customers from the CRM, personal calls
+    # ------------------------------------------------------------------
+    def _open_key_calls(self):
+        """The personal calls to key customers not done yet (sudo)."""
+        return (
+            self.env["crisis.task"]
+            .sudo()
+            .search(
+                [
+                    ("incident_id", "in", self.ids),
+                    ("call_partner_id", "!=", False),
+                    ("state", "in", ("todo", "in_progress")),
+                ]
+            )
+        )
+
+    def action_mark_affected(self):
+        """Mark the customers of every affected component (status not
+        operational), each with its whole commercial family, as affected by
+        this incident; tell each customer's salesperson with an activity on
+        the customer, and ask the salespeople of the key customers to call
+        them personally (``key_account_limit``)."""
+        self.check_access("write")
+        require_group(
+            self.env,
+            "crisis_management.group_crisis_manager",
+            _("Only the crisis team can mark customers as affected."),
+        )
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+        for incident in self:
+            if incident.state not in OPEN_STATES:
+                raise UserError(
+                    _(
+                        "Customers are marked affected while the incident "
+                        "%(incident)s is open.",
+                        incident=incident.display_name,
+                    )
+                )
+            lines = incident.sudo().component_status_ids.filtered("is_affected")
+            if not lines:
+                raise UserError(
+                    _(
+                        "No component of %(incident)s is affected: set the status "
+                        "of the affected components first.",
+                        incident=incident.display_name,
+                    )
+                )
+            customers = lines.component_id.partner_ids.commercial_partner_id
+            family = Partner.search([("commercial_partner_id", "in", customers.ids)])
+            before = incident.sudo().affected_partner_ids
+            new = family - before
+            incident.sudo().write(
+                {
+                    "affected_partner_ids": [Command.link(pid) for pid in new.ids],
+                    "date_marked_affected": fields.Datetime.now(),
+                }
+            )
+            new_customers = customers - before.commercial_partner_id
+            for customer in new_customers:
+                incident._notify_salesperson_affected(customer)
+            calls = incident._schedule_key_account_calls()
+            incident._log(
+                "decision",
+                _(
+                    "%(count)s customers marked affected (components: "
+                    "%(components)s): %(customers)s. Personal calls asked for: "
+                    "%(calls)s.",
+                    count=len(customers),
+                    components=", ".join(lines.component_id.mapped("name")),
+                    customers=", ".join(customers.mapped("name")) or "-",
+                    calls=", ".join(calls.call_partner_id.mapped("name")) or "-",
+                ),
+            )
+        return True
+
+    def _crisis_key_message_for(self, lang):
+        """The approved key message of this incident (sudo) in ``lang``."""
+        self.ensure_one()
+        key = self.env["res.partner"]._crisis_key_message(
+            self, self.env["crisis.communication.recipient"]
+        )
+        return key.with_context(lang=lang)
+
+    def _salesperson_note(self, salesperson, customer, extra=None):
+        """What a salesperson without crisis rights may read about the
+        incident: its public title and summary, the approved key message and
+        the page link; nothing confidential."""
+        self.ensure_one()
+        lang = salesperson.lang or self.company_id.partner_id.lang or "en_US"
+        incident = self.sudo().with_context(lang=lang)
+        key = self._crisis_key_message_for(lang)
+        values = {
+            "customer": customer.name,
+            "title": incident.page_title,
+            "summary": False
+            if is_html_empty(incident.public_summary)
+            else incident.public_summary,
+            "key_name": key.name,
+            "key_body": key.body,
+            "page_url": incident.page_published and incident.page_url,
+            "hotline": incident._page_hotline(),
+            "extra": extra or [],
+        }
+        return (
+            self.env["ir.qweb"]
+            .with_context(lang=lang)
+            ._render("crisis_management.crisis_salesperson_note", values)
+        )
+
+    def _notify_salesperson_affected(self, customer):
+        """An activity on ``customer`` for its salesperson (who may have no
+        crisis rights): the customer is affected; what happened, the
+        approved key message and the page link."""
+        self.ensure_one()
+        salesperson = customer._crisis_salesperson()
+        if not salesperson:
+            return self.env["mail.activity"]
+        lang = salesperson.lang or "en_US"
+        incident = self.sudo().with_context(lang=lang)
+        return (
+            customer.sudo()
+            .with_context(lang=lang, mail_activity_quick_update=True)
+            .activity_schedule(
+                "crisis_management.mail_activity_type_crisis_affected",
+                summary=incident.env._(
+                    "Your customer is affected: %(title)s", title=incident.page_title
+                ),
+                note=self._salesperson_note(salesperson, customer),
+                user_id=salesperson.id,
+            )
+        )
+
+    def _crisis_open_revenue(self, customers):
+        """``{commercial partner id: expected revenue of its open
+        opportunities}``."""
+        groups = (
+            self.env["crm.lead"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id.commercial_partner_id", "in", customers.ids),
+                    ("type", "=", "opportunity"),
+                    ("stage_id.is_won", "=", False),
+                    ("probability", "<", 100),
+                ],
+                ["partner_id"],
+                ["expected_revenue:sum"],
+            )
+        )
+        revenue = {}
+        for partner, amount in groups:
+            key = partner.commercial_partner_id.id
+            revenue[key] = revenue.get(key, 0.0) + (amount or 0.0)
+        return revenue
+
+    def _schedule_key_account_calls(self):
+        """Up to ``key_account_limit`` personal calls in all: the affected
+        customers with the largest open opportunities who have a salesperson
+        and no call yet get a "call personally" activity for the salesperson,
+        due before any broadcast to customers, each tracked by a crisis task
+        of the lead."""
+        self.ensure_one()
+        Task = self.env["crisis.task"].sudo()
+        tasks = Task
+        incident = self.sudo()
+        existing = Task.search(
+            [("incident_id", "=", self.id), ("call_partner_id", "!=", False)]
+        )
+        room = incident.key_account_limit - len(existing)
+        if room <= 0:
+            return tasks
+        customers = (
+            incident.affected_partner_ids.commercial_partner_id
+            - existing.call_partner_id
+        )
+        revenue = self._crisis_open_revenue(customers)
+        ranked = customers.filtered(
+            lambda c: revenue.get(c.id, 0) > 0 and c._crisis_salesperson()
+        ).sorted(lambda c: (-revenue[c.id], c.id))[:room]
+        deadline = fields.Datetime.now() + timedelta(minutes=KEY_CALL_MINUTES)
+        for customer in ranked:
+            salesperson = customer._crisis_salesperson()
+            lang = salesperson.lang or "en_US"
+            incident_l = incident.with_context(lang=lang)
+            activity = (
+                customer.sudo()
+                .with_context(lang=lang, mail_activity_quick_update=True)
+                .activity_schedule(
+                    "crisis_management.mail_activity_type_crisis_call",
+                    date_deadline=fields.Date.context_today(self),
+                    summary=incident_l.env._(
+                        "Call personally before the broadcast: %(title)s",
+                        title=incident_l.page_title,
+                    ),
+                    note=self._salesperson_note(
+                        salesperson,
+                        customer,
+                        extra=self._call_qas(lang),
+                    ),
+                    user_id=salesperson.id,
+                )
+            )
+            tasks |= Task.create(
+                {
+                    "incident_id": self.id,
+                    "name": _(
+                        "Personal call: %(salesperson)s calls %(customer)s",
+                        salesperson=salesperson.name,
+                        customer=customer.name,
+                    ),
+                    "user_id": (incident.lead_id or self.env.user).id,
+                    "date_deadline": deadline,
+                    "priority": "2",
+                    "call_partner_id": customer.id,
+                    "call_user_id": salesperson.id,
+                    "call_activity_id": activity.id,
+                }
+            )
+        return tasks
+
+    def _call_qas(self, lang):
+        """The approved questions and answers of the incident, for a call."""
+        self.ensure_one()
+        messages = (
+            self.env["crisis.message"]
+            .sudo()
+            .with_context(lang=lang)
+            .search(
+                [
+                    ("incident_id", "=", self.id),
+                    ("kind", "=", "qa"),
+                    ("state", "in", ("approved", "published")),
+                ],
+                order="sequence, id",
+            )
+        )
+        return [
+            {"question": message.question or message.name, "body": message.body}
+            for message in messages
+        ]
+
+    def action_made_good(self):
+        """After the resolution: a draft communication (e-mail and letter)
+        of the approved "made good" message to the affected customers only,
+        with the page's QR code and the hotline; the page stays online."""
+        self.ensure_one()
+        self.check_access("write")
+        require_group(
+            self.env,
+            "crisis_management.group_crisis_manager",
+            _("Only the crisis team can write to the affected customers."),
+        )
+        if self.state not in ("resolved", "closed"):
+            raise UserError(
+                _("Customers are told how it was made good once it is resolved.")
+            )
+        if not self.sudo().affected_partner_ids:
+            raise UserError(_("No customers are marked affected by this incident."))
+        message = self.env["crisis.message"].search(
+            [
+                ("incident_id", "=", self.id),
+                ("kind", "=", "made_good"),
+                ("state", "in", ("approved", "published")),
+            ],
+            order="date_approved desc, id desc",
+            limit=1,
+        )
+        if not message:
+            raise UserError(
+                _(
+                    "Write and approve a message of the kind “Made good” first: "
+                    "what was done and what prevents a repeat."
+                )
+            )
+        communication = self.env["crisis.communication"].create(
+            {
+                "incident_id": self.id,
+                "message_id": message.id,
+                "kind": "notice",
+                "purpose_id": self.env.ref(
+                    "crisis_management.consent_purpose_crisis_info"
+                ).id,
+                "channel_email": True,
+                "channel_letter": True,
+                "audience_affected": True,
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crisis.communication",
+            "res_id": communication.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    # Public page: components
+
+    def _page_components(self, lang, lang_code):
+        """The incident's components as the page shows them in ``lang``."""
+        self.ensure_one()
+        lines = self.sudo().with_context(lang=lang_code).component_status_ids
+        return [line._page_entry(lang) for line in lines]
+
+    def _page_component_ids(self, values):
+        """The ids among ``values`` (from a public form or a signed link)
+        that are components of this incident."""
+        self.ensure_one()
+        own = set(self.sudo().component_status_ids.component_id.ids)
+        ids = set()
+        for value in values if isinstance(values, (list, tuple)) else []:
+            if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+                if int(value) in own:
+                    ids.add(int(value))
+        return sorted(ids)

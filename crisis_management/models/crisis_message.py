@@ -15,6 +15,7 @@ KINDS = [
     ("statement", "Statement"),
     ("press_release", "Press Release"),
     ("holding_statement", "Holding Statement"),
+    ("made_good", "Made Good"),
 ]
 STATES = [
     ("draft", "Draft"),
