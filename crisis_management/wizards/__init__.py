@@ -1,3 +1,4 @@
 from . import crisis_log_add
 from . import crisis_incident_report
 from . import crisis_readiness
+from . import crisis_communication_send
