@@ -15,6 +15,7 @@
         "security/ir.model.access.csv",
         "views/mailing_mailing_views.xml",
     ],
+    "demo": ["demo/mailing_mailing_demo.xml"],
     "auto_install": True,
     "installable": True,
 }

@@ -683,14 +683,16 @@ class CrisisCommunication(models.Model):
         return vals_list
 
     def _recent_repeat(self, partner_ids):
-        """An earlier broadcast of the same content (or public update) on one
-        of the same channels, released within the last hour or still to be,
-        that addressed every partner of ``partner_ids``: sending again is
-        most likely a double click or two people doing the same."""
+        """An earlier broadcast of the same content (or public update), of the
+        same kind, on one of the same channels, released within the last hour
+        or still to be, that addressed every partner of ``partner_ids``:
+        sending again is most likely a double click or two people doing the
+        same."""
         self.ensure_one()
         domain = [
             ("id", "!=", self.id),
             ("incident_id", "=", self.incident_id.id),
+            ("kind", "=", self.kind),
             ("state", "in", ("scheduled", "queued", "sending", "done")),
             ("date_release", ">=", fields.Datetime.now() - timedelta(hours=1)),
         ]
