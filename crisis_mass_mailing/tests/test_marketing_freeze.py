@@ -178,11 +178,14 @@ class TestMarketingFreeze(CrisisCommon):
             with self.assertRaises(AccessError):
                 drop.with_user(user).action_crisis_cancel()
         # The crisis admin's list shows them, without marketing rights.
-        Held = self.env["mailing.mailing"].with_user(self.user_admin)
-        self.assertEqual(
-            Held.search([("crisis_frozen", "=", True)]),
-            (keep | drop).with_user(self.user_admin),
+        held = (
+            self.env["mailing.mailing"]
+            .with_user(self.user_admin)
+            .search([("crisis_frozen", "=", True)])
         )
+        self.assertIn(keep, held)
+        self.assertIn(drop, held)
+        self.assertEqual(held.filtered(lambda m: m == keep).subject, "Newsletter Mai")
         keep.with_user(self.user_admin).action_crisis_release()
         drop.with_user(self.user_admin).action_crisis_cancel()
         self.assertFalse(keep.crisis_frozen)
@@ -204,3 +207,34 @@ class TestMarketingFreeze(CrisisCommon):
         self.env["res.lang"]._activate_lang("de_DE")
         reason = mailing.with_user(self.user_marketing).with_context(lang="de_DE")
         self.assertIn("im Krisenmodus", reason.crisis_frozen_reason)
+
+    def test_held_list_opens_for_crisis_admin_without_marketing_rights(self):
+        self._crisis()
+        mailing = self._mailing()
+        mailing.action_launch()
+        action = self.env.ref("crisis_mass_mailing.mailing_mailing_action_crisis_held")
+        Mailing = self.env["mailing.mailing"].with_user(self.user_admin)
+        views = Mailing.get_views(
+            [(v.view_id.id, v.view_mode) for v in action.view_ids]
+        )
+        fields_shown = views["models"]["mailing.mailing"]["fields"]
+        records = Mailing.web_search_read(
+            [("crisis_frozen", "=", True)],
+            {name: {} for name in fields_shown},
+        )["records"]
+        self.assertIn(mailing.id, [r["id"] for r in records])
+        form = Mailing.browse(mailing.id).web_read({name: {} for name in fields_shown})
+        self.assertIn("crisis mode", form[0]["crisis_frozen_reason"])
+        # Marketing sees the reason on its own form.
+        marketing_views = (
+            self.env["mailing.mailing"]
+            .with_user(self.user_marketing)
+            .get_views([(False, "form")])
+        )
+        self.assertIn(
+            "crisis_frozen_reason",
+            marketing_views["models"]["mailing.mailing"]["fields"],
+        )
+        # Nobody else gets the list.
+        with self.assertRaises(AccessError):
+            self.env["mailing.mailing"].with_user(self.user_crisis).search([])
