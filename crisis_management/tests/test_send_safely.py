@@ -239,7 +239,7 @@ class TestSendSafely(CrisisAudienceCommon):
         wizard = Form(
             self.env["crisis.communication.send"]
             .with_user(self.user_manager)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
         self.assertEqual(wizard.hold_seconds, 20)
         # E-mail: Doris, Edward, François; SMS: Doris, Edward.

@@ -33,7 +33,6 @@ class MailingMailing(models.Model):
     crisis_date_frozen = fields.Datetime(string="Held Since", readonly=True, copy=False)
     crisis_incident_id = fields.Many2one(
         "crisis.incident",
-        string="Crisis Incident",
         ondelete="set null",
         copy=False,
         groups="crisis_management.group_crisis_manager",
