@@ -270,3 +270,15 @@ class TestSendSafely(CrisisAudienceCommon):
         html = str(wizard.reach_html)
         self.assertIn("Erhalten die Nachricht", html)
         self.assertIn("Wer übersprungen wird und warum", html)
+
+    def test_form_shows_hold_and_cancel(self):
+        comm = self._audience()
+        comm.action_send()
+        form = Form(comm.with_user(self.user_manager))
+        self.assertEqual(form.state, "scheduled")
+        self.assertTrue(form.date_release)
+        # A scheduled broadcast is fixed: its audience cannot be edited.
+        with self.assertRaises(AssertionError):
+            form.channel_sms = True
+        comm.with_user(self.user_manager).action_cancel()
+        self.assertEqual(Form(comm).state, "cancelled")
