@@ -147,20 +147,29 @@ class MailingMailing(models.Model):
             .sudo()
             .users.filtered(lambda u: not u.share and company in u.company_ids)
         )
+        names = ", ".join(held.mapped("subject"))
+        for user in admins:
+            # Each admin reads it in their own language.
+            env = self.with_context(lang=user.lang or self.env.lang).env
+            incident.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=env._("Release or cancel held marketing mailings"),
+                note=env._(
+                    "%(count)s marketing mailing(s) were held during crisis mode: "
+                    "%(names)s. Release or cancel each under Crisis › "
+                    "Communication › Held Mailings.",
+                    count=len(held),
+                    names=names,
+                ),
+                user_id=user.id,
+            )
         note = _(
             "%(count)s marketing mailing(s) were held during crisis mode: "
             "%(names)s. Release or cancel each under Crisis › Communication › "
             "Held Mailings.",
             count=len(held),
-            names=", ".join(held.mapped("subject")),
+            names=names,
         )
-        for user in admins:
-            incident.sudo().activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=_("Release or cancel held marketing mailings"),
-                note=note,
-                user_id=user.id,
-            )
         incident._log("communication", note)
         return held
 

@@ -165,6 +165,8 @@ class TestMarketingFreeze(CrisisCommon):
         # Nobody releases during the crisis; marketing never.
         with self.assertRaisesRegex(UserError, "still in crisis mode"):
             keep.with_user(self.user_admin).action_crisis_release()
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.user_admin.lang = "de_DE"
         self._end(incident)
         self.assertTrue(keep.crisis_frozen, "still held until the admin decides")
         activities = incident.activity_ids.filtered(
@@ -172,6 +174,12 @@ class TestMarketingFreeze(CrisisCommon):
         )
         self.assertEqual(len(activities), 1)
         self.assertIn("Newsletter Mai", activities.note)
+        # In the admin's language.
+        self.assertIn("im Krisenmodus zurückgehalten", activities.note)
+        self.assertEqual(
+            activities.summary,
+            "Zurückgehaltene Marketing-Mailings freigeben oder abbrechen",
+        )
         for user in (self.user_marketing, self.user_manager):
             with self.assertRaises(AccessError):
                 keep.with_user(user).action_crisis_release()
