@@ -9,10 +9,10 @@ from psycopg2.errors import CheckViolation
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common import CrisisAudienceCommon
+from .common import CrisisAudienceCommon, CrisisMessageCommon
 
 
 @tagged("post_install", "-at_install")
@@ -282,3 +282,37 @@ class TestSendSafely(CrisisAudienceCommon):
             form.channel_sms = True
         comm.with_user(self.user_manager).action_cancel()
         self.assertEqual(Form(comm).state, "cancelled")
+
+
+@tagged("post_install", "-at_install")
+class TestSendSafelyTour(CrisisMessageCommon, HttpCase):
+    def test_send_dialog_hold_and_cancel_in_the_web_client(self):
+        self.company.crisis_send_delay_seconds = 600
+        self.company.email = "krisenstab@example.com"
+        self.user_manager.write({"lang": "en_US", "email": "max.tour@example.com"})
+        reached = self._partner("Tour Rita", "rita@example.com", lang="en_US")
+        self._consent(reached)
+        skipped = self._partner("Tour Nora", "nora.tour@example.com", lang="en_US")
+        comm = self._communication(
+            self._approved_message(),
+            audience_partner_ids=[(6, 0, (reached | skipped).ids)],
+        )
+        self.start_tour(
+            f"/odoo/action-crisis_management.crisis_communication_action/{comm.id}",
+            "crisis_management_send_safely_tour",
+            login="crisis_manager",
+        )
+        self.assertEqual(comm.state, "cancelled")
+        test_mail = self.env["mail.mail"].search(
+            [("email_to", "ilike", "max.tour@example.com")]
+        )
+        self.assertEqual(test_mail.subject, "[TEST] Fire under control")
+        self.assertEqual(
+            comm.recipient_ids.filtered(lambda r: r.partner_id == reached).state,
+            "cancelled",
+        )
+        self.assertFalse(
+            self.env["mail.mail"].search(
+                [("crisis_recipient_id", "in", comm.recipient_ids.ids)]
+            )
+        )
