@@ -266,7 +266,12 @@ class TestKeyAccountCalls(CustomersCommon):
         )
         # Sending to the customers asks for confirmation while the call is open.
         comm = self._communication(self.key_message, audience_affected=True)
-        self.assertEqual(comm.key_call_open_count, 1)
+        dialog = (
+            self.env["crisis.communication.send"]
+            .with_user(self.user_manager)
+            .create({"communication_id": comm.id})
+        )
+        self.assertIn("1 personal calls", dialog.open_calls_warning)
         with self.assertRaisesRegex(UserError, "personal calls"):
             comm.with_user(self.user_manager).action_send()
         self.assertEqual(comm.state, "draft")
