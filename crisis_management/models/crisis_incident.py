@@ -35,7 +35,6 @@ from ..tools import (
     require_group,
     resolve_lang,
     rfc3339,
-    sanitize_translations,
     selection_labels,
 )
 from .crisis_inquiry import OPEN_STATES as INQUIRY_OPEN_STATES
@@ -711,13 +710,6 @@ class CrisisIncident(models.Model):
             self.sudo()._touch_page()
         self._notify_situation_changed()
         return res
-
-    def update_field_translations(self, field_name, translations, source_lang=None):
-        return super().update_field_translations(
-            field_name,
-            sanitize_translations(self, field_name, translations),
-            source_lang=source_lang,
-        )
 
     def _check_team_change(self):
         """Who may change the team of an incident: whoever may write it; on

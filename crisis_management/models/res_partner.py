@@ -13,6 +13,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, html2plaintext
 
 from ..tools import reader_tz, require_group
+from .crisis_consent import CHANNELS
 
 # Legal bases that carry a purpose on their own, for any kind of message.
 ORDINARY_BASES = ("consent", "contract", "legal_obligation", "legitimate_interest")
@@ -21,6 +22,7 @@ VITAL_INTEREST_TYPES = ("employee", "neighbor")
 VITAL_INTEREST_PURPOSE = "crisis_info"
 NEVER_VITAL_PURPOSES = ("marketing",)
 PHONE_CHANNELS = ("sms", "phone")
+CONSENT_CHANNELS = tuple(code for code, _label in CHANNELS)
 OPEN_INCIDENT_STATES = ("active", "contained", "resolved")
 
 
@@ -180,6 +182,13 @@ class ResPartner(models.Model):
         :rtype: bool
         """
         self.ensure_one()
+        if channel not in CONSENT_CHANNELS or kind not in ("notice", "safety_check"):
+            raise UserError(
+                _(
+                    "Contacts are reached by e-mail, SMS, letter or phone, with a "
+                    "notice or a safety check."
+                )
+            )
         # A partner's consent state is personal data: crisis staff only.
         require_group(
             self.env,

@@ -257,45 +257,8 @@ BAD_IDS = {
     "ids_float": [1.5],
 }
 # Known server errors, ``(model, method, variant)``: each one is a bug to fix
-# in the model (found by this walk; listed in issue 22's report). The walk
-# fails on any server error not listed here; a listed call that no longer
-# fails is fine (remove it then).
-EXPECTED_FAILURES = {
-    # update_field_translations (crisis_bilingual_mixin / tools.security
-    # sanitize_translations): an unknown field name is a KeyError, a
-    # translations value that is not a dict a TypeError/AttributeError.
-    *(
-        (model, "update_field_translations", variant)
-        for model in (
-            "crisis.communication",
-            "crisis.incident",
-            "crisis.incident.update",
-            "crisis.message",
-        )
-        for variant in (
-            "field_name=long",
-            "field_name=true",
-            "translations=long",
-            "translations=true",
-        )
-    ),
-    # The mail gateway's entry points take a dict, any other value fails.
-    ("crisis.inquiry", "message_new", "msg_dict=long"),
-    ("crisis.inquiry", "message_new", "msg_dict=true"),
-    ("crisis.inquiry", "message_update", "msg_dict=long"),
-    ("crisis.inquiry", "message_update", "msg_dict=true"),
-    ("crisis.log.add", "default_get", "fields_list=true"),
-    # search_answers: True as the incident id reaches the SQL, a text that
-    # is not a string is lowered.
-    ("crisis.message", "search_answers", "incident_id=true"),
-    ("crisis.message", "search_answers", "text=true"),
-    # send_email (extended in ir_mail_server.py) is public: any message that
-    # is not an e-mail message object fails.
-    ("ir.mail_server", "send_email", "message=long"),
-    ("ir.mail_server", "send_email", "message=true"),
-    # crisis_can_contact: True as the channel reaches the SQL.
-    ("res.partner", "crisis_can_contact", "channel=true"),
-}
+# in the model. None is left: the walk fails on any server error.
+EXPECTED_FAILURES = frozenset()
 
 
 @tagged("post_install", "-at_install")
