@@ -21,9 +21,7 @@ def check_translations(records, field_name, translations):
     if not isinstance(field_name, str) or field_name not in records._fields:
         raise UserError(
             records.env._(
-                "%(model)s has no field %(field)s to translate.",
-                model=records._description,
-                field=str(field_name)[:64],
+                "There is no field %(field)s to translate.", field=str(field_name)[:64]
             )
         )
     if not isinstance(translations, dict) or not all(
