@@ -182,13 +182,8 @@ class ResPartner(models.Model):
         :rtype: bool
         """
         self.ensure_one()
-        if channel not in CONSENT_CHANNELS or kind not in ("notice", "safety_check"):
-            raise UserError(
-                _(
-                    "Contacts are reached by e-mail, SMS, letter or phone, with a "
-                    "notice or a safety check."
-                )
-            )
+        if channel not in CONSENT_CHANNELS or not isinstance(kind, str):
+            raise UserError(_("Contacts are reached by e-mail, SMS, letter or phone."))
         # A partner's consent state is personal data: crisis staff only.
         require_group(
             self.env,
