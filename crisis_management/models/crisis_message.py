@@ -16,6 +16,7 @@ KINDS = [
     ("statement", "Statement"),
     ("press_release", "Press Release"),
     ("holding_statement", "Holding Statement"),
+    ("made_good", "Made Good"),
 ]
 STATES = [
     ("draft", "Draft"),
@@ -314,6 +315,8 @@ class CrisisMessage(models.Model):
         )
 
     def _workflow_log_transition(self, old_states, new_state):
+        # (not "user": Odoo's _() reads a local of that name as a user id when
+        # the environment has no language)
         user_name = self.env.user.name
         for message in self:
             values = {
