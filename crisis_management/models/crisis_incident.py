@@ -1971,22 +1971,27 @@ class CrisisIncident(models.Model):
             )
         )
 
-    def _page_qas(self, lang_code):
-        """Published questions and answers of the incident."""
+    def _page_messages(self, lang_code, qa):
+        """The incident's published Q&A (``qa``), or its other published
+        content, in ``lang_code`` (sudo: for the public page)."""
         self.ensure_one()
-        messages = (
+        return (
             self.env["crisis.message"]
             .sudo()
             .with_context(lang=lang_code)
             .search(
                 [
                     ("incident_id", "=", self.id),
-                    ("kind", "=", "qa"),
+                    ("kind", "=" if qa else "!=", "qa"),
                     ("state", "=", "published"),
                 ],
                 order="sequence, id",
             )
         )
+
+    def _page_qas(self, lang_code):
+        """Published questions and answers of the incident."""
+        messages = self._page_messages(lang_code, qa=True)
         return [
             {
                 "question": message.question or message.name,
@@ -1999,20 +2004,7 @@ class CrisisIncident(models.Model):
     def _page_key_messages(self, lang_code):
         """Published key messages and statements of the incident: what the
         public must know, above the updates (Q&A have their own section)."""
-        self.ensure_one()
-        messages = (
-            self.env["crisis.message"]
-            .sudo()
-            .with_context(lang=lang_code)
-            .search(
-                [
-                    ("incident_id", "=", self.id),
-                    ("kind", "!=", "qa"),
-                    ("state", "=", "published"),
-                ],
-                order="sequence, id",
-            )
-        )
+        messages = self._page_messages(lang_code, qa=False)
         return [
             {"name": message.name, "body": message.body, "date": message.write_date}
             for message in messages

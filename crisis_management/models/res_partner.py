@@ -26,6 +26,14 @@ CONSENT_CHANNELS = tuple(code for code, _label in CHANNELS)
 OPEN_INCIDENT_STATES = ("active", "contained", "resolved")
 
 
+def _commercial_restrict(commercial_ids):
+    """The condition on ``p.commercial_partner_id`` where ``commercial_ids``
+    is given (else none)."""
+    if commercial_ids is None:
+        return SQL()
+    return SQL("AND p.commercial_partner_id = ANY(%s)", list(commercial_ids))
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -121,11 +129,7 @@ class ResPartner(models.Model):
         incident."""
         self.env["crisis.incident"].flush_model(["affected_partner_ids", "state"])
         self.env["res.partner"].flush_model(["commercial_partner_id"])
-        restrict = SQL()
-        if commercial_ids is not None:
-            restrict = SQL(
-                "AND p.commercial_partner_id = ANY(%s)", list(commercial_ids)
-            )
+        restrict = _commercial_restrict(commercial_ids)
         self.env.cr.execute(
             SQL(
                 """SELECT DISTINCT p.commercial_partner_id
@@ -382,11 +386,7 @@ class ResPartner(models.Model):
             ("res.partner", ["commercial_partner_id"]),
         ):
             self.env[model].flush_model(fnames)
-        restrict = SQL()
-        if commercial_ids is not None:
-            restrict = SQL(
-                "AND p.commercial_partner_id = ANY(%s)", list(commercial_ids)
-            )
+        restrict = _commercial_restrict(commercial_ids)
         self.env.cr.execute(
             SQL(
                 """SELECT p.commercial_partner_id
