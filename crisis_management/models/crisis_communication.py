@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, format_datetime, formataddr, html2plaintext
 
-from ..tools import may_commit, resolve_lang
+from ..tools import check_translations, may_commit, resolve_lang
 from .crisis_message import SENDABLE_STATES, TEXT_LANGS
 
 _logger = logging.getLogger(__name__)
@@ -84,6 +84,7 @@ class CrisisCommunication(models.Model):
         "failed",
         "cancelled",
     )
+    _workflow_unlink_states = ("draft",)
 
     name = fields.Char(
         compute="_compute_name",
@@ -438,20 +439,17 @@ class CrisisCommunication(models.Model):
         return super().write(vals)
 
     def update_field_translations(self, field_name, translations, source_lang=None):
+        check_translations(self, field_name, translations)
         if not self.env.su:
             self._workflow_guard([{field_name: True}])
         return super().update_field_translations(
             field_name, translations, source_lang=source_lang
         )
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_sent(self):
-        if any(comm.state != "draft" for comm in self):
-            raise UserError(
-                _(
-                    "A communication that was sent is part of the record and cannot be deleted."
-                )
-            )
+    def _workflow_unlink_refusal(self):
+        return _(
+            "A communication that was sent is part of the record and cannot be deleted."
+        )
 
     # ------------------------------------------------------------------
     # Audience
@@ -593,21 +591,16 @@ class CrisisCommunication(models.Model):
         if self.update_id:
             self._snapshot_update()
             return
-        self.message_id.flush_recordset(["name", "body", "sms_text", "version"])
-        self.flush_recordset()
         # Every stored language at once, exactly as approved.
-        self.env.cr.execute(
-            SQL(
-                """UPDATE crisis_communication c
-                      SET subject = m.name, body = m.body, sms_text = m.sms_text,
-                          message_version = m.version
-                     FROM crisis_message m
-                    WHERE c.id = %s AND m.id = %s""",
-                self.id,
-                self.message_id.id,
-            )
+        self.message_id._copy_texts_to(
+            self,
+            {
+                "subject": "name",
+                "body": "body",
+                "sms_text": "sms_text",
+                "message_version": "version",
+            },
         )
-        self.invalidate_recordset(["subject", "body", "sms_text", "message_version"])
 
     def _snapshot_update(self):
         """Freeze the published update's text, all languages: its body as the

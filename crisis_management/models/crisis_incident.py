@@ -35,7 +35,6 @@ from ..tools import (
     require_group,
     resolve_lang,
     rfc3339,
-    sanitize_translations,
     selection_labels,
     valid_id,
 )
@@ -788,13 +787,6 @@ class CrisisIncident(models.Model):
             self.sudo()._touch_page()
         self._notify_situation_changed()
         return res
-
-    def update_field_translations(self, field_name, translations, source_lang=None):
-        return super().update_field_translations(
-            field_name,
-            sanitize_translations(self, field_name, translations),
-            source_lang=source_lang,
-        )
 
     def _check_team_change(self):
         """Who may change the team of an incident: whoever may write it; on
@@ -1979,22 +1971,27 @@ class CrisisIncident(models.Model):
             )
         )
 
-    def _page_qas(self, lang_code):
-        """Published questions and answers of the incident."""
+    def _page_messages(self, lang_code, qa):
+        """The incident's published Q&A (``qa``), or its other published
+        content, in ``lang_code`` (sudo: for the public page)."""
         self.ensure_one()
-        messages = (
+        return (
             self.env["crisis.message"]
             .sudo()
             .with_context(lang=lang_code)
             .search(
                 [
                     ("incident_id", "=", self.id),
-                    ("kind", "=", "qa"),
+                    ("kind", "=" if qa else "!=", "qa"),
                     ("state", "=", "published"),
                 ],
                 order="sequence, id",
             )
         )
+
+    def _page_qas(self, lang_code):
+        """Published questions and answers of the incident."""
+        messages = self._page_messages(lang_code, qa=True)
         return [
             {
                 "question": message.question or message.name,
@@ -2007,20 +2004,7 @@ class CrisisIncident(models.Model):
     def _page_key_messages(self, lang_code):
         """Published key messages and statements of the incident: what the
         public must know, above the updates (Q&A have their own section)."""
-        self.ensure_one()
-        messages = (
-            self.env["crisis.message"]
-            .sudo()
-            .with_context(lang=lang_code)
-            .search(
-                [
-                    ("incident_id", "=", self.id),
-                    ("kind", "!=", "qa"),
-                    ("state", "=", "published"),
-                ],
-                order="sequence, id",
-            )
-        )
+        messages = self._page_messages(lang_code, qa=False)
         return [
             {"name": message.name, "body": message.body, "date": message.write_date}
             for message in messages

@@ -9,7 +9,6 @@ from ..tools import (
     public_ref,
     public_uuid,
     rfc3339,
-    sanitize_translations,
 )
 from .crisis_incident_component import STATUSES
 
@@ -166,13 +165,6 @@ class CrisisIncidentUpdate(models.Model):
             self.with_context(crisis_bilingual_written=written),
         ).create(vals_list)
         return records.with_env(self.env)
-
-    def update_field_translations(self, field_name, translations, source_lang=None):
-        return super().update_field_translations(
-            field_name,
-            sanitize_translations(self, field_name, translations),
-            source_lang=source_lang,
-        )
 
     def write(self, vals):
         vals, written = self._bilingual_prepare_write(vals)

@@ -154,8 +154,12 @@ class TestCrisisMessage(CrisisMessageCommon):
 
     def test_only_drafts_can_be_deleted(self):
         message = self._approved_message()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Only drafts can be deleted"):
             message.unlink()
+        self.assertTrue(message.exists())
+        draft = self._message()
+        draft.unlink()
+        self.assertFalse(draft.exists())
 
 
 @tagged("post_install", "-at_install")
