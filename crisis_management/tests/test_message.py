@@ -269,10 +269,13 @@ class TestCrisisMessageFourEyesScreen(HttpCase, CrisisMessageCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.env["res.lang"]._activate_lang("en_US")
         cls.env["ir.module.module"]._load_module_terms(
             ["crisis_management"], ["de_DE"], overwrite=True
         )
+        # The author works in German, the approver in English.
         cls.user_manager.write({"lang": "de_DE", "tz": "Europe/Berlin"})
+        cls.user_manager2.write({"lang": "en_US", "tz": "Europe/Berlin"})
         cls.text = cls._message()
         cls.text.action_submit()
         cls.url = f"/odoo/action-crisis_management.crisis_message_action/{cls.text.id}"
