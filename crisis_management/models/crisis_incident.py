@@ -842,7 +842,9 @@ class CrisisIncident(models.Model):
             )
 
     def action_activate(self):
-        self._workflow_apply("active", {"date_activated": fields.Datetime.now()})
+        self._workflow_apply(
+            "active", {"date_activated": self.env["crisis.log"]._now()}
+        )
         for incident in self:
             incident._on_activate()
         return True
@@ -856,7 +858,7 @@ class CrisisIncident(models.Model):
         return True
 
     def action_close(self):
-        self._workflow_apply("closed", {"date_closed": fields.Datetime.now()})
+        self._workflow_apply("closed", {"date_closed": self.env["crisis.log"]._now()})
         self._update_crisis_mode()
         exercises = self.filtered("is_exercise")
         if exercises:
