@@ -128,6 +128,9 @@ class CrisisCommon(TransactionCase):
         cls.env["mail.mail"].search([("state", "=", "outgoing")]).write(
             {"state": "cancel"}
         )
+        cls.env["sms.sms"].search([("state", "=", "outgoing")]).write(
+            {"state": "canceled"}
+        )
 
     @classmethod
     def _create_incident(cls, **values):
