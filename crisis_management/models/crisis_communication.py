@@ -166,7 +166,7 @@ class CrisisCommunication(models.Model):
             ("draft", "Draft"),
             ("queued", "Queued"),
             ("sending", "Sending"),
-            ("done", "Done"),
+            ("done", "Finished"),
             ("failed", "Failed"),
         ],
         required=True,
