@@ -602,7 +602,6 @@ class CrisisCommunication(models.Model):
                 refusals = Partner._crisis_contact_refusals(
                     partner_ids, comm.purpose_id.code, channel, comm.kind
                 )
-                reasons = comm._skip_reasons(channel)
                 for pid, name, lang, email, phone, street, zip_code, city in rows:
                     vals = {
                         "communication_id": comm.id,
@@ -624,13 +623,9 @@ class CrisisCommunication(models.Model):
                         )
                     refusal = refusals.get(pid)
                     if refusal:
-                        vals.update(
-                            state="skipped_consent", skip_reason=reasons[refusal]
-                        )
+                        vals.update(state="skipped_consent", skip_code=refusal)
                     elif not address:
-                        vals.update(
-                            state="skipped_address", skip_reason=reasons["address"]
-                        )
+                        vals.update(state="skipped_address", skip_code="address")
                     vals["address"] = address or False
                     vals_list.append(vals)
             Recipient.create(vals_list)
@@ -659,29 +654,6 @@ class CrisisCommunication(models.Model):
             )
         )
         return self.env.cr.fetchall()
-
-    def _skip_reasons(self, channel):
-        self.ensure_one()
-        channel_label = dict(COMMUNICATION_CHANNELS)[channel]
-        blacklisted = (
-            _("The e-mail address is on the blacklist.")
-            if channel == "email"
-            else _("The phone number is on the blacklist.")
-        )
-        address = {
-            "email": _("No valid e-mail address."),
-            "sms": _("No valid mobile or phone number."),
-            "letter": _("No complete postal address (street, ZIP code, city)."),
-        }[channel]
-        return {
-            "blacklisted": blacklisted,
-            "no_basis": _(
-                "No consent or other legal basis for “%(purpose)s” by %(channel)s.",
-                purpose=self.purpose_id.name,
-                channel=channel_label,
-            ),
-            "address": address,
-        }
 
     @api.model
     def _cron_send(self, batch_size=None):

@@ -24,6 +24,15 @@ NAME_PARTICLES = {"von", "van", "vom", "zu", "zum", "zur", "de", "der", "den", "
 NAME_PARTICLES |= {"da", "del", "della", "du", "le", "la", "ten", "ter", "dos"}
 
 
+SKIP_CODES = [
+    ("blacklisted", "On the Blacklist"),
+    ("no_basis", "No Consent or Other Legal Basis"),
+    ("address", "No Usable Address"),
+]
+# Lines skipped before the code was stored: what their state says.
+SKIP_CODE_OF_STATE = {"skipped_consent": "no_basis", "skipped_address": "address"}
+
+
 class CrisisCommunicationRecipient(models.Model):
     """One partner on one channel of a communication: what happened to the
     message for them, and for a safety check, their answer."""
@@ -45,7 +54,7 @@ class CrisisCommunicationRecipient(models.Model):
             "lang",
             "address",
             "state",
-            "skip_reason",
+            "skip_code",
             "error",
             "date_sent",
             "email_message_id",
@@ -95,7 +104,11 @@ class CrisisCommunicationRecipient(models.Model):
         readonly=True,
         index=True,
     )
-    skip_reason = fields.Char(string="Why Skipped", readonly=True)
+    # Why a line was skipped is stored as a code and put into words for each
+    # reader: the German communication report gives German reasons even when
+    # the sending ran in English (a cron, an English-speaking sender).
+    skip_code = fields.Selection(SKIP_CODES, string="Reason Code", readonly=True)
+    skip_reason = fields.Char(string="Why Skipped", compute="_compute_skip_reason")
     error = fields.Text(readonly=True)
     date_sent = fields.Datetime(string="Sent On", readonly=True)
     # Delivery truth: what the mail server or SMS gateway reported back later.
@@ -158,6 +171,35 @@ class CrisisCommunicationRecipient(models.Model):
             "Answer links must be unique.",
         ),
     ]
+
+    @api.depends("skip_code", "state", "channel", "communication_id.purpose_id")
+    @api.depends_context("lang")
+    def _compute_skip_reason(self):
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        for line in self:
+            code = line.skip_code or SKIP_CODE_OF_STATE.get(line.state)
+            line.skip_reason = line._skip_reason_text(code, channels) if code else False
+
+    def _skip_reason_text(self, code, channels):
+        """``code`` in words, in the language of the reader (``env.lang``)."""
+        self.ensure_one()
+        if code == "blacklisted":
+            if self.channel == "email":
+                return self.env._("The e-mail address is on the blacklist.")
+            return self.env._("The phone number is on the blacklist.")
+        if code == "address":
+            return {
+                "email": self.env._("No valid e-mail address."),
+                "sms": self.env._("No valid mobile or phone number."),
+                "letter": self.env._(
+                    "No complete postal address (street, ZIP code, city)."
+                ),
+            }[self.channel]
+        return self.env._(
+            "No consent or other legal basis for “%(purpose)s” by %(channel)s.",
+            purpose=self.communication_id.sudo().purpose_id.name or "",
+            channel=channels.get(self.channel, self.channel),
+        )
 
     @api.model
     def _new_response_token(self):

@@ -22,6 +22,7 @@ from werkzeug.urls import url_encode
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_datetime, html2plaintext, is_html_empty
+from odoo.tools.translate import LazyGettext, _lt
 
 from odoo.addons.mail.tools.alias_error import AliasError
 
@@ -1290,7 +1291,9 @@ class CrisisIncident(models.Model):
                 "kind": entry.kind,
                 "kind_label": kinds.get(entry.kind),
                 "author": entry.author_id.name or "",
-                "body": shorten(entry.body or "", LOG_BODY_LENGTH, placeholder=" …"),
+                "body": shorten(
+                    entry.body_display or "", LOG_BODY_LENGTH, placeholder=" …"
+                ),
             }
             for entry in self.env["crisis.log"].sudo().browse(log_ids)
         ]
@@ -1544,21 +1547,21 @@ class CrisisIncident(models.Model):
     # ------------------------------------------------------------------
     # Crisis log
     # ------------------------------------------------------------------
-    def _log(self, kind, body):
-        """Append one entry to the tamper-evident crisis log of this incident."""
+    def _log(self, kind, body, values=None):
+        """Append one entry to the tamper-evident crisis log of this incident.
+
+        ``body`` is a text, or an ``_lt("…")`` of this module with its
+        ``values``: such an entry is read in each reader's language (the
+        English wording is stored as its text, code and values are hashed).
+        """
         self.ensure_one()
-        return (
-            self.env["crisis.log"]
-            .sudo()
-            .create(
-                {
-                    "incident_id": self.id,
-                    "kind": kind,
-                    "body": body,
-                    "author_id": self.env.user.id,
-                }
-            )
-        )
+        vals = {"incident_id": self.id, "kind": kind, "author_id": self.env.user.id}
+        Log = self.env["crisis.log"].sudo()
+        if isinstance(body, LazyGettext):
+            vals.update(Log._coded_vals(body, values))
+        else:
+            vals["body"] = body
+        return Log.create(vals)
 
     def verify_log(self):
         """Check the hash chain of the crisis log.
@@ -1623,18 +1626,20 @@ class CrisisIncident(models.Model):
                 company.write({"crisis_mode": True, "crisis_incident_id": crisis[0].id})
                 crisis[0]._log(
                     "state",
-                    _("Crisis mode switched on for %(company)s.", company=company.name),
+                    _lt("Crisis mode switched on for %(company)s."),
+                    {"company": company.name},
                 )
             elif crisis and current not in crisis:
                 company.crisis_incident_id = crisis[0]
             elif not crisis and company.crisis_mode:
                 company.write({"crisis_mode": False, "crisis_incident_id": False})
-                message = _(
-                    "Crisis mode switched off for %(company)s.", company=company.name
-                )
                 for incident in self:
                     if incident.company_id == company:
-                        incident._log("state", message)
+                        incident._log(
+                            "state",
+                            _lt("Crisis mode switched off for %(company)s."),
+                            {"company": company.name},
+                        )
         for company, was_on in before.items():
             if company.crisis_mode == was_on:
                 continue
@@ -1843,7 +1848,7 @@ class CrisisIncident(models.Model):
                     "date": format_datetime(self.env, entry.date),
                     "kind": kinds.get(entry.kind, entry.kind),
                     "author": entry.author_id.name or "",
-                    "body": entry.body or "",
+                    "body": entry.body_display or "",
                 }
             )
         return self.env["ir.qweb"]._render(

@@ -28,7 +28,8 @@ class ReportChronology(models.AbstractModel):
                 SQL(
                     '"crisis_log"."id", "crisis_log"."sequence", "crisis_log"."date",'
                     ' "crisis_log"."author_id", "crisis_log"."kind",'
-                    ' "crisis_log"."body", "crisis_log"."hash"'
+                    ' "crisis_log"."body", "crisis_log"."hash",'
+                    ' "crisis_log"."body_code", "crisis_log"."body_values"'
                 )
             )
         )
@@ -43,6 +44,18 @@ class ReportChronology(models.AbstractModel):
             .browse(author_ids)
         }
         kinds = dict(Log._fields["kind"]._description_selection(self.env))
+        lang = self.env.lang or "en_US"
+
+        def text(body, entry_hash, code, values):
+            # An entry the application wrote, in the reader's language; only a
+            # version 3 hash covers its code (crisis.log._compute_body_display).
+            if code and (entry_hash or "").startswith("$3$"):
+                try:
+                    return Log._render_code(code, values, lang)
+                except (KeyError, TypeError, ValueError):
+                    pass
+            return body or ""
+
         return [
             (
                 row_id,
@@ -50,10 +63,20 @@ class ReportChronology(models.AbstractModel):
                 date,
                 names.get(author_id, ""),
                 kinds.get(kind, kind),
-                body or "",
+                text(body, entry_hash, code, values),
                 entry_hash or "",
             )
-            for row_id, sequence, date, author_id, kind, body, entry_hash in rows
+            for (
+                row_id,
+                sequence,
+                date,
+                author_id,
+                kind,
+                body,
+                entry_hash,
+                code,
+                values,
+            ) in rows
         ]
 
     @api.model
