@@ -760,17 +760,18 @@ class CrisisIncident(models.Model):
         )
 
     def _workflow_log_transition(self, old_states, new_state):
-        labels = selection_labels(self, "state")
         for incident in self:
+            # The state labels are put into words for each reader as well.
             incident._log(
                 "state",
-                _(
-                    "State changed from %(from)s to %(to)s.",
-                    **{
-                        "from": labels[old_states[incident.id]],
-                        "to": labels[new_state],
+                _lt("State changed from %(from)s to %(to)s."),
+                {
+                    "from": {
+                        "field": "crisis.incident.state",
+                        "value": old_states[incident.id],
                     },
-                ),
+                    "to": {"field": "crisis.incident.state", "value": new_state},
+                },
             )
 
     def action_activate(self):

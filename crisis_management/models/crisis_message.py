@@ -2,7 +2,7 @@
 import re
 from contextvars import ContextVar
 
-from odoo import _, api, fields, models
+from odoo import _, _lt, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression
 from odoo.tools import SQL, html2plaintext, html_sanitize
@@ -311,26 +311,26 @@ class CrisisMessage(models.Model):
             if new_state == "approved":
                 message._log_incident(
                     "decision",
-                    _(
-                        "Content “%(name)s” (version %(version)s) approved by %(user)s.",
-                        **values,
+                    _lt(
+                        "Content “%(name)s” (version %(version)s) approved by %(user)s."
                     ),
+                    values,
                 )
             elif new_state == "published":
                 message._log_incident(
                     "communication",
-                    _(
-                        "Content “%(name)s” (version %(version)s) published by %(user)s.",
-                        **values,
+                    _lt(
+                        "Content “%(name)s” (version %(version)s) published by %(user)s."
                     ),
+                    values,
                 )
             elif new_state == "withdrawn":
                 message._log_incident(
                     "decision",
-                    _(
-                        "Content “%(name)s” (version %(version)s) withdrawn by %(user)s.",
-                        **values,
+                    _lt(
+                        "Content “%(name)s” (version %(version)s) withdrawn by %(user)s."
                     ),
+                    values,
                 )
 
     def _check_crisis_team(self):
@@ -385,10 +385,10 @@ class CrisisMessage(models.Model):
         self._workflow_apply("draft")
         return True
 
-    def _log_incident(self, kind, body):
+    def _log_incident(self, kind, body, values=None):
         self.ensure_one()
         if self.incident_id:
-            self.incident_id._log(kind, body)
+            self.incident_id._log(kind, body, values)
 
     # ------------------------------------------------------------------
     # Texts in German and English

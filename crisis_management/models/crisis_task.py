@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import _, _lt, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools import reader_tz, require_group
@@ -263,11 +263,8 @@ class CrisisTask(models.Model):
             task._close_activities(self._followup_activity_type(), _("Task completed."))
             task.incident_id._log(
                 "task",
-                _(
-                    "Task completed: %(task)s (by %(user)s).",
-                    task=task.name,
-                    user=self.env.user.name,
-                ),
+                _lt("Task completed: %(task)s (by %(user)s)."),
+                {"task": task.name, "user": self.env.user.name},
             )
         return True
 
@@ -277,11 +274,8 @@ class CrisisTask(models.Model):
             task._close_activities(self._followup_activity_type(), _("Task cancelled."))
             task.incident_id._log(
                 "task",
-                _(
-                    "Task cancelled: %(task)s (by %(user)s).",
-                    task=task.name,
-                    user=self.env.user.name,
-                ),
+                _lt("Task cancelled: %(task)s (by %(user)s)."),
+                {"task": task.name, "user": self.env.user.name},
             )
         return True
 

@@ -87,6 +87,15 @@ class TestReaderLanguage(CrisisAudienceCommon):
             self._in(entry, "en_US").body_display,
             f"Crisis mode switched on for {name}.",
         )
+        # The state labels inside an entry follow the reader too.
+        state = incident.log_ids.filtered(
+            lambda e: e.body_code == "State changed from %(from)s to %(to)s."
+        )
+        self.assertEqual(state.body, "State changed from Draft to Active.")
+        self.assertEqual(
+            self._in(state, "de_DE").body_display,
+            "Status von „Entwurf“ zu „Aktiv“ geändert.",
+        )
         # The German wall shows it in German.
         wall = self._in(incident, "de_DE")._situation_dashboard_log(entry.ids)
         self.assertEqual(wall[0]["body"], f"Krisenmodus für {name} eingeschaltet.")
