@@ -6,7 +6,7 @@ from datetime import timedelta
 from markupsafe import Markup
 from psycopg2.extras import Json
 
-from odoo import _, api, fields, models
+from odoo import _, _lt, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, formataddr, html2plaintext
@@ -767,33 +767,32 @@ class CrisisCommunication(models.Model):
             return
         state = "failed" if self.failed_count and not self.sent_count else "done"
         self.sudo().write({"state": state, "date_done": fields.Datetime.now()})
-        channels = dict(COMMUNICATION_CHANNELS)
+        # Kind and channels are put into words for each reader of the log.
         values = {
-            "kind": dict(self._fields["kind"]._description_selection(self.env))[
-                self.kind
-            ],
+            "kind": {"field": "crisis.communication.kind", "value": self.kind},
             "name": self.name,
-            "channels": ", ".join(channels[c] for c in self._channels()),
+            "channels": [
+                {"field": "crisis.communication.recipient.channel", "value": c}
+                for c in self._channels()
+            ],
             "sent": self.sent_count,
             "skipped": self.skipped_count,
             "failed": self.failed_count,
             "total": self.recipient_count,
         }
         if self.update_id:
-            body = _(
+            body = _lt(
                 "%(kind)s “%(name)s” (published update of the public page) by "
                 "%(channels)s: %(sent)s sent, %(skipped)s skipped, %(failed)s failed "
-                "of %(total)s.",
-                **values,
+                "of %(total)s."
             )
         else:
-            body = _(
+            body = _lt(
                 "%(kind)s “%(name)s” (content version %(version)s) by %(channels)s: "
-                "%(sent)s sent, %(skipped)s skipped, %(failed)s failed of %(total)s.",
-                version=self.message_version,
-                **values,
+                "%(sent)s sent, %(skipped)s skipped, %(failed)s failed of %(total)s."
             )
-        self.incident_id._log("communication", body)
+            values["version"] = self.message_version
+        self.incident_id._log("communication", body, values)
 
     # ------------------------------------------------------------------
     # Rendering

@@ -1354,14 +1354,14 @@ class CrisisIncident(models.Model):
             if not incident.sudo().page_token:
                 vals["page_token"] = self._new_page_token()
             incident.sudo().write(vals)
-            incident._log("communication", _("Public incident page published."))
+            incident._log("communication", _lt("Public incident page published."))
         return True
 
     def action_unpublish_page(self):
         self.check_access("write")
         for incident in self:
             incident.sudo().page_published = False
-            incident._log("communication", _("Public incident page unpublished."))
+            incident._log("communication", _lt("Public incident page unpublished."))
         return True
 
     def action_rotate_page_token(self):
