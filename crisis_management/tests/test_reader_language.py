@@ -197,3 +197,22 @@ class TestReaderLanguage(CrisisAudienceCommon):
             f"In den Krisenstab aufgenommen: Petra Sprecherin ({role_de}).",
         )
         self.assertTrue(incident.verify_log()["ok"])
+
+    def test_communication_summary_in_each_readers_language(self):
+        comm = self._audience()
+        comm.action_send()
+        self._run_cron()
+        entry = self.incident.log_ids.filtered(
+            lambda e: (
+                e.kind == "communication"
+                and (e.body_code or "").startswith(
+                    "%(kind)s “%(name)s” (content version"
+                )
+            )
+        )
+        self.assertEqual(len(entry), 1)
+        self.assertIn("by E-mail:", entry.body)
+        german = self._in(entry, "de_DE").body_display
+        self.assertIn(f"„{comm.name}“ (Inhaltsversion 1) per E-Mail:", german)
+        self.assertIn("übersprungen", german)
+        self.assertNotIn("skipped", german)
