@@ -3,7 +3,7 @@ import base64
 import re
 import secrets
 
-from odoo import _, api, fields, models
+from odoo import _, _lt, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, consteq
 
@@ -440,12 +440,14 @@ class CrisisCommunicationRecipient(models.Model):
         # The lead is alerted when someone newly needs help, not again for
         # the same answer sent twice.
         if answer == "help" and previous != "help":
-            body = _(
-                "Safety check “%(name)s”: %(partner)s NEEDS HELP.",
-                name=line.communication_id.name,
-                partner=line.partner_id.display_name,
+            values = {
+                "name": line.communication_id.name,
+                "partner": line.partner_id.display_name,
+            }
+            incident._log(
+                "fact", _lt("Safety check “%(name)s”: %(partner)s NEEDS HELP."), values
             )
-            incident._log("fact", body)
+            body = _("Safety check “%(name)s”: %(partner)s NEEDS HELP.", **values)
             incident.message_post(
                 body=body,
                 partner_ids=incident.lead_id.partner_id.ids,

@@ -641,12 +641,12 @@ class CrisisIncident(models.Model):
         for incident in incidents.filtered("is_exercise"):
             incident._log(
                 "note",
-                _(
+                _lt(
                     "EXERCISE: this incident is an exercise. E-mails and SMS go to "
                     "the observers (%(observers)s) instead of the recipients; the "
-                    "company does not enter crisis mode.",
-                    observers=", ".join(incident.exercise_observer_ids.mapped("name")),
+                    "company does not enter crisis mode."
                 ),
+                {"observers": incident.exercise_observer_ids.mapped("name")},
             )
         return incidents
 
@@ -694,18 +694,15 @@ class CrisisIncident(models.Model):
                 ):
                     incident._log(
                         "decision",
-                        _(
-                            "Crisis lead changed from %(old)s to %(new)s.",
-                            old=lead.name or "-",
-                            new=incident.lead_id.name or "-",
-                        ),
+                        _lt("Crisis lead changed from %(old)s to %(new)s."),
+                        {"old": lead.name or "-", "new": incident.lead_id.name or "-"},
                     )
                 if incident.is_confidential != confidential:
                     incident._log(
                         "decision",
-                        _("Incident marked confidential.")
+                        _lt("Incident marked confidential.")
                         if incident.is_confidential
-                        else _("Incident no longer confidential."),
+                        else _lt("Incident no longer confidential."),
                     )
         if PAGE_VISIBLE_FIELDS & set(vals):
             # The caller's write passed its checks: the date follows in sudo.
@@ -806,10 +803,8 @@ class CrisisIncident(models.Model):
         if self.is_exercise:
             self._log(
                 "state",
-                _(
-                    "EXERCISE activated: %(company)s does not enter crisis mode.",
-                    company=self.company_id.name,
-                ),
+                _lt("EXERCISE activated: %(company)s does not enter crisis mode."),
+                {"company": self.company_id.name},
             )
             # Refresh the exercise indicator of the open web clients.
             self.company_id.sudo()._notify_crisis_mode()
@@ -843,11 +838,8 @@ class CrisisIncident(models.Model):
         )
         self._log(
             "task",
-            _(
-                "Playbook “%(playbook)s” applied: %(count)s tasks created.",
-                playbook=playbook.name,
-                count=len(tasks),
-            ),
+            _lt("Playbook “%(playbook)s” applied: %(count)s tasks created."),
+            {"playbook": playbook.name, "count": len(tasks)},
         )
         return tasks
 
@@ -1370,7 +1362,7 @@ class CrisisIncident(models.Model):
             incident.sudo().page_token = self._new_page_token()
             incident._log(
                 "communication",
-                _("Public page address renewed; the old address no longer works."),
+                _lt("Public page address renewed; the old address no longer works."),
             )
         return True
 
@@ -2151,12 +2143,14 @@ class CrisisIncident(models.Model):
             incident.sudo().date_handback = fields.Datetime.now()
             incident._log(
                 "note",
-                _(
+                _lt(
                     "%(count)s affected customers handed back to their "
-                    "salespeople (plan “%(plan)s”): %(customers)s.",
-                    count=len(customers),
-                    plan=plan.name,
-                    customers=", ".join(c.name for c in customers) or "-",
+                    "salespeople (plan “%(plan)s”): %(customers)s."
                 ),
+                {
+                    "count": len(customers),
+                    "plan": plan.name,
+                    "customers": [c.name for c in customers] or "-",
+                },
             )
         return True
