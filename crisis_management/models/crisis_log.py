@@ -107,10 +107,24 @@ class CrisisLog(models.Model):
         is ``code`` (an ``_lt(...)`` of this module, or its English source)
         with ``values``: plain text and numbers, lists of them (joined with
         commas), ``{"field": "model.field", "value": key}`` for a selection
-        label, or ``[text, {"field": ...}]`` for "text (label)"."""
+        label, ``[text, {"field": ...}]`` for "text (label)", or an
+        ``_lt("nobody")`` of this module, stored as ``{"term": "nobody"}``."""
         source = code._source if isinstance(code, LazyGettext) else code
+
+        def plain(value):
+            if isinstance(value, LazyGettext):
+                return {"term": value._source}
+            if isinstance(value, dict):
+                return {key: plain(item) for key, item in value.items()}
+            if isinstance(value, list | tuple):
+                return [plain(item) for item in value]
+            return value
+
         values_json = json.dumps(
-            values or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+            plain(values or {}),
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
         )
         return {
             "body": self._render_code(source, values_json, "en_US"),
@@ -120,6 +134,9 @@ class CrisisLog(models.Model):
 
     @api.model
     def _render_value(self, value, lang):
+        if isinstance(value, dict) and "term" in value:
+            # A word of this module's catalogue, e.g. {"term": "nobody"}.
+            return get_translation("crisis_management", lang, value["term"], ())
         if isinstance(value, dict) and "field" in value:
             model_name, fname = value["field"].rsplit(".", 1)
             field = self.env[model_name]._fields[fname]

@@ -407,13 +407,15 @@ class CrisisTask(models.Model):
             task.write({"followup_state": "reminded", "date_reminded": now})
             task.incident_id._log(
                 "task",
-                _(
+                _lt(
                     "Follow-up: task “%(task)s” is overdue (due %(deadline)s); "
-                    "reminder sent to %(user)s.",
-                    task=task.name,
-                    deadline=task._format_deadline(),
-                    user=assignee.name,
+                    "reminder sent to %(user)s."
                 ),
+                {
+                    "task": task.name,
+                    "deadline": task._format_deadline(),
+                    "user": assignee.name,
+                },
             )
 
     def _followup_escalate(self):
@@ -450,16 +452,19 @@ class CrisisTask(models.Model):
                 partner_ids=lead.partner_id.ids,
             )
             task.write({"followup_state": "escalated", "date_escalated": now})
+            nobody = _lt("nobody")
             incident._log(
                 "task",
-                _(
+                _lt(
                     "Escalation: task “%(task)s” of %(user)s is still overdue "
-                    "(due %(deadline)s); escalated to %(lead)s.",
-                    task=task.name,
-                    user=assignee.name or _("Nobody"),
-                    deadline=task._format_deadline(),
-                    lead=lead.name or _("Nobody"),
+                    "(due %(deadline)s); escalated to %(lead)s."
                 ),
+                {
+                    "task": task.name,
+                    "user": assignee.name or nobody,
+                    "deadline": task._format_deadline(),
+                    "lead": lead.name or nobody,
+                },
             )
 
     def _format_deadline(self):

@@ -216,3 +216,26 @@ class TestReaderLanguage(CrisisAudienceCommon):
         self.assertIn(f"„{comm.name}“ (Inhaltsversion 1) per E-Mail:", german)
         self.assertIn("übersprungen", german)
         self.assertNotIn("skipped", german)
+
+    def test_words_of_the_module_inside_values_follow_the_reader(self):
+        Log = self.env["crisis.log"]
+        code = (
+            "Escalation: task “%(task)s” of %(user)s is still overdue "
+            "(due %(deadline)s); escalated to %(lead)s."
+        )
+        values = json.dumps(
+            {
+                "task": "Nachbarn informieren",
+                "user": {"term": "nobody"},
+                "deadline": "2026-12-07 14:00",
+                "lead": "Max Krisenstab",
+            }
+        )
+        self.assertEqual(
+            Log._render_code(code, values, "de_DE"),
+            "Eskalation: Aufgabe „Nachbarn informieren“ von niemand ist weiter "
+            "überfällig (fällig am 2026-12-07 14:00); an Max Krisenstab eskaliert.",
+        )
+        self.assertIn(
+            "of nobody is still overdue", Log._render_code(code, values, "en_US")
+        )
