@@ -1,11 +1,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import hashlib
 import json
+import logging
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.translate import LazyGettext, get_translation
+
+_logger = logging.getLogger(__name__)
 
 GENESIS_HASH = "0" * 64
 # Version of the hash of new entries, stored as a prefix of the hash ("$2$…",
@@ -157,20 +160,26 @@ class CrisisLog(models.Model):
         rendered = {key: self._render_value(v, lang) for key, v in values.items()}
         return get_translation("crisis_management", lang or "en_US", code, rendered)
 
+    @api.model
+    def _display_text(self, body, entry_hash, code, values, lang):
+        """What a reader of ``lang`` reads of an entry. Only a version 3 hash
+        covers the code: a code added to an older entry behind the
+        application's back is never shown, nor one that no longer renders."""
+        if code and (entry_hash or "").startswith("$3$"):
+            try:
+                return self._render_code(code, values, lang)
+            except (KeyError, TypeError, ValueError):
+                _logger.warning("Crisis log text %r does not render", code)
+        return body or ""
+
     @api.depends("body", "body_code", "body_values", "hash")
     @api.depends_context("lang")
     def _compute_body_display(self):
         lang = self.env.lang or "en_US"
         for entry in self:
-            text = entry.body
-            # Only a version 3 hash covers the code: a code added to an older
-            # entry behind the application's back is never shown.
-            if entry.body_code and (entry.hash or "").startswith("$3$"):
-                try:
-                    text = self._render_code(entry.body_code, entry.body_values, lang)
-                except (KeyError, TypeError, ValueError):
-                    text = entry.body
-            entry.body_display = text
+            entry.body_display = self._display_text(
+                entry.body, entry.hash, entry.body_code, entry.body_values, lang
+            )
 
     @api.model
     def _compute_entry_hash(self, previous_hash, canonical, version=HASH_VERSION):

@@ -45,17 +45,6 @@ class ReportChronology(models.AbstractModel):
         }
         kinds = dict(Log._fields["kind"]._description_selection(self.env))
         lang = self.env.lang or "en_US"
-
-        def text(body, entry_hash, code, values):
-            # An entry the application wrote, in the reader's language; only a
-            # version 3 hash covers its code (crisis.log._compute_body_display).
-            if code and (entry_hash or "").startswith("$3$"):
-                try:
-                    return Log._render_code(code, values, lang)
-                except (KeyError, TypeError, ValueError):
-                    pass
-            return body or ""
-
         return [
             (
                 row_id,
@@ -63,7 +52,7 @@ class ReportChronology(models.AbstractModel):
                 date,
                 names.get(author_id, ""),
                 kinds.get(kind, kind),
-                text(body, entry_hash, code, values),
+                Log._display_text(body, entry_hash, code, values, lang),
                 entry_hash or "",
             )
             for (
