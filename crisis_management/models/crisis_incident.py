@@ -1955,11 +1955,8 @@ class CrisisIncident(models.Model):
         for incident in self:
             incident._log(
                 "note",
-                _(
-                    "Emergency contact sheet printed by %(user)s (%(lang)s).",
-                    user=self.env.user.name,
-                    lang=lang,
-                ),
+                _lt("Emergency contact sheet printed by %(user)s (%(lang)s)."),
+                {"user": self.env.user.name, "lang": lang},
             )
         return action
 
