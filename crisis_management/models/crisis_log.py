@@ -110,7 +110,8 @@ class CrisisLog(models.Model):
         is ``code`` (an ``_lt(...)`` of this module, or its English source)
         with ``values``: plain text and numbers, lists of them (joined with
         commas), ``{"field": "model.field", "value": key}`` for a selection
-        label, ``[text, {"field": ...}]`` for "text (label)", or an
+        label, ``[text, {"field": ...}]`` for "text (label)",
+        ``{"model": "crisis.task"}`` for the name of a model, or an
         ``_lt("nobody")`` of this module, stored as ``{"term": "nobody"}``."""
         source = code._source if isinstance(code, LazyGettext) else code
 
@@ -140,6 +141,12 @@ class CrisisLog(models.Model):
         if isinstance(value, dict) and "term" in value:
             # A word of this module's catalogue, e.g. {"term": "nobody"}.
             return get_translation("crisis_management", lang, value["term"], ())
+        if isinstance(value, dict) and "model" in value:
+            # The name of a model, e.g. {"model": "crisis.task"}: "Krisenaufgabe".
+            model = (
+                self.env["ir.model"].sudo().with_context(lang=lang)._get(value["model"])
+            )
+            return model.name or value["model"]
         if isinstance(value, dict) and "field" in value:
             model_name, fname = value["field"].rsplit(".", 1)
             field = self.env[model_name]._fields[fname]

@@ -239,3 +239,18 @@ class TestReaderLanguage(CrisisAudienceCommon):
         self.assertIn(
             "of nobody is still overdue", Log._render_code(code, values, "en_US")
         )
+
+    def test_model_names_inside_values_follow_the_reader(self):
+        values = json.dumps(
+            {"model": {"model": "crisis.task"}, "record": "X", "old": "A", "new": "B"}
+        )
+        code = "%(model)s “%(record)s” moved from %(old)s to %(new)s."
+        Log = self.env["crisis.log"]
+        self.assertEqual(
+            Log._render_code(code, values, "de_DE"),
+            "Krisenaufgabe „X“ von A nach B verschoben.",
+        )
+        self.assertEqual(
+            Log._render_code(code, values, "en_US"),
+            "Crisis Task “X” moved from A to B.",
+        )
