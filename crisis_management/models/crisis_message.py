@@ -15,6 +15,7 @@ KINDS = [
     ("statement", "Statement"),
     ("press_release", "Press Release"),
     ("holding_statement", "Holding Statement"),
+    ("made_good", "Made Good"),
 ]
 STATES = [
     ("draft", "Draft"),
@@ -305,9 +306,15 @@ class CrisisMessage(models.Model):
         )
 
     def _workflow_log_transition(self, old_states, new_state):
-        user = self.env.user.name
+        # (not "user": Odoo's _() reads a local of that name as a user id when
+        # the environment has no language)
+        user_name = self.env.user.name
         for message in self:
-            values = {"name": message.name, "version": message.version, "user": user}
+            values = {
+                "name": message.name,
+                "version": message.version,
+                "user": user_name,
+            }
             if new_state == "approved":
                 message._log_incident(
                     "decision",
