@@ -968,11 +968,11 @@ class CrisisIncident(models.Model):
             self.sudo().lead_id = lead[0].user_id
         self._log(
             "decision",
-            _(
+            _lt(
                 "The standing crisis team (%(count)s people) became the team of "
-                "this incident.",
-                count=len({vals["user_id"] for vals in vals_list}),
+                "this incident."
             ),
+            {"count": len({vals["user_id"] for vals in vals_list})},
         )
         return True
 
@@ -1061,12 +1061,12 @@ class CrisisIncident(models.Model):
         )
         self._log(
             "communication",
-            _(
-                "Crisis team alarmed by %(user)s%(exercise)s: %(count)s people.",
-                user=self.env.user.name,
-                exercise=_(" (exercise)") if self.is_exercise else "",
-                count=len(alarm.line_ids),
-            ),
+            _lt("Crisis team alarmed by %(user)s%(exercise)s: %(count)s people."),
+            {
+                "user": self.env.user.name,
+                "exercise": _lt(" (exercise)") if self.is_exercise else "",
+                "count": len(alarm.line_ids),
+            },
         )
         self._alarm_add_members(alarm.line_ids)
         alarm.line_ids._notify()
@@ -2783,15 +2783,17 @@ class CrisisIncident(models.Model):
             calls = incident._schedule_key_account_calls()
             incident._log(
                 "decision",
-                _(
+                _lt(
                     "%(count)s customers marked affected (components: "
                     "%(components)s): %(customers)s. Personal calls asked for: "
-                    "%(calls)s.",
-                    count=len(customers),
-                    components=", ".join(lines.component_id.mapped("name")),
-                    customers=", ".join(customers.mapped("name")) or "-",
-                    calls=", ".join(calls.call_partner_id.mapped("name")) or "-",
+                    "%(calls)s."
                 ),
+                {
+                    "count": len(customers),
+                    "components": lines.component_id.mapped("name"),
+                    "customers": customers.mapped("name") or "-",
+                    "calls": calls.call_partner_id.mapped("name") or "-",
+                },
             )
         return True
 
