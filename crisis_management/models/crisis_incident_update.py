@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from textwrap import shorten
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, _, _lt, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
@@ -177,10 +177,8 @@ class CrisisIncidentUpdate(models.Model):
         for update in corrected:
             update.incident_id._log(
                 "communication",
-                _(
-                    "Published update corrected: %(title)s",
-                    title=update._log_title(),
-                ),
+                _lt("Published update corrected: %(title)s"),
+                {"title": update._log_title()},
             )
         return res
 
@@ -230,16 +228,12 @@ class CrisisIncidentUpdate(models.Model):
     def _workflow_log_transition(self, old_states, new_state):
         for update in self:
             if new_state:
-                body = _(
-                    "Update published on the public page: %(title)s",
-                    title=update._log_title(),
-                )
+                body = _lt("Update published on the public page: %(title)s")
             else:
-                body = _(
-                    "Update taken off the public page: %(title)s",
-                    title=update._log_title(),
-                )
-            update.incident_id._log("communication", body)
+                body = _lt("Update taken off the public page: %(title)s")
+            update.incident_id._log(
+                "communication", body, {"title": update._log_title()}
+            )
 
     # ------------------------------------------------------------------
     # Business methods

@@ -2,7 +2,7 @@
 import re
 from contextvars import ContextVar
 
-from odoo import _, api, fields, models
+from odoo import _, _lt, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.models import NewId
 from odoo.osv import expression
@@ -327,26 +327,26 @@ class CrisisMessage(models.Model):
             if new_state == "approved":
                 message._log_incident(
                     "decision",
-                    self.env._(
-                        "Content “%(name)s” (version %(version)s) approved by %(user)s.",
-                        **values,
+                    _lt(
+                        "Content “%(name)s” (version %(version)s) approved by %(user)s."
                     ),
+                    values,
                 )
             elif new_state == "published":
                 message._log_incident(
                     "communication",
-                    self.env._(
-                        "Content “%(name)s” (version %(version)s) published by %(user)s.",
-                        **values,
+                    _lt(
+                        "Content “%(name)s” (version %(version)s) published by %(user)s."
                     ),
+                    values,
                 )
             elif new_state == "withdrawn":
                 message._log_incident(
                     "decision",
-                    self.env._(
-                        "Content “%(name)s” (version %(version)s) withdrawn by %(user)s.",
-                        **values,
+                    _lt(
+                        "Content “%(name)s” (version %(version)s) withdrawn by %(user)s."
                     ),
+                    values,
                 )
 
     def _check_crisis_team(self):
@@ -401,10 +401,10 @@ class CrisisMessage(models.Model):
         self._workflow_apply("draft")
         return True
 
-    def _log_incident(self, kind, body):
+    def _log_incident(self, kind, body, values=None):
         self.ensure_one()
         if self.incident_id:
-            self.incident_id._log(kind, body)
+            self.incident_id._log(kind, body, values)
 
     # ------------------------------------------------------------------
     # Texts in German and English

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import _, _lt, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import html2plaintext
 
@@ -277,24 +277,25 @@ class CrisisTask(models.Model):
     def action_done(self):
         self._workflow_apply("done", {"date_done": fields.Datetime.now()})
         self._close_and_log(
-            _("Task completed."), _("Task completed: %(task)s (by %(user)s).")
+            _("Task completed."), _lt("Task completed: %(task)s (by %(user)s).")
         )
         return True
 
     def action_cancel(self):
         self._workflow_apply("cancelled")
         self._close_and_log(
-            _("Task cancelled."), _("Task cancelled: %(task)s (by %(user)s).")
+            _("Task cancelled."), _lt("Task cancelled: %(task)s (by %(user)s).")
         )
         return True
 
     def _close_and_log(self, feedback, message):
         """Close each task's follow-up activities with ``feedback`` and log
-        ``message`` (with ``%(task)s`` and ``%(user)s``) on its incident."""
+        ``message`` (an ``_lt`` with ``%(task)s`` and ``%(user)s``, read in
+        each reader's language) on its incident."""
         for task in self:
             task._close_activities(self._followup_activity_type(), feedback)
             task.incident_id._log(
-                "task", message % {"task": task.name, "user": self.env.user.name}
+                "task", message, {"task": task.name, "user": self.env.user.name}
             )
 
     def action_reopen(self):
@@ -435,13 +436,15 @@ class CrisisTask(models.Model):
             task.write({"followup_state": "reminded", "date_reminded": now})
             task.incident_id._log(
                 "task",
-                _(
+                _lt(
                     "Follow-up: task “%(task)s” is overdue (due %(deadline)s); "
-                    "reminder sent to %(user)s.",
-                    task=task.name,
-                    deadline=task._format_deadline(),
-                    user=assignee.name,
+                    "reminder sent to %(user)s."
                 ),
+                {
+                    "task": task.name,
+                    "deadline": task._format_deadline(),
+                    "user": assignee.name,
+                },
             )
 
     def _followup_escalate(self):
@@ -477,16 +480,19 @@ class CrisisTask(models.Model):
                 partner_ids=lead.partner_id.ids,
             )
             task.write({"followup_state": "escalated", "date_escalated": now})
+            nobody = _lt("nobody")
             incident._log(
                 "task",
-                _(
+                _lt(
                     "Escalation: task “%(task)s” of %(user)s is still overdue "
-                    "(due %(deadline)s); escalated to %(lead)s.",
-                    task=task.name,
-                    user=assignee.name or _("Nobody"),
-                    deadline=task._format_deadline(),
-                    lead=lead.name or _("Nobody"),
+                    "(due %(deadline)s); escalated to %(lead)s."
                 ),
+                {
+                    "task": task.name,
+                    "user": assignee.name or nobody,
+                    "deadline": task._format_deadline(),
+                    "lead": lead.name or nobody,
+                },
             )
 
     def _format_deadline(self):

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The one rule for every crisis record with a workflow."""
 
-from odoo import api, models
+from odoo import _lt, api, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools import selection_labels
@@ -244,15 +244,17 @@ class CrisisWorkflowMixin(models.AbstractModel):
         return moved
 
     def _workflow_log_move(self, moved):
-        model = self._workflow_model_label()
         for record, old in moved.items():
             new = record[self._workflow_incident_field]
-            body = self._workflow_env()._(
-                "%(model)s “%(record)s” moved from %(old)s to %(new)s.",
-                model=model,
-                record=record.display_name,
-                old=old.display_name,
-                new=new.display_name,
-            )
+            values = {
+                "model": {"model": self._name},
+                "record": record.display_name,
+                "old": old.display_name,
+                "new": new.display_name,
+            }
             for incident in (old | new).exists():
-                incident.sudo()._log("note", body)
+                incident.sudo()._log(
+                    "note",
+                    _lt("%(model)s “%(record)s” moved from %(old)s to %(new)s."),
+                    values,
+                )

@@ -40,7 +40,9 @@ class TestReportPdf(CrisisReportsCase):
         self.assertIn(f"THE CHAIN IS BROKEN at entry no. {third.sequence}", text)
         self.assertNotIn("is intact", text)
         text = self._text(self._pdf("chronology", self.incident, "de_DE"))
-        self.assertIn(f"DIE KETTE IST GEBROCHEN bei Eintrag Nr. {third.sequence}", text)
+        self.assertIn(
+            f"DIE KETTE IST BESCHÄDIGT bei Eintrag Nr. {third.sequence}", text
+        )
 
     def test_chronology_of_a_log_cut_at_the_end_says_so(self):
         last = self.incident.log_ids.sorted("sequence")[-1]
@@ -66,7 +68,7 @@ class TestReportPdf(CrisisReportsCase):
         text = self._text(self._pdf("situation", self.incident, "de_DE"))
         self.assertIn("Lagebericht", text)
         self.assertIn("Kritisch", text)
-        self.assertIn("Krisenmodus ist aktiv", text)
+        self.assertIn("Der Krisenmodus ist eingeschaltet", text)
         self.assertIn("überfällig", text)
         self.assertIn("Offene Anfragen", text)
 
