@@ -88,13 +88,23 @@ class CrisisCommunicationSend(models.TransientModel):
                         {
                             "name": names.get(v["partner_id"], ""),
                             "channel": channel_labels.get(v["channel"]),
-                            "reason": v.get("skip_reason") or "",
+                            "reason": wizard._skip_reason(comm, v, channel_labels),
                         }
                         for v in skipped[:MAX_SKIPPED_SHOWN]
                     ],
                     "more": max(len(skipped) - MAX_SKIPPED_SHOWN, 0),
                 },
             )
+
+    def _skip_reason(self, comm, vals, channel_labels):
+        """Why a future recipient line is skipped, in the reader's words."""
+        code = vals.get("skip_code")
+        if not code:
+            return ""
+        line = self.env["crisis.communication.recipient"].new(
+            {"channel": vals["channel"], "communication_id": comm.id}
+        )
+        return line._skip_reason_text(code, channel_labels)
 
     @api.depends("communication_id")
     def _compute_repeat(self):
