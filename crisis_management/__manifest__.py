@@ -51,6 +51,7 @@
         "views/portal_templates.xml",
         "views/crm_lead_views.xml",
         "views/res_company_views.xml",
+        "views/res_config_settings_views.xml",
         "views/res_partner_templates.xml",
         "views/res_partner_views.xml",
         "wizards/crisis_incident_report_views.xml",

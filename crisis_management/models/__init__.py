@@ -35,6 +35,8 @@ from . import crisis_roster_line
 from . import crisis_alarm
 from . import crisis_alarm_line
 from . import crisis_incident_shift
+from . import ir_http
+from . import res_config_settings
 from . import mail_followers
 from . import mail_message
 from . import mail_activity

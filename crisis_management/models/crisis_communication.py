@@ -189,6 +189,13 @@ class CrisisCommunication(models.Model):
     message_version = fields.Integer(
         string="Content Version", readonly=True, copy=False
     )
+    # Before sending: the text each language group will get.
+    preview_de = fields.Html(
+        string="German Text", compute="_compute_preview", sanitize=False
+    )
+    preview_en = fields.Html(
+        string="English Text", compute="_compute_preview", sanitize=False
+    )
     user_id = fields.Many2one("res.users", string="Sent By", readonly=True, copy=False)
     date_queued = fields.Datetime(string="Sending Started", readonly=True, copy=False)
     date_done = fields.Datetime(string="Finished On", readonly=True, copy=False)
@@ -267,6 +274,14 @@ class CrisisCommunication(models.Model):
         for comm in self:
             if not comm.name:
                 comm.name = comm.message_id.name or comm.update_id.display_name or False
+
+    @api.depends("message_id", "update_id")
+    @api.depends_context("uid")
+    def _compute_preview(self):
+        for comm in self:
+            source = comm.message_id or comm.update_id
+            for lang, name in (("de_DE", "preview_de"), ("en_US", "preview_en")):
+                comm[name] = source.with_context(lang=lang).body if source else False
 
     @api.depends("recipient_ids.state")
     def _compute_counts(self):

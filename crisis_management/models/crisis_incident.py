@@ -810,6 +810,11 @@ class CrisisIncident(models.Model):
         self._update_crisis_mode()
         exercises = self.filtered("is_exercise")
         if exercises:
+            # The exercise's open tasks end with it: they must not fill the
+            # crisis lead's list during the next real incident.
+            exercises.sudo().task_ids.filtered(
+                lambda task: task.state in ("todo", "in_progress")
+            ).action_cancel()
             # The exercise indicator of the open web clients goes away.
             exercises.company_id.sudo()._notify_crisis_mode()
         return True
@@ -870,6 +875,7 @@ class CrisisIncident(models.Model):
         tasks = (
             self.env["crisis.task"].sudo().create(playbook._prepare_task_values(self))
         )
+        playbook._translate_tasks(tasks)
         self._log(
             "task",
             _(
@@ -1940,6 +1946,28 @@ class CrisisIncident(models.Model):
             for message in messages
         ]
 
+    def _page_key_messages(self, lang_code):
+        """Published key messages and statements of the incident: what the
+        public must know, above the updates (Q&A have their own section)."""
+        self.ensure_one()
+        messages = (
+            self.env["crisis.message"]
+            .sudo()
+            .with_context(lang=lang_code)
+            .search(
+                [
+                    ("incident_id", "=", self.id),
+                    ("kind", "!=", "qa"),
+                    ("state", "=", "published"),
+                ],
+                order="sequence, id",
+            )
+        )
+        return [
+            {"name": message.name, "body": message.body, "date": message.write_date}
+            for message in messages
+        ]
+
     def _page_values(self, lang, **extra):
         """Values of the page template for a reader in ``lang`` (de/en)."""
         self.ensure_one()
@@ -1948,8 +1976,10 @@ class CrisisIncident(models.Model):
         incident = self.with_context(lang=lang_code)
         updates = self._page_updates(lang_code)
         qas = self._page_qas(lang_code)
+        key_messages = self._page_key_messages(lang_code)
         dates = [self.page_date_updated, *updates.mapped("date")]
-        dates = [date for date in dates + [qa["date"] for qa in qas] if date]
+        dates += [entry["date"] for entry in qas + key_messages]
+        dates = [date for date in dates if date]
         last_updated = max(dates) if dates else False
         page_url = f"/crisis/{self.page_token}"
         hotline = self._page_hotline()
@@ -1958,6 +1988,7 @@ class CrisisIncident(models.Model):
             "page_lang": lang,
             "updates": [update._page_entry(lang) for update in updates],
             "qas": qas,
+            "key_messages": key_messages,
             "summary": False
             if is_html_empty(incident.public_summary)
             else incident.public_summary,
@@ -2213,7 +2244,8 @@ class CrisisIncident(models.Model):
             "crisis_management.crisis_inquiry_action"
         )
         action["domain"] = [("incident_id", "=", self.id)]
-        action["context"] = {"default_incident_id": self.id}
+        # "Open Inquiries": the open ones first; the filter can be removed.
+        action["context"] = {"default_incident_id": self.id, "search_default_open": 1}
         return action
 
     def action_hotline(self):
@@ -2442,16 +2474,25 @@ class CrisisIncident(models.Model):
             ._fields["role"]
             ._description_selection(self.env)
         )
+        # Each person once, with all their roles (the lead is often also a
+        # member with the role "lead", or holds a second role).
         team = []
-        seen = set()
-        if incident.lead_id:
-            team.append(self._contact_sheet_person(incident.lead_id, roles["lead"]))
-            seen.add(incident.lead_id.id)
-        for member in incident.member_ids.sorted(lambda m: (m.sequence, m.id)):
-            team.append(
-                self._contact_sheet_person(member.user_id, roles.get(member.role, ""))
-            )
-            seen.add(member.user_id.id)
+        by_user = {}
+        people = [(incident.lead_id, roles["lead"])] if incident.lead_id else []
+        people += [
+            (member.user_id, roles.get(member.role, ""))
+            for member in incident.member_ids.sorted(lambda m: (m.sequence, m.id))
+        ]
+        for user, role in people:
+            person = by_user.get(user.id)
+            if person is None:
+                person = by_user[user.id] = self._contact_sheet_person(user, role)
+                person["roles"] = [role] if role else []
+                team.append(person)
+            elif role and role not in person["roles"]:
+                person["roles"].append(role)
+                person["role"] = ", ".join(person["roles"])
+        seen = set(by_user)
         standby = (
             self.env["res.users"]
             .sudo()

@@ -305,6 +305,8 @@ class CrisisMessage(models.Model):
         )
 
     def _workflow_log_transition(self, old_states, new_state):
+        # (not "user": Odoo's _() reads a local of that name as a user id when
+        # the environment has no language)
         user_name = self.env.user.name
         for message in self:
             values = {

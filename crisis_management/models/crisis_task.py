@@ -56,7 +56,8 @@ class CrisisTask(models.Model):
     # ------------------------------------------------------------------
     # Fields
     # ------------------------------------------------------------------
-    name = fields.Char(required=True, tracking=True)
+    # In every language: tasks from a playbook carry its steps' translations.
+    name = fields.Char(required=True, tracking=True, translate=True)
     description = fields.Html()
     incident_id = fields.Many2one(
         "crisis.incident",
