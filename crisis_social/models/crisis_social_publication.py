@@ -32,7 +32,6 @@ class CrisisSocialPublication(models.Model):
 
     update_id = fields.Many2one(
         "crisis.incident.update",
-        string="Update",
         required=True,
         readonly=True,
         ondelete="cascade",
