@@ -10,7 +10,7 @@ import time
 from unittest.mock import patch
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
 from ..tools import publishers
@@ -556,4 +556,33 @@ class TestPublish(FetchCase):
             self.Publication.with_user(self.user_admin).search(
                 [("id", "=", publication.id)]
             )
+        )
+
+    # ------------------------------------------------------------------
+    # Accounts
+    # ------------------------------------------------------------------
+    def test_only_network_accounts_publish_and_are_not_fetched(self):
+        Source = self.env["crisis.social.source"].with_user(self.user_admin)
+        with self.assertRaises(ValidationError):
+            Source.create(
+                {
+                    "name": "Feed",
+                    "kind": "rss",
+                    "url": "https://feeds.example/rss",
+                    "can_publish": True,
+                }
+            )
+        # An account that only publishes has no search terms: the fetch job
+        # leaves it alone instead of recording an error every ten minutes.
+        self.assertEqual((self.mastodon | self.bluesky)._fetch(), [])
+        self.assertFalse(self.mastodon.last_error)
+        self.assertFalse(self.bluesky.last_error)
+        self.assertEqual(_NetworkServer.calls, [])
+        self.assertEqual(self.requests_seen, [])
+        # Its publications are one click away on the account.
+        publication = self._publish(self._update(self.mastodon))
+        self.assertEqual(self.mastodon.publication_count, 1)
+        action = self.mastodon.with_user(self.user_admin).action_view_publications()
+        self.assertEqual(
+            self.env[action["res_model"]].search(action["domain"]), publication
         )
