@@ -34,6 +34,7 @@
         "views/crisis_communication_views.xml",
         "views/crisis_incident_views.xml",
         "views/crisis_incident_type_views.xml",
+        "views/crisis_component_views.xml",
         "views/crisis_incident_update_views.xml",
         "views/crisis_inquiry_views.xml",
         "views/crisis_message_views.xml",
@@ -57,6 +58,7 @@
         "wizards/crisis_incident_report_views.xml",
         "wizards/crisis_log_add_views.xml",
         "wizards/crisis_readiness_views.xml",
+        "wizards/crisis_communication_send_views.xml",
         "views/crisis_menus.xml",
         "views/crisis_alarm_views.xml",
     ],
@@ -68,6 +70,7 @@
         "demo/crisis_exercise_demo.xml",
         "demo/crisis_crm_demo.xml",
         "demo/crisis_roster_demo.xml",
+        "demo/crisis_customers_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

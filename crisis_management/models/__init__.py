@@ -40,4 +40,7 @@ from . import res_config_settings
 from . import mail_followers
 from . import mail_message
 from . import mail_activity
+from . import crisis_component
+from . import crisis_incident_component
+from . import crisis_incident_component_change
 from . import ir_cron

@@ -22,6 +22,7 @@ from werkzeug.urls import url_encode
 from odoo import Command, _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_datetime, html2plaintext, is_html_empty
+from odoo.tools.translate import LazyGettext, _lt
 
 from odoo.addons.mail.tools.alias_error import AliasError
 
@@ -35,7 +36,6 @@ from ..tools import (
     require_group,
     resolve_lang,
     rfc3339,
-    sanitize_translations,
     selection_labels,
     valid_id,
 )
@@ -74,7 +74,15 @@ WORKFLOW_FIELDS = {
     "discuss_channel_id",
 }
 # Set only by the report wizard and the hand-back.
-CRM_WORKFLOW_FIELDS = {"reported_by_id", "reported_partner_id", "date_handback"}
+CRM_WORKFLOW_FIELDS = {
+    "reported_by_id",
+    "reported_partner_id",
+    "date_handback",
+    "affected_partner_ids",
+    "date_marked_affected",
+}
+# Open personal calls to key customers hold the broadcast to customers.
+KEY_CALL_MINUTES = 60
 # On a confidential incident only its lead or a crisis admin changes these.
 TEAM_FIELDS = {"lead_id", "is_confidential", "member_ids"}
 
@@ -371,6 +379,43 @@ class CrisisIncident(models.Model):
         help="When the affected customers were handed back to their salespeople.",
     )
 
+    # Customers first: components, affected customers, personal calls
+    component_status_ids = fields.One2many(
+        "crisis.incident.component", "incident_id", string="Components"
+    )
+    affected_partner_ids = fields.Many2many(
+        "res.partner",
+        "crisis_incident_affected_partner_rel",
+        "incident_id",
+        "partner_id",
+        string="Affected Customers",
+        readonly=True,
+        copy=False,
+        help="The customers of the affected components, with every contact of "
+        "their company, as marked by “Mark Affected Customers”.",
+    )
+    affected_partner_count = fields.Integer(
+        string="Affected Customers Count", compute="_compute_affected_partner_count"
+    )
+    date_marked_affected = fields.Datetime(
+        string="Customers Marked On", readonly=True, copy=False
+    )
+    key_account_limit = fields.Integer(
+        string="Personal Calls",
+        help="The affected customers with the largest open opportunities "
+        "(expected revenue) who get a personal call from their salesperson "
+        "before any broadcast to customers: how many. 0: none.",
+    )
+    key_call_task_ids = fields.One2many(
+        "crisis.task",
+        "incident_id",
+        string="Personal Calls to Customers",
+        domain=[("call_partner_id", "!=", False)],
+    )
+    key_call_open_count = fields.Integer(
+        string="Open Personal Calls", compute="_compute_key_call_open_count"
+    )
+
     # Communications and the safety check
     communication_ids = fields.One2many(
         "crisis.communication", "incident_id", string="Communications"
@@ -639,6 +684,19 @@ class CrisisIncident(models.Model):
             incident.safety_unanswered_count = len(unanswered)
             incident.safety_help_count = len(needs_help)
 
+    def _compute_affected_partner_count(self):
+        for incident in self:
+            incident.affected_partner_count = len(incident.affected_partner_ids)
+
+    def _compute_key_call_open_count(self):
+        for incident in self:
+            incident.key_call_open_count = len(incident._open_key_calls())
+
+    @api.constrains("key_account_limit")
+    def _check_key_account_limit(self):
+        if any(incident.key_account_limit < 0 for incident in self):
+            raise ValidationError(_("The number of personal calls cannot be negative."))
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
@@ -659,12 +717,12 @@ class CrisisIncident(models.Model):
         for incident in incidents.filtered("is_exercise"):
             incident._log(
                 "note",
-                _(
+                _lt(
                     "EXERCISE: this incident is an exercise. E-mails and SMS go to "
                     "the observers (%(observers)s) instead of the recipients; the "
-                    "company does not enter crisis mode.",
-                    observers=", ".join(incident.exercise_observer_ids.mapped("name")),
+                    "company does not enter crisis mode."
                 ),
+                {"observers": incident.exercise_observer_ids.mapped("name")},
             )
         return incidents
 
@@ -712,31 +770,21 @@ class CrisisIncident(models.Model):
                 ):
                     incident._log(
                         "decision",
-                        _(
-                            "Crisis lead changed from %(old)s to %(new)s.",
-                            old=lead.name or "-",
-                            new=incident.lead_id.name or "-",
-                        ),
+                        _lt("Crisis lead changed from %(old)s to %(new)s."),
+                        {"old": lead.name or "-", "new": incident.lead_id.name or "-"},
                     )
                 if incident.is_confidential != confidential:
                     incident._log(
                         "decision",
-                        _("Incident marked confidential.")
+                        _lt("Incident marked confidential.")
                         if incident.is_confidential
-                        else _("Incident no longer confidential."),
+                        else _lt("Incident no longer confidential."),
                     )
         if PAGE_VISIBLE_FIELDS & set(vals):
             # The caller's write passed its checks: the date follows in sudo.
             self.sudo()._touch_page()
         self._notify_situation_changed()
         return res
-
-    def update_field_translations(self, field_name, translations, source_lang=None):
-        return super().update_field_translations(
-            field_name,
-            sanitize_translations(self, field_name, translations),
-            source_lang=source_lang,
-        )
 
     def _check_team_change(self):
         """Who may change the team of an incident: whoever may write it; on
@@ -778,21 +826,24 @@ class CrisisIncident(models.Model):
         )
 
     def _workflow_log_transition(self, old_states, new_state):
-        labels = selection_labels(self, "state")
         for incident in self:
+            # The state labels are put into words for each reader as well.
             incident._log(
                 "state",
-                _(
-                    "State changed from %(from)s to %(to)s.",
-                    **{
-                        "from": labels[old_states[incident.id]],
-                        "to": labels[new_state],
+                _lt("State changed from %(from)s to %(to)s."),
+                {
+                    "from": {
+                        "field": "crisis.incident.state",
+                        "value": old_states[incident.id],
                     },
-                ),
+                    "to": {"field": "crisis.incident.state", "value": new_state},
+                },
             )
 
     def action_activate(self):
-        self._workflow_apply("active", {"date_activated": fields.Datetime.now()})
+        self._workflow_apply(
+            "active", {"date_activated": self.env["crisis.log"]._now()}
+        )
         for incident in self:
             incident._on_activate()
         return True
@@ -806,7 +857,7 @@ class CrisisIncident(models.Model):
         return True
 
     def action_close(self):
-        self._workflow_apply("closed", {"date_closed": fields.Datetime.now()})
+        self._workflow_apply("closed", {"date_closed": self.env["crisis.log"]._now()})
         self._update_crisis_mode()
         exercises = self.filtered("is_exercise")
         if exercises:
@@ -832,10 +883,8 @@ class CrisisIncident(models.Model):
         if self.is_exercise:
             self._log(
                 "state",
-                _(
-                    "EXERCISE activated: %(company)s does not enter crisis mode.",
-                    company=self.company_id.name,
-                ),
+                _lt("EXERCISE activated: %(company)s does not enter crisis mode."),
+                {"company": self.company_id.name},
             )
             # Refresh the exercise indicator of the open web clients.
             self.company_id.sudo()._notify_crisis_mode()
@@ -878,11 +927,8 @@ class CrisisIncident(models.Model):
         playbook._translate_tasks(tasks)
         self._log(
             "task",
-            _(
-                "Playbook “%(playbook)s” applied: %(count)s tasks created.",
-                playbook=playbook.name,
-                count=len(tasks),
-            ),
+            _lt("Playbook “%(playbook)s” applied: %(count)s tasks created."),
+            {"playbook": playbook.name, "count": len(tasks)},
         )
         return tasks
 
@@ -916,11 +962,11 @@ class CrisisIncident(models.Model):
             self.sudo().lead_id = lead[0].user_id
         self._log(
             "decision",
-            _(
+            _lt(
                 "The standing crisis team (%(count)s people) became the team of "
-                "this incident.",
-                count=len({vals["user_id"] for vals in vals_list}),
+                "this incident."
             ),
+            {"count": len({vals["user_id"] for vals in vals_list})},
         )
         return True
 
@@ -1009,12 +1055,12 @@ class CrisisIncident(models.Model):
         )
         self._log(
             "communication",
-            _(
-                "Crisis team alarmed by %(user)s%(exercise)s: %(count)s people.",
-                user=self.env.user.name,
-                exercise=_(" (exercise)") if self.is_exercise else "",
-                count=len(alarm.line_ids),
-            ),
+            _lt("Crisis team alarmed by %(user)s%(exercise)s: %(count)s people."),
+            {
+                "user": self.env.user.name,
+                "exercise": _lt(" (exercise)") if self.is_exercise else "",
+                "count": len(alarm.line_ids),
+            },
         )
         self._alarm_add_members(alarm.line_ids)
         alarm.line_ids._notify()
@@ -1763,7 +1809,9 @@ class CrisisIncident(models.Model):
                 "kind": entry.kind,
                 "kind_label": kinds.get(entry.kind),
                 "author": entry.author_id.name or "",
-                "body": shorten(entry.body or "", LOG_BODY_LENGTH, placeholder=" …"),
+                "body": shorten(
+                    entry.body_display or "", LOG_BODY_LENGTH, placeholder=" …"
+                ),
             }
             for entry in self.env["crisis.log"].sudo().browse(log_ids)
         ]
@@ -1823,14 +1871,14 @@ class CrisisIncident(models.Model):
             if not incident.sudo().page_token:
                 vals["page_token"] = self._new_page_token()
             incident.sudo().write(vals)
-            incident._log("communication", _("Public incident page published."))
+            incident._log("communication", _lt("Public incident page published."))
         return True
 
     def action_unpublish_page(self):
         self.check_access("write")
         for incident in self:
             incident.sudo().page_published = False
-            incident._log("communication", _("Public incident page unpublished."))
+            incident._log("communication", _lt("Public incident page unpublished."))
         return True
 
     def action_rotate_page_token(self):
@@ -1839,7 +1887,7 @@ class CrisisIncident(models.Model):
             incident.sudo().page_token = self._new_page_token()
             incident._log(
                 "communication",
-                _("Public page address renewed; the old address no longer works."),
+                _lt("Public page address renewed; the old address no longer works."),
             )
         return True
 
@@ -1921,22 +1969,27 @@ class CrisisIncident(models.Model):
             )
         )
 
-    def _page_qas(self, lang_code):
-        """Published questions and answers of the incident."""
+    def _page_messages(self, lang_code, qa):
+        """The incident's published Q&A (``qa``), or its other published
+        content, in ``lang_code`` (sudo: for the public page)."""
         self.ensure_one()
-        messages = (
+        return (
             self.env["crisis.message"]
             .sudo()
             .with_context(lang=lang_code)
             .search(
                 [
                     ("incident_id", "=", self.id),
-                    ("kind", "=", "qa"),
+                    ("kind", "=" if qa else "!=", "qa"),
                     ("state", "=", "published"),
                 ],
                 order="sequence, id",
             )
         )
+
+    def _page_qas(self, lang_code):
+        """Published questions and answers of the incident."""
+        messages = self._page_messages(lang_code, qa=True)
         return [
             {
                 "question": message.question or message.name,
@@ -1949,20 +2002,7 @@ class CrisisIncident(models.Model):
     def _page_key_messages(self, lang_code):
         """Published key messages and statements of the incident: what the
         public must know, above the updates (Q&A have their own section)."""
-        self.ensure_one()
-        messages = (
-            self.env["crisis.message"]
-            .sudo()
-            .with_context(lang=lang_code)
-            .search(
-                [
-                    ("incident_id", "=", self.id),
-                    ("kind", "!=", "qa"),
-                    ("state", "=", "published"),
-                ],
-                order="sequence, id",
-            )
-        )
+        messages = self._page_messages(lang_code, qa=False)
         return [
             {"name": message.name, "body": message.body, "date": message.write_date}
             for message in messages
@@ -1989,6 +2029,7 @@ class CrisisIncident(models.Model):
             "updates": [update._page_entry(lang) for update in updates],
             "qas": qas,
             "key_messages": key_messages,
+            "components": self._page_components(lang, lang_code),
             "summary": False
             if is_html_empty(incident.public_summary)
             else incident.public_summary,
@@ -2042,21 +2083,21 @@ class CrisisIncident(models.Model):
     # ------------------------------------------------------------------
     # Crisis log
     # ------------------------------------------------------------------
-    def _log(self, kind, body):
-        """Append one entry to the tamper-evident crisis log of this incident."""
+    def _log(self, kind, body, values=None):
+        """Append one entry to the tamper-evident crisis log of this incident.
+
+        ``body`` is a text, or an ``_lt("…")`` of this module with its
+        ``values``: such an entry is read in each reader's language (the
+        English wording is stored as its text, code and values are hashed).
+        """
         self.ensure_one()
-        return (
-            self.env["crisis.log"]
-            .sudo()
-            .create(
-                {
-                    "incident_id": self.id,
-                    "kind": kind,
-                    "body": body,
-                    "author_id": self.env.user.id,
-                }
-            )
-        )
+        vals = {"incident_id": self.id, "kind": kind, "author_id": self.env.user.id}
+        Log = self.env["crisis.log"].sudo()
+        if isinstance(body, LazyGettext):
+            vals.update(Log._coded_vals(body, values))
+        else:
+            vals["body"] = body
+        return Log.create(vals)
 
     def verify_log(self):
         """Check the hash chain of the crisis log.
@@ -2121,18 +2162,20 @@ class CrisisIncident(models.Model):
                 company.write({"crisis_mode": True, "crisis_incident_id": crisis[0].id})
                 crisis[0]._log(
                     "state",
-                    _("Crisis mode switched on for %(company)s.", company=company.name),
+                    _lt("Crisis mode switched on for %(company)s."),
+                    {"company": company.name},
                 )
             elif crisis and current not in crisis:
                 company.crisis_incident_id = crisis[0]
             elif not crisis and company.crisis_mode:
                 company.write({"crisis_mode": False, "crisis_incident_id": False})
-                message = _(
-                    "Crisis mode switched off for %(company)s.", company=company.name
-                )
                 for incident in self:
                     if incident.company_id == company:
-                        incident._log("state", message)
+                        incident._log(
+                            "state",
+                            _lt("Crisis mode switched off for %(company)s."),
+                            {"company": company.name},
+                        )
         for company, was_on in before.items():
             if company.crisis_mode == was_on:
                 continue
@@ -2342,7 +2385,7 @@ class CrisisIncident(models.Model):
                     "date": format_datetime(self.env, entry.date),
                     "kind": kinds.get(entry.kind, entry.kind),
                     "author": entry.author_id.name or "",
-                    "body": entry.body or "",
+                    "body": entry.body_display or "",
                 }
             )
         return self.env["ir.qweb"]._render(
@@ -2456,11 +2499,8 @@ class CrisisIncident(models.Model):
         for incident in self:
             incident._log(
                 "note",
-                _(
-                    "Emergency contact sheet printed by %(user)s (%(lang)s).",
-                    user=self.env.user.name,
-                    lang=lang,
-                ),
+                _lt("Emergency contact sheet printed by %(user)s (%(lang)s)."),
+                {"user": self.env.user.name, "lang": lang},
             )
         return action
 
@@ -2653,12 +2693,332 @@ class CrisisIncident(models.Model):
             incident.sudo().date_handback = fields.Datetime.now()
             incident._log(
                 "note",
-                _(
+                _lt(
                     "%(count)s affected customers handed back to their "
-                    "salespeople (plan “%(plan)s”): %(customers)s.",
-                    count=len(customers),
-                    plan=plan.name,
-                    customers=", ".join(c.name for c in customers) or "-",
+                    "salespeople (plan “%(plan)s”): %(customers)s."
                 ),
+                {
+                    "count": len(customers),
+                    "plan": plan.name,
+                    "customers": [c.name for c in customers] or "-",
+                },
             )
         return True
+
+    # ------------------------------------------------------------------
+    # Customers first: affected customers from the CRM, personal calls
+    # ------------------------------------------------------------------
+    def _open_key_calls(self):
+        """The personal calls to key customers not done yet (sudo)."""
+        return (
+            self.env["crisis.task"]
+            .sudo()
+            .search(
+                [
+                    ("incident_id", "in", self.ids),
+                    ("call_partner_id", "!=", False),
+                    ("state", "in", ("todo", "in_progress")),
+                ]
+            )
+        )
+
+    def action_mark_affected(self):
+        """Mark the customers of every affected component (status not
+        operational), each with its whole commercial family, as affected by
+        this incident; tell each customer's salesperson with an activity on
+        the customer, and ask the salespeople of the key customers to call
+        them personally (``key_account_limit``)."""
+        self.check_access("write")
+        require_group(
+            self.env,
+            "crisis_management.group_crisis_manager",
+            _("Only the crisis team can mark customers as affected."),
+        )
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+        for incident in self:
+            if incident.state not in OPEN_STATES:
+                raise UserError(
+                    _(
+                        "Customers are marked affected while the incident "
+                        "%(incident)s is open.",
+                        incident=incident.display_name,
+                    )
+                )
+            lines = incident.sudo().component_status_ids.filtered("is_affected")
+            if not lines:
+                raise UserError(
+                    _(
+                        "No component of %(incident)s is affected: set the status "
+                        "of the affected components first.",
+                        incident=incident.display_name,
+                    )
+                )
+            customers = lines.component_id.partner_ids.commercial_partner_id
+            family = Partner.search([("commercial_partner_id", "in", customers.ids)])
+            before = incident.sudo().affected_partner_ids
+            new = family - before
+            incident.sudo().write(
+                {
+                    "affected_partner_ids": [Command.link(pid) for pid in new.ids],
+                    "date_marked_affected": fields.Datetime.now(),
+                }
+            )
+            new_customers = customers - before.commercial_partner_id
+            for customer in new_customers:
+                incident._notify_salesperson_affected(customer)
+            calls = incident._schedule_key_account_calls()
+            incident._log(
+                "decision",
+                _lt(
+                    "%(count)s customers marked affected (components: "
+                    "%(components)s): %(customers)s. Personal calls asked for: "
+                    "%(calls)s."
+                ),
+                {
+                    "count": len(customers),
+                    "components": lines.component_id.mapped("name"),
+                    "customers": customers.mapped("name") or "-",
+                    "calls": calls.call_partner_id.mapped("name") or "-",
+                },
+            )
+        return True
+
+    def _crisis_key_message_for(self, lang):
+        """The approved key message of this incident (sudo) in ``lang``."""
+        self.ensure_one()
+        key = self.env["res.partner"]._crisis_key_message(
+            self, self.env["crisis.communication.recipient"]
+        )
+        return key.with_context(lang=lang)
+
+    def _salesperson_note(self, salesperson, customer, extra=None):
+        """What a salesperson without crisis rights may read about the
+        incident: its public title and summary, the approved key message and
+        the page link; nothing confidential."""
+        self.ensure_one()
+        lang = salesperson.lang or self.company_id.partner_id.lang or "en_US"
+        incident = self.sudo().with_context(lang=lang)
+        key = self._crisis_key_message_for(lang)
+        values = {
+            "customer": customer.name,
+            "title": incident.page_title,
+            "summary": False
+            if is_html_empty(incident.public_summary)
+            else incident.public_summary,
+            "key_name": key.name,
+            "key_body": key.body,
+            "page_url": incident.page_published and incident.page_url,
+            "hotline": incident._page_hotline(),
+            "extra": extra or [],
+        }
+        return (
+            self.env["ir.qweb"]
+            .with_context(lang=lang)
+            ._render("crisis_management.crisis_salesperson_note", values)
+        )
+
+    def _notify_salesperson_affected(self, customer):
+        """An activity on ``customer`` for its salesperson (who may have no
+        crisis rights): the customer is affected; what happened, the
+        approved key message and the page link."""
+        self.ensure_one()
+        salesperson = customer._crisis_salesperson()
+        if not salesperson:
+            return self.env["mail.activity"]
+        lang = salesperson.lang or "en_US"
+        incident = self.sudo().with_context(lang=lang)
+        return (
+            customer.sudo()
+            .with_context(lang=lang, mail_activity_quick_update=True)
+            .activity_schedule(
+                "crisis_management.mail_activity_type_crisis_affected",
+                summary=incident.env._(
+                    "Your customer is affected: %(title)s", title=incident.page_title
+                ),
+                note=self._salesperson_note(salesperson, customer),
+                user_id=salesperson.id,
+            )
+        )
+
+    def _crisis_open_revenue(self, customers):
+        """``{commercial partner id: expected revenue of its open
+        opportunities}``."""
+        groups = (
+            self.env["crm.lead"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id.commercial_partner_id", "in", customers.ids),
+                    ("type", "=", "opportunity"),
+                    ("stage_id.is_won", "=", False),
+                    ("probability", "<", 100),
+                ],
+                ["partner_id"],
+                ["expected_revenue:sum"],
+            )
+        )
+        revenue = {}
+        for partner, amount in groups:
+            key = partner.commercial_partner_id.id
+            revenue[key] = revenue.get(key, 0.0) + (amount or 0.0)
+        return revenue
+
+    def _schedule_key_account_calls(self):
+        """Up to ``key_account_limit`` personal calls in all: the affected
+        customers with the largest open opportunities who have a salesperson
+        and no call yet get a "call personally" activity for the salesperson,
+        due before any broadcast to customers, each tracked by a crisis task
+        of the lead."""
+        self.ensure_one()
+        Task = self.env["crisis.task"].sudo()
+        tasks = Task
+        incident = self.sudo()
+        existing = Task.search(
+            [("incident_id", "=", self.id), ("call_partner_id", "!=", False)]
+        )
+        room = incident.key_account_limit - len(existing)
+        if room <= 0:
+            return tasks
+        customers = (
+            incident.affected_partner_ids.commercial_partner_id
+            - existing.call_partner_id
+        )
+        revenue = self._crisis_open_revenue(customers)
+        ranked = customers.filtered(
+            lambda c: revenue.get(c.id, 0) > 0 and c._crisis_salesperson()
+        ).sorted(lambda c: (-revenue[c.id], c.id))[:room]
+        deadline = fields.Datetime.now() + timedelta(minutes=KEY_CALL_MINUTES)
+        for customer in ranked:
+            salesperson = customer._crisis_salesperson()
+            lang = salesperson.lang or "en_US"
+            incident_l = incident.with_context(lang=lang)
+            activity = (
+                customer.sudo()
+                .with_context(lang=lang, mail_activity_quick_update=True)
+                .activity_schedule(
+                    "crisis_management.mail_activity_type_crisis_call",
+                    date_deadline=fields.Date.context_today(self),
+                    summary=incident_l.env._(
+                        "Call personally before the broadcast: %(title)s",
+                        title=incident_l.page_title,
+                    ),
+                    note=self._salesperson_note(
+                        salesperson,
+                        customer,
+                        extra=self._call_qas(lang),
+                    ),
+                    user_id=salesperson.id,
+                )
+            )
+            tasks |= Task.create(
+                {
+                    "incident_id": self.id,
+                    "name": _(
+                        "Personal call: %(salesperson)s calls %(customer)s",
+                        salesperson=salesperson.name,
+                        customer=customer.name,
+                    ),
+                    "user_id": (incident.lead_id or self.env.user).id,
+                    "date_deadline": deadline,
+                    "priority": "2",
+                    "call_partner_id": customer.id,
+                    "call_user_id": salesperson.id,
+                    "call_activity_id": activity.id,
+                }
+            )
+        return tasks
+
+    def _call_qas(self, lang):
+        """The approved questions and answers of the incident, for a call."""
+        self.ensure_one()
+        messages = (
+            self.env["crisis.message"]
+            .sudo()
+            .with_context(lang=lang)
+            .search(
+                [
+                    ("incident_id", "=", self.id),
+                    ("kind", "=", "qa"),
+                    ("state", "in", ("approved", "published")),
+                ],
+                order="sequence, id",
+            )
+        )
+        return [
+            {"question": message.question or message.name, "body": message.body}
+            for message in messages
+        ]
+
+    def action_made_good(self):
+        """After the resolution: a draft communication (e-mail and letter)
+        of the approved "made good" message to the affected customers only,
+        with the page's QR code and the hotline; the page stays online."""
+        self.ensure_one()
+        self.check_access("write")
+        require_group(
+            self.env,
+            "crisis_management.group_crisis_manager",
+            _("Only the crisis team can write to the affected customers."),
+        )
+        if self.state not in ("resolved", "closed"):
+            raise UserError(
+                _("Customers are told how it was made good once it is resolved.")
+            )
+        if not self.sudo().affected_partner_ids:
+            raise UserError(_("No customers are marked affected by this incident."))
+        message = self.env["crisis.message"].search(
+            [
+                ("incident_id", "=", self.id),
+                ("kind", "=", "made_good"),
+                ("state", "in", ("approved", "published")),
+            ],
+            order="date_approved desc, id desc",
+            limit=1,
+        )
+        if not message:
+            raise UserError(
+                _(
+                    "Write and approve a message of the kind “Made good” first: "
+                    "what was done and what prevents a repeat."
+                )
+            )
+        communication = self.env["crisis.communication"].create(
+            {
+                "incident_id": self.id,
+                "message_id": message.id,
+                "kind": "notice",
+                "purpose_id": self.env.ref(
+                    "crisis_management.consent_purpose_crisis_info"
+                ).id,
+                "channel_email": True,
+                "channel_letter": True,
+                "audience_affected": True,
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crisis.communication",
+            "res_id": communication.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    # Public page: components
+
+    def _page_components(self, lang, lang_code):
+        """The incident's components as the page shows them in ``lang``."""
+        self.ensure_one()
+        lines = self.sudo().with_context(lang=lang_code).component_status_ids
+        return [line._page_entry(lang) for line in lines]
+
+    def _page_component_ids(self, values):
+        """The ids among ``values`` (from a public form or a signed link)
+        that are components of this incident."""
+        self.ensure_one()
+        own = set(self.sudo().component_status_ids.component_id.ids)
+        ids = set()
+        for value in values if isinstance(values, (list, tuple)) else []:
+            if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+                if int(value) in own:
+                    ids.add(int(value))
+        return sorted(ids)

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command, _, api, fields, models
+from odoo.tools.translate import _lt
 
 from ..tools import selection_labels
 
@@ -44,6 +45,13 @@ class ResCompany(models.Model):
         help="Hours after the deadline of a crisis task at which, if the task is "
         "still open despite the reminder, it is escalated to the crisis lead.",
     )
+    crisis_send_delay_seconds = fields.Integer(
+        string="Hold Before Sending (seconds)",
+        default=20,
+        help="A broadcast waits this long after Send before anything leaves: "
+        "until then it can be cancelled with nothing sent. 0 sends at once. "
+        "Alarms are never held.",
+    )
     crisis_hotline_team_ids = fields.Many2many(
         "crm.team",
         "crisis_hotline_team_res_company_rel",
@@ -80,6 +88,14 @@ class ResCompany(models.Model):
         help="After an incident is closed, each affected customer is handed back "
         "to their salesperson with the activities of this plan.",
     )
+
+    _sql_constraints = [
+        (
+            "crisis_send_delay_seconds_positive",
+            "CHECK(crisis_send_delay_seconds >= 0)",
+            "The hold before sending cannot be negative.",
+        ),
+    ]
 
     @api.model
     def get_crisis_mode_status(self):
@@ -152,12 +168,14 @@ class ResCompany(models.Model):
         if incident:
             incident._log(
                 "state",
-                _(
+                _lt(
                     "Crisis mode: hotline access (crisis user group) given to "
-                    "the members of the sales teams %(teams)s: %(users)s.",
-                    teams=", ".join(company.crisis_hotline_team_ids.mapped("name")),
-                    users=", ".join(new_users.mapped("name")),
+                    "the members of the sales teams %(teams)s: %(users)s."
                 ),
+                {
+                    "teams": company.crisis_hotline_team_ids.mapped("name"),
+                    "users": new_users.mapped("name"),
+                },
             )
         return new_users
 
@@ -185,11 +203,11 @@ class ResCompany(models.Model):
             if incident:
                 incident._log(
                     "state",
-                    _(
+                    _lt(
                         "Crisis mode ended: hotline access (crisis user group) "
-                        "taken back from %(users)s.",
-                        users=", ".join(revoke.mapped("name")),
+                        "taken back from %(users)s."
                     ),
+                    {"users": revoke.mapped("name")},
                 )
         return revoke
 
