@@ -281,6 +281,12 @@ class CrisisSocialPublication(models.Model):
             return publishers.bluesky_record(body, link)["text"]
         return publishers.compose(body, link, publishers.MASTODON_MAX_CHARS)[0]
 
+    def _demo_record_text(self):
+        """Demo data: the text of a publication recorded as posted."""
+        for publication in self.sudo():
+            publication.text = publication._post_text()
+        return True
+
     def _network_name(self):
         return dict(self.source_id._fields["kind"]._description_selection(self.env))[
             self.source_id.kind
