@@ -134,6 +134,8 @@ class TestPublish(FetchCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("de_DE")
+        # Errors are written in the language of who published.
+        cls.user_manager.lang = "en_US"
         cls.incident.action_activate()
         cls.incident.action_publish_page()
 
