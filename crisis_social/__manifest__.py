@@ -21,6 +21,7 @@
         "views/crisis_social_query_views.xml",
         "views/crisis_social_post_views.xml",
         "views/crisis_social_alert_views.xml",
+        "views/crisis_social_publication_views.xml",
         "views/crisis_incident_views.xml",
         "views/res_partner_views.xml",
         "views/crisis_social_menus.xml",

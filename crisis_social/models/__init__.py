@@ -3,6 +3,8 @@ from . import crisis_social_term
 from . import crisis_social_query
 from . import crisis_social_post
 from . import crisis_social_alert
+from . import crisis_social_publication
+from . import crisis_incident_update
 from . import crisis_incident
 from . import crisis_inquiry
 from . import res_partner

@@ -6,9 +6,9 @@ from datetime import timedelta
 import requests
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.crisis_management.tools import may_commit, require_group
+from odoo.addons.crisis_management.tools import lang_short, may_commit, require_group
 
 from ..tools import check_storable, fetchers
 from ..tools.demo import demo_shitstorm_posts
@@ -18,6 +18,7 @@ from .crisis_social_post import MAX_POSTS_PER_CALL
 _logger = logging.getLogger(__name__)
 
 POLLING_KINDS = ("rss", "mastodon", "bluesky")
+PUBLISHING_KINDS = ("mastodon", "bluesky")
 
 
 class CrisisSocialSource(models.Model):
@@ -80,6 +81,27 @@ class CrisisSocialSource(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
+    can_publish = fields.Boolean(
+        string="Publish Updates",
+        help="The company's own account: published updates of the public page "
+        "chosen for it are posted there (Mastodon and Bluesky).",
+    )
+    access_token = fields.Char(
+        groups="crisis_management.group_crisis_admin",
+        copy=False,
+        help="Mastodon: an access token of the company's account with the scope "
+        "write:statuses (Preferences > Development > New application).",
+    )
+    publish_lang = fields.Selection(
+        [("de", "German"), ("en", "English")],
+        string="Language of the Posts",
+        default=lambda self: lang_short(self.env.company.partner_id.lang),
+        help="The language of the update's text that is posted to this account.",
+    )
+    publication_ids = fields.One2many(
+        "crisis.social.publication", "source_id", string="Publications"
+    )
+    publication_count = fields.Integer(compute="_compute_publication_count")
     cursor = fields.Char(
         readonly=True, copy=False, help="Where the last fetch stopped."
     )
@@ -106,6 +128,15 @@ class CrisisSocialSource(models.Model):
         for source in self:
             source.post_count = counts.get(source, 0)
 
+    def _compute_publication_count(self):
+        counts = dict(
+            self.env["crisis.social.publication"]._read_group(
+                [("source_id", "in", self.ids)], ["source_id"], ["__count"]
+            )
+        )
+        for source in self:
+            source.publication_count = counts.get(source, 0)
+
     def _compute_webhook_url(self):
         base = self.get_base_url()
         for source in self:
@@ -114,6 +145,18 @@ class CrisisSocialSource(models.Model):
                 if source.id and source.kind == "webhook"
                 else False
             )
+
+    @api.constrains("can_publish", "kind")
+    def _check_can_publish(self):
+        for source in self:
+            if source.can_publish and source.kind not in PUBLISHING_KINDS:
+                raise ValidationError(
+                    _(
+                        "Only Mastodon and Bluesky accounts can publish updates, "
+                        "not “%(name)s”.",
+                        name=source.name,
+                    )
+                )
 
     @api.constrains("retention_days")
     def _check_retention_days(self):
@@ -211,6 +254,15 @@ class CrisisSocialSource(models.Model):
         action["context"] = {"default_source_id": self.id}
         return action
 
+    def action_view_publications(self):
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crisis_social.crisis_social_publication_action"
+        )
+        action["domain"] = [("source_id", "=", self.id)]
+        return action
+
     # ------------------------------------------------------------------
     # Fetching
     # ------------------------------------------------------------------
@@ -250,6 +302,8 @@ class CrisisSocialSource(models.Model):
         results = []
         Post = self.env["crisis.social.post"].sudo()
         for source in self.sudo().filtered(lambda s: s.kind in POLLING_KINDS):
+            if source.can_publish and not (source.search_terms or "").strip():
+                continue  # an account that only publishes searches nothing
             state = {
                 "url": source.url,
                 "search_terms": [

@@ -6,4 +6,5 @@ from . import test_spikes
 from . import test_fetchers
 from . import test_answer
 from . import test_situation_dashboard
+from . import test_publish
 from . import test_reply_tour
