@@ -18,6 +18,7 @@
         "security/crisis_rules.xml",
         "data/ir_sequence_data.xml",
         "data/crisis_stakeholder_type_data.xml",
+        "data/crisis_deadline_rule_data.xml",
         "data/crisis_incident_type_data.xml",
         "data/crisis_consent_purpose_data.xml",
         "data/crisis_playbook_data.xml",
@@ -32,6 +33,7 @@
         "views/crisis_communication_views.xml",
         "views/crisis_incident_views.xml",
         "views/crisis_incident_type_views.xml",
+        "views/crisis_deadline_views.xml",
         "views/crisis_incident_update_views.xml",
         "views/crisis_inquiry_views.xml",
         "views/crisis_message_views.xml",
@@ -62,6 +64,7 @@
         "demo/crisis_communication_demo.xml",
         "demo/crisis_exercise_demo.xml",
         "demo/crisis_crm_demo.xml",
+        "demo/crisis_first_hour_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

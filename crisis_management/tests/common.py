@@ -115,6 +115,18 @@ class CrisisCommon(TransactionCase):
             groups="base.group_user",
         )
         cls.type_fire = cls.env.ref("crisis_management.incident_type_fire")
+        # The demo's first hour of the fire (dark site, update cadence, holding
+        # statements) stays out of the tests that do not ask for it.
+        cls.type_fire.write(
+            {
+                "dark_site": False,
+                "update_interval_minutes": 0,
+                "update_interval_critical_minutes": 0,
+            }
+        )
+        cls.env["crisis.message"].search([("is_template", "=", True)]).write(
+            {"active": False}
+        )
 
     @classmethod
     def _create_incident(cls, **values):
