@@ -329,9 +329,15 @@ class CrisisMessage(models.Model):
         )
 
     def _workflow_log_transition(self, old_states, new_state):
-        user = self.env.user.name
+        # (not a local named ``user``: Odoo's ``_`` reads it as a user id
+        # when the environment has no language)
+        user_name = self.env.user.name
         for message in self:
-            values = {"name": message.name, "version": message.version, "user": user}
+            values = {
+                "name": message.name,
+                "version": message.version,
+                "user": user_name,
+            }
             if new_state == "approved":
                 message._log_incident(
                     "decision",

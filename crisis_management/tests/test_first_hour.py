@@ -5,8 +5,10 @@ and the legal deadlines (issue 24, points 1-3)."""
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.safe_eval import safe_eval
 
 from .common import CrisisMessageCommon
 
@@ -154,7 +156,18 @@ class TestHoldingStatements(FirstHourCommon):
             incident.crisis_message_ids,
         )
         inquiry_domain = self.env["crisis.inquiry"]._fields["answer_message_id"].domain
-        self.assertIn("is_template", inquiry_domain)
+        inquiry_domain = safe_eval(inquiry_domain)
+        offered = Message.search(inquiry_domain)
+        self.assertTrue(offered, "approved Q&A of the demo are offered")
+        self.assertFalse(offered.filtered("is_template"))
+        # The broadcast form's picker.
+        arch = self.env["crisis.communication"].get_view(view_type="form")["arch"]
+        node = etree.fromstring(arch).xpath("//field[@name='message_id']")[0]
+        picker = Message.with_user(self.user_manager).search(
+            safe_eval(node.get("domain"), {"incident_id": incident.id})
+        )
+        self.assertIn(incident.crisis_message_ids, picker)
+        self.assertFalse(picker.filtered("is_template"))
 
     def test_dark_site_publishes_first_statement(self):
         self.incident_type.dark_site = True
