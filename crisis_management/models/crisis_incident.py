@@ -670,6 +670,18 @@ class CrisisIncident(models.Model):
             last = max([incident.date_activated, *published])
             incident.next_update_due = last + timedelta(minutes=interval)
 
+    @api.constrains("date_aware")
+    def _check_date_aware(self):
+        # (a minute of leeway for the clocks of the browsers)
+        limit = fields.Datetime.now() + timedelta(minutes=1)
+        if any(i.date_aware and i.date_aware > limit for i in self):
+            raise ValidationError(
+                _(
+                    "The company cannot become aware of an incident in the future: "
+                    "the legal deadlines count from this moment."
+                )
+            )
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
@@ -978,11 +990,26 @@ class CrisisIncident(models.Model):
             if incident.state in ("draft", "closed") or not incident.date_aware:
                 continue
             aware = incident.date_aware
+            lang = incident._team_lang()
             existing = incident.sudo().deadline_ids
+            moved = existing.browse()
             for deadline in existing.filtered(lambda d: d.state == "open"):
                 due = aware + timedelta(hours=deadline.rule_id.hours)
                 if deadline.date_due != due:
                     deadline.write({"date_due": due, "date_reminded": False})
+                    moved |= deadline
+            if moved:
+                incident._log(
+                    "decision",
+                    incident.with_context(lang=lang).env._(
+                        "Aware since %(date)s: the open legal deadlines were moved "
+                        "(%(names)s).",
+                        date=incident._page_format_date(aware, lang, short=True),
+                        names=", ".join(
+                            moved.rule_id.with_context(lang=lang).mapped("name")
+                        ),
+                    ),
+                )
             rules = incident.incident_type_id.deadline_rule_ids - existing.rule_id
             if not rules:
                 continue
@@ -996,7 +1023,6 @@ class CrisisIncident(models.Model):
                     for rule in rules
                 ]
             )
-            lang = incident._team_lang()
             incident._log(
                 "decision",
                 incident.with_context(lang=lang).env._(

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 from lxml import etree
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.safe_eval import safe_eval
 
 from .common import CrisisMessageCommon
@@ -357,6 +357,14 @@ class TestDeadlines(FirstHourCommon):
         self.assertEqual(
             self._deadline(incident, self.rule_art33).date_due, at(hours=62)
         )
+        self.assertTrue(
+            incident.sudo().log_ids.filtered(
+                lambda e: "open legal deadlines were moved" in e.body
+            )
+        )
+        # Not in the future: the clocks would be pushed back.
+        with freeze_time(T0), self.assertRaises(ValidationError):
+            incident.date_aware = at(hours=5)
         self.assertTrue(
             incident.sudo().log_ids.filtered(
                 lambda e: "Legal deadlines started" in e.body
