@@ -52,7 +52,6 @@ class CrisisDeadline(models.Model):
     )
     rule_id = fields.Many2one(
         "crisis.deadline.rule",
-        string="Rule",
         required=True,
         ondelete="restrict",
         readonly=True,
@@ -65,7 +64,7 @@ class CrisisDeadline(models.Model):
         STATES, required=True, default="open", readonly=True, copy=False, index=True
     )
     date_done = fields.Datetime(string="Done On", readonly=True, copy=False)
-    done_by_id = fields.Many2one("res.users", string="Done By", readonly=True)
+    done_by_id = fields.Many2one("res.users", readonly=True)
     date_reminded = fields.Datetime(string="Reminded On", readonly=True, copy=False)
     evidence = fields.Text(
         help="What was sent to whom and when: reference number of the "

@@ -272,7 +272,6 @@ class CrisisIncident(models.Model):
 
     # The first hour: update cadence and legal deadlines
     next_update_due = fields.Datetime(
-        string="Next Update Due",
         compute="_compute_next_update_due",
         store=True,
         help="The last published update (or the activation) plus the update "

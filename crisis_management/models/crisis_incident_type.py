@@ -31,7 +31,6 @@ class CrisisIncidentType(models.Model):
         "{incident}, {time}, {hotline} and {page_url} filled in.",
     )
     dark_site = fields.Boolean(
-        string="Dark Site",
         help="Activating an incident of this type publishes its public page at "
         "once, with the first holding statement as its first update.",
     )
