@@ -8,9 +8,13 @@ from freezegun import freeze_time
 from lxml import etree
 
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
+from odoo.addons.bus.tests.common import WebsocketCase
+
 from .common import CrisisMessageCommon
+from .test_situation_dashboard_tour import dispatch_bus_on_commit
 
 T0 = datetime(2026, 11, 30, 9, 0, 0)
 
@@ -469,3 +473,59 @@ class TestDeadlines(FirstHourCommon):
             self._deadline(incident, self.rule_nis2).with_user(
                 self.user_crisis
             ).action_draft_notice()
+
+
+@tagged("post_install", "-at_install")
+class TestFirstHourWallTour(WebsocketCase):
+    """The live wall shows the update promise and the legal clocks and
+    follows a deadline done elsewhere without a reload."""
+
+    browser_size = "1920x1080"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # A company of its own, so that demo data cannot interfere.
+        cls.company = cls.env["res.company"].create({"name": "Fristen GmbH"})
+        cls.lead = new_test_user(
+            cls.env,
+            login="first_hour_lead",
+            groups="crisis_management.group_crisis_manager",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
+        )
+        incident_type = cls.env["crisis.incident.type"].create(
+            {
+                "name": "Datenpanne (Tour)",
+                "code": "tour_breach",
+                "update_interval_minutes": 60,
+                "deadline_rule_ids": [
+                    (
+                        6,
+                        0,
+                        cls.env.ref("crisis_management.deadline_rule_gdpr_art33").ids,
+                    )
+                ],
+            }
+        )
+        cls.incident = cls.env["crisis.incident"].create(
+            {
+                "name": "Tour-Datenpanne",
+                "severity": "minor",
+                "incident_type_id": incident_type.id,
+                "company_id": cls.company.id,
+                "lead_id": cls.lead.id,
+            }
+        )
+        cls.incident.with_user(cls.lead).action_activate()
+
+    def test_wall_counts_down(self):
+        dispatch_bus_on_commit(self)
+        self.start_tour(
+            "/odoo/crisis-situation",
+            "crisis_management_first_hour_wall_tour",
+            login="first_hour_lead",
+        )
+        deadline = self.incident.deadline_ids
+        self.assertEqual(deadline.state, "done")
+        self.assertEqual(deadline.evidence, "Tour: LDI-4711")
