@@ -451,6 +451,24 @@ class TestDeadlines(FirstHourCommon):
         with self.assertRaises(UserError):
             as_lead.copy()
 
+    def test_confidential_deadlines_only_for_the_team(self):
+        incident = self._activated(is_confidential=True)
+        Deadline = self.env["crisis.deadline"]
+        self.assertEqual(
+            len(
+                Deadline.with_user(self.user_manager).search(
+                    [("incident_id", "=", incident.id)]
+                )
+            ),
+            2,
+        )
+        for outsider in (self.user_crisis, self.user_manager2):
+            self.assertFalse(
+                Deadline.with_user(outsider).search([("incident_id", "=", incident.id)])
+            )
+            with self.assertRaises(AccessError):
+                incident.sudo().deadline_ids[0].with_user(outsider).read(["evidence"])
+
     def test_draft_notice_in_german_and_english(self):
         incident = self._activated()
         art33 = self._deadline(incident, self.rule_art33).with_user(self.user_manager)
