@@ -5,8 +5,11 @@
 Builds an incident with 100,000 crisis log entries (a valid hash chain) and
 10,000 tasks (plus some inquiries) inside one transaction, measures
 
-* the situation-picture KPIs (``get_situation_kpis``; target < 150 ms),
-* ``verify_log()`` over the whole chain (target < 2 s),
+* the situation-picture KPIs (``get_situation_kpis``) and everything the
+  wall shows (``get_situation_dashboard``): target < 150 ms, < 100 ms with
+  ``--logs 1000000``,
+* ``verify_log()`` over the whole chain (target < 2 s, < 10 s with
+  ``--logs 1000000``),
 * appending one entry at 1,000 and at 100,000 existing entries (must stay
   flat: the ratio is printed),
 
@@ -150,31 +153,34 @@ def bulk_log(env, incident, upto):
             )
         )
         head = digest
-    copy_rows(
-        cr,
-        "crisis_log",
-        (
-            "incident_id",
-            "company_id",
-            "date",
-            "author_id",
-            "kind",
-            "body",
-            "sequence",
-            "previous_hash",
-            "hash",
-            "create_uid",
-            "create_date",
-            "write_uid",
-            "write_date",
-        ),
-        rows,
-    )
+        if len(rows) >= LOG_CHUNK:
+            copy_rows(cr, "crisis_log", LOG_COLUMNS, rows)
+            rows = []
+    copy_rows(cr, "crisis_log", LOG_COLUMNS, rows)
     cr.execute(
         "UPDATE crisis_incident SET log_head_hash = %s WHERE id = %s",
         [head, incident.id],
     )
     env.invalidate_all()
+
+
+# Rows per COPY: a million entries are not held in memory at once.
+LOG_CHUNK = 100_000
+LOG_COLUMNS = (
+    "incident_id",
+    "company_id",
+    "date",
+    "author_id",
+    "kind",
+    "body",
+    "sequence",
+    "previous_hash",
+    "hash",
+    "create_uid",
+    "create_date",
+    "write_uid",
+    "write_date",
+)
 
 
 def bulk_tasks(env, incident, count):
@@ -289,6 +295,11 @@ def main():
 
     registry = Registry(args.db)
     report = []
+    # Issue 27: at 1,000,000 entries the wall's figures in < 100 ms and
+    # verify_log in < 10 s; below, the targets of 100,000 entries.
+    big = args.logs >= 1_000_000
+    kpi_target = 100 if big else 150
+    verify_target = 10_000 if big else 2000
 
     def out(name, value):
         report.append((name, value))
@@ -351,7 +362,7 @@ def main():
             kpis()  # warm up
             kpi_ms, values = timed(kpis, args.repeat)
             out("situation_kpis_ms", round(kpi_ms, 1))
-            out("situation_kpis_target_ms", 150)
+            out("situation_kpis_target_ms", kpi_target)
             out("situation_tasks_open", values["tasks_open"])
             out("situation_tasks_overdue", values["tasks_overdue"])
             out("situation_inquiries_open", values["inquiries_open"])
@@ -366,9 +377,18 @@ def main():
             form_ms, _res = timed(situation_form, args.repeat)
             out("situation_form_read_ms", round(form_ms, 1))
 
+            def wall():
+                env.invalidate_all()
+                return incident.get_situation_dashboard()
+
+            wall()  # warm up
+            wall_ms, _res = timed(wall, args.repeat)
+            out("situation_wall_ms", round(wall_ms, 1))
+            out("situation_wall_target_ms", kpi_target)
+
             verify_ms, result = timed(incident.verify_log, max(3, args.repeat // 2))
             out("verify_log_ms", round(verify_ms, 1))
-            out("verify_log_target_ms", 2000)
+            out("verify_log_target_ms", verify_target)
             out("verify_log_ok", result["ok"])
 
             out("append_at_1k_entries", count_1k)
@@ -378,9 +398,12 @@ def main():
             out("append_at_1k_min_ms", round(min(times_1k), 2))
             out("append_at_100k_min_ms", round(min(times_100k), 2))
 
+            out("load_average", " ".join(f"{x:.2f}" for x in os.getloadavg()))
+            out("cpu_cores", os.cpu_count())
             ok = (
-                kpi_ms < 150
-                and verify_ms < 2000
+                kpi_ms < kpi_target
+                and wall_ms < kpi_target
+                and verify_ms < verify_target
                 and result["ok"]
                 and append_100k / append_1k < 1.5
             )

@@ -198,8 +198,11 @@ class CrisisPageController(http.Controller):
         if not homepage:
             # The honeypot field is invisible to people: bots that fill it
             # get the same answer, and nothing is sent.
+            components = incident._page_component_ids(
+                request.httprequest.form.getlist("component")
+            )
             request.env["crisis.page.subscription"].sudo()._send_confirmation(
-                incident, normalized, mobile, lang[0]
+                incident, normalized, mobile, lang[0], components
             )
         query = url_encode({"lang": lang[0], "subscribe": "sent"})
         return request.redirect(

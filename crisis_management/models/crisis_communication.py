@@ -51,6 +51,7 @@ SENT_FIELDS = {
     "audience_type_ids",
     "audience_tag_ids",
     "audience_partner_ids",
+    "audience_affected",
 }
 
 
@@ -161,6 +162,18 @@ class CrisisCommunication(models.Model):
         "in a stage or the customers of a sales team. Consent is still checked "
         "for everybody.",
     )
+    audience_affected = fields.Boolean(
+        string="Affected Customers Only",
+        help="Only the customers marked affected by the incident (with every "
+        "contact of their company). With other audiences: only those of them "
+        "who are affected.",
+    )
+    key_call_open_count = fields.Integer(
+        string="Open Personal Calls",
+        compute="_compute_key_call_open_count",
+        help="Personal calls to key customers not done yet: they come before "
+        "the broadcast to customers.",
+    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -188,6 +201,13 @@ class CrisisCommunication(models.Model):
     sms_text = fields.Text(string="SMS Text", translate=True, readonly=True, copy=False)
     message_version = fields.Integer(
         string="Content Version", readonly=True, copy=False
+    )
+    # Before sending: the text each language group will get.
+    preview_de = fields.Html(
+        string="German Text", compute="_compute_preview", sanitize=False
+    )
+    preview_en = fields.Html(
+        string="English Text", compute="_compute_preview", sanitize=False
     )
     user_id = fields.Many2one("res.users", string="Sent By", readonly=True, copy=False)
     date_queued = fields.Datetime(string="Sending Started", readonly=True, copy=False)
@@ -268,6 +288,14 @@ class CrisisCommunication(models.Model):
             if not comm.name:
                 comm.name = comm.message_id.name or comm.update_id.display_name or False
 
+    @api.depends("message_id", "update_id")
+    @api.depends_context("uid")
+    def _compute_preview(self):
+        for comm in self:
+            source = comm.message_id or comm.update_id
+            for lang, name in (("de_DE", "preview_de"), ("en_US", "preview_en")):
+                comm[name] = source.with_context(lang=lang).body if source else False
+
     @api.depends("recipient_ids.state")
     def _compute_counts(self):
         groups = self.env["crisis.communication.recipient"]._read_group(
@@ -343,6 +371,7 @@ class CrisisCommunication(models.Model):
         "audience_type_ids",
         "audience_tag_ids",
         "audience_partner_ids",
+        "audience_affected",
     )
     def _compute_audience_count(self):
         for comm in self:
@@ -365,6 +394,15 @@ class CrisisCommunication(models.Model):
             comm.safe_count = sum(1 for a in answers if a == "safe")
             comm.help_count = sum(1 for a in answers if a == "help")
             comm.unanswered_count = sum(1 for a in answers if not a)
+
+    @api.depends("incident_id")
+    def _compute_key_call_open_count(self):
+        for comm in self:
+            comm.key_call_open_count = (
+                len(comm.incident_id._open_key_calls())
+                if comm.state == "draft" and comm.id and comm._customers_before_calls()
+                else 0
+            )
 
     @api.constrains("audience_domain")
     def _check_audience_domain(self):
@@ -461,6 +499,13 @@ class CrisisCommunication(models.Model):
             domains.append([("id", "in", self.audience_partner_ids.ids)])
         if self.audience_domain:
             domains.append([("id", "in", self._audience_domain_partner_ids())])
+        if self.audience_affected:
+            affected = [("id", "in", self.incident_id.sudo().affected_partner_ids.ids)]
+            domains = (
+                [expression.AND([expression.OR(domains), affected])]
+                if domains
+                else [affected]
+            )
         if not domains:
             return []
         return (
@@ -514,10 +559,25 @@ class CrisisCommunication(models.Model):
                 raise UserError(
                     _("Choose at least one channel: e-mail, SMS or letter.")
                 )
-            if comm.incident_id.state == "closed":
+            if comm.incident_id.state == "closed" and not comm._is_made_good():
                 raise UserError(
                     _("The incident is closed: nothing can be sent for it anymore.")
                 )
+
+    def _is_made_good(self):
+        """A letter to the affected customers saying how it was made good:
+        it may go out after the incident is closed."""
+        self.ensure_one()
+        return self.audience_affected and self.message_id.kind == "made_good"
+
+    def _customers_before_calls(self):
+        """Affected customers this broadcast addresses while personal calls
+        to key customers are still open (sudo): the team confirms first."""
+        self.ensure_one()
+        if self.update_id or not self.incident_id._open_key_calls():
+            return self.env["res.partner"]
+        affected = self.incident_id.sudo().affected_partner_ids
+        return affected.filtered(lambda p: p.id in set(self._resolve_audience()))
 
     def _snapshot_message(self):
         """Freeze the approved text, all languages, on the communication."""
@@ -578,6 +638,18 @@ class CrisisCommunication(models.Model):
         recipient line per partner and channel; the cron job sends."""
         self.check_access("write")
         self._check_can_send()
+        if not self.env.context.get("crisis_confirm_open_calls"):
+            for comm in self:
+                if comm._customers_before_calls():
+                    raise UserError(
+                        _(
+                            "%(count)s personal calls to key customers are still "
+                            "open. The customers should hear it from their "
+                            "salesperson before the broadcast: send anyway only "
+                            "after confirming.",
+                            count=len(comm.incident_id._open_key_calls()),
+                        )
+                    )
         Partner = self.env["res.partner"]
         Recipient = self.env["crisis.communication.recipient"].sudo()
         for comm in self:

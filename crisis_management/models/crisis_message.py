@@ -17,6 +17,7 @@ KINDS = [
     ("statement", "Statement"),
     ("press_release", "Press Release"),
     ("holding_statement", "Holding Statement"),
+    ("made_good", "Made Good"),
 ]
 STATES = [
     ("draft", "Draft"),
@@ -329,8 +330,8 @@ class CrisisMessage(models.Model):
         )
 
     def _workflow_log_transition(self, old_states, new_state):
-        # (not a local named ``user``: Odoo's ``_`` reads it as a user id
-        # when the environment has no language)
+        # (not "user": Odoo's _() reads a local of that name as a user id when
+        # the environment has no language)
         user_name = self.env.user.name
         for message in self:
             values = {
@@ -341,7 +342,7 @@ class CrisisMessage(models.Model):
             if new_state == "approved":
                 message._log_incident(
                     "decision",
-                    _(
+                    self.env._(
                         "Content “%(name)s” (version %(version)s) approved by %(user)s.",
                         **values,
                     ),
@@ -349,7 +350,7 @@ class CrisisMessage(models.Model):
             elif new_state == "published":
                 message._log_incident(
                     "communication",
-                    _(
+                    self.env._(
                         "Content “%(name)s” (version %(version)s) published by %(user)s.",
                         **values,
                     ),
@@ -357,7 +358,7 @@ class CrisisMessage(models.Model):
             elif new_state == "withdrawn":
                 message._log_incident(
                     "decision",
-                    _(
+                    self.env._(
                         "Content “%(name)s” (version %(version)s) withdrawn by %(user)s.",
                         **values,
                     ),

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import html2plaintext
 
 from ..tools import reader_tz, require_group
 
@@ -20,6 +21,9 @@ WORKFLOW_FIELDS = {
     "date_reminded",
     "date_escalated",
     "playbook_step_id",
+    "call_partner_id",
+    "call_user_id",
+    "call_activity_id",
 }
 # Which states each action may start from.
 TASK_TRANSITIONS = {
@@ -56,7 +60,8 @@ class CrisisTask(models.Model):
     # ------------------------------------------------------------------
     # Fields
     # ------------------------------------------------------------------
-    name = fields.Char(required=True, tracking=True)
+    # In every language: tasks from a playbook carry its steps' translations.
+    name = fields.Char(required=True, tracking=True, translate=True)
     description = fields.Html()
     incident_id = fields.Many2one(
         "crisis.incident",
@@ -80,6 +85,18 @@ class CrisisTask(models.Model):
         default=lambda self: self.env.user,
     )
     date_deadline = fields.Datetime(string="Deadline", tracking=True, index=True)
+    # A personal call to a key customer (crisis.incident.action_mark_affected)
+    call_partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer to Call",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    call_user_id = fields.Many2one(
+        "res.users", string="Calling Salesperson", readonly=True, copy=False
+    )
+    call_activity_id = fields.Many2one("mail.activity", readonly=True, copy=False)
     priority = fields.Selection(
         [("0", "Normal"), ("1", "Important"), ("2", "Urgent")], default="0"
     )
@@ -480,3 +497,21 @@ class CrisisTask(models.Model):
         return fields.Datetime.context_timestamp(
             self.with_context(tz=tz), self.date_deadline
         ).strftime("%Y-%m-%d %H:%M")
+
+    # ------------------------------------------------------------------
+    # Personal calls to key customers
+    # ------------------------------------------------------------------
+    def _call_done(self, user, feedback):
+        """The salesperson marked the call activity done: log the call and
+        close the task (sudo: the salesperson may have no crisis rights)."""
+        for task in self.sudo().filtered(lambda t: t.state in OPEN_TASK_STATES):
+            task.incident_id._log(
+                "communication",
+                _(
+                    "Personal call to %(customer)s done by %(user)s: %(feedback)s",
+                    customer=task.call_partner_id.name,
+                    user=user.name,
+                    feedback=html2plaintext(feedback or "") or "-",
+                ),
+            )
+            task.action_done()

@@ -76,13 +76,19 @@ class ResPartner(models.Model):
             partner.crisis_consent_count = counts.get(partner, 0)
 
     @api.depends_context("uid")
-    @api.depends("commercial_partner_id")
+    @api.depends("commercial_partner_id", "user_id", "commercial_partner_id.user_id")
     def _compute_crisis_affected(self):
         affected = self._crisis_affected_commercial_ids(
             self._crisis_visible_incidents(), self.commercial_partner_id.ids
         )
+        marked = self._crisis_marked_commercial_ids(self.commercial_partner_id.ids)
+        uid = self.env.uid
         for partner in self:
-            partner.crisis_affected = partner.commercial_partner_id.id in affected
+            commercial = partner.commercial_partner_id
+            own = uid in (partner.user_id.id, commercial.user_id.id)
+            partner.crisis_affected = commercial.id in affected or (
+                own and commercial.id in marked
+            )
 
     def _search_crisis_affected(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -90,8 +96,46 @@ class ResPartner(models.Model):
         ids = list(
             self._crisis_affected_commercial_ids(self._crisis_visible_incidents())
         )
-        positive = (operator == "=") == value
-        return [("commercial_partner_id", "in" if positive else "not in", ids)]
+        marked = list(self._crisis_marked_commercial_ids())
+        uid = self.env.uid
+        domain = [
+            "|",
+            ("commercial_partner_id", "in", ids),
+            "&",
+            ("commercial_partner_id", "in", marked),
+            "|",
+            ("user_id", "=", uid),
+            ("commercial_partner_id.user_id", "=", uid),
+        ]
+        if (operator == "=") == value:
+            return domain
+        return ["!", *domain]
+
+    @api.model
+    def _crisis_marked_commercial_ids(self, commercial_ids=None):
+        """Commercial partners marked affected by any open incident
+        (``crisis.incident.action_mark_affected``). A salesperson sees this
+        flag on their own customers without crisis rights: the flag, not the
+        incident."""
+        self.env["crisis.incident"].flush_model(["affected_partner_ids", "state"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        restrict = SQL()
+        if commercial_ids is not None:
+            restrict = SQL(
+                "AND p.commercial_partner_id = ANY(%s)", list(commercial_ids)
+            )
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT p.commercial_partner_id
+                     FROM crisis_incident_affected_partner_rel r
+                     JOIN crisis_incident i ON i.id = r.incident_id
+                     JOIN res_partner p ON p.id = r.partner_id
+                    WHERE i.state IN %s %s""",
+                OPEN_INCIDENT_STATES,
+                restrict,
+            )
+        )
+        return {row[0] for row in self.env.cr.fetchall() if row[0]}
 
     @api.depends_context("uid", "lang")
     @api.depends("commercial_partner_id")
@@ -328,6 +372,7 @@ class ResPartner(models.Model):
         if not incidents:
             return set()
         for model, fnames in (
+            ("crisis.incident", ["affected_partner_ids"]),
             ("crisis.communication.recipient", ["partner_id", "incident_id"]),
             ("crisis.inquiry", ["partner_id", "incident_id"]),
             ("res.partner", ["commercial_partner_id"]),
@@ -348,7 +393,12 @@ class ResPartner(models.Model):
                    SELECT p.commercial_partner_id
                      FROM crisis_inquiry i
                      JOIN res_partner p ON p.id = i.partner_id
-                    WHERE i.incident_id = ANY(%(incidents)s) %(restrict)s""",
+                    WHERE i.incident_id = ANY(%(incidents)s) %(restrict)s
+                    UNION
+                   SELECT p.commercial_partner_id
+                     FROM crisis_incident_affected_partner_rel a
+                     JOIN res_partner p ON p.id = a.partner_id
+                    WHERE a.incident_id = ANY(%(incidents)s) %(restrict)s""",
                 incidents=incidents.ids,
                 restrict=restrict,
             )
@@ -388,7 +438,10 @@ class ResPartner(models.Model):
             .sudo()
             .search(domain, order="date_received desc", limit=20)
         )
-        touched = (recipients.incident_id | inquiries.incident_id).sorted(
+        marked = incidents.sudo().filtered(
+            lambda i: self.commercial_partner_id in i.affected_partner_ids
+        )
+        touched = (recipients.incident_id | inquiries.incident_id | marked).sorted(
             lambda i: i.date_activated or i.create_date, reverse=True
         )
         if not touched:

@@ -115,6 +115,11 @@ class CrisisCommon(TransactionCase):
             groups="base.group_user",
         )
         cls.type_fire = cls.env.ref("crisis_management.incident_type_fire")
+        # Incidents of these tests keep the team the test gives them: the
+        # demo's standing crisis team (and its alarm) is tested in test_alarm.
+        cls.env["crisis.roster.line"].search(
+            [("company_id", "=", cls.company.id)]
+        ).unlink()
         # The demo's first hour of the fire (dark site, update cadence, holding
         # statements) stays out of the tests that do not ask for it.
         cls.type_fire.write(
