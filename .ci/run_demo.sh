@@ -15,12 +15,12 @@ WORKERS=${WORKERS:-0}
 CRON_WORKERS=${CRON_WORKERS:-1}
 GEVENT_PORT=${CRISIS_GEVENT_PORT:-$((PORT + 3))}
 case "$WORKERS$CRON_WORKERS" in *[!0-9]*) echo "[run] ERROR: WORKERS and CRON_WORKERS must be numbers" >&2; exit 2 ;; esac
-ADDONS=crisis_management,crisis_social,crisis_reports
+ADDONS=crisis_management,crisis_social,crisis_reports,crisis_mass_mailing
 db_conf() { awk -F' = ' -v k="$1" '$1 == k {print $2}' .odoo.conf; }
 export PGHOST=$(db_conf db_host) PGPORT=$(db_conf db_port) PGUSER=$(db_conf db_user) PGPASSWORD=$(db_conf db_password)
 
-installed=$(psql -d "$DB" -Atqc "SELECT count(*) FROM ir_module_module WHERE name IN ('crisis_management','crisis_social','crisis_reports') AND state = 'installed'" 2>/dev/null </dev/null || echo 0)
-if [ "$installed" != 3 ]; then
+installed=$(psql -d "$DB" -Atqc "SELECT count(*) FROM ir_module_module WHERE name IN ('crisis_management','crisis_social','crisis_reports','crisis_mass_mailing') AND state = 'installed'" 2>/dev/null </dev/null || echo 0)
+if [ "$installed" != 4 ]; then
   echo "[run] creating database $DB with the crisis addons, German and English, and the demo crisis (a few minutes)"
   dropdb --if-exists "$DB" </dev/null
   "$PY" "$ODOO_SRC/odoo-bin" -c .odoo.conf -d "$DB" -i "$ADDONS" --load-language=en_US,de_DE \

@@ -78,6 +78,7 @@ message = env["crisis.message"].with_context(lang="en_US").create({{
 comm = env["crisis.communication"].create({{
     "incident_id": incident.id, "message_id": message.id, "channel_email": True,
     "audience_tag_ids": [(6, 0, tag.ids)]}})
+comm.company_id.crisis_send_delay_seconds = 0  # leaves at once, no hold
 comm.action_send()
 env.cr.commit()
 print("COMM", comm.id)

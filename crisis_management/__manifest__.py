@@ -60,6 +60,7 @@
         "wizards/crisis_incident_report_views.xml",
         "wizards/crisis_log_add_views.xml",
         "wizards/crisis_readiness_views.xml",
+        "wizards/crisis_communication_send_views.xml",
         "views/crisis_menus.xml",
         "views/crisis_alarm_views.xml",
     ],

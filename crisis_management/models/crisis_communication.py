@@ -9,7 +9,7 @@ from psycopg2.extras import Json
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, formataddr, html2plaintext
+from odoo.tools import SQL, format_datetime, formataddr, html2plaintext
 
 from ..tools import may_commit, resolve_lang
 from .crisis_message import SENDABLE_STATES, TEXT_LANGS
@@ -22,6 +22,7 @@ RECIPIENT_STATES = [
     ("skipped_consent", "Skipped: No Consent"),
     ("skipped_address", "Skipped: No Address"),
     ("failed", "Failed"),
+    ("cancelled", "Cancelled"),
 ]
 COMMUNICATION_CHANNELS = [("email", "E-mail"), ("sms", "SMS"), ("letter", "Letter")]
 SAFETY_ANSWERS = [("safe", "I am safe"), ("help", "I need help")]
@@ -35,6 +36,7 @@ WORKFLOW_FIELDS = {
     "message_version",
     "user_id",
     "date_queued",
+    "date_release",
     "date_done",
     "letter_pdf",
 }
@@ -69,8 +71,19 @@ class CrisisCommunication(models.Model):
     # the state on. A copy is a new draft. A draft moves to another incident
     # only for someone who may write to both; a sent one never.
     _workflow_fields = frozenset(WORKFLOW_FIELDS)
-    _workflow_transitions = {"queued": ("draft",)}
-    _workflow_frozen_states = ("queued", "sending", "done", "failed")
+    _workflow_transitions = {
+        "scheduled": ("draft",),
+        "queued": ("draft", "scheduled"),
+        "cancelled": ("scheduled",),
+    }
+    _workflow_frozen_states = (
+        "scheduled",
+        "queued",
+        "sending",
+        "done",
+        "failed",
+        "cancelled",
+    )
 
     name = fields.Char(
         compute="_compute_name",
@@ -168,19 +181,15 @@ class CrisisCommunication(models.Model):
         "contact of their company). With other audiences: only those of them "
         "who are affected.",
     )
-    key_call_open_count = fields.Integer(
-        string="Open Personal Calls",
-        compute="_compute_key_call_open_count",
-        help="Personal calls to key customers not done yet: they come before "
-        "the broadcast to customers.",
-    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
+            ("scheduled", "Scheduled"),
             ("queued", "Queued"),
             ("sending", "Sending"),
             ("done", "Done"),
             ("failed", "Failed"),
+            ("cancelled", "Cancelled"),
         ],
         required=True,
         default="draft",
@@ -211,6 +220,14 @@ class CrisisCommunication(models.Model):
     )
     user_id = fields.Many2one("res.users", string="Sent By", readonly=True, copy=False)
     date_queued = fields.Datetime(string="Sending Started", readonly=True, copy=False)
+    date_release = fields.Datetime(
+        string="Leaves At",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="When the broadcast leaves: Send plus the company's hold before "
+        "sending. Until then it can be cancelled with nothing sent.",
+    )
     date_done = fields.Datetime(string="Finished On", readonly=True, copy=False)
     # Progress
     recipient_count = fields.Integer(compute="_compute_counts", string="Total")
@@ -395,15 +412,6 @@ class CrisisCommunication(models.Model):
             comm.help_count = sum(1 for a in answers if a == "help")
             comm.unanswered_count = sum(1 for a in answers if not a)
 
-    @api.depends("incident_id")
-    def _compute_key_call_open_count(self):
-        for comm in self:
-            comm.key_call_open_count = (
-                len(comm.incident_id._open_key_calls())
-                if comm.state == "draft" and comm.id and comm._customers_before_calls()
-                else 0
-            )
-
     @api.constrains("audience_domain")
     def _check_audience_domain(self):
         for comm in self:
@@ -538,7 +546,7 @@ class CrisisCommunication(models.Model):
 
     def _check_can_send(self):
         for comm in self:
-            comm._workflow_check("queued")
+            comm._workflow_check("scheduled")
             if comm.update_id and not comm.update_id.is_published:
                 raise UserError(
                     _(
@@ -633,12 +641,22 @@ class CrisisCommunication(models.Model):
         )
         self.invalidate_recordset(["subject", "body", "sms_text", "message_version"])
 
-    def action_send(self):
-        """Resolve the audience, check consent and addresses and queue one
-        recipient line per partner and channel; the cron job sends."""
+    def action_send(self, confirm_repeat=False, confirm_open_calls=False):
+        """Resolve the audience, check consent and addresses and write one
+        recipient line per partner and channel at once, so that the reach is
+        known; then the broadcast waits the company's hold before sending
+        (``scheduled`` until ``date_release``, ``action_cancel()`` stops it)
+        or, with no hold, is ``queued`` at once. The cron job sends.
+
+        :param confirm_repeat: True to send although the same text went to
+            the same audience within the last hour (the send dialog asks);
+            without it such a repeat is refused.
+        :param confirm_open_calls: True to send to affected customers although
+            personal calls to key customers are still open (the dialog asks).
+        """
         self.check_access("write")
         self._check_can_send()
-        if not self.env.context.get("crisis_confirm_open_calls"):
+        if not confirm_open_calls:
             for comm in self:
                 if comm._customers_before_calls():
                     raise UserError(
@@ -650,8 +668,9 @@ class CrisisCommunication(models.Model):
                             count=len(comm.incident_id._open_key_calls()),
                         )
                     )
-        Partner = self.env["res.partner"]
         Recipient = self.env["crisis.communication.recipient"].sudo()
+        now = fields.Datetime.now()
+        release_at = []
         for comm in self:
             comm._snapshot_message()
             partner_ids = comm._resolve_audience()
@@ -661,57 +680,273 @@ class CrisisCommunication(models.Model):
                         "Nobody is addressed: choose stakeholder types, tags or contacts."
                     )
                 )
-            rows = comm._audience_rows(partner_ids)
-            # One text language per recipient (their own, else the company's).
-            langs = {}
-            for row in rows:
-                if row[2] not in langs:
-                    langs[row[2]] = resolve_lang(
-                        self.env, row[2], company=comm.company_id
-                    )
-            vals_list = []
-            for channel in comm._channels():
-                refusals = Partner._crisis_contact_refusals(
-                    partner_ids, comm.purpose_id.code, channel, comm.kind
-                )
-                reasons = comm._skip_reasons(channel)
-                for pid, name, lang, email, phone, street, zip_code, city in rows:
-                    vals = {
-                        "communication_id": comm.id,
-                        "partner_id": pid,
-                        "channel": channel,
-                        "lang": langs[lang],
-                        "state": "queued",
-                    }
-                    if channel == "email":
-                        address = email and formataddr((name or "", email))
-                    elif channel == "sms":
-                        address = phone
-                    else:
-                        address = (
-                            street
-                            and zip_code
-                            and city
-                            and f"{street}, {zip_code} {city}"
-                        )
-                    refusal = refusals.get(pid)
-                    if refusal:
-                        vals.update(
-                            state="skipped_consent", skip_reason=reasons[refusal]
-                        )
-                    elif not address:
-                        vals.update(
-                            state="skipped_address", skip_reason=reasons["address"]
-                        )
-                    vals["address"] = address or False
-                    vals_list.append(vals)
-            Recipient.create(vals_list)
-            comm._workflow_apply(
-                "queued",
-                {"date_queued": fields.Datetime.now(), "user_id": self.env.uid},
-            )
-        self.env.ref("crisis_management.ir_cron_crisis_communication_send")._trigger()
+            if not confirm_repeat:
+                earlier = comm._recent_repeat(partner_ids)
+                if earlier:
+                    raise UserError(comm._repeat_warning(earlier))
+            Recipient.create(comm._recipient_values(partner_ids))
+            delay = max(comm.company_id.crisis_send_delay_seconds, 0)
+            vals = {
+                "user_id": self.env.uid,
+                "date_release": now + timedelta(seconds=delay),
+            }
+            if delay:
+                comm._workflow_apply("scheduled", vals)
+            else:
+                comm._workflow_apply("queued", dict(vals, date_queued=now))
+            release_at.append(vals["date_release"])
+        cron = self.env.ref("crisis_management.ir_cron_crisis_communication_send")
+        cron._trigger(at=sorted(set(release_at)) or None)
         return True
+
+    def _recipient_values(self, partner_ids):
+        """The recipient lines of this communication for ``partner_ids``: one
+        per partner and channel, ``queued`` or skipped with the reason."""
+        self.ensure_one()
+        Partner = self.env["res.partner"]
+        rows = self._audience_rows(partner_ids)
+        # One text language per recipient (their own, else the company's).
+        langs = {}
+        for row in rows:
+            if row[2] not in langs:
+                langs[row[2]] = resolve_lang(self.env, row[2], company=self.company_id)
+        vals_list = []
+        for channel in self._channels():
+            refusals = Partner._crisis_contact_refusals(
+                partner_ids, self.purpose_id.code, channel, self.kind
+            )
+            reasons = self._skip_reasons(channel)
+            for pid, name, lang, email, phone, street, zip_code, city in rows:
+                vals = {
+                    "communication_id": self.id,
+                    "partner_id": pid,
+                    "channel": channel,
+                    "lang": langs[lang],
+                    "state": "queued",
+                }
+                if channel == "email":
+                    address = email and formataddr((name or "", email))
+                elif channel == "sms":
+                    address = phone
+                else:
+                    address = (
+                        street and zip_code and city and f"{street}, {zip_code} {city}"
+                    )
+                refusal = refusals.get(pid)
+                if refusal:
+                    vals.update(state="skipped_consent", skip_reason=reasons[refusal])
+                elif not address:
+                    vals.update(state="skipped_address", skip_reason=reasons["address"])
+                vals["address"] = address or False
+                vals_list.append(vals)
+        return vals_list
+
+    def _recent_repeat(self, partner_ids):
+        """An earlier broadcast of the same content (or public update), of the
+        same kind, on one of the same channels, released within the last hour
+        or still to be, that addressed every partner of ``partner_ids``:
+        sending again is most likely a double click or two people doing the
+        same."""
+        self.ensure_one()
+        domain = [
+            ("id", "!=", self.id),
+            ("incident_id", "=", self.incident_id.id),
+            ("kind", "=", self.kind),
+            ("state", "in", ("scheduled", "queued", "sending", "done")),
+            ("date_release", ">=", fields.Datetime.now() - timedelta(hours=1)),
+        ]
+        if self.message_id:
+            domain.append(("message_id", "=", self.message_id.id))
+        else:
+            domain.append(("update_id", "=", self.update_id.id))
+        wanted = set(partner_ids)
+        channels = set(self._channels())
+        Recipient = self.env["crisis.communication.recipient"]
+        Recipient.flush_model(["communication_id", "partner_id", "channel"])
+        for earlier in self.sudo().search(domain, order="date_release desc, id desc"):
+            common = channels & set(earlier._channels())
+            if not common:
+                continue
+            self.env.cr.execute(
+                SQL(
+                    """SELECT DISTINCT partner_id FROM crisis_communication_recipient
+                        WHERE communication_id = %s AND channel = ANY(%s)""",
+                    earlier.id,
+                    list(common),
+                )
+            )
+            if wanted <= {row[0] for row in self.env.cr.fetchall()}:
+                return earlier
+        return self.browse()
+
+    def _repeat_warning(self, earlier):
+        """Why a repeat is asked about, in the caller's language."""
+        self.ensure_one()
+        env = self._workflow_env()
+        return env._(
+            "“%(name)s” went to the same audience less than an hour ago "
+            "(“%(earlier)s”, sent by %(user)s, leaving at %(time)s). Send it "
+            "again only if you mean to: confirm the repeat in the send dialog.",
+            name=self.name,
+            earlier=earlier.name,
+            user=earlier.user_id.name or "",
+            time=format_datetime(env, earlier.date_release),
+        )
+
+    def action_prepare_send(self):
+        """The send dialog: the reach per channel, who is skipped and why,
+        the hold before sending and, for a repeat, the question whether to
+        send again. Nothing is sent until it is confirmed there."""
+        self.ensure_one()
+        self.check_access("write")
+        self._check_can_send()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self._workflow_env()._("Send “%(name)s”", name=self.name),
+            "res_model": "crisis.communication.send",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_communication_id": self.id},
+        }
+
+    def action_cancel(self):
+        """Stop a scheduled broadcast before it leaves: nothing is sent; its
+        recipient lines stay, cancelled, as the record of whom it would have
+        reached."""
+        self.check_access("write")
+        for comm in self:
+            if comm.state != "scheduled":
+                raise UserError(
+                    self._workflow_env()._(
+                        "“%(name)s” is not waiting to be sent and can no longer "
+                        "be cancelled.",
+                        name=comm.name,
+                    )
+                )
+        comms = self._workflow_apply("cancelled")
+        comms.recipient_ids.filtered(lambda r: r.state == "queued").write(
+            {"state": "cancelled"}
+        )
+        for comm in comms:
+            comm.incident_id._log(
+                "communication",
+                _(
+                    "“%(name)s” was cancelled by %(user)s before it left: "
+                    "nothing was sent.",
+                    name=comm.name,
+                    user=self.env.user.name,
+                ),
+            )
+        return True
+
+    def action_send_test(self):
+        """Send the text to the current user only, on the chosen e-mail and
+        SMS channels, marked “[TEST]”; nobody else receives anything and the
+        communication is not changed."""
+        self.ensure_one()
+        self.check_access("write")
+        if self.state != "draft":
+            raise UserError(
+                self._workflow_env()._(
+                    "“%(name)s” has already been sent: a test is only for drafts.",
+                    name=self.name,
+                )
+            )
+        if not (self.message_id or self.update_id):
+            raise UserError(self._workflow_env()._("Choose the content to send first."))
+        user = self.env.user
+        partner = user.partner_id
+        lang = resolve_lang(self.env, user.lang, company=self.company_id)
+        comm = self.with_context(lang=lang)
+        test_mark = comm.env._("[TEST]")
+        sent = []
+        if self.channel_email and partner.email_normalized:
+            if self.message_id:
+                subject = self.message_id.with_context(lang=lang).name
+            else:
+                update = self.update_id.sudo().with_context(lang=lang)
+                subject = comm.env._(
+                    "Update: %(title)s",
+                    title=update.name or update.incident_id.page_title,
+                )
+            self.env["mail.mail"].sudo().create(
+                {
+                    "subject": f"{test_mark} {subject}",
+                    "body_html": comm._render_email_body(
+                        lang, body=comm._test_body(lang, test_mark)
+                    ),
+                    "email_from": self.company_id.email_formatted
+                    or user.email_formatted,
+                    "email_to": formataddr(
+                        (partner.name or "", partner.email_normalized)
+                    ),
+                    "recipient_ids": [],
+                    "auto_delete": True,
+                    "message_type": "email_outgoing",
+                    "state": "outgoing",
+                }
+            )
+            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+            sent.append(partner.email_normalized)
+        number = partner.phone_sanitized
+        if self.channel_sms and number:
+            text = comm._render_sms_body(lang, text=comm._test_text(lang))
+            self.env["sms.sms"].sudo().create(
+                {
+                    "number": number,
+                    "body": f"{test_mark} {text}",
+                    "partner_id": partner.id,
+                    "state": "outgoing",
+                }
+            )
+            self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
+            sent.append(number)
+        if not sent:
+            raise UserError(
+                self._workflow_env()._(
+                    "You have no e-mail address or mobile number for the chosen "
+                    "channels: the test cannot reach you. Add them to your "
+                    "preferences."
+                )
+            )
+        self._message_log(
+            body=_(
+                "Test sent to %(user)s only (%(to)s).",
+                user=user.name,
+                to=", ".join(sent),
+            )
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self._workflow_env()._(
+                    "Test sent to you only: %(to)s.", to=", ".join(sent)
+                ),
+                "sticky": False,
+            },
+        }
+
+    def _test_body(self, lang, test_mark):
+        """The current approved text (not yet frozen) for a test, with a
+        line that says it is a test."""
+        self.ensure_one()
+        if self.message_id:
+            body = self.message_id.with_context(lang=lang).body or ""
+        else:
+            body = self.update_id.sudo().with_context(lang=lang).body or ""
+        note = self.with_context(lang=lang).env._(
+            "This is a test sent to you only. Nobody else received it."
+        )
+        return Markup("<p><strong>%s</strong> %s</p>%s") % (test_mark, note, body)
+
+    def _test_text(self, lang):
+        self.ensure_one()
+        if self.message_id:
+            message = self.message_id.with_context(lang=lang)
+            return message.sms_text or html2plaintext(message.body or "")
+        return html2plaintext(self.update_id.sudo().with_context(lang=lang).body or "")
 
     @api.model
     def _audience_rows(self, partner_ids):
@@ -778,6 +1013,9 @@ class CrisisCommunication(models.Model):
             .get_param("crisis_management.communication_batch_size", 500)
         )
         auto_commit = may_commit(self.env)
+        self._release_due()
+        if auto_commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         done = 0
         for comm in self.search([("state", "in", ("queued", "sending"))], order="id"):
             lines = comm._send_batch(batch_size)
@@ -791,10 +1029,26 @@ class CrisisCommunication(models.Model):
         remaining = (
             self.env["crisis.communication.recipient"]
             .sudo()
-            .search_count([("state", "=", "queued")])
+            .search_count(
+                [
+                    ("state", "=", "queued"),
+                    ("communication_id.state", "in", ("queued", "sending")),
+                ]
+            )
         )
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return True
+
+    @api.model
+    def _release_due(self):
+        """Queue the scheduled broadcasts whose hold before sending is over."""
+        now = fields.Datetime.now()
+        due = self.sudo().search(
+            [("state", "=", "scheduled"), ("date_release", "<=", now)], order="id"
+        )
+        if due:
+            due._workflow_apply("queued", {"date_queued": now})
+        return due
 
     def _send_batch(self, batch_size):
         """Send the next batch of this communication's queued lines and close
@@ -950,14 +1204,15 @@ class CrisisCommunication(models.Model):
             ),
         )
 
-    def _render_email_body(self, lang, recipient=None, subscription=None):
+    def _render_email_body(self, lang, recipient=None, subscription=None, body=None):
         """The e-mail body in ``lang``; a safety check adds the recipient's
-        personal answer link, a page subscription its unsubscribe link."""
+        personal answer link, a page subscription its unsubscribe link.
+        ``body`` replaces the frozen text (a test before sending)."""
         self.ensure_one()
         comm = self.with_context(lang=lang)
         safety = comm.kind == "safety_check" and recipient
         values = {
-            "body": comm.body or "",
+            "body": (comm.body or "") if body is None else body,
             "as_of": comm._public_date_text(lang),
             "safety_url": safety and recipient._safety_url(),
             "page_url": comm._page_url(),
@@ -967,10 +1222,12 @@ class CrisisCommunication(models.Model):
             "crisis_management.crisis_communication_email_body", values
         )
 
-    def _render_sms_body(self, lang, recipient=None):
+    def _render_sms_body(self, lang, recipient=None, text=None):
         self.ensure_one()
         comm = self.with_context(lang=lang)
-        text = (comm.sms_text or html2plaintext(comm.body or "")).strip()
+        if text is None:
+            text = comm.sms_text or html2plaintext(comm.body or "")
+        text = text.strip()
         text += "\n" + comm._public_date_text(lang, short=True)
         if comm.kind == "safety_check" and recipient:
             text += "\n" + comm.env._(

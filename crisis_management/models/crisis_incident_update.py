@@ -222,7 +222,7 @@ class CrisisIncidentUpdate(models.Model):
         to_publish.filtered(
             lambda u: (
                 not u.sudo().communication_ids.filtered(
-                    lambda c: c.state in ("queued", "sending", "done")
+                    lambda c: c.state in ("scheduled", "queued", "sending", "done")
                 )
             )
         )._notify_subscribers()

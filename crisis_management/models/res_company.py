@@ -44,6 +44,13 @@ class ResCompany(models.Model):
         help="Hours after the deadline of a crisis task at which, if the task is "
         "still open despite the reminder, it is escalated to the crisis lead.",
     )
+    crisis_send_delay_seconds = fields.Integer(
+        string="Hold Before Sending (seconds)",
+        default=20,
+        help="A broadcast waits this long after Send before anything leaves: "
+        "until then it can be cancelled with nothing sent. 0 sends at once. "
+        "Alarms are never held.",
+    )
     crisis_hotline_team_ids = fields.Many2many(
         "crm.team",
         "crisis_hotline_team_res_company_rel",
@@ -80,6 +87,14 @@ class ResCompany(models.Model):
         help="After an incident is closed, each affected customer is handed back "
         "to their salesperson with the activities of this plan.",
     )
+
+    _sql_constraints = [
+        (
+            "crisis_send_delay_seconds_positive",
+            "CHECK(crisis_send_delay_seconds >= 0)",
+            "The hold before sending cannot be negative.",
+        ),
+    ]
 
     @api.model
     def get_crisis_mode_status(self):

@@ -84,6 +84,9 @@ class CrisisCommon(TransactionCase):
             context=dict(cls.env.context, tracking_disable=True, lang="en_US")
         )
         cls.company = cls.env.company
+        # Broadcasts leave at once in these tests: the hold before sending
+        # has its own tests (test_send_safely.py).
+        cls.company.crisis_send_delay_seconds = 0
         cls.user_crisis = new_test_user(
             cls.env,
             login="crisis_user",

@@ -266,7 +266,12 @@ class TestKeyAccountCalls(CustomersCommon):
         )
         # Sending to the customers asks for confirmation while the call is open.
         comm = self._communication(self.key_message, audience_affected=True)
-        self.assertEqual(comm.key_call_open_count, 1)
+        dialog = (
+            self.env["crisis.communication.send"]
+            .with_user(self.user_manager)
+            .create({"communication_id": comm.id})
+        )
+        self.assertIn("1 personal calls", dialog.open_calls_warning)
         with self.assertRaisesRegex(UserError, "personal calls"):
             comm.with_user(self.user_manager).action_send()
         self.assertEqual(comm.state, "draft")
@@ -285,9 +290,7 @@ class TestKeyAccountCalls(CustomersCommon):
     def test_send_after_confirmation_while_calls_open(self):
         self.incident.with_user(self.user_manager).action_mark_affected()
         comm = self._communication(self.key_message, audience_affected=True)
-        comm.with_user(self.user_manager).with_context(
-            crisis_confirm_open_calls=True
-        ).action_send()
+        comm.with_user(self.user_manager).action_send(confirm_open_calls=True)
         self.assertEqual(comm.state, "queued")
 
     def test_no_calls_without_limit(self):
@@ -404,9 +407,7 @@ class TestMadeGood(CustomersCommon):
         # Closing keeps the page online, and the letter may still go out.
         self.incident.action_close()
         self.assertTrue(self.incident.page_published)
-        comm.with_user(self.user_manager).with_context(
-            crisis_confirm_open_calls=True
-        ).action_send()
+        comm.with_user(self.user_manager).action_send(confirm_open_calls=True)
         self.assertEqual(comm.state, "queued")
         # Other broadcasts of a closed incident stay refused.
         other = self._communication(self.key_message, audience_affected=True)

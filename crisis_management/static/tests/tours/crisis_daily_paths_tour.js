@@ -124,13 +124,17 @@ registry.category("web_tour.tours").add("crisis_management_broadcast_day_tour", 
             trigger: ".o_form_view .o_field_widget[name=audience_count]:contains(2)",
         },
         {
-            content: "Send",
-            trigger: ".o_form_view .o_statusbar_buttons button[name=action_send]",
+            content: "Send opens the send dialog",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_prepare_send]",
             run: "click",
         },
         {
-            content: "Confirm",
-            trigger: ".modal .modal-footer .btn-primary",
+            content: "The dialog shows the reach per channel",
+            trigger: ".modal .o_crisis_send_reach",
+        },
+        {
+            content: "Send from the dialog",
+            trigger: ".modal .modal-footer button[name=action_send]",
             run: "click",
         },
         {
