@@ -1,7 +1,9 @@
 """Check that every addon's German translation is complete, not fuzzy, in step
 with its .pot, faithful to the suite's DE/EN glossary and free of the false
 friends in i18n/false_friends.csv ("Press" -> "Drücken Sie", "State" ->
-"Bundesland", ...).
+"Bundesland", ...) and of the other words for a concept that the glossary's
+``variants`` column names (one German word per concept: "Krisen-Anfrage"
+where the glossary says "Krisenanfrage").
 
     check_translations.py [--po ADDON=PATH ...]
 
@@ -22,6 +24,8 @@ from po_tools import (
     false_friends,
     glossary,
     term_pattern,
+    variant_pattern,
+    variants,
     word_pattern,
 )
 
@@ -63,7 +67,20 @@ def check_false_friends(where, msgid, msgstr, friends):
     return problems
 
 
-def check_addon(addon, terms, friends=(), po_path=None):
+def check_variants(where, msgstr, concepts):
+    """Other words for a glossary concept found in a translation."""
+    problems = []
+    for term, chosen, others in concepts:
+        for other in others:
+            if variant_pattern(other, chosen).search(msgstr):
+                problems.append(
+                    f"{where}: variant {other!r} in {msgstr[:60]!r}; the glossary "
+                    f"says {term!r} -> {chosen!r} (one word per concept)"
+                )
+    return problems
+
+
+def check_addon(addon, terms, friends=(), po_path=None, concepts=()):
     pot_path, default_po = addon_files(addon)
     po_path = Path(po_path) if po_path else default_po
     problems = []
@@ -85,6 +102,7 @@ def check_addon(addon, terms, friends=(), po_path=None):
             problems.append(f"{where} has no German translation")
             continue
         problems += check_false_friends(where, entry.msgid, target.msgstr, friends)
+        problems += check_variants(where, target.msgstr, concepts)
         if sorted(PLACEHOLDER.findall(entry.msgid)) != sorted(
             PLACEHOLDER.findall(target.msgstr)
         ):
@@ -117,12 +135,12 @@ def main(argv=None):
     unknown = set(overrides) - set(ADDONS)
     if unknown:
         parser.error(f"unknown addon(s): {', '.join(sorted(unknown))}")
-    terms, friends = glossary(), false_friends()
+    terms, friends, concepts = glossary(), false_friends(), variants()
     problems = [p for addon in ADDONS for p in check_aliases(ROOT / addon)]
     problems += [
         p
         for addon in ADDONS
-        for p in check_addon(addon, terms, friends, overrides.get(addon))
+        for p in check_addon(addon, terms, friends, overrides.get(addon), concepts)
     ]
     for problem in problems:
         print(problem)

@@ -17,6 +17,31 @@ def glossary():
         ]
 
 
+def variants():
+    """[(english term, chosen German word, [other words])] from the
+    ``variants`` column of i18n/glossary.csv: one German word per concept,
+    the other spellings and synonyms the review found may appear in no
+    German text at all (not only where the English term stands)."""
+    with open(ROOT / "i18n" / "glossary.csv", newline="", encoding="utf-8") as handle:
+        return [
+            (
+                row["en"].strip().lower(),
+                row["de"].split("|")[0].strip(),
+                [v.strip() for v in row["variants"].split("|") if v.strip()],
+            )
+            for row in csv.DictReader(handle)
+            if (row.get("variants") or "").strip()
+        ]
+
+
+def variant_pattern(variant, chosen):
+    """``variant`` at the start of a word, inflected or compounded after it
+    (Vorfallseite matches Vorfallseiten). Case matters only where the variant
+    differs from the chosen word by case alone (Message-Id / Message-ID)."""
+    flags = 0 if variant.lower() == chosen.lower() else re.IGNORECASE
+    return re.compile(rf"(?<![\w-]){re.escape(variant)}", flags)
+
+
 def false_friends():
     """[(english term, [wrong German words], right German, why)] from
     i18n/false_friends.csv: words Odoo's translation memory or a hasty

@@ -53,7 +53,7 @@ def test_untouched_copy_passes(tmp_path):
         ("State", "Bundesland", "Bundesland"),
         ("Medium", "Medium", "Medium"),
         ("Kind", "Kind", "Kind"),
-        ("Crisis Inquiry", "Krisenuntersuchung", "Anfrage"),
+        ("Crisis Inquiry", "Krisenuntersuchung", "Krisenanfrage"),
     ],
 )
 def test_one_planted_false_friend_fails_the_check(tmp_path, msgid, wrong, named):
@@ -113,3 +113,52 @@ def test_alias_of_the_translation_function_is_reported(tmp_path):
     problems = check_translations.check_aliases(addon)
     assert len(problems) == 1, problems
     assert "model.py:2: '_t' aliases the translation function" in problems[0]
+
+
+@pytest.mark.parametrize(
+    "msgid, wrong, named",
+    [
+        # One German word per concept (i18n/glossary.csv, column "variants"):
+        # the spellings and synonyms the German review found side by side.
+        ("Crisis Inquiry", "Krisen-Anfrage", "Krisen-Anfrage"),
+        ("Incident Page Subscription", "Abonnement der Vorfallseite", "Vorfallseite"),
+        ("Message-ID", "Message-Id", "Message-Id"),
+        ("Inquiry closed.", "Anfrage abgeschlossen.", "abgeschlossen"),
+        ("Social Media", "Soziale Medien", "soziale Medien"),
+        ("Broadcasts", "Aussendungen", "Aussendung"),
+    ],
+)
+def test_one_planted_glossary_variant_fails_the_check(tmp_path, msgid, wrong, named):
+    copy = _plant(tmp_path, {msgid: wrong})
+    result = _check(f"crisis_management={copy}")
+    assert result.returncode == 1, result.stdout
+    lines = [line for line in result.stdout.splitlines() if f"{msgid!r}" in line]
+    assert any(f"variant {named!r}" in line for line in lines), result.stdout
+
+
+def test_glossary_variant_outside_its_english_term(tmp_path):
+    """A variant is wrong in any German text, not only where the English term
+    stands: "Page subscriptions" gave "Abonnements von Vorfallseiten"."""
+    copy = _plant(tmp_path, {"Page Subscribers": "Abonnenten der Vorfallseite"})
+    result = _check(f"crisis_management={copy}")
+    assert result.returncode == 1, result.stdout
+    assert "msgid 'Page Subscribers': variant 'Vorfallseite'" in result.stdout, (
+        result.stdout
+    )
+    assert "'incident page' -> 'Vorfallsseite'" in result.stdout, result.stdout
+
+
+def test_variant_differing_only_by_case_is_matched_exactly():
+    """Message-ID is the chosen spelling; its variant Message-Id must not
+    flag the chosen word itself."""
+    sys.path.insert(0, str(ROOT / "i18n"))
+    try:
+        import po_tools
+    finally:
+        sys.path.pop(0)
+    pattern = po_tools.variant_pattern("Message-Id", "Message-ID")
+    assert pattern.search("Die Message-Id der E-Mail")
+    assert not pattern.search("Die Message-ID der E-Mail")
+    compound = po_tools.variant_pattern("Vorfallseite", "Vorfallsseite")
+    assert compound.search("Abonnements von Vorfallseiten")
+    assert not compound.search("Abonnements von Vorfallsseiten")

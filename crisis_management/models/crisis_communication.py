@@ -6,12 +6,12 @@ from datetime import timedelta
 from markupsafe import Markup
 from psycopg2.extras import Json
 
-from odoo import _, api, fields, models
+from odoo import _, _lt, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, format_datetime, formataddr, html2plaintext
 
-from ..tools import may_commit, resolve_lang
+from ..tools import check_translations, may_commit, resolve_lang
 from .crisis_message import SENDABLE_STATES, TEXT_LANGS
 
 _logger = logging.getLogger(__name__)
@@ -84,6 +84,7 @@ class CrisisCommunication(models.Model):
         "failed",
         "cancelled",
     )
+    _workflow_unlink_states = ("draft",)
 
     name = fields.Char(
         compute="_compute_name",
@@ -187,7 +188,7 @@ class CrisisCommunication(models.Model):
             ("scheduled", "Scheduled"),
             ("queued", "Queued"),
             ("sending", "Sending"),
-            ("done", "Done"),
+            ("done", "Finished"),
             ("failed", "Failed"),
             ("cancelled", "Cancelled"),
         ],
@@ -438,20 +439,17 @@ class CrisisCommunication(models.Model):
         return super().write(vals)
 
     def update_field_translations(self, field_name, translations, source_lang=None):
+        check_translations(self, field_name, translations)
         if not self.env.su:
             self._workflow_guard([{field_name: True}])
         return super().update_field_translations(
             field_name, translations, source_lang=source_lang
         )
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_sent(self):
-        if any(comm.state != "draft" for comm in self):
-            raise UserError(
-                _(
-                    "A communication that was sent is part of the record and cannot be deleted."
-                )
-            )
+    def _workflow_unlink_refusal(self):
+        return _(
+            "A communication that was sent is part of the record and cannot be deleted."
+        )
 
     # ------------------------------------------------------------------
     # Audience
@@ -593,21 +591,16 @@ class CrisisCommunication(models.Model):
         if self.update_id:
             self._snapshot_update()
             return
-        self.message_id.flush_recordset(["name", "body", "sms_text", "version"])
-        self.flush_recordset()
         # Every stored language at once, exactly as approved.
-        self.env.cr.execute(
-            SQL(
-                """UPDATE crisis_communication c
-                      SET subject = m.name, body = m.body, sms_text = m.sms_text,
-                          message_version = m.version
-                     FROM crisis_message m
-                    WHERE c.id = %s AND m.id = %s""",
-                self.id,
-                self.message_id.id,
-            )
+        self.message_id._copy_texts_to(
+            self,
+            {
+                "subject": "name",
+                "body": "body",
+                "sms_text": "sms_text",
+                "message_version": "version",
+            },
         )
-        self.invalidate_recordset(["subject", "body", "sms_text", "message_version"])
 
     def _snapshot_update(self):
         """Freeze the published update's text, all languages: its body as the
@@ -715,7 +708,6 @@ class CrisisCommunication(models.Model):
             refusals = Partner._crisis_contact_refusals(
                 partner_ids, self.purpose_id.code, channel, self.kind
             )
-            reasons = self._skip_reasons(channel)
             for pid, name, lang, email, phone, street, zip_code, city in rows:
                 vals = {
                     "communication_id": self.id,
@@ -734,9 +726,9 @@ class CrisisCommunication(models.Model):
                     )
                 refusal = refusals.get(pid)
                 if refusal:
-                    vals.update(state="skipped_consent", skip_reason=reasons[refusal])
+                    vals.update(state="skipped_consent", skip_code=refusal)
                 elif not address:
-                    vals.update(state="skipped_address", skip_reason=reasons["address"])
+                    vals.update(state="skipped_address", skip_code="address")
                 vals["address"] = address or False
                 vals_list.append(vals)
         return vals_list
@@ -967,29 +959,6 @@ class CrisisCommunication(models.Model):
         )
         return self.env.cr.fetchall()
 
-    def _skip_reasons(self, channel):
-        self.ensure_one()
-        channel_label = dict(COMMUNICATION_CHANNELS)[channel]
-        blacklisted = (
-            _("The e-mail address is on the blacklist.")
-            if channel == "email"
-            else _("The phone number is on the blacklist.")
-        )
-        address = {
-            "email": _("No valid e-mail address."),
-            "sms": _("No valid mobile or phone number."),
-            "letter": _("No complete postal address (street, ZIP code, city)."),
-        }[channel]
-        return {
-            "blacklisted": blacklisted,
-            "no_basis": _(
-                "No consent or other legal basis for “%(purpose)s” by %(channel)s.",
-                purpose=self.purpose_id.name,
-                channel=channel_label,
-            ),
-            "address": address,
-        }
-
     @api.model
     def _cron_send(self, batch_size=None):
         """Send the next batch of queued recipient lines of every
@@ -1121,33 +1090,32 @@ class CrisisCommunication(models.Model):
             return
         state = "failed" if self.failed_count and not self.sent_count else "done"
         self.sudo().write({"state": state, "date_done": fields.Datetime.now()})
-        channels = dict(COMMUNICATION_CHANNELS)
+        # Kind and channels are put into words for each reader of the log.
         values = {
-            "kind": dict(self._fields["kind"]._description_selection(self.env))[
-                self.kind
-            ],
+            "kind": {"field": "crisis.communication.kind", "value": self.kind},
             "name": self.name,
-            "channels": ", ".join(channels[c] for c in self._channels()),
+            "channels": [
+                {"field": "crisis.communication.recipient.channel", "value": c}
+                for c in self._channels()
+            ],
             "sent": self.sent_count,
             "skipped": self.skipped_count,
             "failed": self.failed_count,
             "total": self.recipient_count,
         }
         if self.update_id:
-            body = _(
+            body = _lt(
                 "%(kind)s “%(name)s” (published update of the public page) by "
                 "%(channels)s: %(sent)s sent, %(skipped)s skipped, %(failed)s failed "
-                "of %(total)s.",
-                **values,
+                "of %(total)s."
             )
         else:
-            body = _(
+            body = _lt(
                 "%(kind)s “%(name)s” (content version %(version)s) by %(channels)s: "
-                "%(sent)s sent, %(skipped)s skipped, %(failed)s failed of %(total)s.",
-                version=self.message_version,
-                **values,
+                "%(sent)s sent, %(skipped)s skipped, %(failed)s failed of %(total)s."
             )
-        self.incident_id._log("communication", body)
+            values["version"] = self.message_version
+        self.incident_id._log("communication", body, values)
 
     # ------------------------------------------------------------------
     # Rendering

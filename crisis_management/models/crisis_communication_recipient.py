@@ -3,7 +3,7 @@ import base64
 import re
 import secrets
 
-from odoo import _, api, fields, models
+from odoo import _, _lt, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, consteq
 
@@ -22,6 +22,15 @@ MAX_SAFETY_ANSWERS = 5
 UNPATCHED_QT_ZOOM = 1.30151
 NAME_PARTICLES = {"von", "van", "vom", "zu", "zum", "zur", "de", "der", "den", "di"}
 NAME_PARTICLES |= {"da", "del", "della", "du", "le", "la", "ten", "ter", "dos"}
+
+
+SKIP_CODES = [
+    ("blacklisted", "On the Blacklist"),
+    ("no_basis", "No Consent or Other Legal Basis"),
+    ("address", "No Usable Address"),
+]
+# Lines skipped before the code was stored: what their state says.
+SKIP_CODE_OF_STATE = {"skipped_consent": "no_basis", "skipped_address": "address"}
 
 
 class CrisisCommunicationRecipient(models.Model):
@@ -45,7 +54,7 @@ class CrisisCommunicationRecipient(models.Model):
             "lang",
             "address",
             "state",
-            "skip_reason",
+            "skip_code",
             "error",
             "date_sent",
             "email_message_id",
@@ -95,7 +104,11 @@ class CrisisCommunicationRecipient(models.Model):
         readonly=True,
         index=True,
     )
-    skip_reason = fields.Char(string="Why Skipped", readonly=True)
+    # Why a line was skipped is stored as a code and put into words for each
+    # reader: the German communication report gives German reasons even when
+    # the sending ran in English (a cron, an English-speaking sender).
+    skip_code = fields.Selection(SKIP_CODES, string="Reason Code", readonly=True)
+    skip_reason = fields.Char(string="Why Skipped", compute="_compute_skip_reason")
     error = fields.Text(readonly=True)
     date_sent = fields.Datetime(string="Sent On", readonly=True)
     # Delivery truth: what the mail server or SMS gateway reported back later.
@@ -158,6 +171,35 @@ class CrisisCommunicationRecipient(models.Model):
             "Answer links must be unique.",
         ),
     ]
+
+    @api.depends("skip_code", "state", "channel", "communication_id.purpose_id")
+    @api.depends_context("lang")
+    def _compute_skip_reason(self):
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        for line in self:
+            code = line.skip_code or SKIP_CODE_OF_STATE.get(line.state)
+            line.skip_reason = line._skip_reason_text(code, channels) if code else False
+
+    def _skip_reason_text(self, code, channels):
+        """``code`` in words, in the language of the reader (``env.lang``)."""
+        self.ensure_one()
+        if code == "blacklisted":
+            if self.channel == "email":
+                return self.env._("The e-mail address is on the blacklist.")
+            return self.env._("The phone number is on the blacklist.")
+        if code == "address":
+            return {
+                "email": self.env._("No valid e-mail address."),
+                "sms": self.env._("No valid mobile or phone number."),
+                "letter": self.env._(
+                    "No complete postal address (street, ZIP code, city)."
+                ),
+            }[self.channel]
+        return self.env._(
+            "No consent or other legal basis for “%(purpose)s” by %(channel)s.",
+            purpose=self.communication_id.sudo().purpose_id.name or "",
+            channel=channels.get(self.channel, self.channel),
+        )
 
     @api.model
     def _new_response_token(self):
@@ -398,12 +440,14 @@ class CrisisCommunicationRecipient(models.Model):
         # The lead is alerted when someone newly needs help, not again for
         # the same answer sent twice.
         if answer == "help" and previous != "help":
-            body = _(
-                "Safety check “%(name)s”: %(partner)s NEEDS HELP.",
-                name=line.communication_id.name,
-                partner=line.partner_id.display_name,
+            values = {
+                "name": line.communication_id.name,
+                "partner": line.partner_id.display_name,
+            }
+            incident._log(
+                "fact", _lt("Safety check “%(name)s”: %(partner)s NEEDS HELP."), values
             )
-            incident._log("fact", body)
+            body = _("Safety check “%(name)s”: %(partner)s NEEDS HELP.", **values)
             incident.message_post(
                 body=body,
                 partner_ids=incident.lead_id.partner_id.ids,

@@ -22,6 +22,7 @@ from werkzeug.urls import url_encode
 from odoo import Command, _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_datetime, html2plaintext, is_html_empty
+from odoo.tools.translate import LazyGettext, _lt
 
 from odoo.addons.mail.tools.alias_error import AliasError
 
@@ -35,7 +36,6 @@ from ..tools import (
     require_group,
     resolve_lang,
     rfc3339,
-    sanitize_translations,
     selection_labels,
     valid_id,
 )
@@ -778,12 +778,12 @@ class CrisisIncident(models.Model):
         for incident in incidents.filtered("is_exercise"):
             incident._log(
                 "note",
-                _(
+                _lt(
                     "EXERCISE: this incident is an exercise. E-mails and SMS go to "
                     "the observers (%(observers)s) instead of the recipients; the "
-                    "company does not enter crisis mode.",
-                    observers=", ".join(incident.exercise_observer_ids.mapped("name")),
+                    "company does not enter crisis mode."
                 ),
+                {"observers": incident.exercise_observer_ids.mapped("name")},
             )
         return incidents
 
@@ -831,18 +831,15 @@ class CrisisIncident(models.Model):
                 ):
                     incident._log(
                         "decision",
-                        _(
-                            "Crisis lead changed from %(old)s to %(new)s.",
-                            old=lead.name or "-",
-                            new=incident.lead_id.name or "-",
-                        ),
+                        _lt("Crisis lead changed from %(old)s to %(new)s."),
+                        {"old": lead.name or "-", "new": incident.lead_id.name or "-"},
                     )
                 if incident.is_confidential != confidential:
                     incident._log(
                         "decision",
-                        _("Incident marked confidential.")
+                        _lt("Incident marked confidential.")
                         if incident.is_confidential
-                        else _("Incident no longer confidential."),
+                        else _lt("Incident no longer confidential."),
                     )
         if PAGE_VISIBLE_FIELDS & set(vals):
             # The caller's write passed its checks: the date follows in sudo.
@@ -851,13 +848,6 @@ class CrisisIncident(models.Model):
             self._sync_deadlines()
         self._notify_situation_changed()
         return res
-
-    def update_field_translations(self, field_name, translations, source_lang=None):
-        return super().update_field_translations(
-            field_name,
-            sanitize_translations(self, field_name, translations),
-            source_lang=source_lang,
-        )
 
     def _check_team_change(self):
         """Who may change the team of an incident: whoever may write it; on
@@ -899,21 +889,24 @@ class CrisisIncident(models.Model):
         )
 
     def _workflow_log_transition(self, old_states, new_state):
-        labels = selection_labels(self, "state")
         for incident in self:
+            # The state labels are put into words for each reader as well.
             incident._log(
                 "state",
-                _(
-                    "State changed from %(from)s to %(to)s.",
-                    **{
-                        "from": labels[old_states[incident.id]],
-                        "to": labels[new_state],
+                _lt("State changed from %(from)s to %(to)s."),
+                {
+                    "from": {
+                        "field": "crisis.incident.state",
+                        "value": old_states[incident.id],
                     },
-                ),
+                    "to": {"field": "crisis.incident.state", "value": new_state},
+                },
             )
 
     def action_activate(self):
-        self._workflow_apply("active", {"date_activated": fields.Datetime.now()})
+        self._workflow_apply(
+            "active", {"date_activated": self.env["crisis.log"]._now()}
+        )
         for incident in self:
             incident._on_activate()
         return True
@@ -927,7 +920,7 @@ class CrisisIncident(models.Model):
         return True
 
     def action_close(self):
-        self._workflow_apply("closed", {"date_closed": fields.Datetime.now()})
+        self._workflow_apply("closed", {"date_closed": self.env["crisis.log"]._now()})
         self._update_crisis_mode()
         exercises = self.filtered("is_exercise")
         if exercises:
@@ -958,10 +951,8 @@ class CrisisIncident(models.Model):
         if self.is_exercise:
             self._log(
                 "state",
-                _(
-                    "EXERCISE activated: %(company)s does not enter crisis mode.",
-                    company=self.company_id.name,
-                ),
+                _lt("EXERCISE activated: %(company)s does not enter crisis mode."),
+                {"company": self.company_id.name},
             )
             # Refresh the exercise indicator of the open web clients.
             self.company_id.sudo()._notify_crisis_mode()
@@ -1004,11 +995,8 @@ class CrisisIncident(models.Model):
         playbook._translate_tasks(tasks)
         self._log(
             "task",
-            _(
-                "Playbook “%(playbook)s” applied: %(count)s tasks created.",
-                playbook=playbook.name,
-                count=len(tasks),
-            ),
+            _lt("Playbook “%(playbook)s” applied: %(count)s tasks created."),
+            {"playbook": playbook.name, "count": len(tasks)},
         )
         return tasks
 
@@ -1312,11 +1300,11 @@ class CrisisIncident(models.Model):
             self.sudo().lead_id = lead[0].user_id
         self._log(
             "decision",
-            _(
+            _lt(
                 "The standing crisis team (%(count)s people) became the team of "
-                "this incident.",
-                count=len({vals["user_id"] for vals in vals_list}),
+                "this incident."
             ),
+            {"count": len({vals["user_id"] for vals in vals_list})},
         )
         return True
 
@@ -1405,12 +1393,12 @@ class CrisisIncident(models.Model):
         )
         self._log(
             "communication",
-            _(
-                "Crisis team alarmed by %(user)s%(exercise)s: %(count)s people.",
-                user=self.env.user.name,
-                exercise=_(" (exercise)") if self.is_exercise else "",
-                count=len(alarm.line_ids),
-            ),
+            _lt("Crisis team alarmed by %(user)s%(exercise)s: %(count)s people."),
+            {
+                "user": self.env.user.name,
+                "exercise": _lt(" (exercise)") if self.is_exercise else "",
+                "count": len(alarm.line_ids),
+            },
         )
         self._alarm_add_members(alarm.line_ids)
         alarm.line_ids._notify()
@@ -2160,7 +2148,9 @@ class CrisisIncident(models.Model):
                 "kind": entry.kind,
                 "kind_label": kinds.get(entry.kind),
                 "author": entry.author_id.name or "",
-                "body": shorten(entry.body or "", LOG_BODY_LENGTH, placeholder=" …"),
+                "body": shorten(
+                    entry.body_display or "", LOG_BODY_LENGTH, placeholder=" …"
+                ),
             }
             for entry in self.env["crisis.log"].sudo().browse(log_ids)
         ]
@@ -2220,14 +2210,14 @@ class CrisisIncident(models.Model):
             if not incident.sudo().page_token:
                 vals["page_token"] = self._new_page_token()
             incident.sudo().write(vals)
-            incident._log("communication", _("Public incident page published."))
+            incident._log("communication", _lt("Public incident page published."))
         return True
 
     def action_unpublish_page(self):
         self.check_access("write")
         for incident in self:
             incident.sudo().page_published = False
-            incident._log("communication", _("Public incident page unpublished."))
+            incident._log("communication", _lt("Public incident page unpublished."))
         return True
 
     def action_rotate_page_token(self):
@@ -2236,7 +2226,7 @@ class CrisisIncident(models.Model):
             incident.sudo().page_token = self._new_page_token()
             incident._log(
                 "communication",
-                _("Public page address renewed; the old address no longer works."),
+                _lt("Public page address renewed; the old address no longer works."),
             )
         return True
 
@@ -2318,22 +2308,27 @@ class CrisisIncident(models.Model):
             )
         )
 
-    def _page_qas(self, lang_code):
-        """Published questions and answers of the incident."""
+    def _page_messages(self, lang_code, qa):
+        """The incident's published Q&A (``qa``), or its other published
+        content, in ``lang_code`` (sudo: for the public page)."""
         self.ensure_one()
-        messages = (
+        return (
             self.env["crisis.message"]
             .sudo()
             .with_context(lang=lang_code)
             .search(
                 [
                     ("incident_id", "=", self.id),
-                    ("kind", "=", "qa"),
+                    ("kind", "=" if qa else "!=", "qa"),
                     ("state", "=", "published"),
                 ],
                 order="sequence, id",
             )
         )
+
+    def _page_qas(self, lang_code):
+        """Published questions and answers of the incident."""
+        messages = self._page_messages(lang_code, qa=True)
         return [
             {
                 "question": message.question or message.name,
@@ -2346,20 +2341,7 @@ class CrisisIncident(models.Model):
     def _page_key_messages(self, lang_code):
         """Published key messages and statements of the incident: what the
         public must know, above the updates (Q&A have their own section)."""
-        self.ensure_one()
-        messages = (
-            self.env["crisis.message"]
-            .sudo()
-            .with_context(lang=lang_code)
-            .search(
-                [
-                    ("incident_id", "=", self.id),
-                    ("kind", "!=", "qa"),
-                    ("state", "=", "published"),
-                ],
-                order="sequence, id",
-            )
-        )
+        messages = self._page_messages(lang_code, qa=False)
         return [
             {"name": message.name, "body": message.body, "date": message.write_date}
             for message in messages
@@ -2442,21 +2424,21 @@ class CrisisIncident(models.Model):
     # ------------------------------------------------------------------
     # Crisis log
     # ------------------------------------------------------------------
-    def _log(self, kind, body):
-        """Append one entry to the tamper-evident crisis log of this incident."""
+    def _log(self, kind, body, values=None):
+        """Append one entry to the tamper-evident crisis log of this incident.
+
+        ``body`` is a text, or an ``_lt("…")`` of this module with its
+        ``values``: such an entry is read in each reader's language (the
+        English wording is stored as its text, code and values are hashed).
+        """
         self.ensure_one()
-        return (
-            self.env["crisis.log"]
-            .sudo()
-            .create(
-                {
-                    "incident_id": self.id,
-                    "kind": kind,
-                    "body": body,
-                    "author_id": self.env.user.id,
-                }
-            )
-        )
+        vals = {"incident_id": self.id, "kind": kind, "author_id": self.env.user.id}
+        Log = self.env["crisis.log"].sudo()
+        if isinstance(body, LazyGettext):
+            vals.update(Log._coded_vals(body, values))
+        else:
+            vals["body"] = body
+        return Log.create(vals)
 
     def verify_log(self):
         """Check the hash chain of the crisis log.
@@ -2521,18 +2503,20 @@ class CrisisIncident(models.Model):
                 company.write({"crisis_mode": True, "crisis_incident_id": crisis[0].id})
                 crisis[0]._log(
                     "state",
-                    _("Crisis mode switched on for %(company)s.", company=company.name),
+                    _lt("Crisis mode switched on for %(company)s."),
+                    {"company": company.name},
                 )
             elif crisis and current not in crisis:
                 company.crisis_incident_id = crisis[0]
             elif not crisis and company.crisis_mode:
                 company.write({"crisis_mode": False, "crisis_incident_id": False})
-                message = _(
-                    "Crisis mode switched off for %(company)s.", company=company.name
-                )
                 for incident in self:
                     if incident.company_id == company:
-                        incident._log("state", message)
+                        incident._log(
+                            "state",
+                            _lt("Crisis mode switched off for %(company)s."),
+                            {"company": company.name},
+                        )
         for company, was_on in before.items():
             if company.crisis_mode == was_on:
                 continue
@@ -2742,7 +2726,7 @@ class CrisisIncident(models.Model):
                     "date": format_datetime(self.env, entry.date),
                     "kind": kinds.get(entry.kind, entry.kind),
                     "author": entry.author_id.name or "",
-                    "body": entry.body or "",
+                    "body": entry.body_display or "",
                 }
             )
         return self.env["ir.qweb"]._render(
@@ -2856,11 +2840,8 @@ class CrisisIncident(models.Model):
         for incident in self:
             incident._log(
                 "note",
-                _(
-                    "Emergency contact sheet printed by %(user)s (%(lang)s).",
-                    user=self.env.user.name,
-                    lang=lang,
-                ),
+                _lt("Emergency contact sheet printed by %(user)s (%(lang)s)."),
+                {"user": self.env.user.name, "lang": lang},
             )
         return action
 
@@ -3053,13 +3034,15 @@ class CrisisIncident(models.Model):
             incident.sudo().date_handback = fields.Datetime.now()
             incident._log(
                 "note",
-                _(
+                _lt(
                     "%(count)s affected customers handed back to their "
-                    "salespeople (plan “%(plan)s”): %(customers)s.",
-                    count=len(customers),
-                    plan=plan.name,
-                    customers=", ".join(c.name for c in customers) or "-",
+                    "salespeople (plan “%(plan)s”): %(customers)s."
                 ),
+                {
+                    "count": len(customers),
+                    "plan": plan.name,
+                    "customers": [c.name for c in customers] or "-",
+                },
             )
         return True
 
@@ -3127,15 +3110,17 @@ class CrisisIncident(models.Model):
             calls = incident._schedule_key_account_calls()
             incident._log(
                 "decision",
-                _(
+                _lt(
                     "%(count)s customers marked affected (components: "
                     "%(components)s): %(customers)s. Personal calls asked for: "
-                    "%(calls)s.",
-                    count=len(customers),
-                    components=", ".join(lines.component_id.mapped("name")),
-                    customers=", ".join(customers.mapped("name")) or "-",
-                    calls=", ".join(calls.call_partner_id.mapped("name")) or "-",
+                    "%(calls)s."
                 ),
+                {
+                    "count": len(customers),
+                    "components": lines.component_id.mapped("name"),
+                    "customers": customers.mapped("name") or "-",
+                    "calls": calls.call_partner_id.mapped("name") or "-",
+                },
             )
         return True
 

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, fields, models
+from odoo import _lt, api, fields, models
 
 from ..tools import public_ref
 
@@ -129,7 +129,6 @@ class CrisisIncidentComponent(models.Model):
         """Keep the current status and ETA in the history, log it and mark
         the page as changed."""
         Change = self.env["crisis.incident.component.change"].sudo()
-        labels = dict(STATUSES)
         for line in self:
             Change.create(
                 {
@@ -141,13 +140,18 @@ class CrisisIncidentComponent(models.Model):
             )
             line.incident_id._log(
                 "fact",
-                _(
+                _lt(
                     "Component %(component)s: %(status)s (expected resolution: "
-                    "%(eta)s).",
-                    component=line.component_id.name,
-                    status=labels.get(line.status),
-                    eta=fields.Datetime.to_string(line.eta) if line.eta else "-",
+                    "%(eta)s)."
                 ),
+                {
+                    "component": line.component_id.name,
+                    "status": {
+                        "field": "crisis.incident.component.status",
+                        "value": line.status,
+                    },
+                    "eta": fields.Datetime.to_string(line.eta) if line.eta else "-",
+                },
             )
         self.incident_id.sudo()._touch_page()
 

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
+from odoo.tools.translate import _lt
 
 ROLES = [
     ("lead", "Crisis Lead"),
@@ -71,16 +72,20 @@ class CrisisIncidentMember(models.Model):
     def _log_team_change(self, added):
         """One crisis log entry per confidential incident naming who and in
         which role: on those, membership is access to everything."""
-        roles = dict(self._fields["role"]._description_selection(self.env))
         for incident in self.incident_id.filtered("is_confidential"):
             members = self.filtered(lambda m, i=incident: m.incident_id == i)
-            names = ", ".join(
-                f"{m.user_id.sudo().name} ({roles.get(m.role, m.role)})"
+            # "Name (role)", the role put into words for each reader.
+            names = [
+                [
+                    m.user_id.sudo().name,
+                    {"field": "crisis.incident.member.role", "value": m.role},
+                ]
                 for m in members
-            )
+            ]
             incident._log(
                 "decision",
-                _("Added to the crisis team: %(members)s.", members=names)
+                _lt("Added to the crisis team: %(members)s.")
                 if added
-                else _("Removed from the crisis team: %(members)s.", members=names),
+                else _lt("Removed from the crisis team: %(members)s."),
+                {"members": names},
             )

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from textwrap import shorten
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, _, _lt, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
@@ -9,7 +9,6 @@ from ..tools import (
     public_ref,
     public_uuid,
     rfc3339,
-    sanitize_translations,
 )
 from .crisis_incident_component import STATUSES
 
@@ -167,13 +166,6 @@ class CrisisIncidentUpdate(models.Model):
         ).create(vals_list)
         return records.with_env(self.env)
 
-    def update_field_translations(self, field_name, translations, source_lang=None):
-        return super().update_field_translations(
-            field_name,
-            sanitize_translations(self, field_name, translations),
-            source_lang=source_lang,
-        )
-
     def write(self, vals):
         vals, written = self._bilingual_prepare_write(vals)
         texts = {"body", "body_de", "body_en"}
@@ -185,10 +177,8 @@ class CrisisIncidentUpdate(models.Model):
         for update in corrected:
             update.incident_id._log(
                 "communication",
-                _(
-                    "Published update corrected: %(title)s",
-                    title=update._log_title(),
-                ),
+                _lt("Published update corrected: %(title)s"),
+                {"title": update._log_title()},
             )
         return res
 
@@ -238,16 +228,12 @@ class CrisisIncidentUpdate(models.Model):
     def _workflow_log_transition(self, old_states, new_state):
         for update in self:
             if new_state:
-                body = _(
-                    "Update published on the public page: %(title)s",
-                    title=update._log_title(),
-                )
+                body = _lt("Update published on the public page: %(title)s")
             else:
-                body = _(
-                    "Update taken off the public page: %(title)s",
-                    title=update._log_title(),
-                )
-            update.incident_id._log("communication", body)
+                body = _lt("Update taken off the public page: %(title)s")
+            update.incident_id._log(
+                "communication", body, {"title": update._log_title()}
+            )
 
     # ------------------------------------------------------------------
     # Business methods

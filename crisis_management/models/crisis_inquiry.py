@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models, tools
+from odoo import _, _lt, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html2plaintext
 
@@ -414,7 +414,6 @@ class CrisisInquiry(models.Model):
                     )
                 )
         now = fields.Datetime.now()
-        channels = selection_labels(self, "channel")
         for inquiry in self:
             inquiry._workflow_apply(
                 "answered",
@@ -425,14 +424,19 @@ class CrisisInquiry(models.Model):
                 who = f"{who} ({inquiry.stakeholder_type_id.name})"
             inquiry.incident_id._log(
                 "inquiry",
-                _(
+                _lt(
                     "Inquiry answered (%(channel)s) from %(who)s: %(question)s\n"
-                    "Answer: %(answer)s",
-                    channel=channels[inquiry.channel],
-                    who=who,
-                    question=inquiry.question or inquiry.name,
-                    answer=inquiry.answer,
+                    "Answer: %(answer)s"
                 ),
+                {
+                    "channel": {
+                        "field": "crisis.inquiry.channel",
+                        "value": inquiry.channel,
+                    },
+                    "who": who,
+                    "question": inquiry.question or inquiry.name,
+                    "answer": inquiry.answer,
+                },
             )
         self._close_salesperson_activity(_("Answered."))
         return True

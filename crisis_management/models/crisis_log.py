@@ -1,17 +1,25 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import hashlib
 import json
+import logging
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+from odoo.tools.translate import LazyGettext, get_translation
+
+_logger = logging.getLogger(__name__)
 
 GENESIS_HASH = "0" * 64
 # Version of the hash of new entries, stored as a prefix of the hash ("$2$…",
 # like Odoo's own account hash): a later version may hash more fields, and
 # entries written under an earlier one keep verifying under their own rules.
-# Version 1 is the first scheme, stored without a prefix.
+# Version 1 is the first scheme, stored without a prefix. Version 3 hashes an
+# entry's text code and values too (``body_code``, ``body_values``: entries
+# the application writes, put into words in each reader's language); entries
+# without a code keep version 2.
 HASH_VERSION = 2
+CODED_HASH_VERSION = 3
 KINDS = [
     ("fact", "Fact"),
     ("decision", "Decision"),
@@ -27,6 +35,11 @@ KINDS = [
 _encode_canonical = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 # Kinds a person may add by hand; the others are written by the application.
 MANUAL_KINDS = ("fact", "decision", "note")
+# Where the clock of the crisis log is kept while demo data plays a past
+# exercise (CrisisLog._demo_set_clock()): the cursor's own cache, which only
+# code running on the server in this transaction can reach (no context key,
+# no field, nothing an RPC caller sets).
+_DEMO_CLOCK = "crisis_management.log_clock"
 
 
 class CrisisLog(models.Model):
@@ -55,6 +68,13 @@ class CrisisLog(models.Model):
     )
     kind = fields.Selection(KINDS, required=True, default="note", readonly=True)
     body = fields.Text(required=True, readonly=True)
+    # Entries the application writes keep the English source of their text
+    # and its values, so that each reader reads them in their own language
+    # (``body_display``); ``body`` holds the English wording. The hash covers
+    # code and values as well (version 3).
+    body_code = fields.Text(string="Text Code", readonly=True)
+    body_values = fields.Text(string="Text Values", readonly=True)
+    body_display = fields.Text(string="Entry", compute="_compute_body_display")
     sequence = fields.Integer(readonly=True, copy=False)
     previous_hash = fields.Char(readonly=True, copy=False)
     hash = fields.Char(readonly=True, copy=False)
@@ -73,16 +93,105 @@ class CrisisLog(models.Model):
     ]
 
     @api.model
-    def _canonical(self, incident_id, sequence, date, author_id, kind, body):
+    def _canonical(
+        self, incident_id, sequence, date, author_id, kind, body, code=None, values=None
+    ):
         """Canonical serialisation of an entry: the input of its hash.
 
         ``date`` is a datetime or already in ``YYYY-MM-DD HH:MM:SS`` form.
+        ``code`` and ``values`` (the stored JSON text) are part of it for
+        entries that have a code (hash version 3).
         """
         if not isinstance(date, str):
             date = fields.Datetime.to_string(date)
-        return _encode_canonical(
-            [incident_id, sequence, date, author_id or None, kind, body or ""]
+        entry = [incident_id, sequence, date, author_id or None, kind, body or ""]
+        if code:
+            entry += [code, values or ""]
+        return _encode_canonical(entry)
+
+    @api.model
+    def _coded_vals(self, code, values):
+        """``body``, ``body_code`` and ``body_values`` of an entry whose text
+        is ``code`` (an ``_lt(...)`` of this module, or its English source)
+        with ``values``: plain text and numbers, lists of them (joined with
+        commas), ``{"field": "model.field", "value": key}`` for a selection
+        label, ``[text, {"field": ...}]`` for "text (label)",
+        ``{"model": "crisis.task"}`` for the name of a model, or an
+        ``_lt("nobody")`` of this module, stored as ``{"term": "nobody"}``."""
+        source = code._source if isinstance(code, LazyGettext) else code
+
+        def plain(value):
+            if isinstance(value, LazyGettext):
+                return {"term": value._source}
+            if isinstance(value, dict):
+                return {key: plain(item) for key, item in value.items()}
+            if isinstance(value, list | tuple):
+                return [plain(item) for item in value]
+            return value
+
+        values_json = json.dumps(
+            plain(values or {}),
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
         )
+        return {
+            "body": self._render_code(source, values_json, "en_US"),
+            "body_code": source,
+            "body_values": values_json,
+        }
+
+    @api.model
+    def _render_value(self, value, lang):
+        if isinstance(value, dict) and "term" in value:
+            # A word of this module's catalogue, e.g. {"term": "nobody"}.
+            return get_translation("crisis_management", lang, value["term"], ())
+        if isinstance(value, dict) and "model" in value:
+            # The name of a model, e.g. {"model": "crisis.task"}: "Krisenaufgabe".
+            model = (
+                self.env["ir.model"].sudo().with_context(lang=lang)._get(value["model"])
+            )
+            return model.name or value["model"]
+        if isinstance(value, dict) and "field" in value:
+            model_name, fname = value["field"].rsplit(".", 1)
+            field = self.env[model_name]._fields[fname]
+            labels = dict(
+                field._description_selection(self.with_context(lang=lang).env)
+            )
+            return labels.get(value.get("value"), value.get("value") or "")
+        if isinstance(value, list):
+            if len(value) == 2 and isinstance(value[1], dict):
+                return f"{value[0]} ({self._render_value(value[1], lang)})"
+            return ", ".join(self._render_value(item, lang) for item in value)
+        return "" if value is None else str(value)
+
+    @api.model
+    def _render_code(self, code, values_json, lang):
+        """The text of ``code`` with its values, in ``lang``."""
+        values = json.loads(values_json or "{}")
+        rendered = {key: self._render_value(v, lang) for key, v in values.items()}
+        return get_translation("crisis_management", lang or "en_US", code, rendered)
+
+    @api.model
+    def _display_text(self, body, entry_hash, code, values, lang):
+        """What a reader of ``lang`` reads of an entry. Only a version 3 hash
+        covers the code: a code added to an older entry behind the
+        application's back is never shown, nor one that no longer renders."""
+        if code and (entry_hash or "").startswith("$3$"):
+            try:
+                return self._render_code(code, values, lang)
+            except (KeyError, TypeError, ValueError):
+                _logger.warning("Crisis log text %r does not render", code)
+        return body or ""
+
+    @api.depends("body", "body_code", "body_values", "hash")
+    @api.depends_context("lang")
+    def _compute_body_display(self):
+        lang = self.env.lang or "en_US"
+        for entry in self:
+            entry.body_display = self._display_text(
+                entry.body, entry.hash, entry.body_code, entry.body_values, lang
+            )
 
     @api.model
     def _compute_entry_hash(self, previous_hash, canonical, version=HASH_VERSION):
@@ -113,6 +222,13 @@ class CrisisLog(models.Model):
             # would be stored differently from what was hashed.
             if not isinstance(vals.get("body"), str) or not vals["body"].strip():
                 raise UserError(_("A crisis log entry needs a text."))
+            if not self.env.su:
+                # Only the application writes coded entries (incident._log).
+                vals.pop("body_code", None)
+                vals.pop("body_values", None)
+            for name in ("body_code", "body_values"):
+                if vals.get(name) is not None and not isinstance(vals[name], str):
+                    raise UserError(_("A crisis log entry needs a text."))
             if vals.get("kind", "note") not in dict(KINDS):
                 raise UserError(_("Unknown kind of crisis log entry."))
             if not self.env.su:
@@ -154,16 +270,26 @@ class CrisisLog(models.Model):
                 heads[incident_id] = row or (0, GENESIS_HASH)
             last_sequence, last_hash = heads[incident_id]
             date = fields.Datetime.to_datetime(vals.get("date"))
-            date = date or fields.Datetime.now()
+            date = date or self._now()
             # The column keeps microseconds, the canonical form does not.
             date = date.replace(microsecond=0)
             author_id = vals.get("author_id", self.env.user.id)
             kind = vals.get("kind") or "note"
             sequence = last_sequence + 1
+            code = vals.get("body_code") or None
             canonical = self._canonical(
-                incident_id, sequence, date, author_id, kind, vals.get("body")
+                incident_id,
+                sequence,
+                date,
+                author_id,
+                kind,
+                vals.get("body"),
+                code,
+                vals.get("body_values"),
             )
-            entry_hash = self._compute_entry_hash(last_hash, canonical)
+            entry_hash = self._compute_entry_hash(
+                last_hash, canonical, CODED_HASH_VERSION if code else HASH_VERSION
+            )
             vals.update(
                 date=date,
                 author_id=author_id,
@@ -186,6 +312,36 @@ class CrisisLog(models.Model):
         incidents.invalidate_recordset(["log_head_hash"])
         incidents._notify_situation_changed()
         return records
+
+    @api.model
+    def _now(self):
+        """The time the application writes its entries at: the present, or
+        while demo data plays a past exercise, the time of the step being
+        played (``_demo_set_clock()``)."""
+        return self.env.cr.cache.get(_DEMO_CLOCK) or fields.Datetime.now()
+
+    @api.model
+    def _demo_set_clock(self, when):
+        """Demo data only: play a past exercise step by step, so that its
+        replay shows a timeline rather than every entry in the same second.
+
+        Until it is called again with ``False``, the entries the application
+        writes in this transaction (``incident._log()``), and the activation
+        and closing dates of incidents, are dated ``when``. Entries a person
+        adds by hand keep the present time. The clock only moves forward, and
+        each entry is hash-chained as it is written, so ``verify_log()`` holds.
+        """
+        if not self.env.su:
+            raise AccessError(_("Only the system can set the clock of the crisis log."))
+        cache = self.env.cr.cache
+        if not when:
+            cache.pop(_DEMO_CLOCK, None)
+            return True
+        when = fields.Datetime.to_datetime(when).replace(microsecond=0)
+        if cache.get(_DEMO_CLOCK) and when < cache[_DEMO_CLOCK]:
+            raise UserError(_("The clock of the crisis log cannot go back."))
+        cache[_DEMO_CLOCK] = when
+        return True
 
     def write(self, vals):
         if self:
@@ -246,7 +402,15 @@ class CrisisLog(models.Model):
                            || ',' || to_json(date::text)
                            || ',' || coalesce(author_id::text, 'null')
                            || ',' || to_json(kind::text)
-                           || ',' || to_json(coalesce(body, '')) || ']' AS data
+                           || ',' || to_json(coalesce(body, '')) || ']' AS data,
+                       previous_hash || E'\\n[' || incident_id || ',' || sequence
+                           || ',' || to_json(date::text)
+                           || ',' || coalesce(author_id::text, 'null')
+                           || ',' || to_json(kind::text)
+                           || ',' || to_json(coalesce(body, ''))
+                           || ',' || to_json(coalesce(body_code, ''))
+                           || ',' || to_json(coalesce(body_values, '')) || ']' AS data3,
+                       body_code IS NOT NULL OR body_values IS NOT NULL AS coded
                   FROM crisis_log
                  WHERE incident_id = %(incident)s
             ),
@@ -258,6 +422,10 @@ class CrisisLog(models.Model):
                        row_number() OVER w AS position,
                        coalesce(lag(hash) OVER w, %(genesis)s) AS expected_previous,
                        CASE
+                           WHEN left(hash, 3) = '$3$' THEN '$3$' || encode(sha256(
+                               convert_to('$3$' || E'\\n' || data3, 'UTF8')), 'hex')
+                           -- A code or values on an older entry: not hashed.
+                           WHEN coded THEN NULL
                            WHEN left(hash, 3) = '$2$' THEN '$2$' || encode(sha256(
                                convert_to('$2$' || E'\\n' || data, 'UTF8')), 'hex')
                            WHEN left(hash, 1) <> '$' THEN encode(sha256(

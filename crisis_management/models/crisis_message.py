@@ -4,12 +4,13 @@ from contextvars import ContextVar
 
 from markupsafe import escape
 
-from odoo import _, api, fields, models
+from odoo import _, _lt, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.models import NewId
 from odoo.osv import expression
 from odoo.tools import SQL, html2plaintext, html_sanitize
 
-from ..tools import require_group
+from ..tools import check_translations, require_group, valid_id
 
 KINDS = [
     ("key_message", "Key Message"),
@@ -87,6 +88,7 @@ class CrisisMessage(models.Model):
     _workflow_fields = frozenset(WORKFLOW_FIELDS)
     _workflow_transitions = TRANSITIONS
     _workflow_frozen_states = SENDABLE_STATES
+    _workflow_unlink_states = ("draft",)
     _workflow_incident_required = False
 
     name = fields.Char(string="Title", required=True, translate=True, tracking=True)
@@ -276,14 +278,10 @@ class CrisisMessage(models.Model):
                 ),
             )
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_reviewed(self):
-        if any(message.state != "draft" for message in self):
-            raise UserError(
-                _(
-                    "Only drafts can be deleted. Withdraw content that was reviewed or approved."
-                )
-            )
+    def _workflow_unlink_refusal(self):
+        return _(
+            "Only drafts can be deleted. Withdraw content that was reviewed or approved."
+        )
 
     def _snapshot_version(self):
         """Keep the current text of each message, in all languages, as an
@@ -305,18 +303,29 @@ class CrisisMessage(models.Model):
                 }
             )
             # Copy the stored translations exactly, every language at once.
-            self.env.cr.execute(
-                SQL(
-                    """UPDATE crisis_message_version v
-                          SET name = m.name, question = m.question, body = m.body,
-                              sms_text = m.sms_text
-                         FROM crisis_message m
-                        WHERE v.id = %s AND m.id = %s""",
-                    version.id,
-                    message.id,
-                )
+            message._copy_texts_to(version, {fname: fname for fname in CONTENT_FIELDS})
+
+    def _copy_texts_to(self, target, columns):
+        """Copy this message's stored values into the record ``target``, as
+        they are in the database (every language of a translated field at
+        once): ``columns`` is ``{column of target: column of the message}``."""
+        self.ensure_one()
+        self.flush_recordset(list(set(columns.values())))
+        target.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s SET %s FROM crisis_message m WHERE %s = %s AND m.id = %s",
+                SQL.identifier(target._table),
+                SQL(", ").join(
+                    SQL("%s = %s", SQL.identifier(column), SQL.identifier("m", source))
+                    for column, source in columns.items()
+                ),
+                SQL.identifier(target._table, "id"),
+                target.id,
+                self.id,
             )
-            version.invalidate_recordset(list(CONTENT_FIELDS))
+        )
+        target.invalidate_recordset(list(columns))
 
     # ------------------------------------------------------------------
     # Workflow
@@ -342,26 +351,26 @@ class CrisisMessage(models.Model):
             if new_state == "approved":
                 message._log_incident(
                     "decision",
-                    self.env._(
-                        "Content “%(name)s” (version %(version)s) approved by %(user)s.",
-                        **values,
+                    _lt(
+                        "Content “%(name)s” (version %(version)s) approved by %(user)s."
                     ),
+                    values,
                 )
             elif new_state == "published":
                 message._log_incident(
                     "communication",
-                    self.env._(
-                        "Content “%(name)s” (version %(version)s) published by %(user)s.",
-                        **values,
+                    _lt(
+                        "Content “%(name)s” (version %(version)s) published by %(user)s."
                     ),
+                    values,
                 )
             elif new_state == "withdrawn":
                 message._log_incident(
                     "decision",
-                    self.env._(
-                        "Content “%(name)s” (version %(version)s) withdrawn by %(user)s.",
-                        **values,
+                    _lt(
+                        "Content “%(name)s” (version %(version)s) withdrawn by %(user)s."
                     ),
+                    values,
                 )
 
     def _check_crisis_team(self):
@@ -416,10 +425,10 @@ class CrisisMessage(models.Model):
         self._workflow_apply("draft")
         return True
 
-    def _log_incident(self, kind, body):
+    def _log_incident(self, kind, body, values=None):
         self.ensure_one()
         if self.incident_id:
-            self.incident_id._log(kind, body)
+            self.incident_id._log(kind, body, values)
 
     # ------------------------------------------------------------------
     # Texts in German and English
@@ -454,6 +463,7 @@ class CrisisMessage(models.Model):
     def update_field_translations(self, field_name, translations, source_lang=None):
         """Odoo's translation dialog and RPC: the texts of content go through
         the same sanitising and versioning as the form."""
+        check_translations(self, field_name, translations)
         if field_name not in CONTENT_FIELDS:
             return super().update_field_translations(
                 field_name, translations, source_lang=source_lang
@@ -528,6 +538,15 @@ class CrisisMessage(models.Model):
         :param str text: the caller's question, as typed
         :return: ``crisis.message`` records, best match first
         """
+        # (a new inquiry in the form looks up with its incident's NewId)
+        if not (
+            incident_id in (False, None)
+            or valid_id(incident_id)
+            or isinstance(incident_id, NewId)
+        ) or not (text in (False, None) or isinstance(text, str)):
+            raise UserError(
+                _("Answers are looked up by an incident and a question in words.")
+            )
         words = self._search_words(text)
         if not words:
             return self.browse()

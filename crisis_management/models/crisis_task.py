@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import _, _lt, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import html2plaintext
 
@@ -276,31 +276,27 @@ class CrisisTask(models.Model):
 
     def action_done(self):
         self._workflow_apply("done", {"date_done": fields.Datetime.now()})
-        for task in self:
-            task._close_activities(self._followup_activity_type(), _("Task completed."))
-            task.incident_id._log(
-                "task",
-                _(
-                    "Task completed: %(task)s (by %(user)s).",
-                    task=task.name,
-                    user=self.env.user.name,
-                ),
-            )
+        self._close_and_log(
+            _("Task completed."), _lt("Task completed: %(task)s (by %(user)s).")
+        )
         return True
 
     def action_cancel(self):
         self._workflow_apply("cancelled")
-        for task in self:
-            task._close_activities(self._followup_activity_type(), _("Task cancelled."))
-            task.incident_id._log(
-                "task",
-                _(
-                    "Task cancelled: %(task)s (by %(user)s).",
-                    task=task.name,
-                    user=self.env.user.name,
-                ),
-            )
+        self._close_and_log(
+            _("Task cancelled."), _lt("Task cancelled: %(task)s (by %(user)s).")
+        )
         return True
+
+    def _close_and_log(self, feedback, message):
+        """Close each task's follow-up activities with ``feedback`` and log
+        ``message`` (an ``_lt`` with ``%(task)s`` and ``%(user)s``, read in
+        each reader's language) on its incident."""
+        for task in self:
+            task._close_activities(self._followup_activity_type(), feedback)
+            task.incident_id._log(
+                "task", message, {"task": task.name, "user": self.env.user.name}
+            )
 
     def action_reopen(self):
         self._workflow_apply(
@@ -410,33 +406,45 @@ class CrisisTask(models.Model):
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return True
 
+    def _followup_schedule(self, activity_type, user, summary, note):
+        """A follow-up activity for ``user``, due today."""
+        self.ensure_one()
+        self.activity_schedule(
+            activity_type_id=activity_type.id,
+            date_deadline=fields.Date.context_today(self),
+            summary=summary,
+            note=note,
+            user_id=user.id,
+        )
+
     def _followup_remind(self):
         activity_type = self._followup_activity_type()
         now = fields.Datetime.now()
         for task in self:
             task = task.with_context(lang=task.incident_id._team_lang())
             assignee = task.user_id or task.incident_id.lead_id
-            task.activity_schedule(
-                activity_type_id=activity_type.id,
-                date_deadline=fields.Date.context_today(task),
-                summary=_("Overdue crisis task: %(task)s", task=task.name),
-                note=_(
+            task._followup_schedule(
+                activity_type,
+                assignee,
+                _("Overdue crisis task: %(task)s", task=task.name),
+                _(
                     "This task was due on %(deadline)s. Please finish it or agree "
                     "a new deadline with the crisis lead.",
                     deadline=task._format_deadline(),
                 ),
-                user_id=assignee.id,
             )
             task.write({"followup_state": "reminded", "date_reminded": now})
             task.incident_id._log(
                 "task",
-                _(
+                _lt(
                     "Follow-up: task “%(task)s” is overdue (due %(deadline)s); "
-                    "reminder sent to %(user)s.",
-                    task=task.name,
-                    deadline=task._format_deadline(),
-                    user=assignee.name,
+                    "reminder sent to %(user)s."
                 ),
+                {
+                    "task": task.name,
+                    "deadline": task._format_deadline(),
+                    "user": assignee.name,
+                },
             )
 
     def _followup_escalate(self):
@@ -448,17 +456,16 @@ class CrisisTask(models.Model):
             lead = incident.lead_id
             assignee = task.user_id
             if lead:
-                task.activity_schedule(
-                    activity_type_id=activity_type.id,
-                    date_deadline=fields.Date.context_today(task),
-                    summary=_("Escalation: %(task)s", task=task.name),
-                    note=_(
+                task._followup_schedule(
+                    activity_type,
+                    lead,
+                    _("Escalation: %(task)s", task=task.name),
+                    _(
                         "%(user)s has not finished this task although it was due on "
                         "%(deadline)s and a reminder was sent.",
                         user=assignee.name or _("Nobody"),
                         deadline=task._format_deadline(),
                     ),
-                    user_id=lead.id,
                 )
             incident.message_post(
                 body=_(
@@ -473,16 +480,19 @@ class CrisisTask(models.Model):
                 partner_ids=lead.partner_id.ids,
             )
             task.write({"followup_state": "escalated", "date_escalated": now})
+            nobody = _lt("nobody")
             incident._log(
                 "task",
-                _(
+                _lt(
                     "Escalation: task “%(task)s” of %(user)s is still overdue "
-                    "(due %(deadline)s); escalated to %(lead)s.",
-                    task=task.name,
-                    user=assignee.name or _("Nobody"),
-                    deadline=task._format_deadline(),
-                    lead=lead.name or _("Nobody"),
+                    "(due %(deadline)s); escalated to %(lead)s."
                 ),
+                {
+                    "task": task.name,
+                    "user": assignee.name or nobody,
+                    "deadline": task._format_deadline(),
+                    "lead": lead.name or nobody,
+                },
             )
 
     def _format_deadline(self):

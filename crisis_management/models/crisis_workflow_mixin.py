@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The one rule for every crisis record with a workflow."""
 
-from odoo import api, models
+from odoo import _lt, api, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools import selection_labels
@@ -46,6 +46,9 @@ class CrisisWorkflowMixin(models.AbstractModel):
     _workflow_incident_required = True
     _workflow_frozen_states = ()
     _workflow_copy = "reset"
+    # The states in which a record may be deleted (empty: any); see
+    # ``_workflow_unlink_refusal`` for the message otherwise.
+    _workflow_unlink_states = ()
 
     # ------------------------------------------------------------------
     # CRUD
@@ -135,6 +138,18 @@ class CrisisWorkflowMixin(models.AbstractModel):
             record=self.display_name,
             **{"from": old, "to": new},
         )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_workflow_state(self):
+        states = self._workflow_unlink_states
+        field = self._workflow_state_field
+        if states and any(record[field] not in states for record in self):
+            raise UserError(self._workflow_unlink_refusal())
+
+    def _workflow_unlink_refusal(self):
+        """Why a record outside ``_workflow_unlink_states`` cannot be deleted:
+        every model that sets those states says it in its own words."""
+        raise NotImplementedError(self._name)
 
     def _workflow_log_transition(self, old_states, new_state):
         """Hook: write the transition into the crisis log where the model
@@ -229,15 +244,17 @@ class CrisisWorkflowMixin(models.AbstractModel):
         return moved
 
     def _workflow_log_move(self, moved):
-        model = self._workflow_model_label()
         for record, old in moved.items():
             new = record[self._workflow_incident_field]
-            body = self._workflow_env()._(
-                "%(model)s “%(record)s” moved from %(old)s to %(new)s.",
-                model=model,
-                record=record.display_name,
-                old=old.display_name,
-                new=new.display_name,
-            )
+            values = {
+                "model": {"model": self._name},
+                "record": record.display_name,
+                "old": old.display_name,
+                "new": new.display_name,
+            }
             for incident in (old | new).exists():
-                incident.sudo()._log("note", body)
+                incident.sudo()._log(
+                    "note",
+                    _lt("%(model)s “%(record)s” moved from %(old)s to %(new)s."),
+                    values,
+                )

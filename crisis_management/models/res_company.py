@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command, _, api, fields, models
+from odoo.tools.translate import _lt
 
 from ..tools import selection_labels
 
@@ -167,12 +168,14 @@ class ResCompany(models.Model):
         if incident:
             incident._log(
                 "state",
-                _(
+                _lt(
                     "Crisis mode: hotline access (crisis user group) given to "
-                    "the members of the sales teams %(teams)s: %(users)s.",
-                    teams=", ".join(company.crisis_hotline_team_ids.mapped("name")),
-                    users=", ".join(new_users.mapped("name")),
+                    "the members of the sales teams %(teams)s: %(users)s."
                 ),
+                {
+                    "teams": company.crisis_hotline_team_ids.mapped("name"),
+                    "users": new_users.mapped("name"),
+                },
             )
         return new_users
 
@@ -200,11 +203,11 @@ class ResCompany(models.Model):
             if incident:
                 incident._log(
                     "state",
-                    _(
+                    _lt(
                         "Crisis mode ended: hotline access (crisis user group) "
-                        "taken back from %(users)s.",
-                        users=", ".join(revoke.mapped("name")),
+                        "taken back from %(users)s."
                     ),
+                    {"users": revoke.mapped("name")},
                 )
         return revoke
 

@@ -13,6 +13,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, html2plaintext
 
 from ..tools import reader_tz, require_group
+from .crisis_consent import CHANNELS
 
 # Legal bases that carry a purpose on their own, for any kind of message.
 ORDINARY_BASES = ("consent", "contract", "legal_obligation", "legitimate_interest")
@@ -21,7 +22,16 @@ VITAL_INTEREST_TYPES = ("employee", "neighbor")
 VITAL_INTEREST_PURPOSE = "crisis_info"
 NEVER_VITAL_PURPOSES = ("marketing",)
 PHONE_CHANNELS = ("sms", "phone")
+CONSENT_CHANNELS = tuple(code for code, _label in CHANNELS)
 OPEN_INCIDENT_STATES = ("active", "contained", "resolved")
+
+
+def _commercial_restrict(commercial_ids):
+    """The condition on ``p.commercial_partner_id`` where ``commercial_ids``
+    is given (else none)."""
+    if commercial_ids is None:
+        return SQL()
+    return SQL("AND p.commercial_partner_id = ANY(%s)", list(commercial_ids))
 
 
 class ResPartner(models.Model):
@@ -119,11 +129,7 @@ class ResPartner(models.Model):
         incident."""
         self.env["crisis.incident"].flush_model(["affected_partner_ids", "state"])
         self.env["res.partner"].flush_model(["commercial_partner_id"])
-        restrict = SQL()
-        if commercial_ids is not None:
-            restrict = SQL(
-                "AND p.commercial_partner_id = ANY(%s)", list(commercial_ids)
-            )
+        restrict = _commercial_restrict(commercial_ids)
         self.env.cr.execute(
             SQL(
                 """SELECT DISTINCT p.commercial_partner_id
@@ -224,6 +230,8 @@ class ResPartner(models.Model):
         :rtype: bool
         """
         self.ensure_one()
+        if channel not in CONSENT_CHANNELS or not isinstance(kind, str):
+            raise UserError(_("Contacts are reached by e-mail, SMS, letter or phone."))
         # A partner's consent state is personal data: crisis staff only.
         require_group(
             self.env,
@@ -378,11 +386,7 @@ class ResPartner(models.Model):
             ("res.partner", ["commercial_partner_id"]),
         ):
             self.env[model].flush_model(fnames)
-        restrict = SQL()
-        if commercial_ids is not None:
-            restrict = SQL(
-                "AND p.commercial_partner_id = ANY(%s)", list(commercial_ids)
-            )
+        restrict = _commercial_restrict(commercial_ids)
         self.env.cr.execute(
             SQL(
                 """SELECT p.commercial_partner_id

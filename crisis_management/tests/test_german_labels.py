@@ -149,7 +149,7 @@ class TestGermanLabels(TransactionCase):
             "stakeholder_type_authority": "Behörde",
             "stakeholder_type_neighbor": "Nachbar",
             "stakeholder_type_customer": "Kunde",
-            "stakeholder_type_employee": "Mitarbeiter",
+            "stakeholder_type_employee": "Mitarbeitende",
             "stakeholder_type_supplier": "Lieferant",
             "stakeholder_type_subcontractor": "Subunternehmer",
             "stakeholder_type_insurer": "Versicherer",

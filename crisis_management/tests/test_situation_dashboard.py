@@ -65,7 +65,7 @@ class TestSituationDashboard(CrisisCommon):
             values["inquiries"]["oldest_wait_minutes"],
             kpis["inquiry_oldest_wait_minutes"],
         )
-        # Who is overdue: the manager with the one late task.
+        # Overdue per person: the manager with the one late task.
         self.assertEqual(
             values["overdue_people"],
             [{"name": self.user_manager.name, "tasks": 1, "inquiries": 0}],

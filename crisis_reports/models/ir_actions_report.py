@@ -78,25 +78,9 @@ def stamp_page_numbers(pdf_content, text_for):
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
-    def _run_wkhtmltopdf(
-        self,
-        bodies,
-        report_ref=False,
-        header=None,
-        footer=None,
-        landscape=False,
-        specific_paperformat_args=None,
-        set_viewport_size=False,
-    ):
-        pdf_content = super()._run_wkhtmltopdf(
-            bodies,
-            report_ref=report_ref,
-            header=header,
-            footer=footer,
-            landscape=landscape,
-            specific_paperformat_args=specific_paperformat_args,
-            set_viewport_size=set_viewport_size,
-        )
+    def _run_wkhtmltopdf(self, bodies, *args, **kwargs):
+        pdf_content = super()._run_wkhtmltopdf(bodies, *args, **kwargs)
+        report_ref = kwargs.get("report_ref", args[0] if args else False)
         report = self._get_report(report_ref) if report_ref else self
         if (
             report.report_name

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import math
+import re
 from datetime import datetime
 
 import pytz
@@ -12,6 +13,16 @@ from odoo.addons.crisis_management.tools import reader_tz, require_group
 
 MANAGER_GROUP = "crisis_management.group_crisis_manager"
 ADMIN_GROUP = "crisis_management.group_crisis_admin"
+
+
+def four_digit_year(pattern):
+    """A babel date pattern with the year in four digits ("dd.MM.yy" ->
+    "dd.MM.yyyy"); quoted literals are left alone."""
+    parts = re.split(r"('[^']*')", pattern)
+    return "".join(
+        part if part.startswith("'") else re.sub(r"(?<!y)y{1,2}(?!y)", "yyyy", part)
+        for part in parts
+    )
 
 
 def percentile(values, share):
@@ -79,10 +90,20 @@ class CrisisReportBase(models.AbstractModel):
         tz_name = self._report_tz()
         offset = datetime.now(pytz.timezone(tz_name)).strftime("%z")
         utc_offset = f"{offset[:3]}:{offset[3:]}"
+        short_pattern = four_digit_year(
+            str(locale.datetime_formats["short"]).format(
+                locale.time_formats["short"].pattern,
+                locale.date_formats["short"].pattern,
+            )
+        )
 
         def fmt_dt(value, dt_format="medium"):
             if not value:
                 return ""
+            if dt_format == "short":
+                # A court reader needs the century: babel's short German
+                # pattern prints "07.12.26".
+                dt_format = short_pattern
             return format_datetime(env, value, tz=tz_name, dt_format=dt_format)
 
         def fmt_date(value):

@@ -28,7 +28,8 @@ class ReportChronology(models.AbstractModel):
                 SQL(
                     '"crisis_log"."id", "crisis_log"."sequence", "crisis_log"."date",'
                     ' "crisis_log"."author_id", "crisis_log"."kind",'
-                    ' "crisis_log"."body", "crisis_log"."hash"'
+                    ' "crisis_log"."body", "crisis_log"."hash",'
+                    ' "crisis_log"."body_code", "crisis_log"."body_values"'
                 )
             )
         )
@@ -43,6 +44,7 @@ class ReportChronology(models.AbstractModel):
             .browse(author_ids)
         }
         kinds = dict(Log._fields["kind"]._description_selection(self.env))
+        lang = self.env.lang or "en_US"
         return [
             (
                 row_id,
@@ -50,10 +52,20 @@ class ReportChronology(models.AbstractModel):
                 date,
                 names.get(author_id, ""),
                 kinds.get(kind, kind),
-                body or "",
+                Log._display_text(body, entry_hash, code, values, lang),
                 entry_hash or "",
             )
-            for row_id, sequence, date, author_id, kind, body, entry_hash in rows
+            for (
+                row_id,
+                sequence,
+                date,
+                author_id,
+                kind,
+                body,
+                entry_hash,
+                code,
+                values,
+            ) in rows
         ]
 
     @api.model

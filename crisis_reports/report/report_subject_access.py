@@ -179,7 +179,7 @@ class ReportSubjectAccess(models.AbstractModel):
         for entry in entries:
             sentences = [
                 s.strip()
-                for s in SENTENCE_END.split(entry.body)
+                for s in SENTENCE_END.split(entry.body_display or entry.body)
                 if name.lower() in s.lower()
             ]
             if sentences:

@@ -5,3 +5,4 @@ from . import test_report_access
 from . import test_log_anchor
 from . import test_print_tour
 from . import test_http_input
+from . import test_reader_language

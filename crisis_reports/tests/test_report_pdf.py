@@ -42,7 +42,9 @@ class TestReportPdf(CrisisReportsCase):
         self.assertIn(f"THE CHAIN IS BROKEN at entry no. {third.sequence}", text)
         self.assertNotIn("is intact", text)
         text = self._text(self._pdf("chronology", self.incident, "de_DE"))
-        self.assertIn(f"DIE KETTE IST GEBROCHEN bei Eintrag Nr. {third.sequence}", text)
+        self.assertIn(
+            f"DIE KETTE IST BESCHÄDIGT bei Eintrag Nr. {third.sequence}", text
+        )
 
     def test_chronology_of_a_log_cut_at_the_end_says_so(self):
         last = self.incident.log_ids.sorted("sequence")[-1]
@@ -68,7 +70,7 @@ class TestReportPdf(CrisisReportsCase):
         text = self._text(self._pdf("situation", self.incident, "de_DE"))
         self.assertIn("Lagebericht", text)
         self.assertIn("Kritisch", text)
-        self.assertIn("Krisenmodus ist aktiv", text)
+        self.assertIn("Der Krisenmodus ist eingeschaltet", text)
         self.assertIn("überfällig", text)
         self.assertIn("Offene Anfragen", text)
 
@@ -167,6 +169,29 @@ class TestReportPdf(CrisisReportsCase):
         self.assertIn("DSGVO Art. 33", text)
         self.assertIn("Eingehalten", text)
         self.assertIn("Versäumt", text)
+
+    def test_review_milestones_are_the_first_dates(self):
+        rows = {
+            row["label"]: row["date"]
+            for row in self.env["report.crisis_reports.report_review"]
+            .with_context(lang="en_US")
+            ._milestones(self.incident)
+        }
+        holding = [
+            date
+            for date in (self.message.date_published, self.comm.date_queued)
+            if date
+        ]
+        self.assertTrue(holding)
+        self.assertEqual(rows["First holding statement"], min(holding))
+        updates = self.env["crisis.incident.update"].search(
+            [("incident_id", "=", self.incident.id), ("date_published", "!=", False)]
+        )
+        self.assertEqual(
+            rows["First public update"],
+            min(updates.mapped("date_published"), default=False),
+        )
+        self.assertEqual(rows["Activation"], self.incident.date_activated)
 
     def test_subject_access_lists_the_person_and_nobody_else(self):
         logs_before = self.env["privacy.log"].sudo().search_count([])
