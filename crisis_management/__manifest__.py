@@ -19,6 +19,7 @@
         "security/crisis_alarm_rules.xml",
         "data/ir_sequence_data.xml",
         "data/crisis_stakeholder_type_data.xml",
+        "data/crisis_deadline_rule_data.xml",
         "data/crisis_incident_type_data.xml",
         "data/crisis_consent_purpose_data.xml",
         "data/crisis_playbook_data.xml",
@@ -35,6 +36,7 @@
         "views/crisis_incident_views.xml",
         "views/crisis_incident_type_views.xml",
         "views/crisis_component_views.xml",
+        "views/crisis_deadline_views.xml",
         "views/crisis_incident_update_views.xml",
         "views/crisis_inquiry_views.xml",
         "views/crisis_message_views.xml",
@@ -71,6 +73,7 @@
         "demo/crisis_crm_demo.xml",
         "demo/crisis_roster_demo.xml",
         "demo/crisis_customers_demo.xml",
+        "demo/crisis_first_hour_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -1,5 +1,6 @@
 from . import crisis_workflow_mixin
 from . import crisis_stakeholder_type
+from . import crisis_deadline_rule
 from . import crisis_incident_type
 from . import res_company
 from . import res_partner
@@ -18,6 +19,7 @@ from . import crisis_workload
 from . import crisis_inquiry
 from . import crisis_message
 from . import crisis_message_version
+from . import crisis_deadline
 from . import crisis_communication
 from . import crisis_communication_recipient
 from . import crisis_mail_handover

@@ -68,6 +68,7 @@ WORKFLOW_FIELDS = {
     "date_activated",
     "date_closed",
     "page_published",
+    "date_update_reminded",
     "page_token",
     "page_date_updated",
     "log_head_hash",
@@ -279,6 +280,27 @@ class CrisisIncident(models.Model):
         string="Subscribers",
         compute="_compute_page_subscriber_count",
         groups="crisis_management.group_crisis_manager",
+    )
+
+    # The first hour: update cadence and legal deadlines
+    next_update_due = fields.Datetime(
+        compute="_compute_next_update_due",
+        store=True,
+        help="The last published update (or the activation) plus the update "
+        "interval of the incident type. The public page promises it.",
+    )
+    date_update_reminded = fields.Datetime(
+        string="Update Reminder Sent", readonly=True, copy=False
+    )
+    date_aware = fields.Datetime(
+        string="Aware Since",
+        tracking=True,
+        copy=False,
+        help="When the company became aware of the incident: the legal "
+        "deadlines count from here. Set to the activation when empty.",
+    )
+    deadline_ids = fields.One2many(
+        "crisis.deadline", "incident_id", string="Legal Deadlines"
     )
 
     # Hotline
@@ -697,6 +719,45 @@ class CrisisIncident(models.Model):
         if any(incident.key_account_limit < 0 for incident in self):
             raise ValidationError(_("The number of personal calls cannot be negative."))
 
+    @api.depends(
+        "state",
+        "severity",
+        "date_activated",
+        "incident_type_id.update_interval_minutes",
+        "incident_type_id.update_interval_critical_minutes",
+        "update_ids.is_published",
+        "update_ids.date",
+    )
+    def _compute_next_update_due(self):
+        for incident in self:
+            interval = (
+                incident.incident_type_id._update_interval(incident.severity)
+                if incident.incident_type_id
+                else 0
+            )
+            if (
+                not interval
+                or incident.state not in ("active", "contained")
+                or not incident.date_activated
+            ):
+                incident.next_update_due = False
+                continue
+            published = incident.update_ids.filtered("is_published").mapped("date")
+            last = max([incident.date_activated, *published])
+            incident.next_update_due = last + timedelta(minutes=interval)
+
+    @api.constrains("date_aware")
+    def _check_date_aware(self):
+        # (a minute of leeway for the clocks of the browsers)
+        limit = fields.Datetime.now() + timedelta(minutes=1)
+        if any(i.date_aware and i.date_aware > limit for i in self):
+            raise ValidationError(
+                _(
+                    "The company cannot become aware of an incident in the future: "
+                    "the legal deadlines count from this moment."
+                )
+            )
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
@@ -783,6 +844,8 @@ class CrisisIncident(models.Model):
         if PAGE_VISIBLE_FIELDS & set(vals):
             # The caller's write passed its checks: the date follows in sudo.
             self.sudo()._touch_page()
+        if {"date_aware", "incident_type_id"} & set(vals):
+            self._sync_deadlines()
         self._notify_situation_changed()
         return res
 
@@ -880,6 +943,11 @@ class CrisisIncident(models.Model):
         self._team_from_roster()
         self._update_crisis_mode()
         self._apply_playbook()
+        if not self.date_aware:
+            self.write({"date_aware": self.date_activated})
+        else:
+            self._sync_deadlines()
+        self._apply_holding_statements()
         if self.is_exercise:
             self._log(
                 "state",
@@ -931,6 +999,276 @@ class CrisisIncident(models.Model):
             {"playbook": playbook.name, "count": len(tasks)},
         )
         return tasks
+
+    # ------------------------------------------------------------------
+    # The first hour: holding statements, dark site, cadence, deadlines
+    # ------------------------------------------------------------------
+    def _apply_holding_statements(self):
+        """Copy the approved holding statements of the incident type into
+        the incident; with a dark site, publish the page at once with the
+        first of them as its first update."""
+        self.ensure_one()
+        incident_type = self.incident_type_id
+        if not incident_type:
+            return self.env["crisis.message"]
+        templates = (
+            self.env["crisis.message"]
+            .sudo()
+            .search(
+                [
+                    ("incident_type_id", "=", incident_type.id),
+                    ("incident_id", "=", False),
+                    ("company_id", "=", self.company_id.id),
+                ],
+                order="sequence, id",
+            )
+        )
+        statements = templates._instantiate_for(self)
+        if incident_type.dark_site and statements:
+            self._publish_dark_site(statements[0])
+        return statements
+
+    def _publish_dark_site(self, statement):
+        """The page goes public with ``statement`` as its first update."""
+        self.ensure_one()
+        Update = self.env["crisis.incident.update"].sudo()
+        langs = [
+            lang
+            for lang in ("en_US", "de_DE")
+            if lang in self.env["crisis.message"]._installed_text_langs()
+        ]
+        texts = {
+            lang: statement.sudo().with_context(lang=lang).read(["name", "body"])[0]
+            for lang in langs
+        }
+        first = texts.get("en_US") or next(iter(texts.values()))
+        update = Update.with_context(lang="en_US").create(
+            {"incident_id": self.id, "name": first["name"], "body": first["body"]}
+        )
+        for lang, values in texts.items():
+            if lang != "en_US":
+                update.update_field_translations("name", {lang: values["name"]})
+                update.update_field_translations("body", {lang: values["body"]})
+        self.sudo().action_publish_page()
+        update.action_publish()
+        statement.sudo()._workflow_apply(
+            "published", {"date_published": fields.Datetime.now()}
+        )
+        self._log(
+            "communication",
+            _(
+                "Dark site: the public page went online at activation with the "
+                "holding statement “%(name)s”.",
+                name=statement.name,
+            ),
+        )
+        return update
+
+    def _sync_deadlines(self):
+        """Start the legal deadlines of the incident type from
+        ``date_aware``; move the open ones when ``date_aware`` changes."""
+        Deadline = self.env["crisis.deadline"].sudo()
+        for incident in self:
+            if incident.state in ("draft", "closed") or not incident.date_aware:
+                continue
+            aware = incident.date_aware
+            lang = incident._team_lang()
+            existing = incident.sudo().deadline_ids
+            moved = existing.browse()
+            for deadline in existing.filtered(lambda d: d.state == "open"):
+                due = aware + timedelta(hours=deadline.rule_id.hours)
+                if deadline.date_due != due:
+                    deadline.write({"date_due": due, "date_reminded": False})
+                    moved |= deadline
+            if moved:
+                incident._log(
+                    "decision",
+                    incident.with_context(lang=lang).env._(
+                        "Aware since %(date)s: the open legal deadlines were moved "
+                        "(%(names)s).",
+                        date=incident._page_format_date(aware, lang, short=True),
+                        names=", ".join(
+                            moved.rule_id.with_context(lang=lang).mapped("name")
+                        ),
+                    ),
+                )
+            rules = incident.incident_type_id.deadline_rule_ids - existing.rule_id
+            if not rules:
+                continue
+            Deadline.create(
+                [
+                    {
+                        "incident_id": incident.id,
+                        "rule_id": rule.id,
+                        "date_due": aware + timedelta(hours=rule.hours),
+                    }
+                    for rule in rules
+                ]
+            )
+            incident._log(
+                "decision",
+                incident.with_context(lang=lang).env._(
+                    "Legal deadlines started (aware since %(date)s): %(names)s.",
+                    date=incident._page_format_date(aware, lang, short=True),
+                    names=", ".join(rules.with_context(lang=lang).mapped("name")),
+                ),
+            )
+        self._notify_situation_changed()
+
+    @api.model
+    def _cron_update_due(self):
+        """Remind the spokesperson (else the lead) once each time the next
+        public update is overdue: an activity, a notification in the web
+        client, a log entry."""
+        now = fields.Datetime.now()
+        incidents = self.sudo().search(
+            [
+                ("state", "in", ("active", "contained")),
+                ("next_update_due", "!=", False),
+                ("next_update_due", "<", now),
+            ]
+        )
+        for incident in incidents:
+            if (
+                incident.date_update_reminded
+                and incident.date_update_reminded >= incident.next_update_due
+            ):
+                continue
+            incident._remind_update_due()
+        return True
+
+    def _remind_update_due(self):
+        self.ensure_one()
+        users = self._users_by_role()
+        user = users.get("spokesperson") or self.lead_id
+        lang = resolve_lang(self.env, user.lang, company=self.company_id, exact=True)
+        incident = self.with_context(lang=lang)
+        _ = incident.env._  # noqa: F811 (the texts in the reminded user's language)
+        due = self._page_format_date(self.next_update_due, lang, short=True)
+        summary = _("Public update due: %(incident)s", incident=self.display_name)
+        message = _(
+            "The next public update was promised for %(due)s. Publish an update, "
+            "even if there is no news.",
+            due=due,
+        )
+        if user:
+            incident.activity_schedule(
+                "crisis_management.mail_activity_type_crisis_update_due",
+                date_deadline=fields.Date.context_today(self),
+                summary=summary,
+                note=message,
+                user_id=user.id,
+            )
+            self.env["bus.bus"]._sendone(
+                user.partner_id,
+                "simple_notification",
+                {
+                    "title": summary,
+                    "message": message,
+                    "sticky": True,
+                    "type": "warning",
+                },
+            )
+        self.write({"date_update_reminded": fields.Datetime.now()})
+        team_lang = self._team_lang()
+        self._log(
+            "communication",
+            self.with_context(lang=team_lang).env._(
+                "Public update overdue (promised for %(due)s): reminder sent to "
+                "%(user)s.",
+                due=self._page_format_date(self.next_update_due, team_lang, short=True),
+                user=user.name or "-",
+            ),
+        )
+        self._notify_situation_changed()
+
+    @api.model
+    def _format_countdown(self, date, now):
+        """Time left until ``date`` (or past it) in the context language."""
+        minutes = int((date - now).total_seconds() // 60)
+        late = minutes < 0
+        minutes = abs(minutes)
+        days, rest = divmod(minutes, 24 * 60)
+        hours, minutes = divmod(rest, 60)
+        if days:
+            text = self.env._("%(days)s d %(hours)s h", days=days, hours=hours)
+        elif hours:
+            text = self.env._(
+                "%(hours)s h %(minutes)s min", hours=hours, minutes=minutes
+            )
+        else:
+            text = self.env._("%(minutes)s min", minutes=minutes)
+        return self.env._("%(time)s overdue", time=text) if late else text
+
+    def _situation_dashboard_first_hour_sections(self):
+        """The wall's countdowns: the next public update and the legal
+        deadlines."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        sections = []
+        if self.next_update_due:
+            late = self.next_update_due < now
+            sections.append(
+                {
+                    "key": "update_cadence",
+                    "title": _("Next Public Update"),
+                    "sequence": 5,
+                    "figures": [
+                        {
+                            "key": "next_update",
+                            "label": _("Due in")
+                            if not late
+                            else _("Public update overdue"),
+                            "value": self._format_countdown(self.next_update_due, now),
+                            "level": "danger"
+                            if late
+                            else (
+                                "warning"
+                                if self.next_update_due - now < timedelta(minutes=15)
+                                else "normal"
+                            ),
+                            "due": fields.Datetime.to_string(self.next_update_due),
+                        }
+                    ],
+                    "lines": [],
+                }
+            )
+        deadlines = self.sudo().deadline_ids
+        if deadlines:
+            states = selection_labels(deadlines, "state")
+            figures = []
+            for deadline in deadlines:
+                if deadline.state == "done":
+                    value, level = states["done"], "success"
+                else:
+                    value = self._format_countdown(deadline.date_due, now)
+                    remaining = deadline.date_due - now
+                    level = (
+                        "danger"
+                        if remaining < timedelta(hours=deadline.rule_id.remind_hours)
+                        else "warning"
+                        if remaining < timedelta(hours=24)
+                        else "normal"
+                    )
+                figures.append(
+                    {
+                        "key": f"deadline_{deadline.rule_id.code}",
+                        "label": deadline.rule_id.name,
+                        "value": value,
+                        "level": level,
+                        "due": fields.Datetime.to_string(deadline.date_due),
+                    }
+                )
+            sections.append(
+                {
+                    "key": "deadlines",
+                    "title": _("Legal Deadlines"),
+                    "sequence": 6,
+                    "figures": figures,
+                    "lines": [],
+                }
+            )
+        return sections
 
     # ------------------------------------------------------------------
     # The first hour: standing crisis team, alarm, war room, shifts
@@ -1679,6 +2017,7 @@ class CrisisIncident(models.Model):
                 "is_exercise": self.is_exercise,
                 "crisis_mode": kpis["crisis_mode"],
                 "is_crisis_incident": kpis["is_crisis_incident"],
+                "next_update_due": fields.Datetime.to_string(self.next_update_due),
             },
             "date": fields.Datetime.to_string(kpis["date"]),
             "tasks": {
@@ -1724,7 +2063,7 @@ class CrisisIncident(models.Model):
             in the caller's language
         """
         self.ensure_one()
-        sections = []
+        sections = self._situation_dashboard_first_hour_sections()
         for section in (
             self._situation_dashboard_alarm_section(),
             self._situation_dashboard_safety_section(),
@@ -2037,6 +2376,8 @@ class CrisisIncident(models.Model):
             "hotline_tel": re.sub(r"[^0-9+]", "", hotline),
             "last_updated": self._page_format_date(last_updated, lang),
             "last_updated_iso": rfc3339(last_updated),
+            "next_update": self._page_format_date(self.next_update_due, lang),
+            "next_update_iso": rfc3339(self.next_update_due),
             "page_url": page_url,
             "feed_url": f"{page_url}/feed.atom?{url_encode({'lang': lang})}",
             "subscribe_url": f"{page_url}/subscribe",

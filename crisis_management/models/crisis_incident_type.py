@@ -30,9 +30,45 @@ class CrisisIncidentType(models.Model):
         help="Whoever has not answered the alarm after these minutes is "
         "replaced by the next deputy of their role.",
     )
+    # The first hour: words out in minutes, deadlines kept
+    holding_message_ids = fields.One2many(
+        "crisis.message",
+        "incident_type_id",
+        string="Holding Statements",
+        domain=[("incident_id", "=", False)],
+        help="Texts approved before any crisis (four eyes). Activating an "
+        "incident of this type copies them into the incident, approved, with "
+        "{incident}, {time}, {hotline} and {page_url} filled in.",
+    )
+    dark_site = fields.Boolean(
+        help="Activating an incident of this type publishes its public page at "
+        "once, with the first holding statement as its first update.",
+    )
+    update_interval_minutes = fields.Integer(
+        string="Update Every (minutes)",
+        default=0,
+        help="The public page gets a new update at least this often; the "
+        "spokesperson is reminded when it is due. 0: no cadence.",
+    )
+    update_interval_critical_minutes = fields.Integer(
+        string="Update Every, Critical (minutes)",
+        default=0,
+        help="Shorter cadence for critical incidents. 0: the same as above.",
+    )
+    deadline_rule_ids = fields.Many2many(
+        "crisis.deadline.rule",
+        string="Legal Deadlines",
+        help="Deadlines that start when the company becomes aware of an "
+        "incident of this type.",
+    )
 
     _sql_constraints = [
         ("code_unique", "unique(code)", "The code of an incident type must be unique."),
+        (
+            "update_interval_positive",
+            "CHECK(update_interval_minutes >= 0 AND update_interval_critical_minutes >= 0)",
+            "An update interval cannot be negative.",
+        ),
     ]
 
     @api.depends("playbook_ids")
@@ -46,6 +82,14 @@ class CrisisIncidentType(models.Model):
         )
         for incident_type in self:
             incident_type.playbook_count = counts.get(incident_type, 0)
+
+    def _update_interval(self, severity):
+        """Minutes between two public updates for an incident of
+        ``severity`` (0: no cadence)."""
+        self.ensure_one()
+        if severity == "critical" and self.update_interval_critical_minutes > 0:
+            return self.update_interval_critical_minutes
+        return max(self.update_interval_minutes, 0)
 
     def _get_playbook(self):
         """The active playbook applied to incidents of this type."""

@@ -171,7 +171,8 @@ class CrisisInquiry(models.Model):
     answer_message_id = fields.Many2one(
         "crisis.message",
         string="Q&A Used",
-        domain="[('kind', '=', 'qa'), ('state', 'in', ('approved', 'published'))]",
+        domain="[('kind', '=', 'qa'), ('state', 'in', ('approved', 'published')), "
+        "('is_template', '=', False)]",
         tracking=True,
         help="The approved answer given to the caller; its text is copied into "
         "the answer in the caller's language.",

@@ -2,6 +2,8 @@
 import re
 from contextvars import ContextVar
 
+from markupsafe import escape
+
 from odoo import _, _lt, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.models import NewId
@@ -99,6 +101,21 @@ class CrisisMessage(models.Model):
         check_company=True,
         help="Leave empty for content that may be used in any incident.",
     )
+    incident_type_id = fields.Many2one(
+        "crisis.incident.type",
+        string="Template For",
+        index="btree_not_null",
+        tracking=True,
+        help="Without an incident: a holding statement prepared for incidents "
+        "of this type, approved before any crisis and copied into each "
+        "incident of the type when it is activated.",
+    )
+    is_template = fields.Boolean(
+        compute="_compute_is_template",
+        store=True,
+        help="Prepared for an incident type: never offered in the hotline or "
+        "for sending; the incident's copy is.",
+    )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
@@ -187,6 +204,13 @@ class CrisisMessage(models.Model):
         compute="_compute_bilingual",
         inverse="_inverse_bilingual",
     )
+
+    @api.depends("incident_type_id", "incident_id")
+    def _compute_is_template(self):
+        for message in self:
+            message.is_template = bool(
+                message.incident_type_id and not message.incident_id
+            )
 
     # ------------------------------------------------------------------
     # CRUD
@@ -526,7 +550,11 @@ class CrisisMessage(models.Model):
         words = self._search_words(text)
         if not words:
             return self.browse()
-        domain = [("kind", "=", "qa"), ("state", "in", SENDABLE_STATES)]
+        domain = [
+            ("kind", "=", "qa"),
+            ("state", "in", SENDABLE_STATES),
+            ("is_template", "=", False),
+        ]
         if incident_id:
             domain += [
                 "|",
@@ -560,3 +588,95 @@ class CrisisMessage(models.Model):
             key=lambda mid: (-scores[mid], -mid),
         )
         return self.browse(ranked[:limit])
+
+    # ------------------------------------------------------------------
+    # Holding statements: the templates of an incident type
+    # ------------------------------------------------------------------
+    def _instantiate_for(self, incident):
+        """Copy these approved templates into ``incident``, approved: the
+        system's copy of words approved before the crisis (a user's
+        ``copy()`` is a draft). ``{incident}``, ``{time}``, ``{hotline}`` and
+        ``{page_url}`` are filled in German and English.
+
+        :return: the copies, in the order of the templates
+        """
+        incident.ensure_one()
+        copies = self.browse()
+        Message = self.sudo()
+        langs = [lang for lang in TEXT_LANGS if lang in self._installed_text_langs()]
+        now = fields.Datetime.now()
+        for template in self.sudo().sorted(lambda m: (m.sequence, m.id)):
+            if template.state not in SENDABLE_STATES:
+                incident._log(
+                    "communication",
+                    _(
+                        "Holding statement “%(name)s” of the incident type is not "
+                        "approved and was not copied.",
+                        name=template.name,
+                    ),
+                )
+                continue
+            texts = {
+                lang: template.with_context(lang=lang)._filled_texts(incident, lang)
+                for lang in langs
+            }
+            base = texts.get("en_US") or next(iter(texts.values()))
+            statement = Message.with_context(lang="en_US").create(
+                dict(
+                    base,
+                    kind=template.kind,
+                    sequence=template.sequence,
+                    incident_id=incident.id,
+                    company_id=incident.company_id.id,
+                    state="approved",
+                    last_editor_id=template.last_editor_id.id,
+                    date_last_edit=template.date_last_edit,
+                    approved_by_id=template.approved_by_id.id,
+                    date_approved=now,
+                )
+            )
+            for lang, values in texts.items():
+                if lang == "en_US":
+                    continue
+                for fname, value in values.items():
+                    token = _TEXT_WRITTEN.set(True)
+                    try:
+                        statement._update_field_translations(fname, {lang: value})
+                    finally:
+                        _TEXT_WRITTEN.reset(token)
+            incident._log(
+                "communication",
+                _(
+                    "Holding statement “%(name)s” copied from the approved template "
+                    "(approved by %(approver)s): ready to publish and send.",
+                    name=template.name,
+                    approver=template.approved_by_id.name or "-",
+                ),
+            )
+            copies |= statement
+        return copies.with_env(self.env)
+
+    def _filled_texts(self, incident, lang):
+        """The texts of this template in ``lang`` with the placeholders
+        filled from ``incident``."""
+        self.ensure_one()
+        short = lang.split("_")[0]
+        values = {
+            "{incident}": incident.with_context(lang=lang).page_title or "",
+            "{time}": incident._page_format_date(
+                incident.date_activated or fields.Datetime.now(), short
+            ),
+            "{hotline}": incident._page_hotline(),
+            "{page_url}": incident.sudo().page_url or "",
+        }
+        texts = {}
+        for fname in CONTENT_FIELDS:
+            text = self[fname]
+            if not text:
+                continue
+            html = fname == "body"
+            text = str(text)
+            for key, value in values.items():
+                text = text.replace(key, str(escape(value)) if html else value)
+            texts[fname] = html_sanitize(text) if html else text
+        return texts

@@ -40,6 +40,7 @@ from . import test_communication_workflow
 from . import test_attacks_incident
 from . import test_http_input
 from . import test_confidential_mail
+from . import test_first_hour
 from . import test_reader_language
 from . import test_customers
 from . import test_send_safely

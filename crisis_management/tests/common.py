@@ -131,6 +131,18 @@ class CrisisCommon(TransactionCase):
         cls.env["sms.sms"].search([("state", "=", "outgoing")]).write(
             {"state": "canceled"}
         )
+        # The demo's first hour of the fire (dark site, update cadence, holding
+        # statements) stays out of the tests that do not ask for it.
+        cls.type_fire.write(
+            {
+                "dark_site": False,
+                "update_interval_minutes": 0,
+                "update_interval_critical_minutes": 0,
+            }
+        )
+        cls.env["crisis.message"].search([("is_template", "=", True)]).write(
+            {"active": False}
+        )
 
     @classmethod
     def _create_incident(cls, **values):

@@ -212,8 +212,38 @@ class ReportReview(models.AbstractModel):
         )
 
     @api.model
+    def _deadlines(self, incident):
+        """Every legal deadline of the incident and whether it was kept."""
+        _ = self.env._
+        rows = []
+        for deadline in self.env["crisis.deadline"].search(
+            [("incident_id", "=", incident.id)], order="date_due, id"
+        ):
+            if deadline.is_kept:
+                verdict = _("Kept")
+            elif deadline.state == "done":
+                verdict = _("Done late")
+            elif deadline.state == "overdue":
+                verdict = _("Missed")
+            else:
+                verdict = _("Still open")
+            rows.append(
+                {
+                    "name": deadline.rule_id.name,
+                    "authority": deadline.rule_id.authority or "",
+                    "date_due": deadline.date_due,
+                    "date_done": deadline.date_done,
+                    "kept": deadline.is_kept,
+                    "verdict": verdict,
+                    "evidence": deadline.evidence or "",
+                }
+            )
+        return rows
+
+    @api.model
     def _review(self, incident):
         return {
+            "deadlines": self._deadlines(incident),
             "milestones": self._milestones(incident),
             "inquiries": self._inquiry_times(incident),
             "tasks": self._tasks_by_role(incident),

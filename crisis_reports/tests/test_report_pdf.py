@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
 from odoo.tests import tagged
 
 from .common import CrisisReportsCase
@@ -125,6 +127,48 @@ class TestReportPdf(CrisisReportsCase):
         self.assertIn("Nachbereitung", text)
         self.assertIn("Was gut lief", text)
         self.assertIn("3 Std. 0 Min.", text)
+
+    def test_review_lists_every_deadline_and_whether_it_was_kept(self):
+        Deadline = self.env["crisis.deadline"].sudo()
+        start = self.incident.date_start
+        kept = Deadline.create(
+            {
+                "incident_id": self.incident.id,
+                "rule_id": self.env.ref(
+                    "crisis_management.deadline_rule_gdpr_art33"
+                ).id,
+                "date_due": start + timedelta(hours=72),
+            }
+        )
+        kept.write(
+            {
+                "state": "done",
+                "date_done": start + timedelta(hours=20),
+                "evidence": "Aktenzeichen LDI-4711",
+            }
+        )
+        Deadline.create(
+            {
+                "incident_id": self.incident.id,
+                "rule_id": self.env.ref(
+                    "crisis_management.deadline_rule_nis2_early_warning"
+                ).id,
+                "date_due": start + timedelta(hours=24),
+                "state": "overdue",
+            }
+        )
+        text = self._text(self._pdf("review", self.incident, "en_US"))
+        self.assertIn("Legal Deadlines", text)
+        self.assertIn("GDPR Art. 33", text)
+        self.assertIn("NIS2: early warning", text)
+        self.assertIn("Kept", text)
+        self.assertIn("Missed", text)
+        self.assertIn("LDI-4711", text)
+        text = self._text(self._pdf("review", self.incident, "de_DE"))
+        self.assertIn("Gesetzliche Fristen", text)
+        self.assertIn("DSGVO Art. 33", text)
+        self.assertIn("Eingehalten", text)
+        self.assertIn("Versäumt", text)
 
     def test_review_milestones_are_the_first_dates(self):
         rows = {
