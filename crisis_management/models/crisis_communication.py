@@ -553,6 +553,15 @@ class CrisisCommunication(models.Model):
                         name=comm.update_id.display_name,
                     )
                 )
+            if comm.message_id.is_template:
+                raise UserError(
+                    _(
+                        "“%(name)s” is a holding statement template of an incident "
+                        "type: it is sent as the copy an incident gets on "
+                        "activation, never as the template itself.",
+                        name=comm.message_id.name,
+                    )
+                )
             if comm.message_id and comm.message_id.state not in SENDABLE_STATES:
                 raise UserError(
                     _(

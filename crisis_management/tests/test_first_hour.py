@@ -173,6 +173,26 @@ class TestHoldingStatements(FirstHourCommon):
         self.assertIn(incident.crisis_message_ids, picker)
         self.assertFalse(picker.filtered("is_template"))
 
+    def test_template_itself_is_never_sent(self):
+        """Past the pickers, over RPC: the template is refused, nothing queued."""
+        template = self._template()
+        comm = (
+            self.env["crisis.communication"]
+            .with_user(self.user_manager)
+            .create(
+                {
+                    "incident_id": self.incident.id,
+                    "message_id": template.id,
+                    "channel_email": True,
+                    "audience_partner_ids": [(6, 0, self.user_crisis.partner_id.ids)],
+                }
+            )
+        )
+        with self.assertRaisesRegex(UserError, "template"):
+            comm.with_user(self.user_manager).action_send()
+        self.assertEqual(comm.state, "draft")
+        self.assertFalse(comm.recipient_ids)
+
     def test_dark_site_publishes_first_statement(self):
         self.incident_type.dark_site = True
         self._template(sequence=1)
