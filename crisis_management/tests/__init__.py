@@ -36,3 +36,4 @@ from . import test_communication_workflow
 from . import test_attacks_incident
 from . import test_http_input
 from . import test_confidential_mail
+from . import test_sendable

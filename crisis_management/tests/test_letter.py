@@ -204,9 +204,9 @@ class TestLetterPdf(CrisisMessageCommon, HttpCase):
         # Salutations: the title where the contact has one, neutral otherwise.
         salutations = {
             "weiss": "Sehr geehrter Herr Weiß,",
-            "demir": "Guten Tag, Ayşe Demir,",
+            "demir": "Guten Tag Ayşe Demir,",
             "groesser": "Sehr geehrte Frau Größer,",
-            "oeztuerk": "Guten Tag, Sören Öztürk,",
+            "oeztuerk": "Guten Tag Sören Öztürk,",
             "obrien": "Dear Ms O'Brien,",
             "aastroem": "Dear Zoë Åström,",
         }

@@ -27,3 +27,4 @@ from .http import (
 )
 from .pdf import wkhtmltopdf_patched_qt
 from .mail import mail_sender_verified
+from .salutation import salutation
