@@ -9,7 +9,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, consteq
 
-from ..tools import qr_png, resolve_lang, salutation, wkhtmltopdf_patched_qt
+from ..tools import qr_png, resolve_lang, salutation
 from .crisis_communication import (
     COMMUNICATION_CHANNELS,
     RECIPIENT_STATES,
@@ -19,10 +19,6 @@ from .crisis_consent import LEGAL_BASES, WITHDRAWABLE_BASES
 
 # Answers one personal safety link may give (changes included).
 MAX_SAFETY_ANSWERS = 5
-# wkhtmltopdf built on an unpatched Qt (the one of Linux distributions)
-# ignores --disable-smart-shrinking and prints an A4 page at 0.76834 of the
-# CSS size; letters are scaled back so that the address sits in the window.
-UNPATCHED_QT_ZOOM = 1.30151
 
 
 class CrisisCommunicationRecipient(models.Model):
@@ -564,13 +560,8 @@ class CrisisCommunicationRecipient(models.Model):
             "incident": incident,
             "signer": signer,
             "signer_role": signer_role,
+            "legal_footer": comm.company_id._crisis_legal_footer(lang),
         }
-
-    @api.model
-    def _letter_zoom(self):
-        """CSS zoom that makes a millimetre in the letter a millimetre on
-        paper with the wkhtmltopdf of this server."""
-        return 1.0 if wkhtmltopdf_patched_qt() else UNPATCHED_QT_ZOOM
 
     @api.model
     def _letter_address_lines(self, partner, company, lang):

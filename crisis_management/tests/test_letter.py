@@ -183,6 +183,11 @@ class TestLetterPdf(CrisisMessageCommon, HttpCase):
             self.assertIn(HOTLINE, text)
             self.assertIn(self.incident.page_url, text)
             self.assertIn(self.user_manager.name, lines, "signed by the crisis lead")
+            # The company's legal details close every letter.
+            self.assertIn(
+                "Müller Metallbau GmbH, Industriestraße 14, 44137 Dortmund",
+                " ".join(lines),
+            )
             if german:
                 self.assertIn("Der Brand ist unter Kontrolle", text)
                 self.assertIn("Mit freundlichen Grüßen", lines)
