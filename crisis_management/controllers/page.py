@@ -90,10 +90,15 @@ class CrisisPageController(http.Controller):
         """The legal details, imprint and privacy links every public page
         shows in its footer."""
         company = company.sudo()
+        # (the page layout's own words are not translated: its labels are
+        # given here)
+        env = request.env(context=dict(request.env.context, lang=lang_code))
         return {
             "legal_footer": company._crisis_legal_footer(lang_code),
             "imprint_url": company.crisis_imprint_url,
+            "imprint_label": env._("Imprint"),
             "privacy_url": company.crisis_privacy_url,
+            "privacy_label": env._("Privacy notice"),
         }
 
     def _client_ip(self):

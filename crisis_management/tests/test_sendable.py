@@ -248,6 +248,8 @@ class TestSendableMail(CrisisMessageCommon, HttpCase):
         self.assertIn("Amtsgericht Dortmund HRB 4711", page.text)
         self.assertIn('href="https://example.com/impressum"', page.text)
         self.assertIn('href="https://example.com/datenschutz"', page.text)
+        self.assertIn(">Impressum</a>", page.text)
+        self.assertIn(">Datenschutzhinweise</a>", page.text)
         self.assertIn('id="cp_privacy_info"', page.text)
         self.assertNotIn('name="mobile"', page.text)
 
