@@ -12,4 +12,4 @@ if command -v pre-commit >/dev/null 2>&1; then
 fi
 echo "lint: pre-commit is not installed in $VENV: ruff and pylint-odoo only" >&2
 ruff check . && ruff format --check . \
-  && pylint --rcfile=setup.cfg crisis_management crisis_social crisis_reports
+  && pylint --rcfile=setup.cfg crisis_management crisis_social crisis_reports crisis_mass_mailing

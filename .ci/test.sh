@@ -12,8 +12,8 @@ PY="$ROOT/.venv/bin/python"
 # The wkhtmltopdf with patched Qt that setup.sh unpacked, if any, before the system's.
 [ -x "$ROOT/.venv/wkhtmltox/bin/wkhtmltopdf" ] && export PATH="$ROOT/.venv/wkhtmltox/bin:$PATH"
 ODOO_SRC=$(cat .odoo-src-path)
-ADDONS=crisis_management,crisis_social,crisis_reports
-TAGS=/crisis_management,/crisis_social,/crisis_reports
+ADDONS=crisis_management,crisis_social,crisis_reports,crisis_mass_mailing
+TAGS=/crisis_management,/crisis_social,/crisis_reports,/crisis_mass_mailing
 DB="crisis_test_$(date +%s)_$$"
 LOGS="$ROOT/.test-logs"
 mkdir -p "$LOGS"
@@ -61,7 +61,7 @@ fi
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then note "odoo: exit code $rc"; failed=$((failed + 1)); fi
 # Any ERROR or WARNING caused by our addons fails the run, even when tests passed.
 noise=$(grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|WARNING) " "$ODOO_LOG" \
-  | grep -E "crisis_(management|social|reports)|odoo\.addons\.crisis" \
+  | grep -E "crisis_(management|social|reports|mass_mailing)|odoo\.addons\.crisis" \
   | grep -vE "odoo\.tests\.result|: (ERROR|FAIL): |^.* ERROR .* (Traceback|File )" )
 if [ -n "$noise" ]; then
   note "odoo: ERROR/WARNING lines from our addons:"; printf '%s\n' "$noise" | head -n 30

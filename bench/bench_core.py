@@ -5,8 +5,11 @@
 Builds an incident with 100,000 crisis log entries (a valid hash chain) and
 10,000 tasks (plus some inquiries) inside one transaction, measures
 
-* the situation-picture KPIs (``get_situation_kpis``; target < 150 ms),
-* ``verify_log()`` over the whole chain (target < 2 s),
+* the situation-picture KPIs (``get_situation_kpis``) and everything the
+  wall shows (``get_situation_dashboard``): target < 150 ms, < 100 ms with
+  ``--logs 1000000``,
+* ``verify_log()`` over the whole chain (target < 2 s, < 10 s with
+  ``--logs 1000000``),
 * appending one entry at 1,000 and at 100,000 existing entries (must stay
   flat: the ratio is printed),
 
@@ -33,10 +36,16 @@ from datetime import datetime, timedelta
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def base_parser(doc):
+    """The options every benchmark takes: the database and the config."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--db", required=True, help="database (created if missing)")
     parser.add_argument("-c", "--config", default=os.path.join(ROOT, ".odoo.conf"))
+    return parser
+
+
+def parse_args():
+    parser = base_parser(__doc__)
     parser.add_argument("--logs", type=int, default=100_000)
     parser.add_argument("--tasks", type=int, default=10_000)
     parser.add_argument("--inquiries", type=int, default=2_000)
@@ -52,8 +61,22 @@ def odoo_source():
     return os.environ.get("ODOO_SRC", os.path.expanduser("~/.cache/odoo-src/18.0"))
 
 
-def ensure_database(args, addon="crisis_management"):
-    """Create the database with ``addon`` (no demo data) when it is missing."""
+def odoo_bin(args, *extra):
+    """The command line of odoo-bin on the benchmark's config and database."""
+    return [
+        sys.executable,
+        os.path.join(odoo_source(), "odoo-bin"),
+        "-c",
+        args.config,
+        "-d",
+        args.db,
+        *extra,
+    ]
+
+
+def ensure_database(args, addon="crisis_management", *extra):
+    """Create the database with ``addon`` (no demo data) when it is missing;
+    ``extra``: more options of odoo-bin."""
     import odoo
     from odoo.service import db as db_service
 
@@ -62,20 +85,16 @@ def ensure_database(args, addon="crisis_management"):
         return
     print(f"# creating database {args.db} with {addon}", flush=True)
     subprocess.run(
-        [
-            sys.executable,
-            os.path.join(odoo_source(), "odoo-bin"),
-            "-c",
-            args.config,
-            "-d",
-            args.db,
+        odoo_bin(
+            args,
             "-i",
             addon,
+            *extra,
             "--without-demo=all",
             "--stop-after-init",
             "--no-http",
             "--log-level=warn",
-        ],
+        ),
         check=True,
     )
 
@@ -90,8 +109,27 @@ def timed(func, repeat):
     return statistics.median(times), result
 
 
-def copy_rows(cr, table, columns, rows):
-    """Bulk insert with COPY (tab separated, \\N for NULL)."""
+def timed_cold(env, func, repeat):
+    """``timed`` with an empty ORM cache at every run, after one warm-up run
+    (the views and the code loaded, as on a server that has been running)."""
+
+    def cold():
+        env.invalidate_all()
+        return func()
+
+    cold()
+    return timed(cold, repeat)
+
+
+AUDIT_COLUMNS = ("create_uid", "create_date", "write_uid", "write_date")
+
+
+def copy_rows(cr, table, columns, rows, audit=None):
+    """Bulk insert with COPY (tab separated, \\N for NULL). ``audit``:
+    ``(uid, date)`` written as creator and last writer of every row."""
+    if audit:
+        columns = (*columns, *AUDIT_COLUMNS)
+        rows = (row + audit * 2 for row in rows)
     buffer = io.StringIO()
     for row in rows:
         buffer.write(
@@ -143,38 +181,33 @@ def bulk_log(env, incident, upto):
                 sequence,
                 head,
                 digest,
-                uid,
-                now,
-                uid,
-                now,
             )
         )
         head = digest
-    copy_rows(
-        cr,
-        "crisis_log",
-        (
-            "incident_id",
-            "company_id",
-            "date",
-            "author_id",
-            "kind",
-            "body",
-            "sequence",
-            "previous_hash",
-            "hash",
-            "create_uid",
-            "create_date",
-            "write_uid",
-            "write_date",
-        ),
-        rows,
-    )
+        if len(rows) >= LOG_CHUNK:
+            copy_rows(cr, "crisis_log", LOG_COLUMNS, rows, (uid, now))
+            rows = []
+    copy_rows(cr, "crisis_log", LOG_COLUMNS, rows, (uid, now))
     cr.execute(
         "UPDATE crisis_incident SET log_head_hash = %s WHERE id = %s",
         [head, incident.id],
     )
     env.invalidate_all()
+
+
+# Rows per COPY: a million entries are not held in memory at once.
+LOG_CHUNK = 100_000
+LOG_COLUMNS = (
+    "incident_id",
+    "company_id",
+    "date",
+    "author_id",
+    "kind",
+    "body",
+    "sequence",
+    "previous_hash",
+    "hash",
+)
 
 
 def bulk_tasks(env, incident, count):
@@ -197,10 +230,6 @@ def bulk_tasks(env, incident, count):
                 str(rng.randint(0, 2)),
                 states[n % len(states)],
                 "none",
-                uid,
-                now,
-                uid,
-                now,
             )
         )
     copy_rows(
@@ -215,12 +244,9 @@ def bulk_tasks(env, incident, count):
             "priority",
             "state",
             "followup_state",
-            "create_uid",
-            "create_date",
-            "write_uid",
-            "write_date",
         ),
         rows,
+        (uid, now),
     )
 
 
@@ -250,10 +276,6 @@ def bulk_inquiries(env, incident, count):
                 due,
                 states[n % len(states)],
                 f"Anrufer {n % 300}",
-                uid,
-                now,
-                uid,
-                now,
             )
         )
     copy_rows(
@@ -269,12 +291,9 @@ def bulk_inquiries(env, incident, count):
             "date_due",
             "state",
             "caller_name",
-            "create_uid",
-            "create_date",
-            "write_uid",
-            "write_date",
         ),
         rows,
+        (uid, now),
     )
 
 
@@ -289,6 +308,11 @@ def main():
 
     registry = Registry(args.db)
     report = []
+    # Issue 27: at 1,000,000 entries the wall's figures in < 100 ms and
+    # verify_log in < 10 s; below, the targets of 100,000 entries.
+    big = args.logs >= 1_000_000
+    kpi_target = 100 if big else 150
+    verify_target = 10_000 if big else 2000
 
     def out(name, value):
         report.append((name, value))
@@ -344,14 +368,9 @@ def main():
                 env["crisis.inquiry"].search_count([("incident_id", "=", incident.id)]),
             )
 
-            def kpis():
-                env.invalidate_all()
-                return incident.get_situation_kpis()
-
-            kpis()  # warm up
-            kpi_ms, values = timed(kpis, args.repeat)
+            kpi_ms, values = timed_cold(env, incident.get_situation_kpis, args.repeat)
             out("situation_kpis_ms", round(kpi_ms, 1))
-            out("situation_kpis_target_ms", 150)
+            out("situation_kpis_target_ms", kpi_target)
             out("situation_tasks_open", values["tasks_open"])
             out("situation_tasks_overdue", values["tasks_overdue"])
             out("situation_inquiries_open", values["inquiries_open"])
@@ -366,9 +385,15 @@ def main():
             form_ms, _res = timed(situation_form, args.repeat)
             out("situation_form_read_ms", round(form_ms, 1))
 
+            wall_ms, _res = timed_cold(
+                env, incident.get_situation_dashboard, args.repeat
+            )
+            out("situation_wall_ms", round(wall_ms, 1))
+            out("situation_wall_target_ms", kpi_target)
+
             verify_ms, result = timed(incident.verify_log, max(3, args.repeat // 2))
             out("verify_log_ms", round(verify_ms, 1))
-            out("verify_log_target_ms", 2000)
+            out("verify_log_target_ms", verify_target)
             out("verify_log_ok", result["ok"])
 
             out("append_at_1k_entries", count_1k)
@@ -378,9 +403,12 @@ def main():
             out("append_at_1k_min_ms", round(min(times_1k), 2))
             out("append_at_100k_min_ms", round(min(times_100k), 2))
 
+            out("load_average", " ".join(f"{x:.2f}" for x in os.getloadavg()))
+            out("cpu_cores", os.cpu_count())
             ok = (
-                kpi_ms < 150
-                and verify_ms < 2000
+                kpi_ms < kpi_target
+                and wall_ms < kpi_target
+                and verify_ms < verify_target
                 and result["ok"]
                 and append_100k / append_1k < 1.5
             )

@@ -41,7 +41,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from conftest import _conf, _odoo_cmd, _pg_env, start_prefork, stop_process_group  # noqa: E402
+from conftest import (  # noqa: E402
+    _conf,
+    _free_port,
+    _odoo_cmd,
+    _pg_env,
+    start_prefork,
+    stop_process_group,
+    wait_for_http,
+)
 from smtp_sink import SmtpSink  # noqa: E402
 
 ADDONS = "crisis_management,crisis_social,crisis_reports"
@@ -70,6 +78,7 @@ message = env["crisis.message"].with_context(lang="en_US").create({{
 comm = env["crisis.communication"].create({{
     "incident_id": incident.id, "message_id": message.id, "channel_email": True,
     "audience_tag_ids": [(6, 0, tag.ids)]}})
+comm.company_id.crisis_send_delay_seconds = 0  # leaves at once, no hold
 comm.action_send()
 env.cr.commit()
 print("COMM", comm.id)
@@ -224,6 +233,51 @@ def start_server(db, log, cron_workers):
     return proc, info
 
 
+def start_threaded(db, log, cron_threads):
+    """Odoo's threaded server, as ``make run`` serves: one process, its HTTP
+    threads and ``cron_threads`` cron threads sharing one interpreter."""
+    port = _free_port()
+    cmd = _odoo_cmd(
+        "-d",
+        db,
+        f"--db-filter=^{db}$",
+        f"--http-port={port}",
+        "--http-interface=127.0.0.1",
+        "--workers=0",
+        f"--max-cron-threads={cron_threads}",
+        "--log-level=info",
+    )
+    with open(log, "a") as out:
+        proc = subprocess.Popen(
+            cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    url = f"http://127.0.0.1:{port}"
+    wait_for_http(f"{url}/web/login", proc, log)
+    return proc, {"url": url, "db": db, "port": port}
+
+
+def start_cron_node(db, log, cron_workers, nice=5):
+    """Cron workers alone, as deploy/systemd/odoo-cron.service runs them
+    (prefork mode without HTTP, at a lower CPU priority than the HTTP
+    workers)."""
+    cmd = _odoo_cmd(
+        "-d",
+        db,
+        "--no-http",
+        "--workers=1",
+        f"--max-cron-threads={cron_workers}",
+        "--limit-time-real-cron=600",
+        "--log-level=info",
+    )
+    with open(log, "a") as out:
+        return subprocess.Popen(
+            ["nice", "-n", str(nice), *cmd],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
 def wait_until_done(db, comm_id, sink, deadline):
     stable_since, last = time.time(), -1
     while time.time() < deadline:
@@ -332,15 +386,22 @@ def manual_runs(url, db, stop, errors, calls):
         time.sleep(0.2)
 
 
-def run_scenario(name, base, size, smtp_port, timeout, cron_workers, logdir):
+def run_scenario(name, base, size, smtp_port, timeout, cron_workers, logdir, nodes=1):
+    """One scenario on a fresh copy; ``nodes`` servers on the database (each
+    with its own HTTP and cron workers, as two machines would run them)."""
     db = f"{base}_run"
     fresh_copy(base, db)
     rng = random.Random()
     log = logdir / f"{name}.log"
     log.write_text("")
-    result = {"scenario": name}
+    result = {"scenario": name, "nodes": nodes}
+    others = []
     with SmtpSink(smtp_port) as sink:
         proc, info = start_server(db, log, cron_workers)
+        for n in range(1, nodes):
+            other_log = logdir / f"{name}_node{n + 1}.log"
+            other_log.write_text("")
+            others.append(start_server(db, other_log, cron_workers)[0])
         try:
             deadline = time.time() + timeout
             started = time.time()
@@ -353,8 +414,11 @@ def run_scenario(name, base, size, smtp_port, timeout, cron_workers, logdir):
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(timeout=30)
                 result["killed_after_mails"] = sink.count
+                killed_at = time.time()
                 time.sleep(1)
+                restarted = time.time()
                 proc, info = start_server(db, log, cron_workers)
+                answered = time.time()
             elif name == "manual":
                 stop = threading.Event()
                 errors, calls = collections.Counter(), collections.Counter()
@@ -375,6 +439,20 @@ def run_scenario(name, base, size, smtp_port, timeout, cron_workers, logdir):
                 result["manual_refusals"] = dict(errors.most_common(5))
             result["finished_in_time"] = done
             result.update(check(db, comm_id, sink, started))
+            if name == "kill":
+                # Resuming at once: the restarted server's first broadcast mail.
+                first = min(
+                    (
+                        t
+                        for t, m, _r in sink.messages
+                        if t > killed_at and sink.subjects.get(m) in comm_id.subjects
+                    ),
+                    default=None,
+                )
+                result["restart_answering_s"] = round(answered - restarted, 1)
+                result["resume_first_mail_s_after_answering"] = (
+                    round(first - answered, 1) if first else None
+                )
             handed = query(db, "SELECT count(*) FROM crisis_mail_handover")[0][0]
             result["handover_rows"] = handed
             result["resend_prevented"] = sum(
@@ -384,6 +462,8 @@ def run_scenario(name, base, size, smtp_port, timeout, cron_workers, logdir):
             )
         finally:
             stop_process_group(proc, signal.SIGKILL)
+            for other in others:
+                stop_process_group(other, signal.SIGKILL)
     return result
 
 
@@ -396,9 +476,10 @@ def main():
         "--scenario",
         nargs="+",
         default=["kill", "manual"],
-        choices=["kill", "manual", "scale"],
+        choices=["kill", "manual", "scale", "nodes"],
         help="scale: the same broadcast with 1, then 2 cron workers (no kill, "
-        "no manual runs); prints the throughput ratio",
+        "no manual runs); nodes: on one server, then on two servers on the same "
+        "database (each with --cron-workers); both print the throughput ratio",
     )
     parser.add_argument(
         "--db",
@@ -421,11 +502,16 @@ def main():
     runs = []
     for name in args.scenario:
         if name == "scale":
-            runs += [("scale_1_cron", 1), ("scale_2_cron", 2)]
+            runs += [("scale_1_cron", 1, 1), ("scale_2_cron", 2, 1)]
+        elif name == "nodes":
+            runs += [
+                ("nodes_1", args.cron_workers, 1),
+                ("nodes_2", args.cron_workers, 2),
+            ]
         else:
-            runs.append((name, args.cron_workers))
+            runs.append((name, args.cron_workers, 1))
     rates = {}
-    for name, cron_workers in runs:
+    for name, cron_workers, nodes in runs:
         result = run_scenario(
             name,
             args.base,
@@ -434,6 +520,7 @@ def main():
             args.timeout,
             cron_workers,
             logdir,
+            nodes,
         )
         result["cron_workers"] = cron_workers
         rates[name] = result["mails_per_second_first_to_last"]
@@ -451,6 +538,15 @@ def main():
             f"{result['lost']} lost, {result['mails_per_second']} mails/s",
             flush=True,
         )
+        if name == "kill":
+            resume = result["resume_first_mail_s_after_answering"]
+            print(
+                f"resume: the restarted server answered after "
+                f"{result['restart_answering_s']} s; its first mail of the "
+                f"interrupted broadcast {resume} s after answering (target <= 5)",
+                flush=True,
+            )
+            good = good and resume is not None and resume <= 5
         ok = ok and good
     if rates.get("scale_1_cron"):
         ratio = rates["scale_2_cron"] / rates["scale_1_cron"]
@@ -458,6 +554,15 @@ def main():
             f"scale: {rates['scale_1_cron']} e-mails/s with 1 cron worker, "
             f"{rates['scale_2_cron']} with 2: ratio {ratio:.2f} (target >= 1.6), "
             f"load average {os.getloadavg()[1]:.2f}",
+            flush=True,
+        )
+    if rates.get("nodes_1"):
+        ratio = rates["nodes_2"] / rates["nodes_1"]
+        print(
+            f"nodes: {rates['nodes_1']} e-mails/s on one server, {rates['nodes_2']} "
+            f"on two ({args.cron_workers} cron worker(s) each): ratio {ratio:.2f} "
+            f"(target >= 1.6), {os.cpu_count()} cores, load average "
+            f"{os.getloadavg()[1]:.2f}",
             flush=True,
         )
     if not args.keep:

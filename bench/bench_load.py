@@ -47,7 +47,9 @@ from bench_crash import (  # noqa: E402
     fresh_copy,
     pending,
     start_broadcast,
+    start_cron_node,
     start_server,
+    start_threaded,
 )
 from conftest import stop_process_group  # noqa: E402
 from smtp_sink import SmtpSink  # noqa: E402
@@ -216,6 +218,18 @@ def main():
     parser.add_argument("--baseline", type=int, default=40, help="seconds")
     parser.add_argument("--interval", type=float, default=1.0)
     parser.add_argument("--timeout", type=int, default=1800)
+    parser.add_argument(
+        "--split-cron",
+        action="store_true",
+        help="the cron workers in a process of their own without HTTP, at nice 5 "
+        "(deploy/systemd/odoo-cron.service), the HTTP workers without cron workers",
+    )
+    parser.add_argument(
+        "--threaded",
+        action="store_true",
+        help="Odoo's threaded one-process server (as make run) with --cron-workers "
+        "cron threads, instead of the prefork server",
+    )
     args = parser.parse_args()
     logdir = ROOT / "bench" / "results"
     logdir.mkdir(exist_ok=True)
@@ -224,9 +238,22 @@ def main():
     fresh_copy(args.base, db)
     log = logdir / "load.log"
     log.write_text("")
-    result = {"size": args.size}
+    result = {
+        "size": args.size,
+        "cron_workers": args.cron_workers,
+        "split_cron": args.split_cron,
+        "threaded": args.threaded,
+        "cpu_cores": os.cpu_count(),
+    }
+    cron_proc = None
     with SmtpSink(args.smtp_port) as sink:
-        proc, info = start_server(db, log, args.cron_workers)
+        if args.threaded:
+            proc, info = start_threaded(db, log, args.cron_workers)
+        elif args.split_cron:
+            proc, info = start_server(db, log, 0)
+            cron_proc = start_cron_node(db, log, args.cron_workers)
+        else:
+            proc, info = start_server(db, log, args.cron_workers)
         try:
             incident, logins, partners = make_hotline_users(info["url"], db)
             stop, threads, samples = run_clients(
@@ -264,6 +291,8 @@ def main():
             result["during_broadcast"] = figures(samples, first, last)
         finally:
             stop_process_group(proc, signal.SIGKILL)
+            if cron_proc:
+                stop_process_group(cron_proc, signal.SIGKILL)
     base, load = result["baseline"], result["during_broadcast"]
     ratio = load["p95_s"] / base["p95_s"] if base.get("p95_s") else 0
     result["p95_ratio_broadcast_vs_baseline"] = round(ratio, 2)
@@ -274,13 +303,24 @@ def main():
         and base["errors"] == 0
         and result["broadcast"]["finished"]
     )
+    mode = (
+        "threaded one-process server"
+        if args.threaded
+        else "cron workers apart (nice 5)"
+        if args.split_cron
+        else "cron workers in the same prefork server"
+    )
     print(
         f"hotline: {'OK' if good else 'FAILED'}: p50 {load.get('p50_s')} s, "
         f"p95 {load.get('p95_s')} s, max {load.get('max_s')} s, "
         f"{load['errors']} errors during the broadcast of "
         f"{result['broadcast']['mails']} mails "
         f"({result['broadcast']['mails_per_second']}/s); baseline p95 "
-        f"{base.get('p95_s')} s; ratio {ratio:.2f}",
+        f"{base.get('p95_s')} s; ratio {ratio:.2f}; "
+        f"{mode}"
+        f", {args.cron_workers} cron workers; load average during the broadcast "
+        f"{' '.join(f'{x:.2f}' for x in load.get('load_average', ()))} on "
+        f"{os.cpu_count()} cores",
         flush=True,
     )
     sys.exit(0 if good else 1)

@@ -17,7 +17,6 @@ The database is created (crisis_reports and German, without demo data) when
 it does not exist yet.
 """
 
-import argparse
 import io
 import os
 import socket
@@ -27,54 +26,17 @@ import time
 import urllib.error
 import urllib.request
 
-from bench_core import bulk_log, odoo_source
+from bench_core import base_parser, bulk_log, ensure_database, odoo_bin, odoo_source
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", required=True, help="database (created if missing)")
-    parser.add_argument("-c", "--config", default=os.path.join(ROOT, ".odoo.conf"))
+    parser = base_parser(__doc__)
     parser.add_argument("--pdf-logs", type=int, default=10_000)
     parser.add_argument("--xlsx-logs", type=int, default=100_000)
     parser.add_argument("--lang", default="de_DE")
     return parser.parse_args()
-
-
-def odoo_bin(args, *extra):
-    return [
-        sys.executable,
-        os.path.join(odoo_source(), "odoo-bin"),
-        "-c",
-        args.config,
-        "-d",
-        args.db,
-        *extra,
-    ]
-
-
-def ensure_database(args):
-    import odoo
-    from odoo.service import db as db_service
-
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.db])
-    if db_service.exp_db_exist(args.db):
-        return
-    print(f"# creating database {args.db} with crisis_reports", flush=True)
-    subprocess.run(
-        odoo_bin(
-            args,
-            "-i",
-            "crisis_reports",
-            "--load-language=de_DE",
-            "--without-demo=all",
-            "--stop-after-init",
-            "--no-http",
-            "--log-level=warn",
-        ),
-        check=True,
-    )
 
 
 def free_port():
@@ -112,7 +74,7 @@ def start_server(args, port):
 def main():
     args = parse_args()
     sys.path.insert(0, odoo_source())
-    ensure_database(args)
+    ensure_database(args, "crisis_reports", "--load-language=de_DE")
 
     import odoo
     from odoo import SUPERUSER_ID, api

@@ -30,6 +30,9 @@
         "web.report_assets_common": [
             "crisis_reports/static/src/scss/crisis_reports.scss",
         ],
+        "web.assets_tests": [
+            "crisis_reports/static/tests/tours/*",
+        ],
     },
     "installable": True,
 }

@@ -24,11 +24,15 @@
         "views/crisis_incident_views.xml",
         "views/res_partner_views.xml",
         "views/crisis_social_menus.xml",
+        "views/crisis_config_settings_views.xml",
     ],
     "demo": ["demo/crisis_social_demo.xml"],
     "assets": {
         "web.assets_backend": [
             "crisis_social/static/src/alert_notification/*",
+        ],
+        "web.assets_tests": [
+            "crisis_social/static/tests/tours/*",
         ],
     },
     "installable": True,

@@ -65,6 +65,7 @@ STANDARD_ADDONS = (
     "contacts",
     "web",
     "base_import",
+    "mass_mailing",
 )
 
 

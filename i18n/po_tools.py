@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ADDONS = ("crisis_management", "crisis_social", "crisis_reports")
+ADDONS = ("crisis_management", "crisis_social", "crisis_reports", "crisis_mass_mailing")
 
 
 def glossary():

@@ -42,6 +42,7 @@ message = env["crisis.message"].with_context(lang="en_US").create({{
 comm = env["crisis.communication"].create({{
     "incident_id": incident.id, "message_id": message.id, "channel_email": True,
     "audience_tag_ids": [(6, 0, tag.ids)]}})
+comm.company_id.crisis_send_delay_seconds = 0  # leaves at once, no hold
 comm.action_send()
 # The broadcast job's batch only (its worker hands the mails to SMTP itself
 # when it commits; here they stay queued for the mail queue run by hand).

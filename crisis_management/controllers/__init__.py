@@ -2,5 +2,6 @@
 from . import page
 from . import main
 from . import portal
+from . import alarm
 from . import rpc
 from . import report

@@ -101,6 +101,18 @@ class CrisisPageController(http.Controller):
             "privacy_label": env._("Privacy notice"),
         }
 
+    def _private_response(self, body, content_type):
+        """The feed and the QR code: no shared caches (after unpublishing or
+        a new address they must be gone at once), not indexed."""
+        return request.make_response(
+            body,
+            headers=[
+                ("Content-Type", content_type),
+                ("Cache-Control", "no-cache, private"),
+                ("X-Robots-Tag", "noindex"),
+            ],
+        )
+
     def _client_ip(self):
         return request.httprequest.remote_addr or ""
 
@@ -149,16 +161,7 @@ class CrisisPageController(http.Controller):
                 "crisis_management.crisis_page_feed", incident._page_feed_values(short)
             )
         )
-        return request.make_response(
-            body,
-            headers=[
-                ("Content-Type", "application/atom+xml; charset=utf-8"),
-                # No shared caches: after unpublishing or a new address the
-                # feed must be gone at once.
-                ("Cache-Control", "no-cache, private"),
-                ("X-Robots-Tag", "noindex"),
-            ],
-        )
+        return self._private_response(body, "application/atom+xml; charset=utf-8")
 
     @http.route(
         "/crisis/<string:token>/qr.png",
@@ -170,13 +173,7 @@ class CrisisPageController(http.Controller):
     @check_input()
     def crisis_page_qr(self, token, **kwargs):
         incident = self._get_incident(token)
-        return request.make_response(
-            incident._page_qr_png(),
-            headers=[
-                ("Content-Type", "image/png"),
-                ("Cache-Control", "no-cache, private"),
-            ],
-        )
+        return self._private_response(incident._page_qr_png(), "image/png")
 
     # ------------------------------------------------------------------
     # Subscription (double opt-in)
@@ -213,8 +210,11 @@ class CrisisPageController(http.Controller):
         if not homepage:
             # The honeypot field is invisible to people: bots that fill it
             # get the same answer, and nothing is sent.
+            components = incident._page_component_ids(
+                request.httprequest.form.getlist("component")
+            )
             request.env["crisis.page.subscription"].sudo()._send_confirmation(
-                incident, normalized, "", lang[0]
+                incident, normalized, "", lang[0], components
             )
         query = url_encode({"lang": lang[0], "subscribe": "sent"})
         return request.redirect(

@@ -31,6 +31,16 @@ from . import crm_team_member
 from . import crm_lead
 from . import crisis_mobile_confirmation
 from . import ir_websocket
+from . import crisis_roster_line
+from . import crisis_alarm
+from . import crisis_alarm_line
+from . import crisis_incident_shift
+from . import ir_http
+from . import res_config_settings
 from . import mail_followers
 from . import mail_message
 from . import mail_activity
+from . import crisis_component
+from . import crisis_incident_component
+from . import crisis_incident_component_change
+from . import ir_cron

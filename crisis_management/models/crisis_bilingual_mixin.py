@@ -5,6 +5,8 @@ from odoo import _, models
 from odoo.exceptions import UserError
 from odoo.tools import html_sanitize
 
+from ..tools import sanitize_translations
+
 # The two languages every public text is written in, with the suffix of the
 # form field that shows each of them.
 BILINGUAL_LANGS = {"de": "de_DE", "en": "en_US"}
@@ -116,6 +118,13 @@ class CrisisBilingualMixin(models.AbstractModel):
             if vals.get(fname):
                 vals[fname] = self._bilingual_clean(fname, vals[fname])
         return vals, tuple(name for name in vals if name in self._bilingual_names())
+
+    def update_field_translations(self, field_name, translations, source_lang=None):
+        return super().update_field_translations(
+            field_name,
+            sanitize_translations(self, field_name, translations),
+            source_lang=source_lang,
+        )
 
     def _update_field_translations(
         self, field_name, translations, digest=None, source_lang=None

@@ -9,9 +9,9 @@ from psycopg2.extras import Json
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, formataddr, html2plaintext
+from odoo.tools import SQL, format_datetime, formataddr, html2plaintext
 
-from ..tools import may_commit, resolve_lang, salutation
+from ..tools import check_translations, may_commit, resolve_lang, salutation
 from .crisis_message import SENDABLE_STATES, TEXT_LANGS
 
 _logger = logging.getLogger(__name__)
@@ -22,6 +22,7 @@ RECIPIENT_STATES = [
     ("skipped_consent", "Skipped: No Consent"),
     ("skipped_address", "Skipped: No Address"),
     ("failed", "Failed"),
+    ("cancelled", "Cancelled"),
 ]
 COMMUNICATION_CHANNELS = [("email", "E-mail"), ("sms", "SMS"), ("letter", "Letter")]
 SAFETY_ANSWERS = [("safe", "I am safe"), ("help", "I need help")]
@@ -35,6 +36,7 @@ WORKFLOW_FIELDS = {
     "message_version",
     "user_id",
     "date_queued",
+    "date_release",
     "date_done",
     "letter_pdf",
 }
@@ -51,6 +53,7 @@ SENT_FIELDS = {
     "audience_type_ids",
     "audience_tag_ids",
     "audience_partner_ids",
+    "audience_affected",
 }
 
 
@@ -68,8 +71,20 @@ class CrisisCommunication(models.Model):
     # the state on. A copy is a new draft. A draft moves to another incident
     # only for someone who may write to both; a sent one never.
     _workflow_fields = frozenset(WORKFLOW_FIELDS)
-    _workflow_transitions = {"queued": ("draft",)}
-    _workflow_frozen_states = ("queued", "sending", "done", "failed")
+    _workflow_transitions = {
+        "scheduled": ("draft",),
+        "queued": ("draft", "scheduled"),
+        "cancelled": ("scheduled",),
+    }
+    _workflow_frozen_states = (
+        "scheduled",
+        "queued",
+        "sending",
+        "done",
+        "failed",
+        "cancelled",
+    )
+    _workflow_unlink_states = ("draft",)
 
     name = fields.Char(
         compute="_compute_name",
@@ -161,13 +176,21 @@ class CrisisCommunication(models.Model):
         "in a stage or the customers of a sales team. Consent is still checked "
         "for everybody.",
     )
+    audience_affected = fields.Boolean(
+        string="Affected Customers Only",
+        help="Only the customers marked affected by the incident (with every "
+        "contact of their company). With other audiences: only those of them "
+        "who are affected.",
+    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
+            ("scheduled", "Scheduled"),
             ("queued", "Queued"),
             ("sending", "Sending"),
             ("done", "Done"),
             ("failed", "Failed"),
+            ("cancelled", "Cancelled"),
         ],
         required=True,
         default="draft",
@@ -189,8 +212,23 @@ class CrisisCommunication(models.Model):
     message_version = fields.Integer(
         string="Content Version", readonly=True, copy=False
     )
+    # Before sending: the text each language group will get.
+    preview_de = fields.Html(
+        string="German Text", compute="_compute_preview", sanitize=False
+    )
+    preview_en = fields.Html(
+        string="English Text", compute="_compute_preview", sanitize=False
+    )
     user_id = fields.Many2one("res.users", string="Sent By", readonly=True, copy=False)
     date_queued = fields.Datetime(string="Sending Started", readonly=True, copy=False)
+    date_release = fields.Datetime(
+        string="Leaves At",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="When the broadcast leaves: Send plus the company's hold before "
+        "sending. Until then it can be cancelled with nothing sent.",
+    )
     date_done = fields.Datetime(string="Finished On", readonly=True, copy=False)
     # Progress
     recipient_count = fields.Integer(compute="_compute_counts", string="Total")
@@ -268,6 +306,14 @@ class CrisisCommunication(models.Model):
             if not comm.name:
                 comm.name = comm.message_id.name or comm.update_id.display_name or False
 
+    @api.depends("message_id", "update_id")
+    @api.depends_context("uid")
+    def _compute_preview(self):
+        for comm in self:
+            source = comm.message_id or comm.update_id
+            for lang, name in (("de_DE", "preview_de"), ("en_US", "preview_en")):
+                comm[name] = source.with_context(lang=lang).body if source else False
+
     @api.depends("recipient_ids.state")
     def _compute_counts(self):
         groups = self.env["crisis.communication.recipient"]._read_group(
@@ -343,6 +389,7 @@ class CrisisCommunication(models.Model):
         "audience_type_ids",
         "audience_tag_ids",
         "audience_partner_ids",
+        "audience_affected",
     )
     def _compute_audience_count(self):
         for comm in self:
@@ -392,20 +439,17 @@ class CrisisCommunication(models.Model):
         return super().write(vals)
 
     def update_field_translations(self, field_name, translations, source_lang=None):
+        check_translations(self, field_name, translations)
         if not self.env.su:
             self._workflow_guard([{field_name: True}])
         return super().update_field_translations(
             field_name, translations, source_lang=source_lang
         )
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_sent(self):
-        if any(comm.state != "draft" for comm in self):
-            raise UserError(
-                _(
-                    "A communication that was sent is part of the record and cannot be deleted."
-                )
-            )
+    def _workflow_unlink_refusal(self):
+        return _(
+            "A communication that was sent is part of the record and cannot be deleted."
+        )
 
     # ------------------------------------------------------------------
     # Audience
@@ -461,6 +505,13 @@ class CrisisCommunication(models.Model):
             domains.append([("id", "in", self.audience_partner_ids.ids)])
         if self.audience_domain:
             domains.append([("id", "in", self._audience_domain_partner_ids())])
+        if self.audience_affected:
+            affected = [("id", "in", self.incident_id.sudo().affected_partner_ids.ids)]
+            domains = (
+                [expression.AND([expression.OR(domains), affected])]
+                if domains
+                else [affected]
+            )
         if not domains:
             return []
         return (
@@ -493,7 +544,7 @@ class CrisisCommunication(models.Model):
 
     def _check_can_send(self):
         for comm in self:
-            comm._workflow_check("queued")
+            comm._workflow_check("scheduled")
             if comm.update_id and not comm.update_id.is_published:
                 raise UserError(
                     _(
@@ -514,10 +565,25 @@ class CrisisCommunication(models.Model):
                 raise UserError(
                     _("Choose at least one channel: e-mail, SMS or letter.")
                 )
-            if comm.incident_id.state == "closed":
+            if comm.incident_id.state == "closed" and not comm._is_made_good():
                 raise UserError(
                     _("The incident is closed: nothing can be sent for it anymore.")
                 )
+
+    def _is_made_good(self):
+        """A letter to the affected customers saying how it was made good:
+        it may go out after the incident is closed."""
+        self.ensure_one()
+        return self.audience_affected and self.message_id.kind == "made_good"
+
+    def _customers_before_calls(self):
+        """Affected customers this broadcast addresses while personal calls
+        to key customers are still open (sudo): the team confirms first."""
+        self.ensure_one()
+        if self.update_id or not self.incident_id._open_key_calls():
+            return self.env["res.partner"]
+        affected = self.incident_id.sudo().affected_partner_ids
+        return affected.filtered(lambda p: p.id in set(self._resolve_audience()))
 
     def _snapshot_message(self):
         """Freeze the approved text, all languages, on the communication."""
@@ -525,21 +591,16 @@ class CrisisCommunication(models.Model):
         if self.update_id:
             self._snapshot_update()
             return
-        self.message_id.flush_recordset(["name", "body", "sms_text", "version"])
-        self.flush_recordset()
         # Every stored language at once, exactly as approved.
-        self.env.cr.execute(
-            SQL(
-                """UPDATE crisis_communication c
-                      SET subject = m.name, body = m.body, sms_text = m.sms_text,
-                          message_version = m.version
-                     FROM crisis_message m
-                    WHERE c.id = %s AND m.id = %s""",
-                self.id,
-                self.message_id.id,
-            )
+        self.message_id._copy_texts_to(
+            self,
+            {
+                "subject": "name",
+                "body": "body",
+                "sms_text": "sms_text",
+                "message_version": "version",
+            },
         )
-        self.invalidate_recordset(["subject", "body", "sms_text", "message_version"])
 
     def _snapshot_update(self):
         """Freeze the published update's text, all languages: its body as the
@@ -573,13 +634,36 @@ class CrisisCommunication(models.Model):
         )
         self.invalidate_recordset(["subject", "body", "sms_text", "message_version"])
 
-    def action_send(self):
-        """Resolve the audience, check consent and addresses and queue one
-        recipient line per partner and channel; the cron job sends."""
+    def action_send(self, confirm_repeat=False, confirm_open_calls=False):
+        """Resolve the audience, check consent and addresses and write one
+        recipient line per partner and channel at once, so that the reach is
+        known; then the broadcast waits the company's hold before sending
+        (``scheduled`` until ``date_release``, ``action_cancel()`` stops it)
+        or, with no hold, is ``queued`` at once. The cron job sends.
+
+        :param confirm_repeat: True to send although the same text went to
+            the same audience within the last hour (the send dialog asks);
+            without it such a repeat is refused.
+        :param confirm_open_calls: True to send to affected customers although
+            personal calls to key customers are still open (the dialog asks).
+        """
         self.check_access("write")
         self._check_can_send()
-        Partner = self.env["res.partner"]
+        if not confirm_open_calls:
+            for comm in self:
+                if comm._customers_before_calls():
+                    raise UserError(
+                        _(
+                            "%(count)s personal calls to key customers are still "
+                            "open. The customers should hear it from their "
+                            "salesperson before the broadcast: send anyway only "
+                            "after confirming.",
+                            count=len(comm.incident_id._open_key_calls()),
+                        )
+                    )
         Recipient = self.env["crisis.communication.recipient"].sudo()
+        now = fields.Datetime.now()
+        release_at = []
         for comm in self:
             comm._snapshot_message()
             partner_ids = comm._resolve_audience()
@@ -589,59 +673,275 @@ class CrisisCommunication(models.Model):
                         "Nobody is addressed: choose stakeholder types, tags or contacts."
                     )
                 )
-            rows = comm._audience_rows(partner_ids)
-            # One text language per recipient (their own, else the company's).
-            langs = {}
-            for row in rows:
-                if row[2] not in langs:
-                    langs[row[2]] = resolve_lang(
-                        self.env, row[2], company=comm.company_id
-                    )
-            vals_list = []
-            for channel in comm._channels():
-                refusals, bases = Partner._crisis_contact_check(
-                    partner_ids, comm.purpose_id.code, channel, comm.kind
-                )
-                reasons = comm._skip_reasons(channel)
-                for pid, name, lang, email, phone, street, zip_code, city in rows:
-                    vals = {
-                        "communication_id": comm.id,
-                        "partner_id": pid,
-                        "channel": channel,
-                        "lang": langs[lang],
-                        "state": "queued",
-                    }
-                    if channel == "email":
-                        address = email and formataddr((name or "", email))
-                    elif channel == "sms":
-                        address = phone
-                    else:
-                        address = (
-                            street
-                            and zip_code
-                            and city
-                            and f"{street}, {zip_code} {city}"
-                        )
-                    refusal = refusals.get(pid)
-                    if refusal:
-                        vals.update(
-                            state="skipped_consent", skip_reason=reasons[refusal]
-                        )
-                    elif not address:
-                        vals.update(
-                            state="skipped_address", skip_reason=reasons["address"]
-                        )
-                    else:
-                        vals["legal_basis"] = bases.get(pid) or False
-                    vals["address"] = address or False
-                    vals_list.append(vals)
-            Recipient.create(vals_list)
-            comm._workflow_apply(
-                "queued",
-                {"date_queued": fields.Datetime.now(), "user_id": self.env.uid},
-            )
-        self.env.ref("crisis_management.ir_cron_crisis_communication_send")._trigger()
+            if not confirm_repeat:
+                earlier = comm._recent_repeat(partner_ids)
+                if earlier:
+                    raise UserError(comm._repeat_warning(earlier))
+            Recipient.create(comm._recipient_values(partner_ids))
+            delay = max(comm.company_id.crisis_send_delay_seconds, 0)
+            vals = {
+                "user_id": self.env.uid,
+                "date_release": now + timedelta(seconds=delay),
+            }
+            if delay:
+                comm._workflow_apply("scheduled", vals)
+            else:
+                comm._workflow_apply("queued", dict(vals, date_queued=now))
+            release_at.append(vals["date_release"])
+        cron = self.env.ref("crisis_management.ir_cron_crisis_communication_send")
+        cron._trigger(at=sorted(set(release_at)) or None)
         return True
+
+    def _recipient_values(self, partner_ids):
+        """The recipient lines of this communication for ``partner_ids``: one
+        per partner and channel, ``queued`` or skipped with the reason."""
+        self.ensure_one()
+        Partner = self.env["res.partner"]
+        rows = self._audience_rows(partner_ids)
+        # One text language per recipient (their own, else the company's).
+        langs = {}
+        for row in rows:
+            if row[2] not in langs:
+                langs[row[2]] = resolve_lang(self.env, row[2], company=self.company_id)
+        vals_list = []
+        for channel in self._channels():
+            refusals, bases = Partner._crisis_contact_check(
+                partner_ids, self.purpose_id.code, channel, self.kind
+            )
+            reasons = self._skip_reasons(channel)
+            for pid, name, lang, email, phone, street, zip_code, city in rows:
+                vals = {
+                    "communication_id": self.id,
+                    "partner_id": pid,
+                    "channel": channel,
+                    "lang": langs[lang],
+                    "state": "queued",
+                }
+                if channel == "email":
+                    address = email and formataddr((name or "", email))
+                elif channel == "sms":
+                    address = phone
+                else:
+                    address = (
+                        street and zip_code and city and f"{street}, {zip_code} {city}"
+                    )
+                refusal = refusals.get(pid)
+                if refusal:
+                    vals.update(state="skipped_consent", skip_reason=reasons[refusal])
+                elif not address:
+                    vals.update(state="skipped_address", skip_reason=reasons["address"])
+                else:
+                    vals["legal_basis"] = bases.get(pid) or False
+                vals["address"] = address or False
+                vals_list.append(vals)
+        return vals_list
+
+    def _recent_repeat(self, partner_ids):
+        """An earlier broadcast of the same content (or public update), of the
+        same kind, on one of the same channels, released within the last hour
+        or still to be, that addressed every partner of ``partner_ids``:
+        sending again is most likely a double click or two people doing the
+        same."""
+        self.ensure_one()
+        domain = [
+            ("id", "!=", self.id),
+            ("incident_id", "=", self.incident_id.id),
+            ("kind", "=", self.kind),
+            ("state", "in", ("scheduled", "queued", "sending", "done")),
+            ("date_release", ">=", fields.Datetime.now() - timedelta(hours=1)),
+        ]
+        if self.message_id:
+            domain.append(("message_id", "=", self.message_id.id))
+        else:
+            domain.append(("update_id", "=", self.update_id.id))
+        wanted = set(partner_ids)
+        channels = set(self._channels())
+        Recipient = self.env["crisis.communication.recipient"]
+        Recipient.flush_model(["communication_id", "partner_id", "channel"])
+        for earlier in self.sudo().search(domain, order="date_release desc, id desc"):
+            common = channels & set(earlier._channels())
+            if not common:
+                continue
+            self.env.cr.execute(
+                SQL(
+                    """SELECT DISTINCT partner_id FROM crisis_communication_recipient
+                        WHERE communication_id = %s AND channel = ANY(%s)""",
+                    earlier.id,
+                    list(common),
+                )
+            )
+            if wanted <= {row[0] for row in self.env.cr.fetchall()}:
+                return earlier
+        return self.browse()
+
+    def _repeat_warning(self, earlier):
+        """Why a repeat is asked about, in the caller's language."""
+        self.ensure_one()
+        env = self._workflow_env()
+        return env._(
+            "“%(name)s” went to the same audience less than an hour ago "
+            "(“%(earlier)s”, sent by %(user)s, leaving at %(time)s). Send it "
+            "again only if you mean to: confirm the repeat in the send dialog.",
+            name=self.name,
+            earlier=earlier.name,
+            user=earlier.user_id.name or "",
+            time=format_datetime(env, earlier.date_release),
+        )
+
+    def action_prepare_send(self):
+        """The send dialog: the reach per channel, who is skipped and why,
+        the hold before sending and, for a repeat, the question whether to
+        send again. Nothing is sent until it is confirmed there."""
+        self.ensure_one()
+        self.check_access("write")
+        self._check_can_send()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self._workflow_env()._("Send “%(name)s”", name=self.name),
+            "res_model": "crisis.communication.send",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_communication_id": self.id},
+        }
+
+    def action_cancel(self):
+        """Stop a scheduled broadcast before it leaves: nothing is sent; its
+        recipient lines stay, cancelled, as the record of whom it would have
+        reached."""
+        self.check_access("write")
+        for comm in self:
+            if comm.state != "scheduled":
+                raise UserError(
+                    self._workflow_env()._(
+                        "“%(name)s” is not waiting to be sent and can no longer "
+                        "be cancelled.",
+                        name=comm.name,
+                    )
+                )
+        comms = self._workflow_apply("cancelled")
+        comms.recipient_ids.filtered(lambda r: r.state == "queued").write(
+            {"state": "cancelled"}
+        )
+        for comm in comms:
+            comm.incident_id._log(
+                "communication",
+                _(
+                    "“%(name)s” was cancelled by %(user)s before it left: "
+                    "nothing was sent.",
+                    name=comm.name,
+                    user=self.env.user.name,
+                ),
+            )
+        return True
+
+    def action_send_test(self):
+        """Send the text to the current user only, on the chosen e-mail and
+        SMS channels, marked “[TEST]”; nobody else receives anything and the
+        communication is not changed."""
+        self.ensure_one()
+        self.check_access("write")
+        if self.state != "draft":
+            raise UserError(
+                self._workflow_env()._(
+                    "“%(name)s” has already been sent: a test is only for drafts.",
+                    name=self.name,
+                )
+            )
+        if not (self.message_id or self.update_id):
+            raise UserError(self._workflow_env()._("Choose the content to send first."))
+        user = self.env.user
+        partner = user.partner_id
+        lang = resolve_lang(self.env, user.lang, company=self.company_id)
+        comm = self.with_context(lang=lang)
+        test_mark = comm.env._("[TEST]")
+        sent = []
+        if self.channel_email and partner.email_normalized:
+            if self.message_id:
+                subject = self.message_id.with_context(lang=lang).name
+            else:
+                update = self.update_id.sudo().with_context(lang=lang)
+                subject = comm.env._(
+                    "Update: %(title)s",
+                    title=update.name or update.incident_id.page_title,
+                )
+            self.env["mail.mail"].sudo().create(
+                {
+                    "subject": f"{test_mark} {subject}",
+                    "body_html": comm._render_email_body(
+                        lang, body=comm._test_body(lang, test_mark)
+                    ),
+                    "email_from": self.company_id.email_formatted
+                    or user.email_formatted,
+                    "email_to": formataddr(
+                        (partner.name or "", partner.email_normalized)
+                    ),
+                    "recipient_ids": [],
+                    "auto_delete": True,
+                    "message_type": "email_outgoing",
+                    "state": "outgoing",
+                }
+            )
+            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+            sent.append(partner.email_normalized)
+        number = partner.phone_sanitized
+        if self.channel_sms and number:
+            text = comm._render_sms_body(lang, text=comm._test_text(lang))
+            self.env["sms.sms"].sudo().create(
+                {
+                    "number": number,
+                    "body": f"{test_mark} {text}",
+                    "partner_id": partner.id,
+                    "state": "outgoing",
+                }
+            )
+            self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
+            sent.append(number)
+        if not sent:
+            raise UserError(
+                self._workflow_env()._(
+                    "You have no e-mail address or mobile number for the chosen "
+                    "channels: the test cannot reach you. Add them to your "
+                    "preferences."
+                )
+            )
+        self._message_log(
+            body=_(
+                "Test sent to %(user)s only (%(to)s).",
+                user=user.name,
+                to=", ".join(sent),
+            )
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self._workflow_env()._(
+                    "Test sent to you only: %(to)s.", to=", ".join(sent)
+                ),
+                "sticky": False,
+            },
+        }
+
+    def _test_body(self, lang, test_mark):
+        """The current approved text (not yet frozen) for a test, with a
+        line that says it is a test."""
+        self.ensure_one()
+        if self.message_id:
+            body = self.message_id.with_context(lang=lang).body or ""
+        else:
+            body = self.update_id.sudo().with_context(lang=lang).body or ""
+        note = self.with_context(lang=lang).env._(
+            "This is a test sent to you only. Nobody else received it."
+        )
+        return Markup("<p><strong>%s</strong> %s</p>%s") % (test_mark, note, body)
+
+    def _test_text(self, lang):
+        self.ensure_one()
+        if self.message_id:
+            message = self.message_id.with_context(lang=lang)
+            return message.sms_text or html2plaintext(message.body or "")
+        return html2plaintext(self.update_id.sudo().with_context(lang=lang).body or "")
 
     @api.model
     def _audience_rows(self, partner_ids):
@@ -714,6 +1014,9 @@ class CrisisCommunication(models.Model):
             .get_param("crisis_management.communication_batch_size", 500)
         )
         auto_commit = may_commit(self.env)
+        self._release_due()
+        if auto_commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         done = 0
         for comm in self.search([("state", "in", ("queued", "sending"))], order="id"):
             lines = comm._send_batch(batch_size)
@@ -727,10 +1030,26 @@ class CrisisCommunication(models.Model):
         remaining = (
             self.env["crisis.communication.recipient"]
             .sudo()
-            .search_count([("state", "=", "queued")])
+            .search_count(
+                [
+                    ("state", "=", "queued"),
+                    ("communication_id.state", "in", ("queued", "sending")),
+                ]
+            )
         )
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return True
+
+    @api.model
+    def _release_due(self):
+        """Queue the scheduled broadcasts whose hold before sending is over."""
+        now = fields.Datetime.now()
+        due = self.sudo().search(
+            [("state", "=", "scheduled"), ("date_release", "<=", now)], order="id"
+        )
+        if due:
+            due._workflow_apply("queued", {"date_queued": now})
+        return due
 
     def _send_batch(self, batch_size):
         """Send the next batch of this communication's queued lines and close
@@ -887,7 +1206,7 @@ class CrisisCommunication(models.Model):
         )
 
     def _render_email_body(
-        self, lang, recipient=None, subscription=None, personal=None
+        self, lang, recipient=None, subscription=None, personal=None, body=None
     ):
         """The e-mail in ``lang``, laid out as a letter: the salutation, the
         text, the signature, then why the reader gets it (with the personal
@@ -897,7 +1216,8 @@ class CrisisCommunication(models.Model):
 
         ``personal`` (``{"salutation", "withdraw_url", "safety_url"}``)
         overrides what is taken from ``recipient``: the sender renders one
-        body per language and basis with placeholders there.
+        body per language and basis with placeholders there. ``body``
+        replaces the frozen text (a test before sending).
         """
         self.ensure_one()
         comm = self.with_context(lang=lang)
@@ -924,7 +1244,7 @@ class CrisisCommunication(models.Model):
         values = {
             "salutation": personal.get("salutation")
             or salutation(self.env["res.partner"], lang),
-            "body": comm.body or "",
+            "body": (comm.body or "") if body is None else body,
             "as_of": comm._public_date_text(lang),
             "safety_url": personal.get("safety_url"),
             "page_url": comm._page_url(),
@@ -989,10 +1309,12 @@ class CrisisCommunication(models.Model):
             ),
         }.get(basis, ""), ""
 
-    def _render_sms_body(self, lang, recipient=None):
+    def _render_sms_body(self, lang, recipient=None, text=None):
         self.ensure_one()
         comm = self.with_context(lang=lang)
-        text = (comm.sms_text or html2plaintext(comm.body or "")).strip()
+        if text is None:
+            text = comm.sms_text or html2plaintext(comm.body or "")
+        text = text.strip()
         text += "\n" + comm._public_date_text(lang, short=True)
         if comm.kind == "safety_check" and recipient:
             # Replies are asked for by link: an SMS answer reaches nobody.

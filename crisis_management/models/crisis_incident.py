@@ -19,7 +19,7 @@ from textwrap import shorten
 
 from werkzeug.urls import url_encode
 
-from odoo import _, api, fields, models, tools
+from odoo import Command, _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_datetime, html2plaintext, is_html_empty
 
@@ -35,10 +35,12 @@ from ..tools import (
     require_group,
     resolve_lang,
     rfc3339,
-    sanitize_translations,
     selection_labels,
+    valid_id,
 )
+from .crisis_incident_type import DEFAULT_ALARM_ESCALATION_MINUTES
 from .crisis_inquiry import OPEN_STATES as INQUIRY_OPEN_STATES
+from .crisis_roster_line import ROSTER_ROLES
 
 SEVERITIES = [("minor", "Minor"), ("major", "Major"), ("critical", "Critical")]
 STATES = [
@@ -68,9 +70,18 @@ WORKFLOW_FIELDS = {
     "page_token",
     "page_date_updated",
     "log_head_hash",
+    "discuss_channel_id",
 }
 # Set only by the report wizard and the hand-back.
-CRM_WORKFLOW_FIELDS = {"reported_by_id", "reported_partner_id", "date_handback"}
+CRM_WORKFLOW_FIELDS = {
+    "reported_by_id",
+    "reported_partner_id",
+    "date_handback",
+    "affected_partner_ids",
+    "date_marked_affected",
+}
+# Open personal calls to key customers hold the broadcast to customers.
+KEY_CALL_MINUTES = 60
 # On a confidential incident only its lead or a crisis admin changes these.
 TEAM_FIELDS = {"lead_id", "is_confidential", "member_ids"}
 
@@ -367,6 +378,43 @@ class CrisisIncident(models.Model):
         help="When the affected customers were handed back to their salespeople.",
     )
 
+    # Customers first: components, affected customers, personal calls
+    component_status_ids = fields.One2many(
+        "crisis.incident.component", "incident_id", string="Components"
+    )
+    affected_partner_ids = fields.Many2many(
+        "res.partner",
+        "crisis_incident_affected_partner_rel",
+        "incident_id",
+        "partner_id",
+        string="Affected Customers",
+        readonly=True,
+        copy=False,
+        help="The customers of the affected components, with every contact of "
+        "their company, as marked by “Mark Affected Customers”.",
+    )
+    affected_partner_count = fields.Integer(
+        string="Affected Customers Count", compute="_compute_affected_partner_count"
+    )
+    date_marked_affected = fields.Datetime(
+        string="Customers Marked On", readonly=True, copy=False
+    )
+    key_account_limit = fields.Integer(
+        string="Personal Calls",
+        help="The affected customers with the largest open opportunities "
+        "(expected revenue) who get a personal call from their salesperson "
+        "before any broadcast to customers: how many. 0: none.",
+    )
+    key_call_task_ids = fields.One2many(
+        "crisis.task",
+        "incident_id",
+        string="Personal Calls to Customers",
+        domain=[("call_partner_id", "!=", False)],
+    )
+    key_call_open_count = fields.Integer(
+        string="Open Personal Calls", compute="_compute_key_call_open_count"
+    )
+
     # Communications and the safety check
     communication_ids = fields.One2many(
         "crisis.communication", "incident_id", string="Communications"
@@ -394,6 +442,21 @@ class CrisisIncident(models.Model):
     safety_help_count = fields.Integer(
         compute="_compute_safety_status", string="Needing Help"
     )
+
+    # The first hour: alarm of the crisis team, war room, shifts
+    alarm_ids = fields.One2many("crisis.alarm", "incident_id", string="Alarms")
+    alarm_line_ids = fields.One2many(
+        "crisis.alarm.line", "incident_id", string="Alarmed People"
+    )
+    discuss_channel_id = fields.Many2one(
+        "discuss.channel",
+        string="War Room",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="The private group chat of the crisis team, created on activation.",
+    )
+    shift_ids = fields.One2many("crisis.incident.shift", "incident_id", string="Shifts")
 
     # ------------------------------------------------------------------
     # Computes and constraints
@@ -620,6 +683,19 @@ class CrisisIncident(models.Model):
             incident.safety_unanswered_count = len(unanswered)
             incident.safety_help_count = len(needs_help)
 
+    def _compute_affected_partner_count(self):
+        for incident in self:
+            incident.affected_partner_count = len(incident.affected_partner_ids)
+
+    def _compute_key_call_open_count(self):
+        for incident in self:
+            incident.key_call_open_count = len(incident._open_key_calls())
+
+    @api.constrains("key_account_limit")
+    def _check_key_account_limit(self):
+        if any(incident.key_account_limit < 0 for incident in self):
+            raise ValidationError(_("The number of personal calls cannot be negative."))
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
@@ -712,13 +788,6 @@ class CrisisIncident(models.Model):
         self._notify_situation_changed()
         return res
 
-    def update_field_translations(self, field_name, translations, source_lang=None):
-        return super().update_field_translations(
-            field_name,
-            sanitize_translations(self, field_name, translations),
-            source_lang=source_lang,
-        )
-
     def _check_team_change(self):
         """Who may change the team of an incident: whoever may write it; on
         a confidential incident only its lead or a crisis admin."""
@@ -773,7 +842,9 @@ class CrisisIncident(models.Model):
             )
 
     def action_activate(self):
-        self._workflow_apply("active", {"date_activated": fields.Datetime.now()})
+        self._workflow_apply(
+            "active", {"date_activated": self.env["crisis.log"]._now()}
+        )
         for incident in self:
             incident._on_activate()
         return True
@@ -787,18 +858,27 @@ class CrisisIncident(models.Model):
         return True
 
     def action_close(self):
-        self._workflow_apply("closed", {"date_closed": fields.Datetime.now()})
+        self._workflow_apply("closed", {"date_closed": self.env["crisis.log"]._now()})
         self._update_crisis_mode()
         exercises = self.filtered("is_exercise")
         if exercises:
+            # The exercise's open tasks end with it: they must not fill the
+            # crisis lead's list during the next real incident.
+            exercises.sudo().task_ids.filtered(
+                lambda task: task.state in ("todo", "in_progress")
+            ).action_cancel()
             # The exercise indicator of the open web clients goes away.
             exercises.company_id.sudo()._notify_crisis_mode()
         return True
 
     def _on_activate(self):
-        """Hook run once per incident right after activation: crisis mode
-        (not for an exercise), the playbook's tasks."""
+        """Hook run once per incident right after activation: the standing
+        crisis team if it has none, crisis mode (not for an exercise), the
+        playbook's tasks (assigned by role: after the team), the war room,
+        and for a major or critical incident the alarm of the standing
+        crisis team."""
         self.ensure_one()
+        self._team_from_roster()
         self._update_crisis_mode()
         self._apply_playbook()
         if self.is_exercise:
@@ -811,6 +891,14 @@ class CrisisIncident(models.Model):
             )
             # Refresh the exercise indicator of the open web clients.
             self.company_id.sudo()._notify_crisis_mode()
+        self._war_room_create()
+        # By itself only the standing crisis team is alarmed: without one,
+        # the team alarms by hand whom it has put on the incident.
+        if (
+            self.severity in CRISIS_SEVERITIES
+            and self.company_id._crisis_roster_chains()
+        ):
+            self._alarm_start()
 
     def _users_by_role(self):
         """First team member of each role, the lead for role ``lead``."""
@@ -839,6 +927,7 @@ class CrisisIncident(models.Model):
         tasks = (
             self.env["crisis.task"].sudo().create(playbook._prepare_task_values(self))
         )
+        playbook._translate_tasks(tasks)
         self._log(
             "task",
             _(
@@ -848,6 +937,438 @@ class CrisisIncident(models.Model):
             ),
         )
         return tasks
+
+    # ------------------------------------------------------------------
+    # The first hour: standing crisis team, alarm, war room, shifts
+    # ------------------------------------------------------------------
+    def _team_from_roster(self):
+        """An incident activated without a team gets the standing crisis
+        team of its company; the primary lead leads unless a lead was set."""
+        self.ensure_one()
+        if self.member_ids:
+            return False
+        chains = self.company_id._crisis_roster_chains()
+        if not chains:
+            return False
+        vals_list = []
+        for (_company, role), lines in chains.items():
+            for level, line in enumerate(lines):
+                member_role = "deputy" if role == "lead" and level else role
+                vals_list.append(
+                    {
+                        "incident_id": self.id,
+                        "user_id": line.user_id.id,
+                        "role": member_role,
+                        "sequence": 10 * (level + 1),
+                    }
+                )
+        self.env["crisis.incident.member"].sudo().create(vals_list)
+        lead = chains.get((self.company_id.id, "lead"))
+        if lead and not self.lead_id:
+            self.sudo().lead_id = lead[0].user_id
+        self._log(
+            "decision",
+            _(
+                "The standing crisis team (%(count)s people) became the team of "
+                "this incident.",
+                count=len({vals["user_id"] for vals in vals_list}),
+            ),
+        )
+        return True
+
+    # ------------------------------------------------------------------
+    # Alarm
+    # ------------------------------------------------------------------
+    def _alarm_escalation_minutes(self):
+        self.ensure_one()
+        minutes = self.incident_type_id.alarm_escalation_minutes
+        return minutes if minutes > 0 else DEFAULT_ALARM_ESCALATION_MINUTES
+
+    def _alarm_chains(self):
+        """``{role: [users]}``: who is called per role, primary first. The
+        standing crisis team of the company, else the incident's team. Only
+        internal users of the company: nobody outside it is alarmed."""
+        self.ensure_one()
+        chains = {}
+        roster = self.company_id._crisis_roster_chains()
+        if roster:
+            for (_company, role), lines in roster.items():
+                chains[role] = list(lines.user_id)
+        else:
+            if self.lead_id:
+                chains["lead"] = [self.lead_id]
+            for member in self.member_ids.sorted(lambda m: (m.sequence, m.id)):
+                role = "lead" if member.role == "deputy" else member.role
+                if role == "member":
+                    continue
+                users = chains.setdefault(role, [])
+                if member.user_id not in users:
+                    users.append(member.user_id)
+        company = self.company_id
+        return {
+            role: [
+                user
+                for user in users
+                if user.active and not user.share and company in user.company_ids
+            ]
+            for role, users in chains.items()
+        }
+
+    def action_alarm(self):
+        """Alarm the crisis team: every primary at once; whoever does not
+        answer in time is replaced by the next deputy."""
+        self.check_access("write")
+        if not self.env.user.has_group("crisis_management.group_crisis_manager"):
+            raise AccessError(_("Only the crisis team can alarm the crisis team."))
+        for incident in self:
+            if incident.state not in OPEN_STATES:
+                raise UserError(
+                    _(
+                        "Only an active incident can alarm the crisis team; "
+                        "activate “%(incident)s” first.",
+                        incident=incident.display_name,
+                    )
+                )
+            if not incident._alarm_start():
+                raise UserError(
+                    _(
+                        "Nobody to alarm: set up the standing crisis team under "
+                        "Configuration or add people to the incident's team."
+                    )
+                )
+        return True
+
+    def _alarm_start(self):
+        """Start a new alarm (the running one ends); returns it, or an empty
+        recordset when there is nobody to alarm."""
+        self.ensure_one()
+        Alarm = self.env["crisis.alarm"].sudo()
+        chains = {role: users for role, users in self._alarm_chains().items() if users}
+        if not chains:
+            return Alarm
+        self.alarm_ids.filtered(lambda a: a.state == "running").sudo().write(
+            {"state": "done"}
+        )
+        alarm = Alarm.create(
+            {
+                "incident_id": self.id,
+                "user_id": self.env.user.id,
+                "line_ids": [
+                    Command.create({"user_id": users[0].id, "role": role, "level": 0})
+                    for role, users in chains.items()
+                ],
+            }
+        )
+        self._log(
+            "communication",
+            _(
+                "Crisis team alarmed by %(user)s%(exercise)s: %(count)s people.",
+                user=self.env.user.name,
+                exercise=_(" (exercise)") if self.is_exercise else "",
+                count=len(alarm.line_ids),
+            ),
+        )
+        self._alarm_add_members(alarm.line_ids)
+        alarm.line_ids._notify()
+        return alarm
+
+    def _alarm_add_members(self, lines):
+        """Whoever is alarmed belongs to the team (and so may read a
+        confidential incident) and to its war room."""
+        self.ensure_one()
+        Member = self.env["crisis.incident.member"].sudo()
+        existing = {(m.user_id.id, m.role) for m in self.member_ids}
+        vals_list = []
+        for line in lines:
+            role = "deputy" if line.role == "lead" and line.level else line.role
+            if line.user_id != self.lead_id and (line.user_id.id, role) not in existing:
+                existing.add((line.user_id.id, role))
+                vals_list.append(
+                    {"incident_id": self.id, "user_id": line.user_id.id, "role": role}
+                )
+        if vals_list:
+            Member.create(vals_list)
+        self._war_room_sync_members()
+
+    def get_alarm_status(self):
+        """The answers to the latest alarm that was not cancelled.
+
+        :return: dict with the counts of lines ``alarmed``, ``acknowledged``
+            (coming + later), ``coming``, ``later``, ``unavailable``,
+            ``pending`` (notified, unanswered, not escalated), ``escalated``
+            and ``roles_uncovered`` (role codes nobody answered coming or
+            later for)
+        """
+        self.ensure_one()
+        self.check_access("read")
+        alarm = (
+            self.env["crisis.alarm"]
+            .sudo()
+            .search(
+                [("incident_id", "=", self.id), ("state", "!=", "cancelled")],
+                order="date_start desc, id desc",
+                limit=1,
+            )
+        )
+        lines = alarm.line_ids
+
+        def count(predicate):
+            return len(lines.filtered(predicate))
+
+        covered = set(
+            lines.filtered(lambda r: r.answer in ("coming", "later")).mapped("role")
+        )
+        alarmed = set(lines.mapped("role"))
+        roles = [
+            role
+            for role, _label in ROSTER_ROLES
+            if role in alarmed and role not in covered
+        ]
+        return {
+            "alarmed": len(lines),
+            "acknowledged": count(lambda r: r.answer in ("coming", "later")),
+            "coming": count(lambda r: r.answer == "coming"),
+            "later": count(lambda r: r.answer == "later"),
+            "unavailable": count(lambda r: r.answer == "unavailable"),
+            "pending": count(lambda r: r.state == "notified" and not r.answer),
+            "escalated": count(lambda r: r.state == "escalated"),
+            "roles_uncovered": roles,
+        }
+
+    def _situation_dashboard_alarm_section(self):
+        """Who is coming, per role, and which roles nobody covers; the link
+        to the war room."""
+        status = self.get_alarm_status()
+        lines = []
+        if self.discuss_channel_id:
+            lines.append(
+                {
+                    "text": _("War room: %s", self.discuss_channel_id.sudo().name),
+                    "level": "normal",
+                    "url": self._war_room_url(),
+                }
+            )
+        if not status["alarmed"] and not lines:
+            return None
+        alarm = (
+            self.env["crisis.alarm"]
+            .sudo()
+            .search(
+                [("incident_id", "=", self.id), ("state", "!=", "cancelled")],
+                order="date_start desc, id desc",
+                limit=1,
+            )
+        )
+        Line = self.env["crisis.alarm.line"]
+        roles = selection_labels(Line, "role")
+        answers = selection_labels(Line, "answer")
+        states = selection_labels(Line, "state")
+        levels = {
+            "coming": "success",
+            "later": "success",
+            "unavailable": "danger",
+        }
+        for line in alarm.line_ids.sorted(lambda r: (r.role, r.level, r.id)):
+            if line.answer:
+                text = answers[line.answer]
+                if line.answer == "later":
+                    text = _(
+                        "%(answer)s (in %(minutes)s minutes)",
+                        answer=text,
+                        minutes=line.eta_minutes,
+                    )
+            else:
+                text = states[line.state]
+            lines.append(
+                {
+                    "text": f"{roles.get(line.role, line.role)}: {line.user_id.name} — {text}",
+                    "level": levels.get(line.answer)
+                    or ("warning" if line.state == "notified" else "normal"),
+                }
+            )
+        if status["roles_uncovered"]:
+            lines.append(
+                {
+                    "text": _(
+                        "Nobody covers: %s",
+                        ", ".join(roles.get(r, r) for r in status["roles_uncovered"]),
+                    ),
+                    "level": "danger",
+                }
+            )
+        figures = [
+            ("alarmed", _("Alarmed"), "normal"),
+            ("coming", _("Coming"), "success"),
+            ("later", _("Later"), "success"),
+            ("unavailable", _("Not Available"), "danger"),
+            ("pending", _("No Answer Yet"), "warning"),
+        ]
+        return {
+            "key": "alarm",
+            "title": _("Crisis Team Alarm"),
+            "sequence": 5,
+            "figures": [
+                {
+                    "key": key,
+                    "label": label,
+                    "value": status[key],
+                    "level": level if status[key] else "normal",
+                }
+                for key, label, level in figures
+            ],
+            "lines": lines,
+        }
+
+    # ------------------------------------------------------------------
+    # War room
+    # ------------------------------------------------------------------
+    def _war_room_partners(self):
+        self.ensure_one()
+        users = (self.lead_id | self.member_ids.user_id).filtered(
+            lambda u: not u.share and u.active
+        )
+        return users.partner_id
+
+    def _war_room_create(self):
+        """The team's private group chat (not a public channel: a
+        confidential incident's room is not readable by other employees)."""
+        self.ensure_one()
+        if self.discuss_channel_id:
+            return self.discuss_channel_id
+        name = _(
+            "War room %(reference)s %(name)s",
+            reference=self.reference or "",
+            name=self.name,
+        )
+        if self.is_exercise:
+            name = _("[EXERCISE] %(subject)s", subject=name)
+        channel = (
+            self.env["discuss.channel"]
+            .sudo()
+            .create(
+                {
+                    "name": name[:100],
+                    "channel_type": "group",
+                    "channel_partner_ids": [
+                        Command.link(p.id) for p in self._war_room_partners()
+                    ],
+                }
+            )
+        )
+        self.sudo().discuss_channel_id = channel
+        self._log("note", _("War room opened: %s", name))
+        return channel
+
+    def _war_room_sync_members(self):
+        self.ensure_one()
+        channel = self.sudo().discuss_channel_id
+        if not channel:
+            return
+        missing = self._war_room_partners() - channel.channel_member_ids.partner_id
+        if missing:
+            channel.add_members(partner_ids=missing.ids, post_joined_message=False)
+
+    def _war_room_url(self):
+        self.ensure_one()
+        return f"/odoo/discuss?active_id=discuss.channel_{self.discuss_channel_id.id}"
+
+    def action_open_war_room(self):
+        """Open the team's war room in Discuss (created if missing)."""
+        self.ensure_one()
+        self.check_access("read")
+        if not self.sudo().discuss_channel_id:
+            self.check_access("write")
+            if self.state not in OPEN_STATES:
+                raise UserError(_("The war room opens when the incident is activated."))
+            self._war_room_create()
+        self._war_room_sync_members()
+        if (
+            self.env.user.partner_id
+            not in self.sudo().discuss_channel_id.channel_member_ids.partner_id
+        ):
+            raise AccessError(
+                _("Only the crisis team of this incident enters its war room.")
+            )
+        return {
+            "type": "ir.actions.act_url",
+            "url": self._war_room_url(),
+            "target": "self",
+        }
+
+    def action_log_channel_message(self, message_id):
+        """Take a message of the war room into the crisis log, with its
+        author and time."""
+        self.ensure_one()
+        self.check_access("write")
+        channel = self.sudo().discuss_channel_id
+        message = self._war_room_message(message_id)
+        if (
+            not channel
+            or not message
+            or message.model != "discuss.channel"
+            or message.res_id != channel.id
+        ):
+            raise UserError(
+                _("This message is not from the war room of this incident.")
+            )
+        if (
+            not self.env.su
+            and self.env.user.partner_id not in channel.channel_member_ids.partner_id
+        ):
+            raise AccessError(
+                _("Only members of the war room can take its messages into the log.")
+            )
+        author = message.author_id.name or message.email_from or _("Unknown")
+        when = format_datetime(self.env, message.date, tz=self.env.user.tz or "UTC")
+        text = html2plaintext(message.body or "").strip()
+        body = _(
+            "War room, %(author)s at %(time)s: %(text)s",
+            author=author,
+            time=when,
+            text=text,
+        )
+        return self._log("note", body).id
+
+    @api.model
+    def _war_room_message(self, message_id):
+        """The message of that id (in sudo: checked by the callers), or a
+        refusal for anything that is not a message id."""
+        if not valid_id(message_id):
+            raise UserError(
+                _("This message is not from the war room of this incident.")
+            )
+        return self.env["mail.message"].sudo().browse(message_id).exists()
+
+    @api.model
+    def log_war_room_message(self, message_id):
+        """The one click in Discuss: the incident of the message's war room
+        takes it into its log."""
+        message = self._war_room_message(message_id)
+        incident = self.browse()
+        if message and message.model == "discuss.channel":
+            incident = self.sudo().search(
+                [("discuss_channel_id", "=", message.res_id)], limit=1
+            )
+        if not incident:
+            raise UserError(_("This conversation is not the war room of an incident."))
+        incident = incident.with_env(self.env)
+        incident.action_log_channel_message(message.id)
+        return {"incident": incident.display_name}
+
+    # ------------------------------------------------------------------
+    # Shifts
+    # ------------------------------------------------------------------
+    def action_open_shifts(self):
+        self.ensure_one()
+        self.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Shifts"),
+            "res_model": "crisis.incident.shift",
+            "view_mode": "list,form",
+            "domain": [("incident_id", "=", self.id)],
+            "context": {"default_incident_id": self.id},
+        }
 
     # ------------------------------------------------------------------
     # Situation picture
@@ -1204,14 +1725,18 @@ class CrisisIncident(models.Model):
             the addons that override ``_situation_kpis``)
         :return: list of dicts ``{"key", "title", "sequence", "figures":
             [{"key", "label", "value", "level"}], "lines": [{"text",
-            "level"}]}``; ``level`` is ``danger``, ``warning``, ``success``
-            or ``normal``; labels already in the caller's language
+            "level", "url" (optional: the line is a link)}]}``; ``level`` is
+            ``danger``, ``warning``, ``success`` or ``normal``; labels already
+            in the caller's language
         """
         self.ensure_one()
         sections = []
-        safety = self._situation_dashboard_safety_section()
-        if safety:
-            sections.append(safety)
+        for section in (
+            self._situation_dashboard_alarm_section(),
+            self._situation_dashboard_safety_section(),
+        ):
+            if section:
+                sections.append(section)
         return sections
 
     def _situation_dashboard_safety_section(self):
@@ -1448,28 +1973,42 @@ class CrisisIncident(models.Model):
             )
         )
 
-    def _page_qas(self, lang_code):
-        """Published questions and answers of the incident."""
+    def _page_messages(self, lang_code, qa):
+        """The incident's published Q&A (``qa``), or its other published
+        content, in ``lang_code`` (sudo: for the public page)."""
         self.ensure_one()
-        messages = (
+        return (
             self.env["crisis.message"]
             .sudo()
             .with_context(lang=lang_code)
             .search(
                 [
                     ("incident_id", "=", self.id),
-                    ("kind", "=", "qa"),
+                    ("kind", "=" if qa else "!=", "qa"),
                     ("state", "=", "published"),
                 ],
                 order="sequence, id",
             )
         )
+
+    def _page_qas(self, lang_code):
+        """Published questions and answers of the incident."""
+        messages = self._page_messages(lang_code, qa=True)
         return [
             {
                 "question": message.question or message.name,
                 "body": message.body,
                 "date": message.write_date,
             }
+            for message in messages
+        ]
+
+    def _page_key_messages(self, lang_code):
+        """Published key messages and statements of the incident: what the
+        public must know, above the updates (Q&A have their own section)."""
+        messages = self._page_messages(lang_code, qa=False)
+        return [
+            {"name": message.name, "body": message.body, "date": message.write_date}
             for message in messages
         ]
 
@@ -1481,8 +2020,10 @@ class CrisisIncident(models.Model):
         incident = self.with_context(lang=lang_code)
         updates = self._page_updates(lang_code)
         qas = self._page_qas(lang_code)
+        key_messages = self._page_key_messages(lang_code)
         dates = [self.page_date_updated, *updates.mapped("date")]
-        dates = [date for date in dates + [qa["date"] for qa in qas] if date]
+        dates += [entry["date"] for entry in qas + key_messages]
+        dates = [date for date in dates if date]
         last_updated = max(dates) if dates else False
         page_url = f"/crisis/{self.page_token}"
         hotline = self._page_hotline()
@@ -1491,6 +2032,8 @@ class CrisisIncident(models.Model):
             "page_lang": lang,
             "updates": [update._page_entry(lang) for update in updates],
             "qas": qas,
+            "key_messages": key_messages,
+            "components": self._page_components(lang, lang_code),
             "summary": False
             if is_html_empty(incident.public_summary)
             else incident.public_summary,
@@ -1746,7 +2289,8 @@ class CrisisIncident(models.Model):
             "crisis_management.crisis_inquiry_action"
         )
         action["domain"] = [("incident_id", "=", self.id)]
-        action["context"] = {"default_incident_id": self.id}
+        # "Open Inquiries": the open ones first; the filter can be removed.
+        action["context"] = {"default_incident_id": self.id, "search_default_open": 1}
         return action
 
     def action_hotline(self):
@@ -1975,16 +2519,25 @@ class CrisisIncident(models.Model):
             ._fields["role"]
             ._description_selection(self.env)
         )
+        # Each person once, with all their roles (the lead is often also a
+        # member with the role "lead", or holds a second role).
         team = []
-        seen = set()
-        if incident.lead_id:
-            team.append(self._contact_sheet_person(incident.lead_id, roles["lead"]))
-            seen.add(incident.lead_id.id)
-        for member in incident.member_ids.sorted(lambda m: (m.sequence, m.id)):
-            team.append(
-                self._contact_sheet_person(member.user_id, roles.get(member.role, ""))
-            )
-            seen.add(member.user_id.id)
+        by_user = {}
+        people = [(incident.lead_id, roles["lead"])] if incident.lead_id else []
+        people += [
+            (member.user_id, roles.get(member.role, ""))
+            for member in incident.member_ids.sorted(lambda m: (m.sequence, m.id))
+        ]
+        for user, role in people:
+            person = by_user.get(user.id)
+            if person is None:
+                person = by_user[user.id] = self._contact_sheet_person(user, role)
+                person["roles"] = [role] if role else []
+                team.append(person)
+            elif role and role not in person["roles"]:
+                person["roles"].append(role)
+                person["role"] = ", ".join(person["roles"])
+        seen = set(by_user)
         standby = (
             self.env["res.users"]
             .sudo()
@@ -2154,3 +2707,319 @@ class CrisisIncident(models.Model):
                 ),
             )
         return True
+
+    # ------------------------------------------------------------------
+    # Customers first: affected customers from the CRM, personal calls
+    # ------------------------------------------------------------------
+    def _open_key_calls(self):
+        """The personal calls to key customers not done yet (sudo)."""
+        return (
+            self.env["crisis.task"]
+            .sudo()
+            .search(
+                [
+                    ("incident_id", "in", self.ids),
+                    ("call_partner_id", "!=", False),
+                    ("state", "in", ("todo", "in_progress")),
+                ]
+            )
+        )
+
+    def action_mark_affected(self):
+        """Mark the customers of every affected component (status not
+        operational), each with its whole commercial family, as affected by
+        this incident; tell each customer's salesperson with an activity on
+        the customer, and ask the salespeople of the key customers to call
+        them personally (``key_account_limit``)."""
+        self.check_access("write")
+        require_group(
+            self.env,
+            "crisis_management.group_crisis_manager",
+            _("Only the crisis team can mark customers as affected."),
+        )
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+        for incident in self:
+            if incident.state not in OPEN_STATES:
+                raise UserError(
+                    _(
+                        "Customers are marked affected while the incident "
+                        "%(incident)s is open.",
+                        incident=incident.display_name,
+                    )
+                )
+            lines = incident.sudo().component_status_ids.filtered("is_affected")
+            if not lines:
+                raise UserError(
+                    _(
+                        "No component of %(incident)s is affected: set the status "
+                        "of the affected components first.",
+                        incident=incident.display_name,
+                    )
+                )
+            customers = lines.component_id.partner_ids.commercial_partner_id
+            family = Partner.search([("commercial_partner_id", "in", customers.ids)])
+            before = incident.sudo().affected_partner_ids
+            new = family - before
+            incident.sudo().write(
+                {
+                    "affected_partner_ids": [Command.link(pid) for pid in new.ids],
+                    "date_marked_affected": fields.Datetime.now(),
+                }
+            )
+            new_customers = customers - before.commercial_partner_id
+            for customer in new_customers:
+                incident._notify_salesperson_affected(customer)
+            calls = incident._schedule_key_account_calls()
+            incident._log(
+                "decision",
+                _(
+                    "%(count)s customers marked affected (components: "
+                    "%(components)s): %(customers)s. Personal calls asked for: "
+                    "%(calls)s.",
+                    count=len(customers),
+                    components=", ".join(lines.component_id.mapped("name")),
+                    customers=", ".join(customers.mapped("name")) or "-",
+                    calls=", ".join(calls.call_partner_id.mapped("name")) or "-",
+                ),
+            )
+        return True
+
+    def _crisis_key_message_for(self, lang):
+        """The approved key message of this incident (sudo) in ``lang``."""
+        self.ensure_one()
+        key = self.env["res.partner"]._crisis_key_message(
+            self, self.env["crisis.communication.recipient"]
+        )
+        return key.with_context(lang=lang)
+
+    def _salesperson_note(self, salesperson, customer, extra=None):
+        """What a salesperson without crisis rights may read about the
+        incident: its public title and summary, the approved key message and
+        the page link; nothing confidential."""
+        self.ensure_one()
+        lang = salesperson.lang or self.company_id.partner_id.lang or "en_US"
+        incident = self.sudo().with_context(lang=lang)
+        key = self._crisis_key_message_for(lang)
+        values = {
+            "customer": customer.name,
+            "title": incident.page_title,
+            "summary": False
+            if is_html_empty(incident.public_summary)
+            else incident.public_summary,
+            "key_name": key.name,
+            "key_body": key.body,
+            "page_url": incident.page_published and incident.page_url,
+            "hotline": incident._page_hotline(),
+            "extra": extra or [],
+        }
+        return (
+            self.env["ir.qweb"]
+            .with_context(lang=lang)
+            ._render("crisis_management.crisis_salesperson_note", values)
+        )
+
+    def _notify_salesperson_affected(self, customer):
+        """An activity on ``customer`` for its salesperson (who may have no
+        crisis rights): the customer is affected; what happened, the
+        approved key message and the page link."""
+        self.ensure_one()
+        salesperson = customer._crisis_salesperson()
+        if not salesperson:
+            return self.env["mail.activity"]
+        lang = salesperson.lang or "en_US"
+        incident = self.sudo().with_context(lang=lang)
+        return (
+            customer.sudo()
+            .with_context(lang=lang, mail_activity_quick_update=True)
+            .activity_schedule(
+                "crisis_management.mail_activity_type_crisis_affected",
+                summary=incident.env._(
+                    "Your customer is affected: %(title)s", title=incident.page_title
+                ),
+                note=self._salesperson_note(salesperson, customer),
+                user_id=salesperson.id,
+            )
+        )
+
+    def _crisis_open_revenue(self, customers):
+        """``{commercial partner id: expected revenue of its open
+        opportunities}``."""
+        groups = (
+            self.env["crm.lead"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id.commercial_partner_id", "in", customers.ids),
+                    ("type", "=", "opportunity"),
+                    ("stage_id.is_won", "=", False),
+                    ("probability", "<", 100),
+                ],
+                ["partner_id"],
+                ["expected_revenue:sum"],
+            )
+        )
+        revenue = {}
+        for partner, amount in groups:
+            key = partner.commercial_partner_id.id
+            revenue[key] = revenue.get(key, 0.0) + (amount or 0.0)
+        return revenue
+
+    def _schedule_key_account_calls(self):
+        """Up to ``key_account_limit`` personal calls in all: the affected
+        customers with the largest open opportunities who have a salesperson
+        and no call yet get a "call personally" activity for the salesperson,
+        due before any broadcast to customers, each tracked by a crisis task
+        of the lead."""
+        self.ensure_one()
+        Task = self.env["crisis.task"].sudo()
+        tasks = Task
+        incident = self.sudo()
+        existing = Task.search(
+            [("incident_id", "=", self.id), ("call_partner_id", "!=", False)]
+        )
+        room = incident.key_account_limit - len(existing)
+        if room <= 0:
+            return tasks
+        customers = (
+            incident.affected_partner_ids.commercial_partner_id
+            - existing.call_partner_id
+        )
+        revenue = self._crisis_open_revenue(customers)
+        ranked = customers.filtered(
+            lambda c: revenue.get(c.id, 0) > 0 and c._crisis_salesperson()
+        ).sorted(lambda c: (-revenue[c.id], c.id))[:room]
+        deadline = fields.Datetime.now() + timedelta(minutes=KEY_CALL_MINUTES)
+        for customer in ranked:
+            salesperson = customer._crisis_salesperson()
+            lang = salesperson.lang or "en_US"
+            incident_l = incident.with_context(lang=lang)
+            activity = (
+                customer.sudo()
+                .with_context(lang=lang, mail_activity_quick_update=True)
+                .activity_schedule(
+                    "crisis_management.mail_activity_type_crisis_call",
+                    date_deadline=fields.Date.context_today(self),
+                    summary=incident_l.env._(
+                        "Call personally before the broadcast: %(title)s",
+                        title=incident_l.page_title,
+                    ),
+                    note=self._salesperson_note(
+                        salesperson,
+                        customer,
+                        extra=self._call_qas(lang),
+                    ),
+                    user_id=salesperson.id,
+                )
+            )
+            tasks |= Task.create(
+                {
+                    "incident_id": self.id,
+                    "name": _(
+                        "Personal call: %(salesperson)s calls %(customer)s",
+                        salesperson=salesperson.name,
+                        customer=customer.name,
+                    ),
+                    "user_id": (incident.lead_id or self.env.user).id,
+                    "date_deadline": deadline,
+                    "priority": "2",
+                    "call_partner_id": customer.id,
+                    "call_user_id": salesperson.id,
+                    "call_activity_id": activity.id,
+                }
+            )
+        return tasks
+
+    def _call_qas(self, lang):
+        """The approved questions and answers of the incident, for a call."""
+        self.ensure_one()
+        messages = (
+            self.env["crisis.message"]
+            .sudo()
+            .with_context(lang=lang)
+            .search(
+                [
+                    ("incident_id", "=", self.id),
+                    ("kind", "=", "qa"),
+                    ("state", "in", ("approved", "published")),
+                ],
+                order="sequence, id",
+            )
+        )
+        return [
+            {"question": message.question or message.name, "body": message.body}
+            for message in messages
+        ]
+
+    def action_made_good(self):
+        """After the resolution: a draft communication (e-mail and letter)
+        of the approved "made good" message to the affected customers only,
+        with the page's QR code and the hotline; the page stays online."""
+        self.ensure_one()
+        self.check_access("write")
+        require_group(
+            self.env,
+            "crisis_management.group_crisis_manager",
+            _("Only the crisis team can write to the affected customers."),
+        )
+        if self.state not in ("resolved", "closed"):
+            raise UserError(
+                _("Customers are told how it was made good once it is resolved.")
+            )
+        if not self.sudo().affected_partner_ids:
+            raise UserError(_("No customers are marked affected by this incident."))
+        message = self.env["crisis.message"].search(
+            [
+                ("incident_id", "=", self.id),
+                ("kind", "=", "made_good"),
+                ("state", "in", ("approved", "published")),
+            ],
+            order="date_approved desc, id desc",
+            limit=1,
+        )
+        if not message:
+            raise UserError(
+                _(
+                    "Write and approve a message of the kind “Made good” first: "
+                    "what was done and what prevents a repeat."
+                )
+            )
+        communication = self.env["crisis.communication"].create(
+            {
+                "incident_id": self.id,
+                "message_id": message.id,
+                "kind": "notice",
+                "purpose_id": self.env.ref(
+                    "crisis_management.consent_purpose_crisis_info"
+                ).id,
+                "channel_email": True,
+                "channel_letter": True,
+                "audience_affected": True,
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "crisis.communication",
+            "res_id": communication.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    # Public page: components
+
+    def _page_components(self, lang, lang_code):
+        """The incident's components as the page shows them in ``lang``."""
+        self.ensure_one()
+        lines = self.sudo().with_context(lang=lang_code).component_status_ids
+        return [line._page_entry(lang) for line in lines]
+
+    def _page_component_ids(self, values):
+        """The ids among ``values`` (from a public form or a signed link)
+        that are components of this incident."""
+        self.ensure_one()
+        own = set(self.sudo().component_status_ids.component_id.ids)
+        ids = set()
+        for value in values if isinstance(values, (list, tuple)) else []:
+            if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+                if int(value) in own:
+                    ids.add(int(value))
+        return sorted(ids)

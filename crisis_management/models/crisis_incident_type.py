@@ -1,6 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+# Whoever has not answered an alarm after these minutes is replaced by the
+# next deputy, unless the incident type says otherwise.
+DEFAULT_ALARM_ESCALATION_MINUTES = 10
+
 
 class CrisisIncidentType(models.Model):
     _name = "crisis.incident.type"
@@ -20,6 +24,12 @@ class CrisisIncidentType(models.Model):
         "crisis.playbook", "incident_type_id", string="Playbooks"
     )
     playbook_count = fields.Integer(compute="_compute_playbook_count")
+    alarm_escalation_minutes = fields.Integer(
+        string="Alarm Escalation (Minutes)",
+        default=DEFAULT_ALARM_ESCALATION_MINUTES,
+        help="Whoever has not answered the alarm after these minutes is "
+        "replaced by the next deputy of their role.",
+    )
 
     _sql_constraints = [
         ("code_unique", "unique(code)", "The code of an incident type must be unique."),

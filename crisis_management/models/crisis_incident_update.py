@@ -9,8 +9,8 @@ from ..tools import (
     public_ref,
     public_uuid,
     rfc3339,
-    sanitize_translations,
 )
+from .crisis_incident_component import STATUSES
 
 # Publication is an act of the crisis team, done by the actions only.
 WORKFLOW_FIELDS = {
@@ -118,6 +118,31 @@ class CrisisIncidentUpdate(models.Model):
         readonly=True,
         ondelete="restrict",
     )
+    component_ids = fields.Many2many(
+        "crisis.component",
+        "crisis_incident_update_component_rel",
+        "update_id",
+        "component_id",
+        string="Components",
+        help="The components this update is about: it is mailed only to the "
+        "subscribers of one of them and to those who chose no component.",
+    )
+    component_status = fields.Selection(
+        STATUSES,
+        string="New Status",
+        help="Publishing the update sets this status on the components named.",
+    )
+    component_eta = fields.Datetime(
+        string="New Expected Resolution",
+        help="Publishing the update sets this expected resolution on the "
+        "components named.",
+    )
+    component_change_ids = fields.One2many(
+        "crisis.incident.component.change",
+        "update_id",
+        string="Status Changes",
+        readonly=True,
+    )
 
     @api.depends_context("lang")
     @api.depends("name", "body")
@@ -140,13 +165,6 @@ class CrisisIncidentUpdate(models.Model):
             self.with_context(crisis_bilingual_written=written),
         ).create(vals_list)
         return records.with_env(self.env)
-
-    def update_field_translations(self, field_name, translations, source_lang=None):
-        return super().update_field_translations(
-            field_name,
-            sanitize_translations(self, field_name, translations),
-            source_lang=source_lang,
-        )
 
     def write(self, vals):
         vals, written = self._bilingual_prepare_write(vals)
@@ -189,13 +207,14 @@ class CrisisIncidentUpdate(models.Model):
                 {"date": now, "date_published": update.date_published or now},
                 state=True,
             )
+        to_publish._apply_component_status()
         to_publish.incident_id.sudo()._touch_page()
         # Published again after a correction: subscribers who got it (or are
         # getting it) are not mailed twice.
         to_publish.filtered(
             lambda u: (
                 not u.sudo().communication_ids.filtered(
-                    lambda c: c.state in ("queued", "sending", "done")
+                    lambda c: c.state in ("scheduled", "queued", "sending", "done")
                 )
             )
         )._notify_subscribers()
@@ -225,6 +244,39 @@ class CrisisIncidentUpdate(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
+    def _apply_component_status(self):
+        """Set the new status and expected resolution of an update on the
+        components it names (added to the incident when missing); each
+        change is kept in the page's history with the update."""
+        Line = self.env["crisis.incident.component"].sudo()
+        for update in self.sudo():
+            if not update.component_ids or not (
+                update.component_status or update.component_eta
+            ):
+                continue
+            lines = update.incident_id.component_status_ids
+            vals = {}
+            if update.component_status:
+                vals["status"] = update.component_status
+            if update.component_eta:
+                vals["eta"] = update.component_eta
+            for component in update.component_ids:
+                line = lines.filtered(lambda ln, c=component: ln.component_id == c)
+                if line:
+                    if all(line[f] == v for f, v in vals.items()):
+                        continue
+                    # Written as the update: the history names it.
+                    line.write(vals)
+                else:
+                    line = Line.create(
+                        dict(
+                            vals,
+                            incident_id=update.incident_id.id,
+                            component_id=component.id,
+                        )
+                    )
+                line.change_ids.sorted("id", reverse=True)[:1].update_id = update
+
     def _log_title(self):
         self.ensure_one()
         return self.name or shorten(html2plaintext(self.body or ""), 120)
@@ -268,8 +320,18 @@ class CrisisIncidentUpdate(models.Model):
                 and incident.state != "closed"
             ):
                 continue
+            # An update that names components reaches the subscribers of one
+            # of them and those who chose none.
             partners = incident.page_subscription_ids.filtered(
-                lambda s: s.state == "confirmed" and s.partner_id.active
+                lambda s, u=update: (
+                    s.state == "confirmed"
+                    and s.partner_id.active
+                    and (
+                        not u.component_ids
+                        or not s.component_ids
+                        or s.component_ids & u.component_ids
+                    )
+                )
             ).partner_id
             if not partners:
                 continue

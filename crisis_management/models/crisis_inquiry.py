@@ -9,7 +9,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models, tools
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html2plaintext
 
 from ..tools import reader_tz, resolve_lang, selection_labels
@@ -304,6 +304,7 @@ class CrisisInquiry(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_not_empty(vals_list)
         for vals in vals_list:
             if not vals.get("name") and (vals.get("question") or "").strip():
                 first_line = vals["question"].strip().splitlines()[0]
@@ -314,6 +315,28 @@ class CrisisInquiry(models.Model):
         inquiries.incident_id._notify_situation_changed()
         inquiries._schedule_salesperson_activity()
         return inquiries
+
+    @api.model
+    def _check_not_empty(self, vals_list):
+        """No empty inquiries: a screen left without a caller, a question or a
+        subject would count as open, then overdue, on the wall and in the
+        situation report."""
+        names = ["partner_id", "caller_name", "caller_phone", "email_from", "question"]
+        defaults = self.default_get(names)
+        for vals in vals_list:
+            values = {**defaults, **vals}
+            if not any(
+                (values.get(name) or "").strip()
+                if isinstance(values.get(name), str)
+                else values.get(name)
+                for name in [*names, "name"]
+            ):
+                raise ValidationError(
+                    _(
+                        "An inquiry needs a caller or a question: "
+                        "an empty one is not saved."
+                    )
+                )
 
     def write(self, vals):
         if not self.env.su:

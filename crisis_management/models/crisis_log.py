@@ -27,6 +27,11 @@ KINDS = [
 _encode_canonical = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 # Kinds a person may add by hand; the others are written by the application.
 MANUAL_KINDS = ("fact", "decision", "note")
+# Where the clock of the crisis log is kept while demo data plays a past
+# exercise (CrisisLog._demo_set_clock()): the cursor's own cache, which only
+# code running on the server in this transaction can reach (no context key,
+# no field, nothing an RPC caller sets).
+_DEMO_CLOCK = "crisis_management.log_clock"
 
 
 class CrisisLog(models.Model):
@@ -154,7 +159,7 @@ class CrisisLog(models.Model):
                 heads[incident_id] = row or (0, GENESIS_HASH)
             last_sequence, last_hash = heads[incident_id]
             date = fields.Datetime.to_datetime(vals.get("date"))
-            date = date or fields.Datetime.now()
+            date = date or self._now()
             # The column keeps microseconds, the canonical form does not.
             date = date.replace(microsecond=0)
             author_id = vals.get("author_id", self.env.user.id)
@@ -186,6 +191,36 @@ class CrisisLog(models.Model):
         incidents.invalidate_recordset(["log_head_hash"])
         incidents._notify_situation_changed()
         return records
+
+    @api.model
+    def _now(self):
+        """The time the application writes its entries at: the present, or
+        while demo data plays a past exercise, the time of the step being
+        played (``_demo_set_clock()``)."""
+        return self.env.cr.cache.get(_DEMO_CLOCK) or fields.Datetime.now()
+
+    @api.model
+    def _demo_set_clock(self, when):
+        """Demo data only: play a past exercise step by step, so that its
+        replay shows a timeline rather than every entry in the same second.
+
+        Until it is called again with ``False``, the entries the application
+        writes in this transaction (``incident._log()``), and the activation
+        and closing dates of incidents, are dated ``when``. Entries a person
+        adds by hand keep the present time. The clock only moves forward, and
+        each entry is hash-chained as it is written, so ``verify_log()`` holds.
+        """
+        if not self.env.su:
+            raise AccessError(_("Only the system can set the clock of the crisis log."))
+        cache = self.env.cr.cache
+        if not when:
+            cache.pop(_DEMO_CLOCK, None)
+            return True
+        when = fields.Datetime.to_datetime(when).replace(microsecond=0)
+        if cache.get(_DEMO_CLOCK) and when < cache[_DEMO_CLOCK]:
+            raise UserError(_("The clock of the crisis log cannot go back."))
+        cache[_DEMO_CLOCK] = when
+        return True
 
     def write(self, vals):
         if self:

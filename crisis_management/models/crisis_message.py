@@ -4,10 +4,11 @@ from contextvars import ContextVar
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.models import NewId
 from odoo.osv import expression
 from odoo.tools import SQL, html2plaintext, html_sanitize
 
-from ..tools import require_group
+from ..tools import check_translations, require_group, valid_id
 
 KINDS = [
     ("key_message", "Key Message"),
@@ -15,6 +16,7 @@ KINDS = [
     ("statement", "Statement"),
     ("press_release", "Press Release"),
     ("holding_statement", "Holding Statement"),
+    ("made_good", "Made Good"),
 ]
 STATES = [
     ("draft", "Draft"),
@@ -84,6 +86,7 @@ class CrisisMessage(models.Model):
     _workflow_fields = frozenset(WORKFLOW_FIELDS)
     _workflow_transitions = TRANSITIONS
     _workflow_frozen_states = SENDABLE_STATES
+    _workflow_unlink_states = ("draft",)
     _workflow_incident_required = False
 
     name = fields.Char(string="Title", required=True, translate=True, tracking=True)
@@ -251,14 +254,10 @@ class CrisisMessage(models.Model):
                 ),
             )
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_reviewed(self):
-        if any(message.state != "draft" for message in self):
-            raise UserError(
-                _(
-                    "Only drafts can be deleted. Withdraw content that was reviewed or approved."
-                )
-            )
+    def _workflow_unlink_refusal(self):
+        return _(
+            "Only drafts can be deleted. Withdraw content that was reviewed or approved."
+        )
 
     def _snapshot_version(self):
         """Keep the current text of each message, in all languages, as an
@@ -280,18 +279,29 @@ class CrisisMessage(models.Model):
                 }
             )
             # Copy the stored translations exactly, every language at once.
-            self.env.cr.execute(
-                SQL(
-                    """UPDATE crisis_message_version v
-                          SET name = m.name, question = m.question, body = m.body,
-                              sms_text = m.sms_text
-                         FROM crisis_message m
-                        WHERE v.id = %s AND m.id = %s""",
-                    version.id,
-                    message.id,
-                )
+            message._copy_texts_to(version, {fname: fname for fname in CONTENT_FIELDS})
+
+    def _copy_texts_to(self, target, columns):
+        """Copy this message's stored values into the record ``target``, as
+        they are in the database (every language of a translated field at
+        once): ``columns`` is ``{column of target: column of the message}``."""
+        self.ensure_one()
+        self.flush_recordset(list(set(columns.values())))
+        target.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s SET %s FROM crisis_message m WHERE %s = %s AND m.id = %s",
+                SQL.identifier(target._table),
+                SQL(", ").join(
+                    SQL("%s = %s", SQL.identifier(column), SQL.identifier("m", source))
+                    for column, source in columns.items()
+                ),
+                SQL.identifier(target._table, "id"),
+                target.id,
+                self.id,
             )
-            version.invalidate_recordset(list(CONTENT_FIELDS))
+        )
+        target.invalidate_recordset(list(columns))
 
     # ------------------------------------------------------------------
     # Workflow
@@ -305,13 +315,19 @@ class CrisisMessage(models.Model):
         )
 
     def _workflow_log_transition(self, old_states, new_state):
-        user = self.env.user.name
+        # (not "user": Odoo's _() reads a local of that name as a user id when
+        # the environment has no language)
+        user_name = self.env.user.name
         for message in self:
-            values = {"name": message.name, "version": message.version, "user": user}
+            values = {
+                "name": message.name,
+                "version": message.version,
+                "user": user_name,
+            }
             if new_state == "approved":
                 message._log_incident(
                     "decision",
-                    _(
+                    self.env._(
                         "Content “%(name)s” (version %(version)s) approved by %(user)s.",
                         **values,
                     ),
@@ -319,7 +335,7 @@ class CrisisMessage(models.Model):
             elif new_state == "published":
                 message._log_incident(
                     "communication",
-                    _(
+                    self.env._(
                         "Content “%(name)s” (version %(version)s) published by %(user)s.",
                         **values,
                     ),
@@ -327,7 +343,7 @@ class CrisisMessage(models.Model):
             elif new_state == "withdrawn":
                 message._log_incident(
                     "decision",
-                    _(
+                    self.env._(
                         "Content “%(name)s” (version %(version)s) withdrawn by %(user)s.",
                         **values,
                     ),
@@ -423,6 +439,7 @@ class CrisisMessage(models.Model):
     def update_field_translations(self, field_name, translations, source_lang=None):
         """Odoo's translation dialog and RPC: the texts of content go through
         the same sanitising and versioning as the form."""
+        check_translations(self, field_name, translations)
         if field_name not in CONTENT_FIELDS:
             return super().update_field_translations(
                 field_name, translations, source_lang=source_lang
@@ -497,6 +514,15 @@ class CrisisMessage(models.Model):
         :param str text: the caller's question, as typed
         :return: ``crisis.message`` records, best match first
         """
+        # (a new inquiry in the form looks up with its incident's NewId)
+        if not (
+            incident_id in (False, None)
+            or valid_id(incident_id)
+            or isinstance(incident_id, NewId)
+        ) or not (text in (False, None) or isinstance(text, str)):
+            raise UserError(
+                _("Answers are looked up by an incident and a question in words.")
+            )
         words = self._search_words(text)
         if not words:
             return self.browse()

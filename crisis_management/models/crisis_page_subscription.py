@@ -22,6 +22,7 @@ WORKFLOW_FIELDS = {
     "confirm_ip",
     "date_cancelled",
     "consent_ids",
+    "component_ids",
 }
 
 
@@ -71,6 +72,17 @@ class CrisisPageSubscription(models.Model):
         readonly=True,
     )
 
+    component_ids = fields.Many2many(
+        "crisis.component",
+        "crisis_page_subscription_component_rel",
+        "subscription_id",
+        "component_id",
+        string="Components",
+        readonly=True,
+        help="The components the subscriber chose on the page: updates that "
+        "name other components are not mailed to them. None: every update.",
+    )
+
     _sql_constraints = [
         (
             "incident_partner_unique",
@@ -91,12 +103,15 @@ class CrisisPageSubscription(models.Model):
         )
 
     @api.model
-    def _sign_confirmation(self, incident, email, mobile, lang):
+    def _sign_confirmation(self, incident, email, mobile, lang, component_ids=()):
         hours = self._confirm_hours()
+        values = {"i": incident.id, "e": email, "m": mobile or "", "l": lang}
+        if component_ids:
+            values["c"] = sorted(component_ids)
         return hash_sign(
             self.sudo().env,
             CONFIRM_SCOPE,
-            {"i": incident.id, "e": email, "m": mobile or "", "l": lang},
+            values,
             expiration_hours=hours,
         )
 
@@ -167,13 +182,13 @@ class CrisisPageSubscription(models.Model):
     # Double opt-in
     # ------------------------------------------------------------------
     @api.model
-    def _send_confirmation(self, incident, email, mobile, lang):
+    def _send_confirmation(self, incident, email, mobile, lang, component_ids=()):
         """Queue the opt-in mail with its signed confirmation link. The mail
         of an exercise page goes to its observers, like every other e-mail of
         an exercise."""
         incident = incident.sudo()
         lang_code = incident._page_lang(lang)[1]
-        payload = self._sign_confirmation(incident, email, mobile, lang)
+        payload = self._sign_confirmation(incident, email, mobile, lang, component_ids)
         base = incident.get_base_url()
         values = {
             "incident": incident.with_context(lang=lang_code),
@@ -286,6 +301,9 @@ class CrisisPageSubscription(models.Model):
             "confirm_ip": ip_address,
             "date_cancelled": False,
             "consent_ids": [fields.Command.set(consents.ids)],
+            "component_ids": [
+                fields.Command.set(incident._page_component_ids(values.get("c")))
+            ],
         }
         if subscription:
             subscription.write(vals)

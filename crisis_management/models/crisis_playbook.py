@@ -48,8 +48,8 @@ class CrisisPlaybook(models.Model):
         self.ensure_one()
         start = incident.date_activated or fields.Datetime.now()
         users_by_role = incident._users_by_role()
-        # Task names are plain text: write them in the team's language.
-        steps = self.with_context(lang=incident._team_lang()).step_ids
+        # The names in English here; _translate_tasks adds the other languages.
+        steps = self.with_context(lang="en_US").step_ids
         return [
             {
                 "incident_id": incident.id,
@@ -66,6 +66,17 @@ class CrisisPlaybook(models.Model):
             }
             for step in steps
         ]
+
+    @api.model
+    def _translate_tasks(self, tasks):
+        """Give tasks made from playbook steps their steps' names in every
+        installed language: each member reads the task in their own."""
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        for task in tasks.filtered("playbook_step_id"):
+            step = task.playbook_step_id
+            task.update_field_translations(
+                "name", {lang: step.with_context(lang=lang).name for lang in langs}
+            )
 
 
 class CrisisPlaybookStep(models.Model):

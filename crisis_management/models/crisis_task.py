@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import html2plaintext
 
 from ..tools import reader_tz, require_group
 
@@ -20,6 +21,9 @@ WORKFLOW_FIELDS = {
     "date_reminded",
     "date_escalated",
     "playbook_step_id",
+    "call_partner_id",
+    "call_user_id",
+    "call_activity_id",
 }
 # Which states each action may start from.
 TASK_TRANSITIONS = {
@@ -56,7 +60,8 @@ class CrisisTask(models.Model):
     # ------------------------------------------------------------------
     # Fields
     # ------------------------------------------------------------------
-    name = fields.Char(required=True, tracking=True)
+    # In every language: tasks from a playbook carry its steps' translations.
+    name = fields.Char(required=True, tracking=True, translate=True)
     description = fields.Html()
     incident_id = fields.Many2one(
         "crisis.incident",
@@ -80,6 +85,18 @@ class CrisisTask(models.Model):
         default=lambda self: self.env.user,
     )
     date_deadline = fields.Datetime(string="Deadline", tracking=True, index=True)
+    # A personal call to a key customer (crisis.incident.action_mark_affected)
+    call_partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer to Call",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    call_user_id = fields.Many2one(
+        "res.users", string="Calling Salesperson", readonly=True, copy=False
+    )
+    call_activity_id = fields.Many2one("mail.activity", readonly=True, copy=False)
     priority = fields.Selection(
         [("0", "Normal"), ("1", "Important"), ("2", "Urgent")], default="0"
     )
@@ -259,31 +276,26 @@ class CrisisTask(models.Model):
 
     def action_done(self):
         self._workflow_apply("done", {"date_done": fields.Datetime.now()})
-        for task in self:
-            task._close_activities(self._followup_activity_type(), _("Task completed."))
-            task.incident_id._log(
-                "task",
-                _(
-                    "Task completed: %(task)s (by %(user)s).",
-                    task=task.name,
-                    user=self.env.user.name,
-                ),
-            )
+        self._close_and_log(
+            _("Task completed."), _("Task completed: %(task)s (by %(user)s).")
+        )
         return True
 
     def action_cancel(self):
         self._workflow_apply("cancelled")
-        for task in self:
-            task._close_activities(self._followup_activity_type(), _("Task cancelled."))
-            task.incident_id._log(
-                "task",
-                _(
-                    "Task cancelled: %(task)s (by %(user)s).",
-                    task=task.name,
-                    user=self.env.user.name,
-                ),
-            )
+        self._close_and_log(
+            _("Task cancelled."), _("Task cancelled: %(task)s (by %(user)s).")
+        )
         return True
+
+    def _close_and_log(self, feedback, message):
+        """Close each task's follow-up activities with ``feedback`` and log
+        ``message`` (with ``%(task)s`` and ``%(user)s``) on its incident."""
+        for task in self:
+            task._close_activities(self._followup_activity_type(), feedback)
+            task.incident_id._log(
+                "task", message % {"task": task.name, "user": self.env.user.name}
+            )
 
     def action_reopen(self):
         self._workflow_apply(
@@ -393,22 +405,32 @@ class CrisisTask(models.Model):
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return True
 
+    def _followup_schedule(self, activity_type, user, summary, note):
+        """A follow-up activity for ``user``, due today."""
+        self.ensure_one()
+        self.activity_schedule(
+            activity_type_id=activity_type.id,
+            date_deadline=fields.Date.context_today(self),
+            summary=summary,
+            note=note,
+            user_id=user.id,
+        )
+
     def _followup_remind(self):
         activity_type = self._followup_activity_type()
         now = fields.Datetime.now()
         for task in self:
             task = task.with_context(lang=task.incident_id._team_lang())
             assignee = task.user_id or task.incident_id.lead_id
-            task.activity_schedule(
-                activity_type_id=activity_type.id,
-                date_deadline=fields.Date.context_today(task),
-                summary=_("Overdue crisis task: %(task)s", task=task.name),
-                note=_(
+            task._followup_schedule(
+                activity_type,
+                assignee,
+                _("Overdue crisis task: %(task)s", task=task.name),
+                _(
                     "This task was due on %(deadline)s. Please finish it or agree "
                     "a new deadline with the crisis lead.",
                     deadline=task._format_deadline(),
                 ),
-                user_id=assignee.id,
             )
             task.write({"followup_state": "reminded", "date_reminded": now})
             task.incident_id._log(
@@ -431,17 +453,16 @@ class CrisisTask(models.Model):
             lead = incident.lead_id
             assignee = task.user_id
             if lead:
-                task.activity_schedule(
-                    activity_type_id=activity_type.id,
-                    date_deadline=fields.Date.context_today(task),
-                    summary=_("Escalation: %(task)s", task=task.name),
-                    note=_(
+                task._followup_schedule(
+                    activity_type,
+                    lead,
+                    _("Escalation: %(task)s", task=task.name),
+                    _(
                         "%(user)s has not finished this task although it was due on "
                         "%(deadline)s and a reminder was sent.",
                         user=assignee.name or _("Nobody"),
                         deadline=task._format_deadline(),
                     ),
-                    user_id=lead.id,
                 )
             incident.message_post(
                 body=_(
@@ -480,3 +501,21 @@ class CrisisTask(models.Model):
         return fields.Datetime.context_timestamp(
             self.with_context(tz=tz), self.date_deadline
         ).strftime("%Y-%m-%d %H:%M")
+
+    # ------------------------------------------------------------------
+    # Personal calls to key customers
+    # ------------------------------------------------------------------
+    def _call_done(self, user, feedback):
+        """The salesperson marked the call activity done: log the call and
+        close the task (sudo: the salesperson may have no crisis rights)."""
+        for task in self.sudo().filtered(lambda t: t.state in OPEN_TASK_STATES):
+            task.incident_id._log(
+                "communication",
+                _(
+                    "Personal call to %(customer)s done by %(user)s: %(feedback)s",
+                    customer=task.call_partner_id.name,
+                    user=user.name,
+                    feedback=html2plaintext(feedback or "") or "-",
+                ),
+            )
+            task.action_done()

@@ -46,6 +46,9 @@ class CrisisWorkflowMixin(models.AbstractModel):
     _workflow_incident_required = True
     _workflow_frozen_states = ()
     _workflow_copy = "reset"
+    # The states in which a record may be deleted (empty: any); see
+    # ``_workflow_unlink_refusal`` for the message otherwise.
+    _workflow_unlink_states = ()
 
     # ------------------------------------------------------------------
     # CRUD
@@ -135,6 +138,18 @@ class CrisisWorkflowMixin(models.AbstractModel):
             record=self.display_name,
             **{"from": old, "to": new},
         )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_workflow_state(self):
+        states = self._workflow_unlink_states
+        field = self._workflow_state_field
+        if states and any(record[field] not in states for record in self):
+            raise UserError(self._workflow_unlink_refusal())
+
+    def _workflow_unlink_refusal(self):
+        """Why a record outside ``_workflow_unlink_states`` cannot be deleted:
+        every model that sets those states says it in its own words."""
+        raise NotImplementedError(self._name)
 
     def _workflow_log_transition(self, old_states, new_state):
         """Hook: write the transition into the crisis log where the model

@@ -37,16 +37,14 @@ class CrmLead(models.Model):
     def _search_crisis_affected(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on affected customers."))
-        Partner = self.env["res.partner"]
-        ids = list(
-            Partner._crisis_affected_commercial_ids(Partner._crisis_visible_incidents())
-        )
+        # Through the contact's own search: a salesperson without crisis
+        # rights finds their own customers marked affected.
         if (operator == "=") == value:
-            return [("partner_id.commercial_partner_id", "in", ids)]
+            return [("partner_id.crisis_affected", "=", True)]
         return [
             "|",
             ("partner_id", "=", False),
-            ("partner_id.commercial_partner_id", "not in", ids),
+            ("partner_id.crisis_affected", "=", False),
         ]
 
     def action_crisis_inquiries(self):

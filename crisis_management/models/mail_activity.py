@@ -18,3 +18,19 @@ class MailActivity(models.Model):
     def _check_access(self, operation):
         result = super()._check_access(operation)
         return add_forbidden(self, result, operation, "res_model", "res_id")
+
+    def _action_done(self, feedback=False, attachment_ids=None):
+        """A personal call to a key customer is logged and its crisis task
+        closed when the salesperson marks the call done."""
+        tasks = (
+            self.env["crisis.task"]
+            .sudo()
+            .search([("call_activity_id", "in", self.ids)])
+            if self.ids
+            else self.env["crisis.task"]
+        )
+        user = self.env.user
+        result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
+        if tasks:
+            tasks._call_done(user, feedback)
+        return result

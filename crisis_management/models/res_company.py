@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import Command, _, api, fields, models
 
-from ..tools import resolve_lang
+from ..tools import resolve_lang, selection_labels
 
 # Crisis mode is switched by the incidents' actions only; who got the hotline
 # group from crisis mode is recorded by crisis mode only.
@@ -46,6 +46,13 @@ class ResCompany(models.Model):
         help="Hours after the deadline of a crisis task at which, if the task is "
         "still open despite the reminder, it is escalated to the crisis lead.",
     )
+    crisis_send_delay_seconds = fields.Integer(
+        string="Hold Before Sending (seconds)",
+        default=20,
+        help="A broadcast waits this long after Send before anything leaves: "
+        "until then it can be cancelled with nothing sent. 0 sends at once. "
+        "Alarms are never held.",
+    )
     crisis_hotline_team_ids = fields.Many2many(
         "crm.team",
         "crisis_hotline_team_res_company_rel",
@@ -67,6 +74,13 @@ class ResCompany(models.Model):
         groups="crisis_management.group_crisis_admin",
         help="Users who got the crisis user group only because crisis mode "
         "switched on; it is taken from them, and only from them, when it ends.",
+    )
+    crisis_roster_ids = fields.One2many(
+        "crisis.roster.line",
+        "company_id",
+        string="Standing Crisis Team",
+        help="Who is called in which role when a crisis begins: per role the "
+        "first person is the primary, the next ones are the deputies in order.",
     )
     crisis_handback_plan_id = fields.Many2one(
         "mail.activity.plan",
@@ -119,6 +133,14 @@ class ResCompany(models.Model):
         help="Short name every crisis SMS begins with, followed by a colon, so "
         "that the reader sees who writes. Left empty, the company name is used.",
     )
+
+    _sql_constraints = [
+        (
+            "crisis_send_delay_seconds_positive",
+            "CHECK(crisis_send_delay_seconds >= 0)",
+            "The hold before sending cannot be negative.",
+        ),
+    ]
 
     @api.model
     def get_crisis_mode_status(self):
@@ -309,3 +331,59 @@ class ResCompany(models.Model):
         self.ensure_one()
         company = self.sudo()
         return (company.crisis_sms_sender or company.name or "").strip()
+
+    # ------------------------------------------------------------------
+    # Standing crisis team
+    # ------------------------------------------------------------------
+    def _crisis_roster_chains(self):
+        """``{(company id, role): roster lines}`` in alarm order: the primary
+        first, then the deputies. Only active internal users."""
+        self.ensure_one()
+        chains = {}
+        lines = (
+            self.env["crisis.roster.line"].sudo().search([("company_id", "=", self.id)])
+        )
+        for line in lines.sorted(lambda r: (r.sequence, r.id)):
+            if line.user_id.active and not line.user_id.share:
+                key = (self.id, line.role)
+                chains[key] = chains.get(key, line.browse()) | line
+        return chains
+
+    def _crisis_roster_readiness(self):
+        """Sentences naming what would fail in an alarm tonight: roles with
+        nobody or without deputy, people without mobile number."""
+        self.ensure_one()
+        chains = self._crisis_roster_chains()
+        roles = selection_labels(self.env["crisis.roster.line"], "role")
+        if not chains:
+            return [_("Nobody is on the standing crisis team of %s.", self.name)]
+        problems = []
+        no_deputy = [
+            roles.get(role, role)
+            for (_company, role), chain in chains.items()
+            if len(chain) < 2
+        ]
+        if no_deputy:
+            problems.append(
+                _("Roles without deputy: %(roles)s.", roles=", ".join(no_deputy))
+            )
+        users = self.env["res.users"].browse()
+        for chain in chains.values():
+            users |= chain.user_id
+        no_mobile = users.filtered(lambda u: not u.partner_id.mobile)
+        if no_mobile:
+            problems.append(
+                _(
+                    "No mobile number (no SMS alarm): %(people)s.",
+                    people=", ".join(no_mobile.mapped("name")),
+                )
+            )
+        return problems
+
+    def _crisis_alarm_sms_sender(self):
+        """The name an alarm SMS begins with: the company's SMS sender name
+        where one is set up, else its name."""
+        self.ensure_one()
+        if "crisis_sms_sender" in self._fields and self.crisis_sms_sender:
+            return self.crisis_sms_sender
+        return self.name

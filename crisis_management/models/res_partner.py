@@ -13,7 +13,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, html2plaintext
 
 from ..tools import reader_tz, require_group
-from .crisis_consent import ONE_CLICK_SOURCE
+from .crisis_consent import CHANNELS, ONE_CLICK_SOURCE
 
 # Legal bases that carry a purpose on their own, for any kind of message.
 ORDINARY_BASES = ("consent", "contract", "legal_obligation", "legitimate_interest")
@@ -22,6 +22,7 @@ VITAL_INTEREST_TYPES = ("employee", "neighbor")
 VITAL_INTEREST_PURPOSE = "crisis_info"
 NEVER_VITAL_PURPOSES = ("marketing",)
 PHONE_CHANNELS = ("sms", "phone")
+CONSENT_CHANNELS = tuple(code for code, _label in CHANNELS)
 # The basis a message goes out on when several are recorded: the strongest.
 BASIS_RANK = (
     "legal_obligation",
@@ -31,6 +32,14 @@ BASIS_RANK = (
     "consent",
 )
 OPEN_INCIDENT_STATES = ("active", "contained", "resolved")
+
+
+def _commercial_restrict(commercial_ids):
+    """The condition on ``p.commercial_partner_id`` where ``commercial_ids``
+    is given (else none)."""
+    if commercial_ids is None:
+        return SQL()
+    return SQL("AND p.commercial_partner_id = ANY(%s)", list(commercial_ids))
 
 
 class ResPartner(models.Model):
@@ -85,13 +94,19 @@ class ResPartner(models.Model):
             partner.crisis_consent_count = counts.get(partner, 0)
 
     @api.depends_context("uid")
-    @api.depends("commercial_partner_id")
+    @api.depends("commercial_partner_id", "user_id", "commercial_partner_id.user_id")
     def _compute_crisis_affected(self):
         affected = self._crisis_affected_commercial_ids(
             self._crisis_visible_incidents(), self.commercial_partner_id.ids
         )
+        marked = self._crisis_marked_commercial_ids(self.commercial_partner_id.ids)
+        uid = self.env.uid
         for partner in self:
-            partner.crisis_affected = partner.commercial_partner_id.id in affected
+            commercial = partner.commercial_partner_id
+            own = uid in (partner.user_id.id, commercial.user_id.id)
+            partner.crisis_affected = commercial.id in affected or (
+                own and commercial.id in marked
+            )
 
     def _search_crisis_affected(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -99,8 +114,42 @@ class ResPartner(models.Model):
         ids = list(
             self._crisis_affected_commercial_ids(self._crisis_visible_incidents())
         )
-        positive = (operator == "=") == value
-        return [("commercial_partner_id", "in" if positive else "not in", ids)]
+        marked = list(self._crisis_marked_commercial_ids())
+        uid = self.env.uid
+        domain = [
+            "|",
+            ("commercial_partner_id", "in", ids),
+            "&",
+            ("commercial_partner_id", "in", marked),
+            "|",
+            ("user_id", "=", uid),
+            ("commercial_partner_id.user_id", "=", uid),
+        ]
+        if (operator == "=") == value:
+            return domain
+        return ["!", *domain]
+
+    @api.model
+    def _crisis_marked_commercial_ids(self, commercial_ids=None):
+        """Commercial partners marked affected by any open incident
+        (``crisis.incident.action_mark_affected``). A salesperson sees this
+        flag on their own customers without crisis rights: the flag, not the
+        incident."""
+        self.env["crisis.incident"].flush_model(["affected_partner_ids", "state"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        restrict = _commercial_restrict(commercial_ids)
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT p.commercial_partner_id
+                     FROM crisis_incident_affected_partner_rel r
+                     JOIN crisis_incident i ON i.id = r.incident_id
+                     JOIN res_partner p ON p.id = r.partner_id
+                    WHERE i.state IN %s %s""",
+                OPEN_INCIDENT_STATES,
+                restrict,
+            )
+        )
+        return {row[0] for row in self.env.cr.fetchall() if row[0]}
 
     @api.depends_context("uid", "lang")
     @api.depends("commercial_partner_id")
@@ -189,6 +238,8 @@ class ResPartner(models.Model):
         :rtype: bool
         """
         self.ensure_one()
+        if channel not in CONSENT_CHANNELS or not isinstance(kind, str):
+            raise UserError(_("Contacts are reached by e-mail, SMS, letter or phone."))
         # A partner's consent state is personal data: crisis staff only.
         require_group(
             self.env,
@@ -375,16 +426,13 @@ class ResPartner(models.Model):
         if not incidents:
             return set()
         for model, fnames in (
+            ("crisis.incident", ["affected_partner_ids"]),
             ("crisis.communication.recipient", ["partner_id", "incident_id"]),
             ("crisis.inquiry", ["partner_id", "incident_id"]),
             ("res.partner", ["commercial_partner_id"]),
         ):
             self.env[model].flush_model(fnames)
-        restrict = SQL()
-        if commercial_ids is not None:
-            restrict = SQL(
-                "AND p.commercial_partner_id = ANY(%s)", list(commercial_ids)
-            )
+        restrict = _commercial_restrict(commercial_ids)
         self.env.cr.execute(
             SQL(
                 """SELECT p.commercial_partner_id
@@ -395,7 +443,12 @@ class ResPartner(models.Model):
                    SELECT p.commercial_partner_id
                      FROM crisis_inquiry i
                      JOIN res_partner p ON p.id = i.partner_id
-                    WHERE i.incident_id = ANY(%(incidents)s) %(restrict)s""",
+                    WHERE i.incident_id = ANY(%(incidents)s) %(restrict)s
+                    UNION
+                   SELECT p.commercial_partner_id
+                     FROM crisis_incident_affected_partner_rel a
+                     JOIN res_partner p ON p.id = a.partner_id
+                    WHERE a.incident_id = ANY(%(incidents)s) %(restrict)s""",
                 incidents=incidents.ids,
                 restrict=restrict,
             )
@@ -435,7 +488,10 @@ class ResPartner(models.Model):
             .sudo()
             .search(domain, order="date_received desc", limit=20)
         )
-        touched = (recipients.incident_id | inquiries.incident_id).sorted(
+        marked = incidents.sudo().filtered(
+            lambda i: self.commercial_partner_id in i.affected_partner_ids
+        )
+        touched = (recipients.incident_id | inquiries.incident_id | marked).sorted(
             lambda i: i.date_activated or i.create_date, reverse=True
         )
         if not touched:

@@ -32,8 +32,14 @@ from . import test_contact_sheet
 from . import test_situation_dashboard
 from . import test_situation_dashboard_tour
 from . import test_menus
+from . import test_alarm
+from . import test_click_everywhere
+from . import test_screens
+from . import test_daily_paths_tour
 from . import test_communication_workflow
 from . import test_attacks_incident
 from . import test_http_input
 from . import test_confidential_mail
 from . import test_sendable
+from . import test_customers
+from . import test_send_safely

@@ -84,6 +84,9 @@ class CrisisCommon(TransactionCase):
             context=dict(cls.env.context, tracking_disable=True, lang="en_US")
         )
         cls.company = cls.env.company
+        # Broadcasts leave at once in these tests: the hold before sending
+        # has its own tests (test_send_safely.py).
+        cls.company.crisis_send_delay_seconds = 0
         cls.user_crisis = new_test_user(
             cls.env,
             login="crisis_user",
@@ -115,6 +118,19 @@ class CrisisCommon(TransactionCase):
             groups="base.group_user",
         )
         cls.type_fire = cls.env.ref("crisis_management.incident_type_fire")
+        # Incidents of these tests keep the team the test gives them: the
+        # demo's standing crisis team (and its alarm) is tested in test_alarm.
+        cls.env["crisis.roster.line"].search(
+            [("company_id", "=", cls.company.id)]
+        ).unlink()
+        # Mail the demo queued at install (the demo incidents' alarms) is not
+        # these tests' mail: what reaches the SMTP edge here is theirs alone.
+        cls.env["mail.mail"].search([("state", "=", "outgoing")]).write(
+            {"state": "cancel"}
+        )
+        cls.env["sms.sms"].search([("state", "=", "outgoing")]).write(
+            {"state": "canceled"}
+        )
 
     @classmethod
     def _create_incident(cls, **values):

@@ -53,6 +53,12 @@ class TestCommunication(CrisisAudienceCommon):
         comm.action_send()
         with self.assertRaisesRegex(UserError, "already been sent"):
             comm.action_send()
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            comm.unlink()
+        self.assertTrue(comm.exists())
+        draft = self._communication(self.message)
+        draft.unlink()
+        self.assertFalse(draft.exists())
 
     def test_recipient_lines_state_why_anyone_is_skipped(self):
         comm = self._audience(channel_sms=True)

@@ -13,6 +13,7 @@ import json
 
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import CrisisCommon
 
@@ -286,6 +287,7 @@ class TestConfidentialChatter(CrisisCommon, HttpCase):
         )
         self.assertTrue(answer["result"])
 
+    @mute_logger("odoo.http", "odoo.models")
     def test_influence_and_handle_only_for_crisis_users(self):
         portal = new_test_user(
             self.env, login="influence_portal", groups="base.group_portal"

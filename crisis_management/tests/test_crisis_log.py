@@ -2,6 +2,7 @@
 import random
 import threading
 import time
+from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
 
@@ -289,6 +290,63 @@ class TestCrisisLogChain(CrisisCommon):
                 {"incident_id": self.incident.id, "kind": "fact", "body": "x"}
             )
         self.assertTrue(self.incident.verify_log()["ok"])
+
+
+class TestCrisisLogDemoClock(CrisisCommon):
+    """Demo data plays a past exercise on the crisis log's clock: the entries
+    the application writes carry the step's time and stay hash-chained;
+    people keep writing at the present time; nobody but the system sets it."""
+
+    def setUp(self):
+        super().setUp()
+        self.addCleanup(self.env["crisis.log"]._demo_set_clock, False)
+
+    def test_application_entries_follow_the_clock(self):
+        Log = self.env["crisis.log"]
+        start = fields.Datetime.now().replace(microsecond=0) - timedelta(days=30)
+        Log._demo_set_clock(start)
+        incident = self._create_incident()
+        Log._demo_set_clock(start + timedelta(minutes=7))
+        incident.action_activate()
+        Log._demo_set_clock(start + timedelta(minutes=25))
+        incident._log("fact", "Lage erkundet")
+        by_hand = Log.with_user(self.user_manager).create(
+            {"incident_id": incident.id, "kind": "note", "body": "Von Hand"}
+        )
+        Log._demo_set_clock(start + timedelta(minutes=70))
+        incident.action_resolve()
+        incident.action_close()
+        Log._demo_set_clock(False)
+        incident._log("note", "Nachbereitung")
+
+        entries = incident.log_ids.sorted("sequence")
+        state_entries = entries.filtered(lambda e: e.kind == "state")
+        self.assertEqual(state_entries[0].date, start + timedelta(minutes=7))
+        self.assertEqual(state_entries[-1].date, start + timedelta(minutes=70))
+        fact = entries.filtered(lambda e: e.body == "Lage erkundet")
+        self.assertEqual(fact.date, start + timedelta(minutes=25))
+        self.assertEqual(incident.date_activated, start + timedelta(minutes=7))
+        self.assertEqual(incident.date_closed, start + timedelta(minutes=70))
+        # A person writes at the present time, clock or not; so does the
+        # application once the clock is stopped.
+        self.assertGreater(by_hand.date, start + timedelta(days=29))
+        self.assertGreater(entries[-1].date, start + timedelta(days=29))
+        self.assertTrue(incident.verify_log()["ok"])
+
+    def test_clock_does_not_go_back(self):
+        Log = self.env["crisis.log"]
+        now = fields.Datetime.now()
+        Log._demo_set_clock(now - timedelta(hours=1))
+        with self.assertRaises(UserError):
+            Log._demo_set_clock(now - timedelta(hours=2))
+
+    def test_only_the_system_sets_the_clock(self):
+        with self.assertRaises(AccessError):
+            self.env["crisis.log"].with_user(self.user_admin)._demo_set_clock(
+                "2020-01-01 00:00:00"
+            )
+        entry = self._create_incident()._log("note", "Jetzt")
+        self.assertGreater(entry.date, fields.Datetime.to_datetime("2024-01-01"))
 
 
 class TestCrisisLogHashVersion(CrisisCommon):

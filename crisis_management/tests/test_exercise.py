@@ -1,7 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import Command
+from datetime import timedelta
+
+from lxml import html
+
+from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 
 from .common import CrisisAudienceCommon, CrisisCommon, decoded_text
 
@@ -239,3 +243,66 @@ class TestExerciseCrisisMode(CrisisCommon):
         real.action_close()
         self.assertFalse(self.company.crisis_mode)
         self.assertFalse(self.company.crisis_incident_id)
+
+
+@tagged("post_install", "-at_install")
+class TestExerciseDemoReplay(TransactionCase):
+    """The demo exercise replays as the timeline it was played on, not with
+    every entry at T+0:00, and its crisis log still verifies."""
+
+    def test_demo_exercise_replay_shows_its_timeline(self):
+        exercise = self.env.ref("crisis_management.crisis_incident_exercise_demo")
+        lead = self.env.ref("crisis_management.user_krisenstab_demo")
+        exercise = exercise.with_user(lead).with_context(lang="de_DE")
+        self.assertTrue(exercise.verify_log()["ok"])
+
+        replay = html.fragment_fromstring(
+            str(exercise.exercise_replay), create_parent="div"
+        )
+        rows = [
+            (
+                li.xpath("./span")[0].text_content().strip(),
+                li.xpath("./div/div")[-1].text_content().strip(),
+            )
+            for li in replay.xpath("//li")
+        ]
+        self.assertEqual(len(rows), len(exercise.log_ids))
+        offsets = [offset for offset, _body in rows]
+        self.assertEqual(
+            list(dict.fromkeys(offsets)),
+            [
+                "T+0:00",
+                "T+0:03",
+                "T+0:07",
+                "T+0:18",
+                "T+0:52",
+                "T+1:10",
+                "T+1:45",
+                "T+2:00",
+            ],
+        )
+
+        def minutes(offset):
+            hours, mins = offset.removeprefix("T+").split(":")
+            return int(hours) * 60 + int(mins)
+
+        self.assertEqual(
+            [minutes(o) for o in offsets], sorted(minutes(o) for o in offsets)
+        )
+        self.assertIn(("T+0:07", "Übungseinlage 1"), [(o, b[:15]) for o, b in rows])
+        self.assertIn(("T+0:52", "Übungseinlage 2"), [(o, b[:15]) for o, b in rows])
+        # The exercise took place a month ago, from its start to its closing.
+        self.assertEqual(
+            exercise.log_ids.sorted("sequence")[0].date, exercise.date_start
+        )
+        self.assertEqual(
+            exercise.date_activated - exercise.date_start, timedelta(minutes=3)
+        )
+        self.assertEqual(exercise.date_closed - exercise.date_start, timedelta(hours=2))
+        self.assertLess(
+            exercise.date_closed, fields.Datetime.now() - timedelta(days=28)
+        )
+        # The clock stopped with the demo: what is written now is dated now.
+        entry = exercise.sudo()._log("note", "Nachbesprechung")
+        self.assertGreater(entry.date, fields.Datetime.now() - timedelta(minutes=5))
+        self.assertTrue(exercise.verify_log()["ok"])

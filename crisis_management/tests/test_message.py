@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
+from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
 
 from .common import CrisisMessageCommon
 
@@ -154,8 +156,12 @@ class TestCrisisMessage(CrisisMessageCommon):
 
     def test_only_drafts_can_be_deleted(self):
         message = self._approved_message()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Only drafts can be deleted"):
             message.unlink()
+        self.assertTrue(message.exists())
+        draft = self._message()
+        draft.unlink()
+        self.assertFalse(draft.exists())
 
 
 @tagged("post_install", "-at_install")
@@ -256,3 +262,64 @@ class TestSearchAnswers(CrisisMessageCommon):
         self.assertFalse(Message.search_answers(self.incident.id, ""))
         self.assertFalse(Message.search_answers(self.incident.id, "der die das und?"))
         self.assertFalse(Message.search_answers(self.incident.id, "Parkplatz"))
+
+
+@tagged("post_install", "-at_install")
+class TestCrisisMessageFourEyesScreen(HttpCase, CrisisMessageCommon):
+    """Four eyes as people meet them on the content form: the author of a
+    text in review is offered no "Freigeben" / "Approve" and is refused when
+    calling it anyway; another member of the crisis team approves it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("en_US")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["crisis_management"], ["de_DE"], overwrite=True
+        )
+        # The author works in German, the approver in English.
+        cls.user_manager.write({"lang": "de_DE", "tz": "Europe/Berlin"})
+        cls.user_manager2.write({"lang": "en_US", "tz": "Europe/Berlin"})
+        cls.text = cls._message()
+        cls.text.action_submit()
+        cls.url = f"/odoo/action-crisis_management.crisis_message_action/{cls.text.id}"
+
+    def test_author_is_offered_no_approval_and_is_refused(self):
+        self.assertEqual(self.text.last_editor_id, self.user_manager)
+        self.assertEqual(self.text.state, "review")
+        self.start_tour(
+            self.url,
+            "crisis_management_message_author_tour",
+            login=self.user_manager.login,
+        )
+        # Calling it anyway, as the author's browser could over RPC.
+        self.authenticate(self.user_manager.login, self.user_manager.login)
+        with mute_logger("odoo.http"), self.assertRaises(JsonRpcException) as caught:
+            self.make_jsonrpc_request(
+                "/web/dataset/call_kw/crisis.message/action_approve",
+                {
+                    "model": "crisis.message",
+                    "method": "action_approve",
+                    "args": [self.text.ids],
+                    "kwargs": {"context": {"lang": "de_DE"}},
+                },
+            )
+        self.assertIn("UserError", str(caught.exception))
+        # The refusal tells the author why, in their language.
+        with self.assertRaisesRegex(UserError, "Vier-Augen-Prinzip"):
+            self.text.with_user(self.user_manager).with_context(
+                lang="de_DE"
+            ).action_approve()
+        self.text.invalidate_recordset()
+        self.assertEqual(self.text.state, "review")
+        self.assertFalse(self.text.approved_by_id)
+
+    def test_other_team_member_approves_on_the_form(self):
+        self.start_tour(
+            self.url,
+            "crisis_management_message_approver_tour",
+            login=self.user_manager2.login,
+        )
+        self.text.invalidate_recordset()
+        self.assertEqual(self.text.state, "approved")
+        self.assertEqual(self.text.approved_by_id, self.user_manager2)

@@ -119,14 +119,16 @@ class TestPlaybook(CrisisCommon):
         self.assertIn("3 tasks created", entry.body)
         self.assertTrue(incident.verify_log()["ok"])
 
-    def test_tasks_are_named_in_the_teams_language(self):
+    def test_tasks_are_named_in_each_readers_language(self):
         self.env["res.lang"]._activate_lang("de_DE")
         step = self.playbook.step_ids.filtered(lambda s: s.role == "legal")
         step.update_field_translations("name", {"de_DE": "Versicherung anrufen"})
         self.user_manager.lang = "de_DE"
         incident = self._create_incident()
         incident.action_activate()
-        self.assertIn("Versicherung anrufen", incident.task_ids.mapped("name"))
+        task = incident.task_ids.filtered(lambda t: t.playbook_step_id == step)
+        self.assertEqual(task.with_context(lang="de_DE").name, "Versicherung anrufen")
+        self.assertEqual(task.with_context(lang="en_US").name, "Call the insurer")
 
     def test_types_without_playbook_create_no_task(self):
         flood = self.env["crisis.incident.type"].create(

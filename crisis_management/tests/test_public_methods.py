@@ -257,45 +257,8 @@ BAD_IDS = {
     "ids_float": [1.5],
 }
 # Known server errors, ``(model, method, variant)``: each one is a bug to fix
-# in the model (found by this walk; listed in issue 22's report). The walk
-# fails on any server error not listed here; a listed call that no longer
-# fails is fine (remove it then).
-EXPECTED_FAILURES = {
-    # update_field_translations (crisis_bilingual_mixin / tools.security
-    # sanitize_translations): an unknown field name is a KeyError, a
-    # translations value that is not a dict a TypeError/AttributeError.
-    *(
-        (model, "update_field_translations", variant)
-        for model in (
-            "crisis.communication",
-            "crisis.incident",
-            "crisis.incident.update",
-            "crisis.message",
-        )
-        for variant in (
-            "field_name=long",
-            "field_name=true",
-            "translations=long",
-            "translations=true",
-        )
-    ),
-    # The mail gateway's entry points take a dict, any other value fails.
-    ("crisis.inquiry", "message_new", "msg_dict=long"),
-    ("crisis.inquiry", "message_new", "msg_dict=true"),
-    ("crisis.inquiry", "message_update", "msg_dict=long"),
-    ("crisis.inquiry", "message_update", "msg_dict=true"),
-    ("crisis.log.add", "default_get", "fields_list=true"),
-    # search_answers: True as the incident id reaches the SQL, a text that
-    # is not a string is lowered.
-    ("crisis.message", "search_answers", "incident_id=true"),
-    ("crisis.message", "search_answers", "text=true"),
-    # send_email (extended in ir_mail_server.py) is public: any message that
-    # is not an e-mail message object fails.
-    ("ir.mail_server", "send_email", "message=long"),
-    ("ir.mail_server", "send_email", "message=true"),
-    # crisis_can_contact: True as the channel reaches the SQL.
-    ("res.partner", "crisis_can_contact", "channel=true"),
-}
+# in the model. None is left: the walk fails on any server error.
+EXPECTED_FAILURES = frozenset()
 
 
 @tagged("post_install", "-at_install")
@@ -456,6 +419,97 @@ class TestPublicMethodsBadInput(CrisisCommon, HttpCase):
         )
         self.incident.invalidate_recordset()
         self.assertEqual(self.incident.name, "Neu")
+
+    def _call_de(self, model, method, args):
+        """The answer to a call made from the web client in German."""
+        payload = {
+            "id": 0,
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {
+                "model": model,
+                "method": method,
+                "args": args,
+                "kwargs": {"context": {"lang": "de_DE"}},
+            },
+        }
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            data=json.dumps(payload),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertEqual(response.status_code, 200)
+        return response.json()
+
+    def test_values_of_the_wrong_kind_are_refused_in_german(self):
+        """The calls the walk once ended in server errors (KeyError,
+        TypeError, database errors): each is refused with a clear message in
+        the user's language, and nothing changes."""
+        self.authenticate(self.user_admin.login, self.user_admin.login)
+        incident = self.incident
+        summary = incident.public_summary
+        partner = self.env["res.partner"].create(
+            {"name": "Walk contact", "email": "walk.contact@example.com"}
+        )
+        inquiries = self.env["crisis.inquiry"].search_count([])
+        user_error = "odoo.exceptions.UserError"
+        refusal = ("odoo.exceptions.ValidationError", "Bitte prüfen Sie Ihre Eingabe")
+        cases = [
+            (
+                "crisis.incident",
+                "update_field_translations",
+                [incident.ids, "no_such_field", {"de_DE": "<p>x</p>"}],
+                (user_error, "kein Feld no_such_field"),
+            ),
+            (
+                "crisis.incident",
+                "update_field_translations",
+                [incident.ids, "public_summary", True],
+                (user_error, "je Sprachcode"),
+            ),
+            (
+                "crisis.message",
+                "update_field_translations",
+                [self.env["crisis.message"].search([], limit=1).ids, True, {}],
+                (user_error, "kein Feld True"),
+            ),
+            ("crisis.inquiry", "message_new", ["From: x@example.com"], refusal),
+            ("crisis.inquiry", "message_update", [[1], True], refusal),
+            ("crisis.log.add", "default_get", [True], refusal),
+            ("ir.mail_server", "send_email", [[1], "From: x@example.com"], refusal),
+            (
+                "crisis.message",
+                "search_answers",
+                [True, "Rauch"],
+                (user_error, "Antworten werden"),
+            ),
+            (
+                "crisis.message",
+                "search_answers",
+                [incident.id, True],
+                (user_error, "Antworten werden"),
+            ),
+            (
+                "res.partner",
+                "crisis_can_contact",
+                [partner.ids, "crisis_info", True],
+                (user_error, "per E-Mail, SMS, Brief oder Telefon"),
+            ),
+        ]
+        for model, method, args, (name, text) in cases:
+            with self.subTest(model=model, method=method, args=args):
+                error = self._call_de(model, method, args)["error"]["data"]
+                self.assertEqual(error["name"], name)
+                self.assertIn(text, error["message"])
+        incident.invalidate_recordset()
+        self.assertEqual(incident.public_summary, summary)
+        self.assertEqual(self.env["crisis.inquiry"].search_count([]), inquiries)
+        # Good input still works.
+        answer = self._call_de(
+            "res.partner", "crisis_can_contact", [partner.ids, "crisis_info", "email"]
+        )
+        self.assertNotIn("error", answer)
+        self.assertIs(answer["result"], False)  # (no consent given)
 
     def test_external_api_refuses_bad_ids_and_text(self):
         """The same check on the external API: XML-RPC (which carries True

@@ -122,7 +122,8 @@ class TestSendableMail(CrisisMessageCommon, HttpCase):
         comm = self._communication(
             self.message, audience_tag_ids=[(6, 0, self.tag.ids)]
         )
-        comm.action_send()
+        # (the second broadcast of the test repeats the first on purpose)
+        comm.action_send(confirm_repeat=True)
         self._run_cron()
         with patch.object(modules.module, "current_test", None):
             self.env["mail.mail"].sudo().search(

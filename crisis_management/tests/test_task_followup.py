@@ -157,6 +157,11 @@ class TestTaskFollowup(CrisisCommon):
         self.assertFalse(task.date_done)
         task.action_cancel()
         self.assertEqual(task.state, "cancelled")
+        cancel_log = self.incident.log_ids.filtered(
+            lambda e: "Task cancelled: Nachbarn informieren" in e.body
+        )
+        self.assertEqual(len(cancel_log), 1)
+        self.assertIn(self.user_crisis.name, cancel_log.body)
         with self.assertRaises(UserError):
             task.action_done()
         with self.assertRaises(UserError):

@@ -11,6 +11,7 @@ from .language import (
 from .dates import ODD_SPACES, format_public_datetime, reader_tz, rfc3339
 from .qr import qr_png
 from .security import (
+    check_translations,
     may_commit,
     public_ref,
     public_uuid,

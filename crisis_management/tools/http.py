@@ -139,11 +139,34 @@ def _is_vals(value):
     return isinstance(value, dict) and all(isinstance(key, str) for key in value)
 
 
+# Public methods of Odoo whose first argument (after the ids) must be of one
+# kind: a dict for the mail gateway's entry points, a list of field names for
+# ``default_get``. ``None``: an object JSON cannot carry (an e-mail message),
+# so no call over RPC can be right.
+_RPC_FIRST_ARG = {
+    "message_new": ("msg_dict", dict),
+    "message_update": ("msg_dict", dict),
+    "default_get": ("fields_list", list),
+    "send_email": ("message", None),
+}
+
+
+def _first_arg_refused(method, args, kwargs):
+    name, kind = _RPC_FIRST_ARG.get(method, (None, object))
+    if name is None:
+        return False
+    value = args[0] if args else (kwargs or {}).get(name)
+    if kind is None or not isinstance(value, kind):
+        return True
+    return kind is list and not all(isinstance(item, str) for item in value)
+
+
 def check_rpc_call(env, model, method, args, kwargs):
     """Refuse a model method call over RPC whose arguments no method can
     take: a NUL byte or a lone surrogate in any string, ids that are not
     record ids (``True``, strings, floats, out of range), ``create`` or
-    ``write`` values that are not dicts. Raises a ValidationError in the
+    ``write`` values that are not dicts, a first argument of the wrong kind
+    for the methods in ``_RPC_FIRST_ARG``. Raises a ValidationError in the
     user's language; the ORM would raise a server error."""
     context = (kwargs or {}).get("context") if isinstance(kwargs, dict) else None
     lang = context.get("lang") if isinstance(context, dict) else None
@@ -174,6 +197,8 @@ def check_rpc_call(env, model, method, args, kwargs):
         if not all(_is_vals(vals) for vals in vals_list):
             raise _rpc_refusal(env)
     if method == "write" and args and not _is_vals(args[0]):
+        raise _rpc_refusal(env)
+    if _first_arg_refused(method, args, kwargs):
         raise _rpc_refusal(env)
 
 

@@ -3,7 +3,7 @@
 
 import threading
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import html_sanitize
 from odoo.tools.misc import hmac
 
@@ -14,10 +14,32 @@ def require_group(env, xmlid, message):
         raise AccessError(message)
 
 
+def check_translations(records, field_name, translations):
+    """Refuse what ``update_field_translations`` cannot take (it is public:
+    the translation dialog and RPC call it): a name that is not a field of
+    ``records``, translations that are not ``{language code: text}``."""
+    if not isinstance(field_name, str) or field_name not in records._fields:
+        raise UserError(
+            records.env._(
+                "There is no field %(field)s to translate.", field=str(field_name)[:64]
+            )
+        )
+    if not isinstance(translations, dict) or not all(
+        isinstance(lang, str) and (value is False or isinstance(value, (str, dict)))
+        for lang, value in translations.items()
+    ):
+        raise UserError(
+            records.env._(
+                "Translations are given as a text (or terms) for each language code."
+            )
+        )
+
+
 def sanitize_translations(records, field_name, translations):
     """``translations`` of an Html field made safe: Odoo's
     ``update_field_translations`` writes them as given, past the field's
-    own sanitising."""
+    own sanitising. Refuses bad input first (``check_translations``)."""
+    check_translations(records, field_name, translations)
     field = records._fields.get(field_name)
     if not field or field.type != "html":
         return translations

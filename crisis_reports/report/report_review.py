@@ -29,42 +29,33 @@ class ReportReview(models.AbstractModel):
     def _milestones(self, incident):
         _ = self.env._
         start = incident.date_start
-        holding_dates = []
-        holding = (
-            self.env["crisis.message"]
-            .with_context(active_test=False)
-            .search(
-                [
-                    ("incident_id", "=", incident.id),
-                    ("kind", "=", "holding_statement"),
-                    ("date_published", "!=", False),
-                ],
-                order="date_published asc",
-                limit=1,
+        holding_dates = [
+            date
+            for date in (
+                self._first_date(
+                    "crisis.message",
+                    incident,
+                    [("kind", "=", "holding_statement")],
+                    "date_published",
+                ),
+                self._first_date(
+                    "crisis.communication",
+                    incident,
+                    [("message_id.kind", "=", "holding_statement")],
+                    "date_queued",
+                ),
             )
-        )
-        if holding:
-            holding_dates.append(holding.date_published)
-        sent = self.env["crisis.communication"].search(
-            [
-                ("incident_id", "=", incident.id),
-                ("message_id.kind", "=", "holding_statement"),
-                ("date_queued", "!=", False),
-            ],
-            order="date_queued asc",
-            limit=1,
-        )
-        if sent:
-            holding_dates.append(sent.date_queued)
-        update = self.env["crisis.incident.update"].search(
-            [("incident_id", "=", incident.id), ("date_published", "!=", False)],
-            order="date_published asc",
-            limit=1,
-        )
+            if date
+        ]
         rows = [
             (_("Activation"), incident.date_activated),
             (_("First holding statement"), min(holding_dates, default=False)),
-            (_("First public update"), update.date_published),
+            (
+                _("First public update"),
+                self._first_date(
+                    "crisis.incident.update", incident, [], "date_published"
+                ),
+            ),
         ]
         return [
             {
@@ -74,6 +65,25 @@ class ReportReview(models.AbstractModel):
             }
             for label, date in rows
         ]
+
+    @api.model
+    def _first_date(self, model, incident, domain, date_field):
+        """The earliest ``date_field`` of the incident's ``model`` records
+        that match ``domain`` (archived ones too), or False."""
+        first = (
+            self.env[model]
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("incident_id", "=", incident.id),
+                    *domain,
+                    (date_field, "!=", False),
+                ],
+                order=f"{date_field} asc",
+                limit=1,
+            )
+        )
+        return first[date_field]
 
     @api.model
     def _inquiry_times(self, incident):

@@ -3,4 +3,5 @@ from . import test_security
 from . import test_report_pdf
 from . import test_report_access
 from . import test_log_anchor
+from . import test_print_tour
 from . import test_http_input

@@ -130,6 +130,29 @@ class TestReportPdf(CrisisReportsCase):
         self.assertIn("Was gut lief", text)
         self.assertIn("3 Std. 0 Min.", text)
 
+    def test_review_milestones_are_the_first_dates(self):
+        rows = {
+            row["label"]: row["date"]
+            for row in self.env["report.crisis_reports.report_review"]
+            .with_context(lang="en_US")
+            ._milestones(self.incident)
+        }
+        holding = [
+            date
+            for date in (self.message.date_published, self.comm.date_queued)
+            if date
+        ]
+        self.assertTrue(holding)
+        self.assertEqual(rows["First holding statement"], min(holding))
+        updates = self.env["crisis.incident.update"].search(
+            [("incident_id", "=", self.incident.id), ("date_published", "!=", False)]
+        )
+        self.assertEqual(
+            rows["First public update"],
+            min(updates.mapped("date_published"), default=False),
+        )
+        self.assertEqual(rows["Activation"], self.incident.date_activated)
+
     def test_subject_access_lists_the_person_and_nobody_else(self):
         logs_before = self.env["privacy.log"].sudo().search_count([])
         pdf = self._pdf("subject_access", self.doris, "de_DE", user=self.user_admin)

@@ -22,6 +22,8 @@ class TestReportsSecurity(CrisisCommon):
         self.env["res.lang"]._activate_lang("de_DE")
         self.env["ir.module.module"].search(
             [("name", "=", "crisis_reports")]
-        )._update_translations(["de_DE"])
+        )._update_translations(["de_DE"], overwrite=True)
         menu = self.env.ref("crisis_reports.crisis_reports_menu")
-        self.assertEqual(menu.with_context(lang="de_DE").name, "Berichte")
+        self.assertEqual(menu.with_context(lang="de_DE").name, "Vorfallberichte")
+        # Not "Berichte › Berichte": the entry says what it lists.
+        self.assertNotEqual(menu.name, menu.parent_id.name)

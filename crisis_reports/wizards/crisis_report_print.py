@@ -87,9 +87,12 @@ class CrisisReportPrint(models.TransientModel):
         report = self.env.ref(f"crisis_reports.action_report_{self.report}")
         # The options travel with the action: the report is rendered in the
         # language and time zone chosen here, not the user's.
-        return report.with_context(lang=self.lang, tz=self.tz).report_action(
+        action = report.with_context(lang=self.lang, tz=self.tz).report_action(
             record, data={"doc_ids": record.ids, "lang": self.lang, "tz": self.tz}
         )
+        # The dialog closes once the PDF is downloaded.
+        action["close_on_report_download"] = True
+        return action
 
     def action_export_xlsx(self):
         record = self._record()

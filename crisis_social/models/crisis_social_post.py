@@ -6,7 +6,7 @@ the incident's approved words, answered, ignored or hidden with a reason)."""
 import re
 import secrets
 import textwrap
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
@@ -685,8 +685,14 @@ class CrisisSocialPost(models.Model):
                 )
             )
         order = {"holding_statement": 0, "statement": 1, "key_message": 2}
+        # The most recently approved first; content without an approval date
+        # (imported or older data) last. (datetime.min has no timestamp: a
+        # "year 0 is out of range" crash on the demo posts.)
         message = messages.sorted(
-            lambda m: (order[m.kind], -(m.date_approved or datetime.min).timestamp())
+            lambda m: (
+                order[m.kind],
+                -m.date_approved.timestamp() if m.date_approved else 0,
+            )
         )[0]
         text = " ".join(tools.html2plaintext(message.body or message.name).split())
         link = incident.sudo().page_url if incident.sudo().page_published else ""

@@ -6,3 +6,4 @@ from . import test_spikes
 from . import test_fetchers
 from . import test_answer
 from . import test_situation_dashboard
+from . import test_reply_tour

@@ -114,6 +114,17 @@ class TestAnswer(SocialCommon):
         self.assertLessEqual(len(post.reply_draft), 300)
         self.assertEqual(post.reply_limit, 300)
 
+    def test_reply_draft_with_a_key_message_without_approval_date(self):
+        """Approved content without an approval date (older data, the demo)
+        no longer crashes the draft ("year 0 is out of range")."""
+        old = self._approved_statement("Alte Stellungnahme.", "Old statement.")
+        old.sudo().write({"kind": "key_message", "date_approved": False})
+        recent = self._approved_statement("Neue Kernbotschaft.", "New key message.")
+        recent.sudo().kind = "key_message"
+        self.post_de.with_user(self.user_crisis).action_draft_reply()
+        # The most recently approved one is used.
+        self.assertTrue(self.post_de.reply_draft.startswith("Neue Kernbotschaft."))
+
     def test_mark_answered_and_ignore_with_reason(self):
         self.post_en.with_user(self.user_crisis).action_mark_answered()
         self.assertEqual(self.post_en.state, "answered")

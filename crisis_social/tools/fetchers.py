@@ -64,6 +64,16 @@ def _json(response):
         raise FetchError("parse", response.status_code, str(error)[:200]) from error
 
 
+def _json_ok(response, refused, refused_codes=(401, 403)):
+    """The JSON of a 200 answer; ``FetchError(refused)`` for the status codes
+    that mean the network refused us, ``http`` for any other."""
+    if response.status_code in refused_codes:
+        raise FetchError(refused, response.status_code)
+    if response.status_code != 200:
+        raise FetchError("http", response.status_code)
+    return _json(response)
+
+
 def _load_cursor(cursor):
     try:
         value = json.loads(cursor or "{}")
@@ -190,11 +200,7 @@ def _fetch_mastodon(session, state, base, host, tags):
                 f"{base}/api/v1/timelines/tag/{quote(tag, safe='')}",
                 params=params,
             )
-            if response.status_code in (401, 403):
-                raise FetchError("closed_timeline", response.status_code)
-            if response.status_code != 200:
-                raise FetchError("http", response.status_code)
-            statuses = _json(response)
+            statuses = _json_ok(response, "closed_timeline")
             if not isinstance(statuses, list) or not all(
                 isinstance(st, dict) and str(st.get("id", "")).isdigit()
                 for st in statuses
@@ -230,11 +236,7 @@ def _bluesky_session(session, base, identifier, password):
         headers={"User-Agent": USER_AGENT},
         timeout=TIMEOUT,
     )
-    if response.status_code in (400, 401):
-        raise FetchError("bluesky_login", response.status_code)
-    if response.status_code != 200:
-        raise FetchError("http", response.status_code)
-    token = _json(response).get("accessJwt")
+    token = _json_ok(response, "bluesky_login", (400, 401)).get("accessJwt")
     if not token:
         raise FetchError("bluesky_login", response.status_code)
     return token
@@ -290,11 +292,7 @@ def _fetch_bluesky(session, state, base, terms):
                 f"{base}/xrpc/app.bsky.feed.searchPosts?{urlencode(params)}",
                 headers=headers,
             )
-            if response.status_code in (401, 403):
-                raise FetchError("bluesky_auth", response.status_code)
-            if response.status_code != 200:
-                raise FetchError("http", response.status_code)
-            data = _json(response)
+            data = _json_ok(response, "bluesky_auth")
             items = data.get("posts") or [] if isinstance(data, dict) else []
             for item in items:
                 post = _bluesky_post(item)

@@ -147,7 +147,9 @@ export class CrisisSituationDashboard extends Component {
             return _t("%(minutes)s min", {minutes});
         }
         const hours = Math.floor(minutes / 60);
-        return _t("%(hours)s h %(minutes)s min", {hours, minutes: minutes % 60});
+        // Hours and minutes as on a clock ("5:02 h"): short enough for one line.
+        const rest = String(minutes % 60).padStart(2, "0");
+        return _t("%(hours)s:%(minutes)s h", {hours, minutes: rest});
     }
 
     formatTime(value) {

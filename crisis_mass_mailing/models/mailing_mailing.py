@@ -1,0 +1,234 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_datetime
+
+from odoo.addons.crisis_management.tools import require_group
+
+# Mailings that are on their way out: scheduled (a date to come) or queued.
+OUTGOING_STATES = ("in_queue", "sending")
+
+
+class MailingMailing(models.Model):
+    """The marketing freeze: while the company is in crisis mode, a mailing
+    that is not crisis communication is held instead of sent."""
+
+    _name = "mailing.mailing"
+    _inherit = ["mailing.mailing", "crisis.workflow.mixin"]
+
+    # Holding and releasing are done by crisis mode and the crisis admin's
+    # actions only (crisis.workflow.mixin guards them in create/write).
+    _workflow_fields = frozenset({"crisis_frozen", "crisis_date_frozen"})
+    _workflow_incident_field = False
+
+    crisis_frozen = fields.Boolean(
+        string="Held by Crisis Mode",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+        help="Crisis mode holds this mailing: nothing is sent until the "
+        "crisis admin releases it.",
+    )
+    crisis_date_frozen = fields.Datetime(string="Held Since", readonly=True, copy=False)
+    crisis_incident_id = fields.Many2one(
+        "crisis.incident",
+        ondelete="set null",
+        copy=False,
+        groups="crisis_management.group_crisis_manager",
+        help="A mailing about this incident is crisis communication: the "
+        "marketing freeze does not hold it.",
+    )
+
+    crisis_frozen_reason = fields.Char(
+        string="Why Held",
+        compute="_compute_crisis_frozen_reason",
+        help="Why this mailing is not sent, in the reader's language.",
+    )
+
+    @api.depends("crisis_frozen", "crisis_date_frozen", "user_id")
+    def _compute_crisis_frozen_reason(self):
+        for mailing in self:
+            if not mailing.crisis_frozen:
+                mailing.crisis_frozen_reason = False
+                continue
+            mailing.crisis_frozen_reason = _(
+                "Held since %(date)s because %(company)s is in crisis mode: "
+                "marketing mailings are not sent during a crisis. When crisis "
+                "mode ends, the crisis admin releases or cancels this mailing.",
+                date=format_datetime(self.env, mailing.crisis_date_frozen),
+                company=mailing._crisis_company().name,
+            )
+
+    # ------------------------------------------------------------------
+    # Search
+    # ------------------------------------------------------------------
+    @api.model
+    def _search(self, domain, *args, **kwargs):
+        # Odoo's mailing queue job never sees held mailings (the context key
+        # is set by the job below; it only ever narrows a search).
+        if self.env.context.get("crisis_skip_frozen"):
+            domain = [*domain, ("crisis_frozen", "=", False)]
+        return super()._search(domain, *args, **kwargs)
+
+    # ------------------------------------------------------------------
+    # Sending, as mass_mailing does it
+    # ------------------------------------------------------------------
+    def action_put_in_queue(self):
+        result = super().action_put_in_queue()
+        self._crisis_hold()
+        return result
+
+    def _action_send_mail(self, res_ids=None):
+        held = self._crisis_hold() | self.filtered("crisis_frozen")
+        return super(MailingMailing, self - held)._action_send_mail(res_ids=res_ids)
+
+    @api.model
+    def _process_mass_mailing_queue(self):
+        self.search([("state", "in", OUTGOING_STATES)])._crisis_hold()
+        return super(
+            MailingMailing, self.with_context(crisis_skip_frozen=True)
+        )._process_mass_mailing_queue()
+
+    # ------------------------------------------------------------------
+    # The freeze
+    # ------------------------------------------------------------------
+    def _crisis_company(self):
+        """The company a mailing speaks for: its responsible's, else the
+        current one (mailings have no company of their own)."""
+        self.ensure_one()
+        return self.sudo().user_id.company_id or self.env.company
+
+    def _crisis_to_hold(self):
+        """Those of these mailings that crisis mode holds now: on their way
+        out, not held yet, not crisis communication, of a company in crisis
+        mode."""
+        return self.sudo().filtered(
+            lambda m: (
+                not m.crisis_frozen
+                and m.state in OUTGOING_STATES
+                and not m.crisis_incident_id
+                and m._crisis_company().crisis_mode
+            )
+        )
+
+    def _crisis_hold(self):
+        """Hold the mailings that crisis mode freezes, with the reason on
+        each; returns them."""
+        held = self._crisis_to_hold()
+        now = fields.Datetime.now()
+        for company, mailings in held.grouped(lambda m: m._crisis_company()).items():
+            mailings.write({"crisis_frozen": True, "crisis_date_frozen": now})
+            incident = company.crisis_incident_id
+            if incident:
+                incident._log(
+                    "communication",
+                    _(
+                        "Marketing freeze: %(count)s mailing(s) held: %(names)s.",
+                        count=len(mailings),
+                        names=", ".join(mailings.mapped("subject")),
+                    ),
+                )
+        return held.with_env(self.env)
+
+    @api.model
+    def _crisis_offer_release(self, company, incident):
+        """Crisis mode of ``company`` ended: ask its crisis admins, on the
+        incident, to release or cancel the mailings held meanwhile."""
+        held = (
+            self.sudo()
+            .search([("crisis_frozen", "=", True)])
+            .filtered(lambda m: m._crisis_company() == company)
+        )
+        if not held or not incident:
+            return held
+        admins = (
+            self.env.ref("crisis_management.group_crisis_admin")
+            .sudo()
+            .users.filtered(lambda u: not u.share and company in u.company_ids)
+        )
+        names = ", ".join(held.mapped("subject"))
+        for user in admins:
+            # Each admin reads it in their own language.
+            env = self.with_context(lang=user.lang or self.env.lang).env
+            incident.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=env._("Release or cancel held marketing mailings"),
+                note=env._(
+                    "%(count)s marketing mailing(s) were held during crisis mode: "
+                    "%(names)s. Release or cancel each under Crisis › "
+                    "Communication › Held Mailings.",
+                    count=len(held),
+                    names=names,
+                ),
+                user_id=user.id,
+            )
+        note = _(
+            "%(count)s marketing mailing(s) were held during crisis mode: "
+            "%(names)s. Release or cancel each under Crisis › Communication › "
+            "Held Mailings.",
+            count=len(held),
+            names=names,
+        )
+        incident._log("communication", note)
+        return held
+
+    # ------------------------------------------------------------------
+    # The crisis admin's actions
+    # ------------------------------------------------------------------
+    def _crisis_check_admin(self):
+        require_group(
+            self.env,
+            "crisis_management.group_crisis_admin",
+            _("Only a crisis admin can release or cancel held mailings."),
+        )
+        self.check_access("read")
+        for mailing in self:
+            if not mailing.crisis_frozen:
+                raise UserError(
+                    _("“%(name)s” is not held by crisis mode.", name=mailing.subject)
+                )
+
+    def action_crisis_release(self):
+        """Let held mailings go out again as they were scheduled (or at once
+        when their date has passed). Refused while their company is still in
+        crisis mode."""
+        self._crisis_check_admin()
+        for mailing in self:
+            if mailing._crisis_company().crisis_mode:
+                raise UserError(
+                    _(
+                        "%(company)s is still in crisis mode: “%(name)s” can be "
+                        "released when crisis mode has ended.",
+                        company=mailing._crisis_company().name,
+                        name=mailing.subject,
+                    )
+                )
+        mailings = self.sudo()
+        mailings.write({"crisis_frozen": False, "crisis_date_frozen": False})
+        for mailing in mailings:
+            mailing._message_log(
+                body=_(
+                    "Released after crisis mode by %(user)s.", user=self.env.user.name
+                )
+            )
+        queued = mailings.filtered(lambda m: m.state in OUTGOING_STATES)
+        if queued:
+            self.env.ref("mass_mailing.ir_cron_mass_mailing_queue")._trigger(
+                sorted({m.schedule_date or fields.Datetime.now() for m in queued})
+            )
+        return True
+
+    def action_crisis_cancel(self):
+        """Cancel held mailings: back to draft, unscheduled, nothing sent."""
+        self._crisis_check_admin()
+        mailings = self.sudo()
+        mailings.action_cancel()
+        mailings.write({"crisis_frozen": False, "crisis_date_frozen": False})
+        for mailing in mailings:
+            mailing._message_log(
+                body=_(
+                    "Cancelled after crisis mode by %(user)s.", user=self.env.user.name
+                )
+            )
+        return True
