@@ -889,7 +889,9 @@ class CrisisCommunication(models.Model):
             self.env["sms.sms"].sudo().create(
                 {
                     "number": number,
-                    "body": f"{test_mark} {text}",
+                    # Like every crisis SMS: who writes comes first.
+                    "body": f"{self.company_id._crisis_sms_sender_name()}: "
+                    f"{test_mark} {text}",
                     "partner_id": partner.id,
                     "state": "outgoing",
                 }
