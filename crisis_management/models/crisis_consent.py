@@ -3,6 +3,7 @@ from contextvars import ContextVar
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import hash_sign, verify_hash_signed
 
 CHANNELS = [
     ("email", "E-mail"),
@@ -17,6 +18,12 @@ LEGAL_BASES = [
     ("vital_interest", "Vital Interest"),
     ("legitimate_interest", "Legitimate Interest"),
 ]
+# Bases a person can take back: consent (withdrawal, Art. 7(3) GDPR) and
+# legitimate interest (objection, Art. 21 GDPR). The others (contract, legal
+# obligation, vital interest) do not rest on the person's will.
+WITHDRAWABLE_BASES = ("consent", "legitimate_interest")
+WITHDRAW_SCOPE = "crisis_management.consent_withdraw"
+ONE_CLICK_SOURCE = "one-click unsubscribe"
 # Set by _write_withdrawal() only: a variable of the process, which no RPC
 # caller can set (unlike a context key).
 _WITHDRAWING = ContextVar("crisis_consent_withdrawing", default=False)
@@ -32,6 +39,7 @@ FROZEN_FIELDS = {
     "date_withdrawn",
     "source",
     "evidence",
+    "withdrawal_source",
 }
 
 
@@ -48,7 +56,7 @@ class CrisisConsent(models.Model):
 
     # Only action_withdraw changes these (given -> withdrawn, never back);
     # a copy is refused.
-    _workflow_fields = frozenset({"state", "date_withdrawn"})
+    _workflow_fields = frozenset({"state", "date_withdrawn", "withdrawal_source"})
     _workflow_incident_field = False
     _workflow_copy = "refuse"
 
@@ -76,6 +84,12 @@ class CrisisConsent(models.Model):
     )
     evidence = fields.Text(
         tracking=True, help="Proof of the consent: time, address, wording shown."
+    )
+    withdrawal_source = fields.Char(
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="How the withdrawal reached us, e.g. one-click unsubscribe.",
     )
 
     @api.depends("partner_id", "purpose_id", "channel")
@@ -120,12 +134,16 @@ class CrisisConsent(models.Model):
             )
         return super().write(vals)
 
-    def _write_withdrawal(self):
+    def _write_withdrawal(self, source=False):
         """The one change of a recorded consent, past write()'s refusal."""
         token = _WITHDRAWING.set(True)
         try:
             return self.write(
-                {"state": "withdrawn", "date_withdrawn": fields.Datetime.now()}
+                {
+                    "state": "withdrawn",
+                    "date_withdrawn": fields.Datetime.now(),
+                    "withdrawal_source": source or False,
+                }
             )
         finally:
             _WITHDRAWING.reset(token)
@@ -138,10 +156,11 @@ class CrisisConsent(models.Model):
             )
         )
 
-    def action_withdraw(self):
+    def action_withdraw(self, source=False):
         """Withdraw these consents. A withdrawal covers every consent-based
         record of the same partner, purpose and channel, so that a duplicate
-        never keeps a withdrawn consent alive."""
+        never keeps a withdrawn consent alive. ``source`` says how the
+        withdrawal reached us (kept on the records)."""
         self.check_access("write")
         given = self.filtered(lambda c: c.state == "given")
         siblings = self.search(
@@ -159,5 +178,96 @@ class CrisisConsent(models.Model):
                 for g in given
             )
         )
-        (given | siblings).sudo()._write_withdrawal()
+        (given | siblings).sudo()._write_withdrawal(source)
         return True
+
+    # ------------------------------------------------------------------
+    # Personal withdrawal link of crisis e-mails (RFC 8058 one-click)
+    # ------------------------------------------------------------------
+    @api.model
+    def _withdraw_url(self, partner, purpose, channel):
+        """The signed link that withdraws ``partner``'s consent (or records
+        the objection) for ``purpose`` on ``channel``; valid until used."""
+        payload = hash_sign(
+            self.sudo().env,
+            WITHDRAW_SCOPE,
+            {"p": partner.id, "u": purpose.id, "c": channel},
+        )
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
+        return f"{base_url}/crisis/consent/withdraw/{payload}"
+
+    @api.model
+    def _withdraw_headers(self, url):
+        """RFC 2369 / RFC 8058 headers of a mail with a withdrawal link."""
+        return {
+            "List-Unsubscribe": f"<{url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+
+    @api.model
+    def _from_withdraw_payload(self, payload):
+        """``(partner, purpose, channel)`` of a valid signed withdrawal link
+        (in sudo; the signature is compared in constant time), else None."""
+        try:
+            values = verify_hash_signed(self.sudo().env, WITHDRAW_SCOPE, payload or "")
+        except (ValueError, TypeError, UnicodeDecodeError):
+            return None
+        if not isinstance(values, dict) or values.get("c") not in dict(CHANNELS):
+            return None
+        if not all(isinstance(values.get(key), int) for key in ("p", "u")):
+            return None
+        partner = self.env["res.partner"].sudo().browse(values["p"]).exists()
+        purpose = self.env["crisis.consent.purpose"].sudo().browse(values["u"]).exists()
+        if not partner or not purpose:
+            return None
+        return partner, purpose, values["c"]
+
+    @api.model
+    def _withdraw_by_link(self, partner, purpose, channel, source=ONE_CLICK_SOURCE):
+        """Withdraw every consent (and record the objection to every
+        legitimate interest) of ``partner`` for ``purpose`` on ``channel``,
+        at once; page subscriptions the withdrawal ends are cancelled too.
+
+        :return: the withdrawn records (sudo)
+        """
+        consents = self.sudo().search(
+            [
+                ("partner_id", "=", partner.id),
+                ("purpose_id", "=", purpose.id),
+                ("channel", "=", channel),
+                ("state", "=", "given"),
+                ("legal_basis", "in", WITHDRAWABLE_BASES),
+            ]
+        )
+        if not consents:
+            return consents
+        consents.action_withdraw(source=source)
+        channel_label = dict(CHANNELS)[channel]
+        how = _("one-click unsubscribe") if source == ONE_CLICK_SOURCE else source
+        for consent in consents:
+            consent.message_post(
+                body=_(
+                    "Withdrawn by the person (%(how)s) for “%(purpose)s” by "
+                    "%(channel)s.",
+                    how=how,
+                    purpose=purpose.name,
+                    channel=channel_label,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        subscriptions = (
+            self.env["crisis.page.subscription"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("consent_ids", "in", consents.ids),
+                    ("state", "=", "confirmed"),
+                ]
+            )
+        )
+        if subscriptions:
+            subscriptions.write(
+                {"state": "cancelled", "date_cancelled": fields.Datetime.now()}
+            )
+        return consents

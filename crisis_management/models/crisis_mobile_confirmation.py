@@ -98,6 +98,10 @@ class CrisisMobileConfirmation(models.Model):
             code=code,
             minutes=CODE_MINUTES,
         )
+        company = partner.company_id or self.env.company
+        sender = company._crisis_sms_sender_name()
+        # Every crisis SMS says first who writes.
+        body = f"{sender}: {body}" if sender else body
         sms = (
             self.env["sms.sms"]
             .sudo()

@@ -198,6 +198,7 @@ class CrisisPageSubscription(models.Model):
             "email": email,
             "hours": self._confirm_hours(),
             "color": incident._page_color(),
+            "legal_footer": incident.company_id._crisis_legal_footer(lang_code),
         }
         env = self.with_context(lang=lang_code).env
         body = env["ir.qweb"]._render(

@@ -2,7 +2,7 @@
 from odoo import Command, _, api, fields, models
 from odoo.tools.translate import _lt
 
-from ..tools import selection_labels
+from ..tools import resolve_lang, selection_labels
 
 # Crisis mode is switched by the incidents' actions only; who got the hotline
 # group from crisis mode is recorded by crisis mode only.
@@ -15,11 +15,13 @@ WORKFLOW_FIELDS = {
 
 class ResCompany(models.Model):
     _name = "res.company"
-    _inherit = ["res.company", "crisis.workflow.mixin"]
+    _inherit = ["res.company", "crisis.workflow.mixin", "crisis.bilingual.mixin"]
 
     # The mixin guards these in create/write (a company has no incident).
     _workflow_fields = frozenset(WORKFLOW_FIELDS)
     _workflow_incident_field = False
+    # The legal details are written in German and English side by side.
+    _bilingual_fields = ("crisis_legal_footer",)
 
     crisis_mode = fields.Boolean(
         readonly=True,
@@ -87,6 +89,50 @@ class ResCompany(models.Model):
         domain="[('res_model', '=', 'res.partner')]",
         help="After an incident is closed, each affected customer is handed back "
         "to their salesperson with the activities of this plan.",
+    )
+
+    # What leaves the house: legal details, imprint, privacy notice, SMS sender
+    crisis_legal_footer = fields.Text(
+        string="Legal Details",
+        translate=True,
+        help="The company's legal details printed at the foot of every crisis "
+        "letter and e-mail and on the public incident page: name, address, "
+        "register court and number, managing directors, VAT id. Left empty, "
+        "they are put together from the company's data.",
+    )
+    crisis_legal_footer_de = fields.Text(
+        string="Legal Details (German)",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
+    )
+    crisis_legal_footer_en = fields.Text(
+        string="Legal Details (English)",
+        compute="_compute_bilingual",
+        inverse="_inverse_bilingual",
+    )
+    crisis_register_court = fields.Char(
+        string="Register Court",
+        help="The court that keeps the commercial register entry, e.g. "
+        "Amtsgericht Halle (Saale).",
+    )
+    crisis_managing_directors = fields.Char(
+        string="Managing Directors",
+        help="Names of the managing directors or the board, as the legal "
+        "details must name them.",
+    )
+    crisis_imprint_url = fields.Char(
+        string="Imprint URL", help="The company's imprint, linked from the public page."
+    )
+    crisis_privacy_url = fields.Char(
+        string="Privacy Notice URL",
+        help="The company's privacy notice, linked from the public page and the "
+        "subscription form.",
+    )
+    crisis_sms_sender = fields.Char(
+        string="SMS Sender Name",
+        size=11,
+        help="Short name every crisis SMS begins with, followed by a colon, so "
+        "that the reader sees who writes. Left empty, the company name is used.",
     )
 
     _sql_constraints = [
@@ -243,6 +289,51 @@ class ResCompany(models.Model):
             {"incident_id": incident.id, "incident_name": incident.display_name}
             for incident in Incident.search(domain, order="date_activated, id")
         ]
+
+    # ------------------------------------------------------------------
+    # Legal details of outgoing texts
+    # ------------------------------------------------------------------
+    def _crisis_legal_footer(self, lang=None):
+        """The legal details in ``lang`` (German or English): as written in
+        the settings, else put together from the company's data."""
+        self.ensure_one()
+        lang = resolve_lang(self.env, lang, company=self)
+        company = self.sudo().with_context(lang=lang)
+        if (company.crisis_legal_footer or "").strip():
+            return company.crisis_legal_footer.strip()
+        env = company.env
+        address = ", ".join(
+            filter(
+                None,
+                [
+                    company.street,
+                    company.street2,
+                    " ".join(filter(None, [company.zip, company.city])),
+                ],
+            )
+        )
+        parts = [", ".join(filter(None, [company.name, address]))]
+        register = " ".join(
+            filter(None, [company.crisis_register_court, company.company_registry])
+        )
+        if register:
+            parts.append(env._("Commercial register: %(register)s", register=register))
+        if company.crisis_managing_directors:
+            parts.append(
+                env._(
+                    "Managing directors: %(names)s",
+                    names=company.crisis_managing_directors,
+                )
+            )
+        if company.vat:
+            parts.append(env._("VAT ID: %(vat)s", vat=company.vat))
+        return " · ".join(parts)
+
+    def _crisis_sms_sender_name(self):
+        """Who every crisis SMS says it comes from."""
+        self.ensure_one()
+        company = self.sudo()
+        return (company.crisis_sms_sender or company.name or "").strip()
 
     # ------------------------------------------------------------------
     # Standing crisis team

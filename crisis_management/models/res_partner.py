@@ -13,7 +13,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, html2plaintext
 
 from ..tools import reader_tz, require_group
-from .crisis_consent import CHANNELS
+from .crisis_consent import CHANNELS, ONE_CLICK_SOURCE
 
 # Legal bases that carry a purpose on their own, for any kind of message.
 ORDINARY_BASES = ("consent", "contract", "legal_obligation", "legitimate_interest")
@@ -23,6 +23,14 @@ VITAL_INTEREST_PURPOSE = "crisis_info"
 NEVER_VITAL_PURPOSES = ("marketing",)
 PHONE_CHANNELS = ("sms", "phone")
 CONSENT_CHANNELS = tuple(code for code, _label in CHANNELS)
+# The basis a message goes out on when several are recorded: the strongest.
+BASIS_RANK = (
+    "legal_obligation",
+    "vital_interest",
+    "contract",
+    "legitimate_interest",
+    "consent",
+)
 OPEN_INCIDENT_STATES = ("active", "contained", "resolved")
 
 
@@ -254,7 +262,14 @@ class ResPartner(models.Model):
     def _crisis_contact_refusals(
         self, partner_ids, purpose_code, channel, kind="notice"
     ):
-        """Why partners may *not* be contacted for a purpose on a channel.
+        """Why partners may *not* be contacted for a purpose on a channel
+        (see :meth:`_crisis_contact_check`)."""
+        return self._crisis_contact_check(partner_ids, purpose_code, channel, kind)[0]
+
+    @api.model
+    def _crisis_contact_check(self, partner_ids, purpose_code, channel, kind="notice"):
+        """Why partners may *not* be contacted for a purpose on a channel,
+        and on which legal basis the others are.
 
         The rule, in order:
 
@@ -286,12 +301,19 @@ class ResPartner(models.Model):
         Addresses are not checked here (a missing address is a different
         reason to skip, see ``crisis.communication``).
 
-        :return: ``{partner_id: "blacklisted" | "no_basis"}`` for the refused
-            partners only; partners absent from the dict may be contacted.
+        The basis a message goes out on is the strongest one recorded:
+        legal obligation, vital interest, contract, legitimate interest,
+        consent (a mail on a legal obligation offers no withdrawal).
+
+        :return: ``(refusals, bases)``: ``{partner_id: "blacklisted" |
+            "unsubscribed" | "no_basis"}`` for the refused partners only
+            (partners absent from it may be contacted; "unsubscribed": they
+            withdrew with the one-click link of an e-mail) and ``{partner_id:
+            legal basis}`` of those with a basis.
         """
         partner_ids = list(partner_ids)
         if not partner_ids:
-            return {}
+            return {}, {}
         cr = self.env.cr
         refusals = {}
         # 1. Blacklists, through the fields of Odoo's blacklist mixins
@@ -318,26 +340,46 @@ class ResPartner(models.Model):
             .with_context(active_test=False)
             .search([("code", "=", purpose_code)], limit=1)
         )
-        with_basis = set()
+        bases = {}
+        unsubscribed = set()
         if purpose:
             safety = kind == "safety_check" and purpose_code not in NEVER_VITAL_PURPOSES
-            bases = ORDINARY_BASES + (("vital_interest",) if safety else ())
+            allowed = ORDINARY_BASES + (("vital_interest",) if safety else ())
             self.env["crisis.consent"].flush_model(
-                ["partner_id", "purpose_id", "channel", "state", "legal_basis"]
+                [
+                    "partner_id",
+                    "purpose_id",
+                    "channel",
+                    "state",
+                    "legal_basis",
+                    "withdrawal_source",
+                ]
             )
+            # The bases, and in the same query who withdrew with the
+            # one-click link of an e-mail (the reason they are skipped).
             cr.execute(
                 SQL(
-                    """SELECT DISTINCT partner_id FROM crisis_consent
+                    """SELECT DISTINCT partner_id, state, legal_basis
+                         FROM crisis_consent
                         WHERE partner_id = ANY(%s) AND purpose_id = %s
-                          AND channel = %s AND state = 'given'
-                          AND legal_basis IN %s""",
+                          AND channel = %s
+                          AND ((state = 'given' AND legal_basis IN %s)
+                               OR (state = 'withdrawn'
+                                   AND withdrawal_source = %s))""",
                     partner_ids,
                     purpose.id,
                     channel,
-                    bases,
+                    allowed,
+                    ONE_CLICK_SOURCE,
                 )
             )
-            with_basis.update(pid for (pid,) in cr.fetchall())
+            for pid, state, basis in cr.fetchall():
+                if state == "withdrawn":
+                    unsubscribed.add(pid)
+                elif pid not in bases or BASIS_RANK.index(basis) < BASIS_RANK.index(
+                    bases[pid]
+                ):
+                    bases[pid] = basis
             if safety and purpose_code == VITAL_INTEREST_PURPOSE:
                 self.env["res.partner"].flush_model(["crisis_stakeholder_type_ids"])
                 cr.execute(
@@ -350,11 +392,15 @@ class ResPartner(models.Model):
                         VITAL_INTEREST_TYPES,
                     )
                 )
-                with_basis.update(pid for (pid,) in cr.fetchall())
-        for pid in partner_ids:
-            if pid not in with_basis and pid not in refusals:
-                refusals[pid] = "no_basis"
-        return refusals
+                for (pid,) in cr.fetchall():
+                    if bases.get(pid) not in ("legal_obligation", "vital_interest"):
+                        bases[pid] = "vital_interest"
+        missing = [pid for pid in partner_ids if pid not in bases]
+        for pid in missing:
+            if pid not in refusals:
+                refusals[pid] = "unsubscribed" if pid in unsubscribed else "no_basis"
+        bases = {pid: basis for pid, basis in bases.items() if pid not in refusals}
+        return refusals, bases
 
     # ------------------------------------------------------------------
     # Crisis mode in the CRM: affected customers

@@ -42,5 +42,6 @@ from . import test_http_input
 from . import test_confidential_mail
 from . import test_first_hour
 from . import test_reader_language
+from . import test_sendable
 from . import test_customers
 from . import test_send_safely

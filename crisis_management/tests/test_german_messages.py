@@ -38,9 +38,14 @@ class TestGermanMessages(CrisisSafetyCheckCommon):
         self.assertNotIn("If the button does not work", mail_de.body_html)
         self.assertIn("Answer now: I am safe / I need help", mail_en.body_html)
         self.assertNotIn("Jetzt antworten", mail_en.body_html)
-        self.assertIn("Bitte antworten Sie:", sms_de.body)
-        self.assertNotIn("Please answer", sms_de.body)
-        self.assertIn("Please answer:", sms_en.body)
+        # Who writes first; replies by link, never by SMS.
+        sender = self.company.crisis_sms_sender or self.company.name
+        self.assertTrue(sms_de.body.startswith(f"{sender}: "), sms_de.body)
+        self.assertTrue(sms_en.body.startswith(f"{sender}: "), sms_en.body)
+        self.assertIn("Geben Sie uns über diesen Link Bescheid:", sms_de.body)
+        self.assertNotIn("antworten Sie", sms_de.body)
+        self.assertIn("Let us know by this link:", sms_en.body)
+        self.assertNotIn("reply", sms_en.body.lower())
 
     def test_letter_names_its_encoding_for_the_pdf(self):
         """Without Odoo's page head, wkhtmltopdf read the letter as Latin-1:

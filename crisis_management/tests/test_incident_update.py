@@ -271,8 +271,9 @@ class TestIncidentUpdate(CrisisCommon):
 
     def test_unsubscribe_link_only_for_page_subscribers(self):
         """Crisis information to a page subscriber carries the page's
-        unsubscribe link, whatever its text; people who are not subscribers
-        get no link the page could not honour."""
+        unsubscribe link, whatever its text; people mailed on a consent from
+        elsewhere get their own withdrawal link instead (issue 25), never
+        the page's."""
         self.incident.action_publish_page()
         subscription = self._subscriber("greta@example.com", "en")
         stakeholder = self.env["res.partner"].create(
@@ -309,7 +310,10 @@ class TestIncidentUpdate(CrisisCommon):
         self.assertIn("List-Unsubscribe", to_subscriber.headers)
         self.assertIn("For everybody", to_stakeholder.body_html)
         self.assertNotIn("/crisis/subscription/unsubscribe/", to_stakeholder.body_html)
-        self.assertFalse(to_stakeholder.headers)
+        headers = ast.literal_eval(to_stakeholder.headers)
+        self.assertIn("/crisis/consent/withdraw/", headers["List-Unsubscribe"])
+        self.assertEqual(headers["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click")
+        self.assertIn("/crisis/consent/withdraw/", to_stakeholder.body_html)
 
     def test_confirm_links_existing_partner_and_keeps_history(self):
         partner = self.env["res.partner"].create(

@@ -183,6 +183,11 @@ class TestLetterPdf(CrisisMessageCommon, HttpCase):
             self.assertIn(HOTLINE, text)
             self.assertIn(self.incident.page_url, text)
             self.assertIn(self.user_manager.name, lines, "signed by the crisis lead")
+            # The company's legal details close every letter.
+            self.assertIn(
+                "Müller Metallbau GmbH, Industriestraße 14, 44137 Dortmund",
+                " ".join(lines),
+            )
             if german:
                 self.assertIn("Der Brand ist unter Kontrolle", text)
                 self.assertIn("Mit freundlichen Grüßen", lines)
@@ -204,9 +209,9 @@ class TestLetterPdf(CrisisMessageCommon, HttpCase):
         # Salutations: the title where the contact has one, neutral otherwise.
         salutations = {
             "weiss": "Sehr geehrter Herr Weiß,",
-            "demir": "Guten Tag, Ayşe Demir,",
+            "demir": "Guten Tag Ayşe Demir,",
             "groesser": "Sehr geehrte Frau Größer,",
-            "oeztuerk": "Guten Tag, Sören Öztürk,",
+            "oeztuerk": "Guten Tag Sören Öztürk,",
             "obrien": "Dear Ms O'Brien,",
             "aastroem": "Dear Zoë Åström,",
         }

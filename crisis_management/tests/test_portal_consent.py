@@ -138,6 +138,9 @@ class TestPortalConsent(HttpCase, MockSMS):
             self._post(f"{URL}/mobile", mobile="+4915123456789")
         self.assertEqual(len(self._sms), 1)
         self.assertEqual(self._sms[0]["number"], "+4915123456789")
+        # Who writes comes first, like in every crisis SMS.
+        sender = self.env.company._crisis_sms_sender_name()
+        self.assertTrue(self._sms[0]["body"].startswith(f"{sender}: "))
         code = re.search(r"\b(\d{6})\b", self._sms[0]["body"]).group(1)
         # A wrong code does not confirm.
         wrong = "000000" if code != "000000" else "111111"

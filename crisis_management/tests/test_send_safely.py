@@ -52,7 +52,10 @@ class TestSendSafely(CrisisAudienceCommon):
             .search([("partner_id", "=", self.user_manager.partner_id.id)])
         )
         self.assertEqual(len(sms), 1)
-        self.assertTrue(sms.body.startswith("[TEST] Brand unter Kontrolle"))
+        sender = self.incident.company_id._crisis_sms_sender_name()
+        self.assertTrue(
+            sms.body.startswith(f"{sender}: [TEST] Brand unter Kontrolle"), sms.body
+        )
         self.assertEqual(sms.number, self.user_manager.partner_id.phone_sanitized)
         # Nothing else: no recipient, no other mail or SMS, still a draft.
         self.assertEqual(comm.state, "draft")

@@ -1,3 +1,2 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from . import ir_actions_report
 from . import crisis_incident

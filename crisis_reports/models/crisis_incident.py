@@ -47,7 +47,11 @@ class CrisisIncident(models.Model):
         now = fields.Datetime.now()
         body = env["ir.qweb"]._render(
             "crisis_reports.crisis_log_anchor_mail_body",
-            {"date": fields.Datetime.to_string(now), "rows": rows},
+            {
+                "date": fields.Datetime.to_string(now),
+                "rows": rows,
+                "legal_footer": company._crisis_legal_footer(env.lang),
+            },
         )
         self.env["mail.mail"].sudo().create(
             {

@@ -29,6 +29,12 @@ class TestReportPdf(CrisisReportsCase):
         self.assertIn("Entscheidung", text)
         self.assertIn("Zeiten in Europe/Berlin", text)
         self.assertIn("Seite 1 von", text)
+        # Letterhead and legal details print in header and footer (they need
+        # the wkhtmltopdf with patched Qt that .ci/setup.sh provides).
+        footer = " ".join(
+            self.incident.company_id._crisis_legal_footer("de_DE").split()
+        )
+        self.assertIn(footer, text)
 
     def test_chronology_of_a_tampered_log_says_so(self):
         third = self.incident.log_ids.sorted("sequence")[2]
