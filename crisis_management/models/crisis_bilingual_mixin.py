@@ -5,11 +5,11 @@ from odoo import _, models
 from odoo.exceptions import UserError
 from odoo.tools import html_sanitize
 
-from ..tools import sanitize_translations
+from ..tools import CRISIS_LANGS, sanitize_translations
 
 # The two languages every public text is written in, with the suffix of the
 # form field that shows each of them.
-BILINGUAL_LANGS = {"de": "de_DE", "en": "en_US"}
+BILINGUAL_LANGS = CRISIS_LANGS
 
 
 class CrisisBilingualMixin(models.AbstractModel):

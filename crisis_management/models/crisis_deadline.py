@@ -7,7 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
-from ..tools import require_group
+from ..tools import CRISIS_LANGS, require_group
 
 STATES = [("open", "Open"), ("done", "Done"), ("overdue", "Overdue")]
 # Which states each action may start from.
@@ -22,7 +22,7 @@ WORKFLOW_FIELDS = {
     "incident_id",
     "rule_id",
 }
-NOTICE_LANGS = ("de_DE", "en_US")
+NOTICE_LANGS = tuple(CRISIS_LANGS.values())
 
 
 class CrisisDeadline(models.Model):

@@ -27,6 +27,7 @@ from odoo.tools.translate import LazyGettext, _lt
 from odoo.addons.mail.tools.alias_error import AliasError
 
 from ..tools import (
+    CRISIS_LANGS,
     format_public_datetime,
     installed_crisis_langs,
     mail_sender_verified,
@@ -2831,7 +2832,7 @@ class CrisisIncident(models.Model):
             "crisis_management.action_report_crisis_contact_sheet"
         ).report_action(self)
         lang = self.env.context.get("contact_sheet_lang")
-        if lang in ("de_DE", "en_US"):
+        if lang in CRISIS_LANGS.values():
             action["context"] = dict(action.get("context") or {}, lang=lang)
         else:
             lang = resolve_lang(

@@ -10,7 +10,7 @@ from odoo.models import NewId
 from odoo.osv import expression
 from odoo.tools import SQL, html2plaintext, html_sanitize
 
-from ..tools import check_translations, require_group, valid_id
+from ..tools import CRISIS_LANGS, check_translations, require_group, valid_id
 
 KINDS = [
     ("key_message", "Key Message"),
@@ -39,7 +39,7 @@ TRANSITIONS = {
 # Editing these in an approved or published text makes a new version.
 CONTENT_FIELDS = ("name", "question", "body", "sms_text")
 # The two languages every public text is written in.
-TEXT_LANGS = ("de_DE", "en_US")
+TEXT_LANGS = tuple(CRISIS_LANGS.values())
 # Changed only by the actions and the versioning (four eyes).
 WORKFLOW_FIELDS = {
     "state",
