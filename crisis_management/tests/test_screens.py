@@ -147,6 +147,7 @@ class TestScreenActions(CrisisCommon):
             self.company.with_user(self.user_admin).write({"name": "Umbenannt"})
 
     def test_settings_screen_refused_to_the_crisis_team(self):
+        self.company.crisis_send_delay_seconds = 20
         for user in (self.user_manager, self.user_crisis):
             with self.assertRaises(AccessError):
                 self.env["crisis.config.settings"].with_user(user).create(
@@ -158,7 +159,7 @@ class TestScreenActions(CrisisCommon):
                     }
                 ).execute()
         self.assertNotEqual(self.company.crisis_inquiry_sla_minutes, 1)
-        self.assertNotEqual(self.company.crisis_send_delay_seconds, 0)
+        self.assertEqual(self.company.crisis_send_delay_seconds, 20)
         self.assertNotEqual(
             self.company.with_context(lang="de_DE").crisis_legal_footer, "Gefälscht"
         )
