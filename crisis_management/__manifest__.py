@@ -53,6 +53,7 @@
         "views/crisis_incident_exercise_templates.xml",
         "views/portal_templates.xml",
         "views/crm_lead_views.xml",
+        "views/crisis_alarm_views.xml",
         "views/res_company_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_templates.xml",
@@ -62,7 +63,6 @@
         "wizards/crisis_readiness_views.xml",
         "wizards/crisis_communication_send_views.xml",
         "views/crisis_menus.xml",
-        "views/crisis_alarm_views.xml",
     ],
     "demo": [
         "demo/crisis_incident_demo.xml",

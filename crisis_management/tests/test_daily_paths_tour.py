@@ -186,3 +186,13 @@ class TestDailyPathsTour(HttpCase):
         )
         self.assertEqual(self.company.crisis_inquiry_sla_minutes, 45)
         self.assertEqual(self.company.crisis_hotline_team_ids, team)
+        self.assertEqual(self.company.crisis_send_delay_seconds, 30)
+        company = self.company.with_context(lang="de_DE")
+        self.assertEqual(
+            company.crisis_legal_footer,
+            "Tour Alltag GmbH, Amtsgericht Halle (Saale) HRB 4711",
+        )
+        self.assertEqual(
+            company.with_context(lang="en_US").crisis_legal_footer,
+            "Tour Alltag GmbH, Local Court Halle (Saale) HRB 4711",
+        )

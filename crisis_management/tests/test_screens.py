@@ -97,6 +97,14 @@ class TestScreenActions(CrisisCommon):
                 "crisis_inquiry_sla_minutes": 45,
                 "crisis_task_escalation_hours": 1.5,
                 "crisis_hotline_team_ids": [(6, 0, team.ids)],
+                "crisis_send_delay_seconds": 45,
+                "crisis_legal_footer_de": "Muster GmbH, Amtsgericht Halle HRB 1",
+                "crisis_legal_footer_en": "Muster GmbH, Local Court Halle HRB 1",
+                "crisis_register_court": "Amtsgericht Halle (Saale)",
+                "crisis_managing_directors": "Erika Mustermann",
+                "crisis_imprint_url": "https://example.com/impressum",
+                "crisis_privacy_url": "https://example.com/datenschutz",
+                "crisis_sms_sender": "Muster",
             }
         )
         result = settings.execute()
@@ -104,26 +112,76 @@ class TestScreenActions(CrisisCommon):
         self.assertEqual(self.company.crisis_inquiry_sla_minutes, 45)
         self.assertEqual(self.company.crisis_task_escalation_hours, 1.5)
         self.assertEqual(self.company.crisis_hotline_team_ids, team)
-        # Opening the screen again shows what was saved.
-        self.assertEqual(Settings.create({}).crisis_inquiry_sla_minutes, 45)
+        self.assertEqual(self.company.crisis_send_delay_seconds, 45)
+        self.assertEqual(
+            self.company.with_context(lang="de_DE").crisis_legal_footer,
+            "Muster GmbH, Amtsgericht Halle HRB 1",
+        )
+        self.assertEqual(
+            self.company.with_context(lang="en_US").crisis_legal_footer,
+            "Muster GmbH, Local Court Halle HRB 1",
+        )
+        self.assertEqual(
+            self.company.crisis_register_court, "Amtsgericht Halle (Saale)"
+        )
+        self.assertEqual(self.company.crisis_managing_directors, "Erika Mustermann")
+        self.assertEqual(
+            self.company.crisis_imprint_url, "https://example.com/impressum"
+        )
+        self.assertEqual(
+            self.company.crisis_privacy_url, "https://example.com/datenschutz"
+        )
+        self.assertEqual(self.company.crisis_sms_sender, "Muster")
+        # Opening the screen again shows what was saved, in both languages.
+        again = Settings.create({})
+        self.assertEqual(again.crisis_inquiry_sla_minutes, 45)
+        self.assertEqual(again.crisis_send_delay_seconds, 45)
+        self.assertEqual(
+            again.crisis_legal_footer_de, "Muster GmbH, Amtsgericht Halle HRB 1"
+        )
+        self.assertEqual(
+            again.crisis_legal_footer_en, "Muster GmbH, Local Court Halle HRB 1"
+        )
         # The crisis admin still cannot write the company directly.
         with self.assertRaises(AccessError):
             self.company.with_user(self.user_admin).write({"name": "Umbenannt"})
 
     def test_settings_screen_refused_to_the_crisis_team(self):
+        self.company.crisis_send_delay_seconds = 20
         for user in (self.user_manager, self.user_crisis):
             with self.assertRaises(AccessError):
                 self.env["crisis.config.settings"].with_user(user).create(
-                    {"crisis_inquiry_sla_minutes": 1}
+                    {
+                        "crisis_inquiry_sla_minutes": 1,
+                        "crisis_send_delay_seconds": 0,
+                        "crisis_legal_footer_de": "Gefälscht",
+                        "crisis_sms_sender": "Fake",
+                    }
                 ).execute()
         self.assertNotEqual(self.company.crisis_inquiry_sla_minutes, 1)
+        self.assertEqual(self.company.crisis_send_delay_seconds, 20)
+        self.assertNotEqual(
+            self.company.with_context(lang="de_DE").crisis_legal_footer, "Gefälscht"
+        )
+        self.assertNotEqual(self.company.crisis_sms_sender, "Fake")
 
     def test_settings_in_odoo_settings_for_system_admins(self):
         config = self.env["res.config.settings"].create(
-            {"crisis_inquiry_sla_minutes": 33}
+            {
+                "crisis_inquiry_sla_minutes": 33,
+                "crisis_send_delay_seconds": 10,
+                "crisis_legal_footer_en": "Example Ltd, Local Court Halle",
+                "crisis_sms_sender": "Beispiel",
+            }
         )
         config.execute()
         self.assertEqual(self.company.crisis_inquiry_sla_minutes, 33)
+        self.assertEqual(self.company.crisis_send_delay_seconds, 10)
+        self.assertEqual(
+            self.company.with_context(lang="en_US").crisis_legal_footer,
+            "Example Ltd, Local Court Halle",
+        )
+        self.assertEqual(self.company.crisis_sms_sender, "Beispiel")
 
 
 @tagged("post_install", "-at_install")

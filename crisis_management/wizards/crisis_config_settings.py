@@ -50,6 +50,39 @@ class CrisisConfigSettings(models.TransientModel):
         help="After an incident is closed, each affected customer is handed back "
         "to their salesperson with the activities of this plan.",
     )
+    crisis_send_delay_seconds = fields.Integer(
+        string="Hold Before Sending (seconds)",
+        help="A broadcast waits this long after Send before anything leaves: "
+        "until then it can be cancelled with nothing sent. 0 sends at once. "
+        "Alarms are never held.",
+    )
+    # The legal details, German and English side by side as on the company.
+    crisis_legal_footer_de = fields.Text(string="Legal Details (German)")
+    crisis_legal_footer_en = fields.Text(string="Legal Details (English)")
+    crisis_register_court = fields.Char(
+        string="Register Court",
+        help="The court that keeps the commercial register entry, e.g. "
+        "Amtsgericht Halle (Saale).",
+    )
+    crisis_managing_directors = fields.Char(
+        string="Managing Directors",
+        help="Names of the managing directors or the board, as the legal "
+        "details must name them.",
+    )
+    crisis_imprint_url = fields.Char(
+        string="Imprint URL", help="The company's imprint, linked from the public page."
+    )
+    crisis_privacy_url = fields.Char(
+        string="Privacy Notice URL",
+        help="The company's privacy notice, linked from the public page and the "
+        "subscription form.",
+    )
+    crisis_sms_sender = fields.Char(
+        string="SMS Sender Name",
+        size=11,
+        help="Short name every crisis SMS begins with, followed by a colon, so "
+        "that the reader sees who writes. Left empty, the company name is used.",
+    )
 
     @api.model
     def _crisis_company_fields(self):
@@ -59,6 +92,14 @@ class CrisisConfigSettings(models.TransientModel):
             "crisis_task_escalation_hours",
             "crisis_hotline_team_ids",
             "crisis_handback_plan_id",
+            "crisis_send_delay_seconds",
+            "crisis_legal_footer_de",
+            "crisis_legal_footer_en",
+            "crisis_register_court",
+            "crisis_managing_directors",
+            "crisis_imprint_url",
+            "crisis_privacy_url",
+            "crisis_sms_sender",
         ]
 
     def _check_crisis_admin(self):

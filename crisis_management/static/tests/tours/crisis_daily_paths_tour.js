@@ -191,6 +191,25 @@ registry.category("web_tour.tours").add("crisis_management_settings_day_tour", {
             run: "click",
         },
         {
+            content: "Hold broadcasts a little longer before they leave",
+            trigger: ".o_form_view .o_field_widget[name=crisis_send_delay_seconds] input",
+            run: "edit 30",
+        },
+        {
+            content: "Write the legal details in German",
+            trigger: ".o_form_view .o_field_widget[name=crisis_legal_footer_de] textarea",
+            run: "edit Tour Alltag GmbH, Amtsgericht Halle (Saale) HRB 4711",
+        },
+        {
+            content: "and in English",
+            trigger: ".o_form_view .o_field_widget[name=crisis_legal_footer_en] textarea",
+            run: "edit Tour Alltag GmbH, Local Court Halle (Saale) HRB 4711",
+        },
+        {
+            content: "The standing crisis team is one click away",
+            trigger: ".o_form_view button:contains(Standing Crisis Team)",
+        },
+        {
             content: "Save",
             trigger: ".o_form_view .o_statusbar_buttons button[name=execute]",
             run: "click",
@@ -202,6 +221,19 @@ registry.category("web_tour.tours").add("crisis_management_settings_day_tour", {
         {
             content: "The screen shows the saved value",
             trigger: ".o_form_view .o_field_widget[name=crisis_inquiry_sla_minutes] input:value(45)",
+        },
+        {
+            content: "and the saved hold before sending",
+            trigger: ".o_form_view .o_field_widget[name=crisis_send_delay_seconds] input:value(30)",
+        },
+        {
+            content: "Open the standing crisis team from the settings",
+            trigger: ".o_form_view button:contains(Standing Crisis Team)",
+            run: "click",
+        },
+        {
+            content: "The roster list opens",
+            trigger: ".o_breadcrumb:contains(Standing Crisis Team)",
         },
     ],
 });
