@@ -553,6 +553,10 @@ class TestWarRoomAndShifts(CrisisAlarmCommon):
         self.assertIn("Sven Sprecher", entry.body)
         self.assertIn("Feuerwehr meldet: Brand gelöscht", entry.body)
         self.assertRegex(entry.body, r"\d{2}:\d{2}")
+        self.assertIn(
+            "Lageraum, Sven Sprecher um",
+            entry.with_context(lang="de_DE").body_display,
+        )
         # The one click from Discuss finds the incident itself.
         result = (
             self.env["crisis.incident"]
@@ -621,6 +625,16 @@ class TestWarRoomAndShifts(CrisisAlarmCommon):
         self.assertIn(
             "Shift of Sven Sprecher (Spokesperson) ended. Handover to Petra Presse", log
         )
+        # Read in German, whatever language the shift was ended in.
+        german = "\n".join(
+            incident.sudo().log_ids.with_context(lang="de_DE").mapped("body_display")
+        )
+        self.assertIn(
+            "Schicht von Sven Sprecher (Sprecherin/Sprecher) beendet. Übergabe an "
+            "Petra Presse: Pressekonferenz um 16 Uhr zugesagt.",
+            german,
+        )
+        self.assertIn(f"Lageraum eröffnet: Lageraum {incident.reference}", german)
         activity = incident.sudo().activity_ids.filtered(
             lambda a: (
                 a.user_id == self.speaker_deputy and "Handover" in (a.summary or "")
