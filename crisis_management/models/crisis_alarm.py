@@ -5,7 +5,7 @@ replaced by a deputy."""
 import logging
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import _, _lt, api, fields, models
 
 _logger = logging.getLogger(__name__)
 
@@ -52,10 +52,8 @@ class CrisisAlarm(models.Model):
         for alarm in self:
             alarm.incident_id._log(
                 "note",
-                _(
-                    "Alarm of the crisis team cancelled by %(user)s.",
-                    user=self.env.user.name,
-                ),
+                _lt("Alarm of the crisis team cancelled by %(user)s."),
+                {"user": self.env.user.name},
             )
             alarm.incident_id._notify_situation_changed()
         return True
@@ -87,11 +85,15 @@ class CrisisAlarm(models.Model):
             )
             for line in overdue:
                 line._escalate(
-                    alarm.env._(
-                        "%(user)s (%(role)s) has not answered the alarm within "
-                        "%(minutes)s minutes.",
-                        user=line.user_id.name,
-                        role=line._role_label(),
-                        minutes=minutes,
+                    (
+                        _lt(
+                            "%(user)s (%(role)s) has not answered the alarm within "
+                            "%(minutes)s minutes."
+                        ),
+                        {
+                            "user": line.user_id.name,
+                            "role": line._role_value(),
+                            "minutes": minutes,
+                        },
                     )
                 )

@@ -6,7 +6,7 @@ import threading
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import _, _lt, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import consteq, format_datetime
 
@@ -100,6 +100,12 @@ class CrisisAlarmLine(models.Model):
         records = self.with_context(lang=lang) if lang else self
         return selection_labels(records, "role").get(self.role, self.role)
 
+    def _role_value(self):
+        """The role as a value of a crisis log entry, read in each reader's
+        language."""
+        self.ensure_one()
+        return {"field": "crisis.alarm.line.role", "value": self.role}
+
     def _lang(self):
         self.ensure_one()
         return resolve_lang(
@@ -159,6 +165,7 @@ class CrisisAlarmLine(models.Model):
             subject = line_lang._alarm_subject()
             url = line._alarm_url()
             channels = []
+            log_channels = []
             partner = line.user_id.partner_id
             if partner.email:
                 body = (
@@ -189,6 +196,7 @@ class CrisisAlarmLine(models.Model):
                     }
                 )
                 channels.append(_("e-mail"))
+                log_channels.append(_lt("e-mail"))
             number = partner.mobile and (
                 partner._phone_format(number=partner.mobile) or partner.mobile
             )
@@ -203,6 +211,7 @@ class CrisisAlarmLine(models.Model):
                     }
                 )
                 channels.append(_("SMS"))
+                log_channels.append(_lt("SMS"))
             line.user_id._bus_send(
                 "simple_notification",
                 {
@@ -224,16 +233,19 @@ class CrisisAlarmLine(models.Model):
                 % (url, line_lang.env._("Answer the alarm")),
             )
             channels.append(_("Odoo"))
+            log_channels.append(_lt("Odoo"))
             line.channels = ", ".join(channels)
             incident._log(
                 "communication",
-                _(
-                    "Alarm: %(user)s called as %(role)s%(deputy)s by %(channels)s.",
-                    user=line.user_id.name,
-                    role=line._role_label(),
-                    deputy=_(" (deputy %s)", line.level) if line.level else "",
-                    channels=line.channels,
-                ),
+                _lt("Alarm: %(user)s called as %(role)s%(deputy)s by %(channels)s."),
+                {
+                    "user": line.user_id.name,
+                    "role": line._role_value(),
+                    "deputy": (_lt(" (deputy %(level)s)"), {"level": line.level})
+                    if line.level
+                    else "",
+                    "channels": log_channels,
+                },
             )
         if mail_vals:
             mails = self.env["mail.mail"].sudo().create(mail_vals)
@@ -304,35 +316,36 @@ class CrisisAlarmLine(models.Model):
         )
         answers = selection_labels(line, "answer")
         text = answers[answer]
+        answer_value = {"field": "crisis.alarm.line.answer", "value": answer}
         if answer == "later":
             text = _(
                 "%(answer)s (in %(minutes)s minutes)", answer=text, minutes=eta_minutes
             )
+            answer_value = (
+                _lt("%(answer)s (in %(minutes)s minutes)"),
+                {"answer": answer_value, "minutes": eta_minutes},
+            )
         incident = line.incident_id
+        values = {"user": line.user_id.name, "role": line._role_value()}
         if previous:
-            body = _(
-                "Alarm: %(user)s (%(role)s) changed the answer from “%(old)s” to “%(new)s”.",
-                user=line.user_id.name,
-                role=line._role_label(),
-                old=answers.get(previous, previous),
-                new=text,
+            body = _lt(
+                "Alarm: %(user)s (%(role)s) changed the answer from “%(old)s” to “%(new)s”."
+            )
+            values.update(
+                old={"field": "crisis.alarm.line.answer", "value": previous},
+                new=answer_value,
             )
         else:
-            body = _(
-                "Alarm: %(user)s (%(role)s) answered “%(answer)s”.",
-                user=line.user_id.name,
-                role=line._role_label(),
-                answer=text,
-            )
-        incident.with_user(line.user_id)._log("communication", body)
+            body = _lt("Alarm: %(user)s (%(role)s) answered “%(answer)s”.")
+            values["answer"] = answer_value
+        incident.with_user(line.user_id)._log("communication", body, values)
         if line.activity_id.exists():
             line.activity_id.action_feedback(feedback=text)
         if answer == "unavailable":
             line._escalate(
-                _(
-                    "%(user)s (%(role)s) is not available.",
-                    user=line.user_id.name,
-                    role=line._role_label(),
+                (
+                    _lt("%(user)s (%(role)s) is not available."),
+                    {"user": line.user_id.name, "role": line._role_value()},
                 ),
                 state="declined",
             )
@@ -345,7 +358,8 @@ class CrisisAlarmLine(models.Model):
     def _escalate(self, reason, state="escalated"):
         """The next deputy of this line's role is alarmed (unless someone of
         the role already answered coming or later, or a deputy was already
-        called); the reason is logged."""
+        called); the reason is logged. ``reason`` is a pair
+        ``(_lt("…"), values)``: the log is read in each reader's language."""
         self.ensure_one()
         line = self.sudo()
         if line.state == "notified":
@@ -356,7 +370,7 @@ class CrisisAlarmLine(models.Model):
         covered = role_lines.filtered(lambda r: r.answer in ("coming", "later"))
         called_next = role_lines.filtered(lambda r: r.level > line.level)
         if covered or called_next or alarm.state != "running":
-            incident._log("communication", _("Alarm: %s", reason))
+            incident._log("communication", _lt("Alarm: %(reason)s"), {"reason": reason})
             return self.browse()
         chain = incident._alarm_chains().get(line.role, [])
         next_users = [
@@ -365,21 +379,17 @@ class CrisisAlarmLine(models.Model):
         if not next_users:
             incident._log(
                 "communication",
-                _(
+                _lt(
                     "Alarm: %(reason)s Nobody else is on the standing crisis "
-                    "team for %(role)s: the role is not covered.",
-                    reason=reason,
-                    role=line._role_label(),
+                    "team for %(role)s: the role is not covered."
                 ),
+                {"reason": reason, "role": line._role_value()},
             )
             return self.browse()
         incident._log(
             "communication",
-            _(
-                "Alarm escalated: %(reason)s %(deputy)s is alarmed instead.",
-                reason=reason,
-                deputy=next_users[0].name,
-            ),
+            _lt("Alarm escalated: %(reason)s %(deputy)s is alarmed instead."),
+            {"reason": reason, "deputy": next_users[0].name},
         )
         new_line = line.create(
             {

@@ -1589,7 +1589,13 @@ class CrisisIncident(models.Model):
             )
         )
         self.sudo().discuss_channel_id = channel
-        self._log("note", _("War room opened: %s", name))
+        room = (
+            _lt("War room %(reference)s %(name)s"),
+            {"reference": self.reference or "", "name": self.name},
+        )
+        if self.is_exercise:
+            room = (_lt("[EXERCISE] %(subject)s"), {"subject": room})
+        self._log("note", _lt("War room opened: %(room)s"), {"room": room})
         return channel
 
     def _war_room_sync_members(self):
@@ -1651,16 +1657,14 @@ class CrisisIncident(models.Model):
             raise AccessError(
                 _("Only members of the war room can take its messages into the log.")
             )
-        author = message.author_id.name or message.email_from or _("Unknown")
+        author = message.author_id.name or message.email_from or _lt("Unknown")
         when = format_datetime(self.env, message.date, tz=self.env.user.tz or "UTC")
         text = html2plaintext(message.body or "").strip()
-        body = _(
-            "War room, %(author)s at %(time)s: %(text)s",
-            author=author,
-            time=when,
-            text=text,
-        )
-        return self._log("note", body).id
+        return self._log(
+            "note",
+            _lt("War room, %(author)s at %(time)s: %(text)s"),
+            {"author": author, "time": when, "text": text},
+        ).id
 
     @api.model
     def _war_room_message(self, message_id):

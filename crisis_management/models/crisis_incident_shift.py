@@ -4,7 +4,7 @@ handover note to the next person on that role."""
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import _, _lt, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .crisis_roster_line import ROSTER_ROLES
@@ -81,13 +81,15 @@ class CrisisIncidentShift(models.Model):
         incident = shift.incident_id
         incident._log(
             "note",
-            _(
-                "Shift of %(user)s (%(role)s) ended. Handover%(to)s: %(note)s",
-                user=shift.user_id.name,
-                role=role,
-                to=_(" to %s", next_shift.user_id.name) if next_shift else "",
-                note=note,
-            ),
+            _lt("Shift of %(user)s (%(role)s) ended. Handover%(to)s: %(note)s"),
+            {
+                "user": shift.user_id.name,
+                "role": {"field": "crisis.incident.shift.role", "value": self.role},
+                "to": (_lt(" to %(user)s"), {"user": next_shift.user_id.name})
+                if next_shift
+                else "",
+                "note": note,
+            },
         )
         if next_shift:
             incident.with_context(mail_activity_quick_update=True).activity_schedule(

@@ -116,13 +116,21 @@ class CrisisLog(models.Model):
         with ``values``: plain text and numbers, lists of them (joined with
         commas), ``{"field": "model.field", "value": key}`` for a selection
         label, ``[text, {"field": ...}]`` for "text (label)",
-        ``{"model": "crisis.task"}`` for the name of a model, or an
-        ``_lt("nobody")`` of this module, stored as ``{"term": "nobody"}``."""
+        ``{"model": "crisis.task"}`` for the name of a model, an
+        ``_lt("nobody")`` of this module, stored as ``{"term": "nobody"}``,
+        or a tuple ``(_lt("…%(x)s…"), {"x": …})`` for a text with values of
+        its own, stored as ``{"code": "…", "values": {…}}``."""
         source = code._source if isinstance(code, LazyGettext) else code
 
         def plain(value):
             if isinstance(value, LazyGettext):
                 return {"term": value._source}
+            if (
+                isinstance(value, tuple)
+                and len(value) == 2
+                and isinstance(value[0], LazyGettext)
+            ):
+                return {"code": value[0]._source, "values": plain(value[1] or {})}
             if isinstance(value, dict):
                 return {key: plain(item) for key, item in value.items()}
             if isinstance(value, list | tuple):
@@ -143,6 +151,15 @@ class CrisisLog(models.Model):
 
     @api.model
     def _render_value(self, value, lang):
+        if isinstance(value, dict) and "code" in value:
+            # A text of this module with values of its own.
+            rendered = {
+                key: self._render_value(item, lang)
+                for key, item in (value.get("values") or {}).items()
+            }
+            return get_translation(
+                "crisis_management", lang or "en_US", value["code"], rendered
+            )
         if isinstance(value, dict) and "term" in value:
             # A word of this module's catalogue, e.g. {"term": "nobody"}.
             return get_translation("crisis_management", lang, value["term"], ())
@@ -160,7 +177,12 @@ class CrisisLog(models.Model):
             )
             return labels.get(value.get("value"), value.get("value") or "")
         if isinstance(value, list):
-            if len(value) == 2 and isinstance(value[1], dict):
+            if (
+                len(value) == 2
+                and not isinstance(value[0], dict)
+                and isinstance(value[1], dict)
+                and "field" in value[1]
+            ):
                 return f"{value[0]} ({self._render_value(value[1], lang)})"
             return ", ".join(self._render_value(item, lang) for item in value)
         return "" if value is None else str(value)

@@ -517,11 +517,11 @@ class CrisisTask(models.Model):
         for task in self.sudo().filtered(lambda t: t.state in OPEN_TASK_STATES):
             task.incident_id._log(
                 "communication",
-                _(
-                    "Personal call to %(customer)s done by %(user)s: %(feedback)s",
-                    customer=task.call_partner_id.name,
-                    user=user.name,
-                    feedback=html2plaintext(feedback or "") or "-",
-                ),
+                _lt("Personal call to %(customer)s done by %(user)s: %(feedback)s"),
+                {
+                    "customer": task.call_partner_id.name,
+                    "user": user.name,
+                    "feedback": html2plaintext(feedback or "") or "-",
+                },
             )
             task.action_done()

@@ -1,9 +1,22 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import models
+from odoo.http import request
+
+from ..tools.http import bad_request, text_problem
 
 
 class IrHttp(models.AbstractModel):
     _inherit = "ir.http"
+
+    @classmethod
+    def _serve_fallback(cls):
+        """An address that matches no route is looked up as an attachment
+        URL; PostgreSQL refuses a NUL byte in it, which ended as a server
+        error (500). Such an address gets a 400 instead."""
+        httprequest = request.httprequest
+        if text_problem(httprequest.path) in ("nul", "encoding"):
+            return bad_request(request.env, httprequest).get_response()
+        return super()._serve_fallback()
 
     def session_info(self):
         """While the company is in crisis mode, a crisis user who opens Odoo

@@ -362,20 +362,28 @@ class TestAlarm(CrisisAlarmCommon):
             Alarm._cron_escalate()
         self.assertEqual(len(self._lines(incident)), 5)
 
-    def test_escalation_is_logged_in_the_leads_language(self):
-        self.lead.lang = "de_DE"
+    def test_escalation_is_logged_in_each_readers_language(self):
         start = fields.Datetime.now()
         with freeze_time(start):
             incident = self._activated()
         with freeze_time(start + timedelta(minutes=11)):
             self.env["crisis.alarm"]._cron_escalate()
-        log = self._log_bodies(incident)
+        entries = incident.sudo().log_ids
+        german = "\n".join(entries.with_context(lang="de_DE").mapped("body_display"))
         self.assertIn(
             "Lea Leitung (Krisenleitung) hat die Alarmierung nicht innerhalb "
             "von 10 Minuten beantwortet.",
-            log,
+            german,
         )
-        self.assertIn("Stattdessen wird Dirk Vertretung alarmiert.", log)
+        self.assertIn("Stattdessen wird Dirk Vertretung alarmiert.", german)
+        self.assertIn("per E-Mail, SMS, Odoo", german)
+        english = "\n".join(entries.with_context(lang="en_US").mapped("body_display"))
+        self.assertIn(
+            "Alarm escalated: Lea Leitung (Crisis Lead) has not answered the "
+            "alarm within 10 minutes. Dirk Vertretung is alarmed instead.",
+            english,
+        )
+        self.assertTrue(incident.verify_log()["ok"])
 
     def test_escalation_time_of_the_type(self):
         self.type_fire.alarm_escalation_minutes = 3
@@ -545,6 +553,10 @@ class TestWarRoomAndShifts(CrisisAlarmCommon):
         self.assertIn("Sven Sprecher", entry.body)
         self.assertIn("Feuerwehr meldet: Brand gelöscht", entry.body)
         self.assertRegex(entry.body, r"\d{2}:\d{2}")
+        self.assertIn(
+            "Lageraum, Sven Sprecher um",
+            entry.with_context(lang="de_DE").body_display,
+        )
         # The one click from Discuss finds the incident itself.
         result = (
             self.env["crisis.incident"]
@@ -613,6 +625,16 @@ class TestWarRoomAndShifts(CrisisAlarmCommon):
         self.assertIn(
             "Shift of Sven Sprecher (Spokesperson) ended. Handover to Petra Presse", log
         )
+        # Read in German, whatever language the shift was ended in.
+        german = "\n".join(
+            incident.sudo().log_ids.with_context(lang="de_DE").mapped("body_display")
+        )
+        self.assertIn(
+            "Schicht von Sven Sprecher (Sprecherin/Sprecher) beendet. Übergabe an "
+            "Petra Presse: Pressekonferenz um 16 Uhr zugesagt.",
+            german,
+        )
+        self.assertIn(f"Lageraum eröffnet: Lageraum {incident.reference}", german)
         activity = incident.sudo().activity_ids.filtered(
             lambda a: (
                 a.user_id == self.speaker_deputy and "Handover" in (a.summary or "")

@@ -158,6 +158,19 @@ class TestBadInputOnEveryRoute(CrisisPageCommon, HttpCase):
             confirmations,
         )
 
+    def test_address_matching_no_route_with_nul(self):
+        # Looked up as an attachment URL, the NUL reached PostgreSQL: a 500.
+        for url in ("/foo%00", "/crisis/social/ingest/1%00"):
+            self._assert_refused(self.url_open(url, headers=EN))
+            self._assert_refused(
+                self.url_open(url, data={"a": "b"}, headers=EN), lang="en"
+            )
+            self._assert_refused(self.url_open(url, headers=DE), lang="de")
+        self.authenticate(self.user_manager.login, self.user_manager.login)
+        self._assert_refused(self.url_open("/foo%00", headers=EN))
+        # An ordinary unknown address is still not found.
+        self.assertEqual(self.url_open("/foo", headers=EN).status_code, 404)
+
     def test_report_routes(self):
         self.authenticate(self.user_manager.login, self.user_manager.login)
         report = "crisis_management.report_crisis_contact_sheet"

@@ -254,3 +254,40 @@ class TestReaderLanguage(CrisisAudienceCommon):
             Log._render_code(code, values, "en_US"),
             "Crisis Task “X” moved from A to B.",
         )
+
+    def test_alarm_answers_in_each_readers_language(self):
+        alarm = (
+            self.env["crisis.alarm"].sudo().create({"incident_id": self.incident.id})
+        )
+        line = (
+            self.env["crisis.alarm.line"]
+            .sudo()
+            .create(
+                {"alarm_id": alarm.id, "user_id": self.user_manager.id, "role": "legal"}
+            )
+        )
+        # Answered from an English session: read in German all the same.
+        line.with_context(lang="en_US")._record_answer("coming")
+        line.with_context(lang="en_US")._record_answer("later", eta_minutes=15)
+        answered, changed = self.incident.log_ids.filtered(
+            lambda e: (e.body_code or "").startswith("Alarm: %(user)s (%(role)s)")
+        ).sorted("sequence")
+        user = self.user_manager.name
+        self.assertEqual(answered.body, f"Alarm: {user} (Legal) answered “Coming”.")
+        self.assertEqual(
+            self._in(answered, "de_DE").body_display,
+            f"Alarmierung: {user} (Recht) hat „Kommt“ geantwortet.",
+        )
+        self.assertEqual(
+            self._in(answered, "en_US").body_display,
+            f"Alarm: {user} (Legal) answered “Coming”.",
+        )
+        german = self._in(changed, "de_DE").body_display
+        self.assertIn("„Kommt“", german)
+        self.assertIn("„Kommt später (in 15 Minuten)“", german)
+        self.assertNotIn("Coming", german)
+        self.assertIn(
+            "from “Coming” to “Coming later (in 15 minutes)”",
+            self._in(changed, "en_US").body_display,
+        )
+        self.assertTrue(self.incident.verify_log()["ok"])
