@@ -229,8 +229,13 @@ class CrisisAlarmLine(models.Model):
                 "mail.mail_activity_data_todo",
                 user_id=line.user_id.id,
                 summary=subject,
-                note=Markup('<a href="%s">%s</a>')
-                % (url, line_lang.env._("Answer the alarm")),
+                # Not the personal link: the incident's readers see its
+                # activities. The link went by e-mail, SMS and pop-up.
+                note=Markup("<p>%s</p>")
+                % line_lang.env._(
+                    "Please answer with the personal link of your alarm e-mail, "
+                    "SMS or pop-up."
+                ),
             )
             channels.append(_("Odoo"))
             log_channels.append(_lt("Odoo"))

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, models
+from odoo import _, api, models
+from odoo.exceptions import AccessError
 
 from ..tools.access import add_forbidden, filter_search
 
@@ -29,6 +30,14 @@ class MailActivity(models.Model):
             if self.ids
             else self.env["crisis.task"]
         )
+        # Only the call's own salesperson reports the call: anyone else who
+        # may edit the customer would otherwise write into the crisis log.
+        if not self.env.su and tasks.call_activity_id.filtered(
+            lambda a: a.user_id != self.env.user
+        ):
+            raise AccessError(
+                _("Only the salesperson who makes this personal call can report it.")
+            )
         user = self.env.user
         result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
         if tasks:

@@ -190,6 +190,10 @@ class TestAlarm(CrisisAlarmCommon):
             mail = self._alarm_mails(line.user_id)
             self.assertEqual(len(mail), 1, line.user_id.name)
             self.assertIn(f"/crisis/alarm/{line.access_token}", mail.body_html)
+            # The activity sits on the incident, which the whole team reads:
+            # it never carries the personal link.
+            self.assertTrue(line.activity_id)
+            self.assertNotIn(line.access_token, str(line.activity_id.note))
         self.assertFalse(self._alarm_mails(self.lead_deputy))
         sms = (
             self.env["sms.sms"]

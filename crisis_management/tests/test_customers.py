@@ -275,6 +275,14 @@ class TestKeyAccountCalls(CustomersCommon):
         with self.assertRaisesRegex(UserError, "personal calls"):
             comm.with_user(self.user_manager).action_send()
         self.assertEqual(comm.state, "draft")
+        # Somebody else who may edit the customer cannot report the call.
+        with self.assertRaises(AccessError):
+            call.with_user(self.sales_lisa).action_feedback(feedback="Forged call")
+        self.assertTrue(call.exists())
+        self.assertEqual(task.state, "todo")
+        self.assertFalse(
+            self.incident.log_ids.filtered(lambda entry: "Forged" in entry.body)
+        )
         # The salesperson (no crisis rights) logs the call.
         call.with_user(self.sales_tom).action_feedback(feedback="Customer calm")
         self.assertEqual(task.state, "done")

@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_datetime
 
 from odoo.addons.crisis_management.tools import require_group
@@ -184,6 +184,14 @@ class MailingMailing(models.Model):
         )
         self.check_access("read")
         for mailing in self:
+            if mailing._crisis_company() not in self.env.user.company_ids:
+                raise AccessError(
+                    _(
+                        "“%(name)s” is held for another company: only its own "
+                        "crisis admins release or cancel it.",
+                        name=mailing.subject,
+                    )
+                )
             if not mailing.crisis_frozen:
                 raise UserError(
                     _("“%(name)s” is not held by crisis mode.", name=mailing.subject)

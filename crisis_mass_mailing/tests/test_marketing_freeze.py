@@ -180,6 +180,20 @@ class TestMarketingFreeze(CrisisCommon):
             activities.summary,
             "Zurückgehaltene Marketing-Mailings freigeben oder abbrechen",
         )
+        # A crisis admin of another company decides nothing here.
+        other_company = self.env["res.company"].create({"name": "Tochter GmbH"})
+        other_admin = new_test_user(
+            self.env,
+            login="other_crisis_admin",
+            groups="base.group_user,crisis_management.group_crisis_admin",
+            company_id=other_company.id,
+            company_ids=[Command.set(other_company.ids)],
+        )
+        with self.assertRaises(AccessError):
+            keep.with_user(other_admin).action_crisis_release()
+        with self.assertRaises(AccessError):
+            drop.with_user(other_admin).action_crisis_cancel()
+        self.assertTrue(keep.crisis_frozen and drop.crisis_frozen)
         for user in (self.user_marketing, self.user_manager):
             with self.assertRaises(AccessError):
                 keep.with_user(user).action_crisis_release()
