@@ -1924,31 +1924,29 @@ class CrisisIncident(models.Model):
             kpi["log_latest_ids"] = latest.ids
             # Positions run without gaps from 1, so the newest one counts them.
             kpi["log_count"] = latest[:1].sequence or 0
-            kpi["task_ids"] = (
-                self.env["crisis.task"]
-                .search(
-                    [
-                        ("incident_id", "=", incident.id),
-                        ("state", "in", TASK_OPEN_STATES),
-                    ],
-                    order="date_deadline asc, priority desc, id",
-                    limit=SITUATION_LIST_LIMIT,
-                )
-                .ids
+            kpi["task_ids"] = incident._situation_open_ids(
+                "crisis.task", TASK_OPEN_STATES, "date_deadline asc, priority desc, id"
             )
-            kpi["inquiry_ids"] = (
-                self.env["crisis.inquiry"]
-                .search(
-                    [
-                        ("incident_id", "=", incident.id),
-                        ("state", "in", INQUIRY_OPEN_STATES),
-                    ],
-                    order="date_due asc, date_received asc, id",
-                    limit=SITUATION_LIST_LIMIT,
-                )
-                .ids
+            kpi["inquiry_ids"] = incident._situation_open_ids(
+                "crisis.inquiry",
+                INQUIRY_OPEN_STATES,
+                "date_due asc, date_received asc, id",
             )
         return result
+
+    def _situation_open_ids(self, model, open_states, order):
+        """Ids of the first open records of ``model`` on this incident, as
+        the situation picture lists them (the caller's rights apply)."""
+        self.ensure_one()
+        return (
+            self.env[model]
+            .search(
+                [("incident_id", "=", self.id), ("state", "in", open_states)],
+                order=order,
+                limit=SITUATION_LIST_LIMIT,
+            )
+            .ids
+        )
 
     # ------------------------------------------------------------------
     # Situation dashboard (the live wall)
