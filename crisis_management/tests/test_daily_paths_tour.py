@@ -5,6 +5,7 @@ starts a broadcast from its menu and sends it; a salesperson sees the crisis
 on an affected opportunity's card and form; a crisis administrator without
 system rights configures crisis management on the one settings screen."""
 
+from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -158,6 +159,8 @@ class TestDailyPathsTour(HttpCase):
                     "partner_id": partner.id,
                     "user_id": self.seller.id,
                     "company_id": self.company.id,
+                    # In this month's column of the forecast pipeline.
+                    "date_deadline": fields.Date.context_today(self.seller),
                 }
             )
         self.incident.name = "Tour-Leck P7"
@@ -171,6 +174,14 @@ class TestDailyPathsTour(HttpCase):
         )
         self.start_tour(
             "/odoo/crm", "crisis_management_sales_day_tour", login="tour_day_seller"
+        )
+        # The forecast pipeline is CRM's kanban too, rebuilt by a view of its
+        # own: the mark must not break it (it once replaced the card's first
+        # div and the board stopped rendering).
+        self.start_tour(
+            "/odoo/action-crm.crm_lead_action_forecast",
+            "crisis_management_sales_forecast_tour",
+            login="tour_day_seller",
         )
 
     def test_crisis_admin_configures_on_one_screen(self):

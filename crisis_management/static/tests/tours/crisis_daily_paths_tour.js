@@ -167,6 +167,20 @@ registry.category("web_tour.tours").add("crisis_management_sales_day_tour", {
     ],
 });
 
+registry.category("web_tour.tours").add("crisis_management_sales_forecast_tour", {
+    url: "/odoo/action-crm.crm_lead_action_forecast",
+    steps: () => [
+        {
+            content: "The forecast board shows the affected opportunity with the crisis mark",
+            trigger: ".o_kanban_record:contains(Tour Dock 3) .o_crisis_kanban_mark",
+        },
+        {
+            content: "and the unaffected one without",
+            trigger: ".o_kanban_record:contains(Tour Ruhiger Auftrag):not(:has(.o_crisis_kanban_mark))",
+        },
+    ],
+});
+
 registry.category("web_tour.tours").add("crisis_management_settings_day_tour", {
     url: "/odoo/action-crisis_management.crisis_incident_action",
     steps: () => [
