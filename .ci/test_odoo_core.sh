@@ -24,35 +24,70 @@ TAGS=$(sed 's/\([^,]*\)/\/\1/g' <<<"$CORE")
 #   only mail installed, 2026-12-07).
 EXCLUDE=${ODOO_CORE_EXCLUDE:--/mail:TestDiscussSubChannels.test_04_sub_channel_panel_search}
 [ -z "$EXCLUDE" ] || TAGS="$TAGS,$EXCLUDE"
+# Odoo's tests that start at /odoo and expect Odoo's own first app: while the
+# company is in crisis mode (the demo's incident is active), a crisis user who
+# opens /odoo lands on the situation wall by design (ir_http.session_info).
+# They run in a second pass, after the demo's crisis has been closed through
+# the incident workflow (.ci/end_demo_crisis.py): the same tests, on a normal day.
+NORMAL_DAY=${ODOO_CORE_NORMAL_DAY-/mail:TestUi.test_01_mail_tour}
+if [ -n "$NORMAL_DAY" ]; then
+  TAGS="$TAGS,$(sed 's/\([^,]*\)/-\1/g' <<<"$NORMAL_DAY")"
+fi
 DB="crisis_core_$(date +%s)_$$"
 LOGS="$ROOT/.test-logs"
 mkdir -p "$LOGS"
 LOG="$LOGS/odoo-core.log"
+LOG2="$LOGS/odoo-core-normal-day.log"
+PORT=${ODOO_TEST_PORT:-$((20000 + $$ % 20000))}
 
 db_conf() { awk -F' = ' -v k="$1" '$1 == k {print $2}' .odoo.conf; }
 export PGHOST=$(db_conf db_host) PGPORT=$(db_conf db_port) PGUSER=$(db_conf db_user) PGPASSWORD=$(db_conf db_password)
 trap 'dropdb --if-exists "$DB" </dev/null 2>/dev/null' EXIT
 
+fail() { echo "$1"; echo "0 passed, 1 failed"; exit 1; }
+# Adds the "N failed, M error(s) of K tests" of log $1 (run's exit code $2)
+# to FAILED and TOTAL; a log without that line is an install error.
+FAILED=0 TOTAL=0
+count() {
+  local line failed
+  line=$(grep -E "odoo.tests.result: [0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests" "$1" | tail -n1)
+  if ! [[ $line =~ ([0-9]+)\ failed,\ ([0-9]+)\ error\(s\)\ of\ ([0-9]+)\ tests ]]; then
+    echo "[test-odoo-core] no test summary in $1 (exit $2): install error?"
+    grep -E " (ERROR|CRITICAL) " -A 15 "$1" | head -n 60
+    fail "[test-odoo-core] stopped"
+  fi
+  failed=$((BASH_REMATCH[1] + BASH_REMATCH[2]))
+  if [ "$2" -ne 0 ] && [ "$failed" -eq 0 ]; then
+    echo "[test-odoo-core] exit code $2"
+    failed=1
+  fi
+  FAILED=$((FAILED + failed)) TOTAL=$((TOTAL + BASH_REMATCH[3]))
+}
+
 echo "[test-odoo-core] installing $CORE and $ADDONS into $DB, running Odoo's tests $TAGS (log: $LOG)"
 start=$(date +%s)
 "$PY" "$ODOO_SRC/odoo-bin" -c .odoo.conf -d "$DB" -i "$CORE,$ADDONS" --test-tags "$TAGS" \
-  --stop-after-init --log-level=test --http-port="${ODOO_TEST_PORT:-$((20000 + $$ % 20000))}" \
-  >"$LOG" 2>&1
-rc=$?
+  --stop-after-init --log-level=test --http-port="$PORT" >"$LOG" 2>&1
+count "$LOG" $?
+LOGS_READ=("$LOG")
+
+if [ -n "$NORMAL_DAY" ]; then
+  echo "[test-odoo-core] closing the demo's crisis, then $NORMAL_DAY (log: $LOG2)"
+  ended=$("$PY" "$ODOO_SRC/odoo-bin" shell -c .odoo.conf -d "$DB" --no-http \
+    --log-level=warn <.ci/end_demo_crisis.py 2>&1)
+  grep -q "^IN-CRISIS-MODE: 0$" <<<"$ended" || fail "[test-odoo-core] the demo's crisis did not end: $ended"
+  "$PY" "$ODOO_SRC/odoo-bin" -c .odoo.conf -d "$DB" --test-tags "$NORMAL_DAY" \
+    --stop-after-init --log-level=test --http-port="$PORT" >"$LOG2" 2>&1
+  before=$TOTAL
+  count "$LOG2" $?
+  [ "$TOTAL" -gt "$before" ] || { echo "[test-odoo-core] $NORMAL_DAY: ZERO tests ran"; FAILED=$((FAILED + 1)); }
+  LOGS_READ+=("$LOG2")
+fi
 echo "[test-odoo-core] $(( $(date +%s) - start )) s"
-summary=$(grep -E "odoo.tests.result: [0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests" "$LOG" | tail -n1)
-if [[ $summary =~ ([0-9]+)\ failed,\ ([0-9]+)\ error\(s\)\ of\ ([0-9]+)\ tests ]]; then
-  failed=$((BASH_REMATCH[1] + BASH_REMATCH[2])); total=${BASH_REMATCH[3]}
-else
-  echo "[test-odoo-core] no test summary (exit $rc): install error?"
-  grep -E " (ERROR|CRITICAL) " -A 15 "$LOG" | head -n 60
-  echo "0 passed, 1 failed"
-  exit 1
+
+if [ "$FAILED" -gt 0 ]; then
+  grep -hE " (ERROR|FAIL): " "${LOGS_READ[@]}" | grep -v "odoo.tests.result" | head -n 60
 fi
-if [ "$failed" -gt 0 ]; then
-  grep -E " (ERROR|FAIL): " "$LOG" | grep -v "odoo.tests.result" | head -n 60
-fi
-[ "$total" -gt 0 ] || { echo "[test-odoo-core] ZERO tests ran"; failed=1; }
-[ "$rc" -eq 0 ] || [ "$failed" -gt 0 ] || { echo "[test-odoo-core] exit code $rc"; failed=1; }
-echo "$((total - failed)) passed, $failed failed"
-[ "$failed" -eq 0 ]
+[ "$TOTAL" -gt 0 ] || { echo "[test-odoo-core] ZERO tests ran"; FAILED=1; }
+echo "$((TOTAL - FAILED)) passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
