@@ -4,6 +4,10 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_datetime
 
 from odoo.addons.crisis_management.tools import require_group
+from odoo.addons.crisis_management.tools.log_texts import (
+    MARKETING_FREEZE_HELD,
+    MARKETING_FREEZE_RELEASE,
+)
 
 # Mailings that are on their way out: scheduled (a date to come) or queued.
 OUTGOING_STATES = ("in_queue", "sending")
@@ -121,13 +125,11 @@ class MailingMailing(models.Model):
             mailings.write({"crisis_frozen": True, "crisis_date_frozen": now})
             incident = company.crisis_incident_id
             if incident:
+                # Read in each reader's language (the text is crisis_management's).
                 incident._log(
                     "communication",
-                    _(
-                        "Marketing freeze: %(count)s mailing(s) held: %(names)s.",
-                        count=len(mailings),
-                        names=", ".join(mailings.mapped("subject")),
-                    ),
+                    MARKETING_FREEZE_HELD,
+                    {"count": len(mailings), "names": mailings.mapped("subject")},
                 )
         return held.with_env(self.env)
 
@@ -163,14 +165,11 @@ class MailingMailing(models.Model):
                 ),
                 user_id=user.id,
             )
-        note = _(
-            "%(count)s marketing mailing(s) were held during crisis mode: "
-            "%(names)s. Release or cancel each under Crisis › Communication › "
-            "Held Mailings.",
-            count=len(held),
-            names=names,
+        incident._log(
+            "communication",
+            MARKETING_FREEZE_RELEASE,
+            {"count": len(held), "names": held.mapped("subject")},
         )
-        incident._log("communication", note)
         return held
 
     # ------------------------------------------------------------------

@@ -230,6 +230,31 @@ class TestMarketingFreeze(CrisisCommon):
         reason = mailing.with_user(self.user_marketing).with_context(lang="de_DE")
         self.assertIn("im Krisenmodus", reason.crisis_frozen_reason)
 
+    def test_freeze_log_entries_read_in_the_readers_language(self):
+        """The crisis log's freeze and release entries are written once and
+        read by each reader in their own language; the chain stays intact."""
+        self.env["res.lang"]._activate_lang("de_DE")
+        incident = self._crisis()
+        queued = self._mailing("Newsletter Mai")
+        queued.action_launch()
+        self._end(incident)
+        entries = incident.log_ids.filtered(
+            lambda e: e.kind == "communication"
+            and "Newsletter Mai" in (e.body or "")
+        ).sorted("sequence")
+        self.assertEqual(len(entries), 2)
+        english = entries.with_context(lang="en_US").mapped("body_display")
+        german = entries.with_context(lang="de_DE").mapped("body_display")
+        self.assertEqual(
+            english[0], "Marketing freeze: 1 mailing(s) held: Newsletter Mai."
+        )
+        self.assertEqual(
+            german[0], "Marketing-Stopp: 1 Mailing(s) zurückgehalten: Newsletter Mai."
+        )
+        self.assertIn("were held during crisis mode", english[1])
+        self.assertIn("im Krisenmodus zurückgehalten", german[1])
+        self.assertTrue(incident.verify_log()["ok"])
+
     def test_held_list_opens_for_crisis_admin_without_marketing_rights(self):
         self._crisis()
         mailing = self._mailing()
