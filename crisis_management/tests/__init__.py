@@ -45,3 +45,4 @@ from . import test_reader_language
 from . import test_sendable
 from . import test_customers
 from . import test_send_safely
+from . import test_system_settings_tour
