@@ -16,7 +16,7 @@ from odoo import http
 from odoo.http import request
 from odoo.tools import consteq, email_normalize
 
-from ..tools import check_input, resolve_lang
+from ..tools import public_route, resolve_lang
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,128}$")
 PAGE_HEADERS = [
@@ -128,14 +128,7 @@ class CrisisPageController(http.Controller):
     # ------------------------------------------------------------------
     # The page, its feed and its QR code
     # ------------------------------------------------------------------
-    @http.route(
-        "/crisis/<string:token>",
-        type="http",
-        auth="public",
-        methods=["GET"],
-        sitemap=False,
-    )
-    @check_input()
+    @public_route("/crisis/<string:token>")
     def crisis_page(self, token, lang=None, subscribe=None, **kwargs):
         incident = self._get_incident(token)
         notice = "sent" if subscribe == "sent" else False
@@ -143,14 +136,7 @@ class CrisisPageController(http.Controller):
             incident, self._page_lang(incident, lang), notice=notice
         )
 
-    @http.route(
-        "/crisis/<string:token>/feed.atom",
-        type="http",
-        auth="public",
-        methods=["GET"],
-        sitemap=False,
-    )
-    @check_input()
+    @public_route("/crisis/<string:token>/feed.atom")
     def crisis_page_feed(self, token, lang=None, **kwargs):
         incident = self._get_incident(token)
         short, code = self._page_lang(incident, lang)
@@ -163,14 +149,7 @@ class CrisisPageController(http.Controller):
         )
         return self._private_response(body, "application/atom+xml; charset=utf-8")
 
-    @http.route(
-        "/crisis/<string:token>/qr.png",
-        type="http",
-        auth="public",
-        methods=["GET"],
-        sitemap=False,
-    )
-    @check_input()
+    @public_route("/crisis/<string:token>/qr.png")
     def crisis_page_qr(self, token, **kwargs):
         incident = self._get_incident(token)
         return self._private_response(incident._page_qr_png(), "image/png")
@@ -178,14 +157,7 @@ class CrisisPageController(http.Controller):
     # ------------------------------------------------------------------
     # Subscription (double opt-in)
     # ------------------------------------------------------------------
-    @http.route(
-        "/crisis/<string:token>/subscribe",
-        type="http",
-        auth="public",
-        methods=["POST"],
-        sitemap=False,
-    )
-    @check_input()
+    @public_route("/crisis/<string:token>/subscribe", methods=("POST",))
     def crisis_page_subscribe(self, token, email="", lang=None, homepage="", **kwargs):
         # The form asks for the e-mail address only: a mobile number nobody
         # confirms could carry no SMS consent, so it is not asked for (and
@@ -221,14 +193,10 @@ class CrisisPageController(http.Controller):
             f"/crisis/{incident.page_token}?{query}#subscribe", code=303
         )
 
-    @http.route(
+    @public_route(
         "/crisis/subscription/confirm/<string:payload>",
-        type="http",
-        auth="public",
-        methods=["GET", "POST"],
-        sitemap=False,
+        methods=("GET", "POST"),
     )
-    @check_input()
     def crisis_subscription_confirm(self, payload, **kwargs):
         """GET shows a confirmation button and changes nothing (mail scanners
         follow links); only the POST of that button gives the consent."""
@@ -250,15 +218,11 @@ class CrisisPageController(http.Controller):
             "crisis_management.crisis_page_confirm", incident, lang, render_values
         )
 
-    @http.route(
+    @public_route(
         "/crisis/subscription/unsubscribe/<string:payload>",
-        type="http",
-        auth="public",
-        methods=["GET", "POST"],
+        methods=("GET", "POST"),
         csrf=False,
-        sitemap=False,
     )
-    @check_input()
     def crisis_subscription_unsubscribe(self, payload, **kwargs):
         """GET asks, POST withdraws the consent.
 
@@ -296,15 +260,11 @@ class CrisisPageController(http.Controller):
             "crisis_management.crisis_page_unsubscribe", incident, lang, render_values
         )
 
-    @http.route(
+    @public_route(
         "/crisis/consent/withdraw/<string:payload>",
-        type="http",
-        auth="public",
-        methods=["GET", "POST"],
+        methods=("GET", "POST"),
         csrf=False,
-        sitemap=False,
     )
-    @check_input()
     def crisis_consent_withdraw(self, payload, **kwargs):
         """The personal link of a crisis e-mail: GET shows a button and
         changes nothing (mail scanners follow links); a POST withdraws the
