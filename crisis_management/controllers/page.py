@@ -79,7 +79,15 @@ class CrisisPageController(http.Controller):
             csrf_token=request.csrf_token(),
             **self._legal_values(incident.company_id, code),
         )
-        html = request.env["ir.qweb"].with_context(lang=code)._render(template, values)
+        return self._html_response(template, values, code, status)
+
+    def _html_response(self, template, values, lang_code, status=200):
+        """``template`` rendered in ``lang_code``, with ``PAGE_HEADERS``."""
+        html = (
+            request.env["ir.qweb"]
+            .with_context(lang=lang_code)
+            ._render(template, values)
+        )
         return request.make_response(
             html,
             headers=[("Content-Type", "text/html; charset=utf-8"), *PAGE_HEADERS],
@@ -112,6 +120,25 @@ class CrisisPageController(http.Controller):
                 ("X-Robots-Tag", "noindex"),
             ],
         )
+
+    def _withdraw_on_post(self, withdraw, kwargs):
+        """On a POST, call ``withdraw()``: the POST is authenticated by the
+        signed link itself. It accepts the page's form (with its CSRF token)
+        and the RFC 8058 one-click POST of mail clients
+        (``List-Unsubscribe=One-Click``), which cannot carry a CSRF token.
+        Returns the plain "OK" answer of a one-click POST, else ``None``
+        (also on a GET, which changes nothing)."""
+        if request.httprequest.method != "POST":
+            return None
+        one_click = kwargs.get("List-Unsubscribe") == "One-Click"
+        if not one_click and not request.validate_csrf(kwargs.get("csrf_token")):
+            raise BadRequest()
+        withdraw()
+        if one_click:
+            return request.make_response(
+                "OK", headers=[("Content-Type", "text/plain; charset=utf-8")]
+            )
+        return None
 
     def _client_ip(self):
         return request.httprequest.remote_addr or ""
@@ -224,13 +251,7 @@ class CrisisPageController(http.Controller):
         csrf=False,
     )
     def crisis_subscription_unsubscribe(self, payload, **kwargs):
-        """GET asks, POST withdraws the consent.
-
-        The POST is authenticated by the signed link itself. It accepts the
-        page's form (with its CSRF token) and the RFC 8058 one-click POST of
-        mail clients (``List-Unsubscribe=One-Click``), which cannot carry a
-        CSRF token.
-        """
+        """GET asks, POST withdraws the consent (``_withdraw_on_post``)."""
         subscription = (
             request.env["crisis.page.subscription"]
             .sudo()
@@ -240,15 +261,9 @@ class CrisisPageController(http.Controller):
             raise NotFound()
         incident = subscription.incident_id
         lang = self._page_lang(incident, kwargs.get("lang") or subscription.lang)
-        if request.httprequest.method == "POST":
-            one_click = kwargs.get("List-Unsubscribe") == "One-Click"
-            if not one_click and not request.validate_csrf(kwargs.get("csrf_token")):
-                raise BadRequest()
-            subscription._withdraw()
-            if one_click:
-                return request.make_response(
-                    "OK", headers=[("Content-Type", "text/plain; charset=utf-8")]
-                )
+        one_click_answer = self._withdraw_on_post(subscription._withdraw, kwargs)
+        if one_click_answer is not None:
+            return one_click_answer
         page_url = f"/crisis/{incident.page_token}?{url_encode({'lang': lang[0]})}"
         render_values = {
             "page_url": incident.page_published and page_url,
@@ -269,12 +284,8 @@ class CrisisPageController(http.Controller):
         """The personal link of a crisis e-mail: GET shows a button and
         changes nothing (mail scanners follow links); a POST withdraws the
         consent (or records the objection) for the mail's purpose and
-        channel at once.
-
-        The POST is authenticated by the signed link itself (compared in
-        constant time). It accepts the page's form (with its CSRF token) and
-        the RFC 8058 one-click POST of mail clients
-        (``List-Unsubscribe=One-Click``), which cannot carry one.
+        channel at once (``_withdraw_on_post``; the signed link is compared
+        in constant time).
         """
         Consent = request.env["crisis.consent"].sudo()
         found = Consent._from_withdraw_payload(payload)
@@ -290,17 +301,12 @@ class CrisisPageController(http.Controller):
             *accepted,
             company=company,
         )
-        done = False
-        if request.httprequest.method == "POST":
-            one_click = kwargs.get("List-Unsubscribe") == "One-Click"
-            if not one_click and not request.validate_csrf(kwargs.get("csrf_token")):
-                raise BadRequest()
-            Consent._withdraw_by_link(partner, purpose, channel)
-            if one_click:
-                return request.make_response(
-                    "OK", headers=[("Content-Type", "text/plain; charset=utf-8")]
-                )
-            done = True
+        one_click_answer = self._withdraw_on_post(
+            lambda: Consent._withdraw_by_link(partner, purpose, channel), kwargs
+        )
+        if one_click_answer is not None:
+            return one_click_answer
+        done = request.httprequest.method == "POST"
         lang_env = request.env(context=dict(request.env.context, lang=lang_code))
         purpose_name = purpose.with_context(lang=lang_code).name
         values = {
@@ -324,14 +330,8 @@ class CrisisPageController(http.Controller):
             "done": done,
             **self._legal_values(company, lang_code),
         }
-        html = (
-            request.env["ir.qweb"]
-            .with_context(lang=lang_code)
-            ._render("crisis_management.crisis_consent_withdraw", values)
-        )
-        return request.make_response(
-            html,
-            headers=[("Content-Type", "text/html; charset=utf-8"), *PAGE_HEADERS],
+        return self._html_response(
+            "crisis_management.crisis_consent_withdraw", values, lang_code
         )
 
 
