@@ -8,9 +8,7 @@ Each function takes the source's state (``url``, ``search_terms``, ``cursor``,
 and the new cursor / validators (``None``: keep the old one). Plain
 ``requests`` with timeouts through :func:`.net.guarded_session` (public
 addresses only); no SDKs. HTTP failures the user can act on raise
-:class:`FetchError`; an address that must not be reached raises
-:class:`.net.BlockedAddress`; network failures raise
-``requests.RequestException``.
+:class:`FetchError`; the other failures are those of the guarded session.
 """
 
 import calendar
@@ -18,9 +16,8 @@ import json
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, quote, urlencode, urlparse
 
-from .net import guarded_session
+from .net import TIMEOUT, NetworkError, guarded_session
 
-TIMEOUT = (5, 20)  # connect, read (seconds)
 USER_AGENT = "Odoo Crisis Mode (social listening)"
 MASTODON_LIMIT = 40
 MASTODON_MAX_PAGES = 10
@@ -29,12 +26,9 @@ BLUESKY_MAX_PAGES = 5
 MAX_FEED_BYTES = 5 * 1024 * 1024
 
 
-class FetchError(Exception):
-    """A failure worth telling the user: ``code`` says which one."""
-
-    def __init__(self, code, status=None, detail=None):
-        super().__init__(code, status, detail)
-        self.code, self.status, self.detail = code, status, detail
+class FetchError(NetworkError):
+    """A failure of a fetch worth telling the user (``config``, ``http``,
+    ``parse``, ``closed_timeline``, ``bluesky_login``, ``bluesky_auth``)."""
 
 
 class FetchResult:
