@@ -121,6 +121,19 @@ class CrisisPageController(http.Controller):
             ],
         )
 
+    def _render_link_page(self, template, incident, lang, action_url, email, done):
+        """The page of a signed link of a subscription (confirm, unsubscribe):
+        its button posts to ``action_url``; it links back to the incident
+        page while that is published."""
+        page_url = f"/crisis/{incident.page_token}?{url_encode({'lang': lang[0]})}"
+        values = {
+            "page_url": incident.page_published and page_url,
+            "action_url": action_url,
+            "email": email,
+            "done": done,
+        }
+        return self._render(template, incident, lang, values)
+
     def _withdraw_on_post(self, withdraw, kwargs):
         """On a POST, call ``withdraw()``: the POST is authenticated by the
         signed link itself. It accepts the page's form (with its CSRF token)
@@ -235,14 +248,13 @@ class CrisisPageController(http.Controller):
         done = request.httprequest.method == "POST"
         if done:
             Subscription._confirm(incident, values, self._client_ip())
-        render_values = {
-            "page_url": f"/crisis/{incident.page_token}?{url_encode({'lang': lang[0]})}",
-            "action_url": f"/crisis/subscription/confirm/{payload}",
-            "email": values["e"],
-            "done": done,
-        }
-        return self._render(
-            "crisis_management.crisis_page_confirm", incident, lang, render_values
+        return self._render_link_page(
+            "crisis_management.crisis_page_confirm",
+            incident,
+            lang,
+            action_url=f"/crisis/subscription/confirm/{payload}",
+            email=values["e"],
+            done=done,
         )
 
     @public_route(
@@ -264,15 +276,13 @@ class CrisisPageController(http.Controller):
         one_click_answer = self._withdraw_on_post(subscription._withdraw, kwargs)
         if one_click_answer is not None:
             return one_click_answer
-        page_url = f"/crisis/{incident.page_token}?{url_encode({'lang': lang[0]})}"
-        render_values = {
-            "page_url": incident.page_published and page_url,
-            "action_url": f"/crisis/subscription/unsubscribe/{payload}",
-            "email": _mask_email(subscription.email),
-            "done": subscription.state == "cancelled",
-        }
-        return self._render(
-            "crisis_management.crisis_page_unsubscribe", incident, lang, render_values
+        return self._render_link_page(
+            "crisis_management.crisis_page_unsubscribe",
+            incident,
+            lang,
+            action_url=f"/crisis/subscription/unsubscribe/{payload}",
+            email=_mask_email(subscription.email),
+            done=subscription.state == "cancelled",
         )
 
     @public_route(
