@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_crash import query, shell  # noqa: E402
+from bench_crash import query, results_dir, shell  # noqa: E402
 from conftest import _odoo_cmd, _pg_env, start_prefork, stop_process_group  # noqa: E402
 from smtp_sink import SmtpSink  # noqa: E402
 
@@ -191,8 +191,7 @@ def main():
     parser.add_argument("--limit", type=float, default=10.0, help="seconds")
     parser.add_argument("--keep", action="store_true", help="keep the database")
     args = parser.parse_args()
-    logdir = ROOT / "bench" / "results"
-    logdir.mkdir(exist_ok=True)
+    logdir = results_dir()
     print(f"[bench] preparing {args.db} from {args.template}", flush=True)
     prepare(args.db, args.template, args.smtp_port, args.people)
     try:

@@ -467,20 +467,18 @@ def run_scenario(name, base, size, smtp_port, timeout, cron_workers, logdir, nod
     return result
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--size", type=int, default=3000, help="stakeholders (about 75 %% eligible)"
-    )
-    parser.add_argument(
-        "--scenario",
-        nargs="+",
-        default=["kill", "manual"],
-        choices=["kill", "manual", "scale", "nodes"],
-        help="scale: the same broadcast with 1, then 2 cron workers (no kill, "
-        "no manual runs); nodes: on one server, then on two servers on the same "
-        "database (each with --cron-workers); both print the throughput ratio",
-    )
+def results_dir():
+    """``bench/results`` (made if missing): the logs and figures of a run."""
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    return results
+
+
+def base_parser(doc, size):
+    """The options of the prepared database (made once with ``size``
+    stakeholders, copied for every run) and of the servers started on it:
+    bench_crash.py and bench_load.py share them."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument(
         "--db",
         dest="base",
@@ -490,13 +488,29 @@ def main():
     parser.add_argument(
         "--template", default=None, help="database to copy when --base is missing"
     )
+    parser.add_argument(
+        "--size", type=int, default=size, help="stakeholders (about 75 %% eligible)"
+    )
     parser.add_argument("--smtp-port", type=int, default=8115)
     parser.add_argument("--cron-workers", type=int, default=2)
+    return parser
+
+
+def main():
+    parser = base_parser(__doc__, size=3000)
+    parser.add_argument(
+        "--scenario",
+        nargs="+",
+        default=["kill", "manual"],
+        choices=["kill", "manual", "scale", "nodes"],
+        help="scale: the same broadcast with 1, then 2 cron workers (no kill, "
+        "no manual runs); nodes: on one server, then on two servers on the same "
+        "database (each with --cron-workers); both print the throughput ratio",
+    )
     parser.add_argument("--timeout", type=int, default=900, help="seconds per scenario")
     parser.add_argument("--keep", action="store_true", help="keep the run database")
     args = parser.parse_args()
-    logdir = ROOT / "bench" / "results"
-    logdir.mkdir(exist_ok=True)
+    logdir = results_dir()
     ensure_base(args.base, args.template, args.size, args.smtp_port)
     ok = True
     runs = []

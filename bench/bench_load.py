@@ -25,7 +25,6 @@ p95s and the load average; exit status 1 when the p95 under load is 1 s or
 more, or any RPC failed.
 """
 
-import argparse
 import collections
 import json
 import os
@@ -36,23 +35,21 @@ import sys
 import threading
 import time
 import xmlrpc.client
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-sys.path.insert(0, str(ROOT / "tests"))
-
-from bench_crash import (  # noqa: E402
+# bench_crash puts tests/ (the live server helpers of conftest) on the path.
+from bench_crash import (
+    base_parser,
     ensure_base,
     fresh_copy,
     pending,
+    results_dir,
     start_broadcast,
     start_cron_node,
     start_server,
     start_threaded,
+    stop_process_group,
 )
-from conftest import stop_process_group  # noqa: E402
-from smtp_sink import SmtpSink  # noqa: E402
+from smtp_sink import SmtpSink
 
 CLIENTS = 6
 
@@ -209,12 +206,7 @@ def figures(samples, start=None, end=None):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", dest="base", default="crisis_bench_crash")
-    parser.add_argument("--template", default=None)
-    parser.add_argument("--size", type=int, default=10000)
-    parser.add_argument("--smtp-port", type=int, default=8115)
-    parser.add_argument("--cron-workers", type=int, default=2)
+    parser = base_parser(__doc__, size=10000)
     parser.add_argument("--baseline", type=int, default=40, help="seconds")
     parser.add_argument("--interval", type=float, default=1.0)
     parser.add_argument("--timeout", type=int, default=1800)
@@ -231,8 +223,7 @@ def main():
         "cron threads, instead of the prefork server",
     )
     args = parser.parse_args()
-    logdir = ROOT / "bench" / "results"
-    logdir.mkdir(exist_ok=True)
+    logdir = results_dir()
     ensure_base(args.base, args.template, args.size, args.smtp_port)
     db = f"{args.base}_run"
     fresh_copy(args.base, db)

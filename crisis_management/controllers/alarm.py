@@ -5,7 +5,7 @@ from odoo import http
 from odoo.exceptions import UserError
 from odoo.http import request
 
-from ..tools import check_input
+from ..tools import public_route, render_personal_page
 
 
 class CrisisAlarmController(http.Controller):
@@ -21,15 +21,7 @@ class CrisisAlarmController(http.Controller):
     "session expired" page must not keep the team from assembling.
     """
 
-    @http.route(
-        "/crisis/alarm/<string:token>",
-        type="http",
-        auth="public",
-        methods=["GET", "POST"],
-        csrf=False,
-        sitemap=False,
-    )
-    @check_input()
+    @public_route("/crisis/alarm/<string:token>", methods=("GET", "POST"), csrf=False)
     def alarm_answer(self, token, answer=None, eta_minutes=None, **kwargs):
         line = request.env["crisis.alarm.line"]._find_by_token(token)
         if not line:
@@ -59,8 +51,4 @@ class CrisisAlarmController(http.Controller):
             "closed": not line._answer_open(),
             "answer": line.answer,
         }
-        response = request.render("crisis_management.crisis_alarm_page", values)
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Robots-Tag"] = "noindex"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
+        return render_personal_page("crisis_management.crisis_alarm_page", values)

@@ -4,7 +4,7 @@ from werkzeug.exceptions import BadRequest, NotFound
 from odoo import http
 from odoo.http import request
 
-from ..tools import check_input, resolve_lang
+from ..tools import public_route, render_personal_page, resolve_lang
 
 
 class CrisisSafetyController(http.Controller):
@@ -29,15 +29,7 @@ class CrisisSafetyController(http.Controller):
             raise NotFound()
         return recipient
 
-    @http.route(
-        "/crisis/safety/<string:token>",
-        type="http",
-        auth="public",
-        methods=["GET", "POST"],
-        csrf=False,
-        sitemap=False,
-    )
-    @check_input()
+    @public_route("/crisis/safety/<string:token>", methods=("GET", "POST"), csrf=False)
     def safety_check(self, token, answer=None, **kwargs):
         recipient = self._recipient_or_404(token)
         lang = resolve_lang(
@@ -63,8 +55,4 @@ class CrisisSafetyController(http.Controller):
             "closed": not recorded and not recipient._safety_check_open(),
             "answer": recipient.safety_answer,
         }
-        response = request.render("crisis_management.safety_check_page", values)
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Robots-Tag"] = "noindex"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
+        return render_personal_page("crisis_management.safety_check_page", values)

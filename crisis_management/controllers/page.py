@@ -16,7 +16,7 @@ from odoo import http
 from odoo.http import request
 from odoo.tools import consteq, email_normalize
 
-from ..tools import check_input, resolve_lang
+from ..tools import public_route, resolve_lang
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,128}$")
 PAGE_HEADERS = [
@@ -79,7 +79,15 @@ class CrisisPageController(http.Controller):
             csrf_token=request.csrf_token(),
             **self._legal_values(incident.company_id, code),
         )
-        html = request.env["ir.qweb"].with_context(lang=code)._render(template, values)
+        return self._html_response(template, values, code, status)
+
+    def _html_response(self, template, values, lang_code, status=200):
+        """``template`` rendered in ``lang_code``, with ``PAGE_HEADERS``."""
+        html = (
+            request.env["ir.qweb"]
+            .with_context(lang=lang_code)
+            ._render(template, values)
+        )
         return request.make_response(
             html,
             headers=[("Content-Type", "text/html; charset=utf-8"), *PAGE_HEADERS],
@@ -113,6 +121,38 @@ class CrisisPageController(http.Controller):
             ],
         )
 
+    def _render_link_page(self, template, incident, lang, action_url, email, done):
+        """The page of a signed link of a subscription (confirm, unsubscribe):
+        its button posts to ``action_url``; it links back to the incident
+        page while that is published."""
+        page_url = f"/crisis/{incident.page_token}?{url_encode({'lang': lang[0]})}"
+        values = {
+            "page_url": incident.page_published and page_url,
+            "action_url": action_url,
+            "email": email,
+            "done": done,
+        }
+        return self._render(template, incident, lang, values)
+
+    def _withdraw_on_post(self, withdraw, kwargs):
+        """On a POST, call ``withdraw()``: the POST is authenticated by the
+        signed link itself. It accepts the page's form (with its CSRF token)
+        and the RFC 8058 one-click POST of mail clients
+        (``List-Unsubscribe=One-Click``), which cannot carry a CSRF token.
+        Returns the plain "OK" answer of a one-click POST, else ``None``
+        (also on a GET, which changes nothing)."""
+        if request.httprequest.method != "POST":
+            return None
+        one_click = kwargs.get("List-Unsubscribe") == "One-Click"
+        if not one_click and not request.validate_csrf(kwargs.get("csrf_token")):
+            raise BadRequest()
+        withdraw()
+        if one_click:
+            return request.make_response(
+                "OK", headers=[("Content-Type", "text/plain; charset=utf-8")]
+            )
+        return None
+
     def _client_ip(self):
         return request.httprequest.remote_addr or ""
 
@@ -128,14 +168,7 @@ class CrisisPageController(http.Controller):
     # ------------------------------------------------------------------
     # The page, its feed and its QR code
     # ------------------------------------------------------------------
-    @http.route(
-        "/crisis/<string:token>",
-        type="http",
-        auth="public",
-        methods=["GET"],
-        sitemap=False,
-    )
-    @check_input()
+    @public_route("/crisis/<string:token>")
     def crisis_page(self, token, lang=None, subscribe=None, **kwargs):
         incident = self._get_incident(token)
         notice = "sent" if subscribe == "sent" else False
@@ -143,14 +176,7 @@ class CrisisPageController(http.Controller):
             incident, self._page_lang(incident, lang), notice=notice
         )
 
-    @http.route(
-        "/crisis/<string:token>/feed.atom",
-        type="http",
-        auth="public",
-        methods=["GET"],
-        sitemap=False,
-    )
-    @check_input()
+    @public_route("/crisis/<string:token>/feed.atom")
     def crisis_page_feed(self, token, lang=None, **kwargs):
         incident = self._get_incident(token)
         short, code = self._page_lang(incident, lang)
@@ -163,14 +189,7 @@ class CrisisPageController(http.Controller):
         )
         return self._private_response(body, "application/atom+xml; charset=utf-8")
 
-    @http.route(
-        "/crisis/<string:token>/qr.png",
-        type="http",
-        auth="public",
-        methods=["GET"],
-        sitemap=False,
-    )
-    @check_input()
+    @public_route("/crisis/<string:token>/qr.png")
     def crisis_page_qr(self, token, **kwargs):
         incident = self._get_incident(token)
         return self._private_response(incident._page_qr_png(), "image/png")
@@ -178,14 +197,7 @@ class CrisisPageController(http.Controller):
     # ------------------------------------------------------------------
     # Subscription (double opt-in)
     # ------------------------------------------------------------------
-    @http.route(
-        "/crisis/<string:token>/subscribe",
-        type="http",
-        auth="public",
-        methods=["POST"],
-        sitemap=False,
-    )
-    @check_input()
+    @public_route("/crisis/<string:token>/subscribe", methods=("POST",))
     def crisis_page_subscribe(self, token, email="", lang=None, homepage="", **kwargs):
         # The form asks for the e-mail address only: a mobile number nobody
         # confirms could carry no SMS consent, so it is not asked for (and
@@ -221,14 +233,10 @@ class CrisisPageController(http.Controller):
             f"/crisis/{incident.page_token}?{query}#subscribe", code=303
         )
 
-    @http.route(
+    @public_route(
         "/crisis/subscription/confirm/<string:payload>",
-        type="http",
-        auth="public",
-        methods=["GET", "POST"],
-        sitemap=False,
+        methods=("GET", "POST"),
     )
-    @check_input()
     def crisis_subscription_confirm(self, payload, **kwargs):
         """GET shows a confirmation button and changes nothing (mail scanners
         follow links); only the POST of that button gives the consent."""
@@ -240,33 +248,22 @@ class CrisisPageController(http.Controller):
         done = request.httprequest.method == "POST"
         if done:
             Subscription._confirm(incident, values, self._client_ip())
-        render_values = {
-            "page_url": f"/crisis/{incident.page_token}?{url_encode({'lang': lang[0]})}",
-            "action_url": f"/crisis/subscription/confirm/{payload}",
-            "email": values["e"],
-            "done": done,
-        }
-        return self._render(
-            "crisis_management.crisis_page_confirm", incident, lang, render_values
+        return self._render_link_page(
+            "crisis_management.crisis_page_confirm",
+            incident,
+            lang,
+            action_url=f"/crisis/subscription/confirm/{payload}",
+            email=values["e"],
+            done=done,
         )
 
-    @http.route(
+    @public_route(
         "/crisis/subscription/unsubscribe/<string:payload>",
-        type="http",
-        auth="public",
-        methods=["GET", "POST"],
+        methods=("GET", "POST"),
         csrf=False,
-        sitemap=False,
     )
-    @check_input()
     def crisis_subscription_unsubscribe(self, payload, **kwargs):
-        """GET asks, POST withdraws the consent.
-
-        The POST is authenticated by the signed link itself. It accepts the
-        page's form (with its CSRF token) and the RFC 8058 one-click POST of
-        mail clients (``List-Unsubscribe=One-Click``), which cannot carry a
-        CSRF token.
-        """
+        """GET asks, POST withdraws the consent (``_withdraw_on_post``)."""
         subscription = (
             request.env["crisis.page.subscription"]
             .sudo()
@@ -276,45 +273,29 @@ class CrisisPageController(http.Controller):
             raise NotFound()
         incident = subscription.incident_id
         lang = self._page_lang(incident, kwargs.get("lang") or subscription.lang)
-        if request.httprequest.method == "POST":
-            one_click = kwargs.get("List-Unsubscribe") == "One-Click"
-            if not one_click and not request.validate_csrf(kwargs.get("csrf_token")):
-                raise BadRequest()
-            subscription._withdraw()
-            if one_click:
-                return request.make_response(
-                    "OK", headers=[("Content-Type", "text/plain; charset=utf-8")]
-                )
-        page_url = f"/crisis/{incident.page_token}?{url_encode({'lang': lang[0]})}"
-        render_values = {
-            "page_url": incident.page_published and page_url,
-            "action_url": f"/crisis/subscription/unsubscribe/{payload}",
-            "email": _mask_email(subscription.email),
-            "done": subscription.state == "cancelled",
-        }
-        return self._render(
-            "crisis_management.crisis_page_unsubscribe", incident, lang, render_values
+        one_click_answer = self._withdraw_on_post(subscription._withdraw, kwargs)
+        if one_click_answer is not None:
+            return one_click_answer
+        return self._render_link_page(
+            "crisis_management.crisis_page_unsubscribe",
+            incident,
+            lang,
+            action_url=f"/crisis/subscription/unsubscribe/{payload}",
+            email=_mask_email(subscription.email),
+            done=subscription.state == "cancelled",
         )
 
-    @http.route(
+    @public_route(
         "/crisis/consent/withdraw/<string:payload>",
-        type="http",
-        auth="public",
-        methods=["GET", "POST"],
+        methods=("GET", "POST"),
         csrf=False,
-        sitemap=False,
     )
-    @check_input()
     def crisis_consent_withdraw(self, payload, **kwargs):
         """The personal link of a crisis e-mail: GET shows a button and
         changes nothing (mail scanners follow links); a POST withdraws the
         consent (or records the objection) for the mail's purpose and
-        channel at once.
-
-        The POST is authenticated by the signed link itself (compared in
-        constant time). It accepts the page's form (with its CSRF token) and
-        the RFC 8058 one-click POST of mail clients
-        (``List-Unsubscribe=One-Click``), which cannot carry one.
+        channel at once (``_withdraw_on_post``; the signed link is compared
+        in constant time).
         """
         Consent = request.env["crisis.consent"].sudo()
         found = Consent._from_withdraw_payload(payload)
@@ -330,17 +311,12 @@ class CrisisPageController(http.Controller):
             *accepted,
             company=company,
         )
-        done = False
-        if request.httprequest.method == "POST":
-            one_click = kwargs.get("List-Unsubscribe") == "One-Click"
-            if not one_click and not request.validate_csrf(kwargs.get("csrf_token")):
-                raise BadRequest()
-            Consent._withdraw_by_link(partner, purpose, channel)
-            if one_click:
-                return request.make_response(
-                    "OK", headers=[("Content-Type", "text/plain; charset=utf-8")]
-                )
-            done = True
+        one_click_answer = self._withdraw_on_post(
+            lambda: Consent._withdraw_by_link(partner, purpose, channel), kwargs
+        )
+        if one_click_answer is not None:
+            return one_click_answer
+        done = request.httprequest.method == "POST"
         lang_env = request.env(context=dict(request.env.context, lang=lang_code))
         purpose_name = purpose.with_context(lang=lang_code).name
         values = {
@@ -364,14 +340,8 @@ class CrisisPageController(http.Controller):
             "done": done,
             **self._legal_values(company, lang_code),
         }
-        html = (
-            request.env["ir.qweb"]
-            .with_context(lang=lang_code)
-            ._render("crisis_management.crisis_consent_withdraw", values)
-        )
-        return request.make_response(
-            html,
-            headers=[("Content-Type", "text/html; charset=utf-8"), *PAGE_HEADERS],
+        return self._html_response(
+            "crisis_management.crisis_consent_withdraw", values, lang_code
         )
 
 

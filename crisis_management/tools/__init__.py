@@ -23,6 +23,8 @@ from .http import (
     check_input,
     check_rpc_call,
     check_values,
+    public_route,
+    render_personal_page,
     text_problem,
     valid_id,
 )

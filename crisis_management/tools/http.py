@@ -4,9 +4,10 @@
 PostgreSQL refuses NUL bytes in text, a lone surrogate (``\\ud800``) cannot
 be written as UTF-8, and an id beyond 32 bits overflows an ``integer``
 column: each of them, passed on to the ORM, ends as a server error (500).
-Routes wear ``@check_input()`` under ``@http.route``: bad input gets a 400
-with a short message in German or English, ids out of range a 404 (no such
-record), before the route reads anything. Model methods called over
+Routes wear ``@check_input()`` under ``@http.route`` (``public_route`` is
+both in one for a public page): bad input gets a 400 with a short message
+in German or English, ids out of range a 404 (no such record), before the
+route reads anything. Model methods called over
 JSON-RPC go through ``check_rpc_call``: a ValidationError instead.
 """
 
@@ -16,7 +17,7 @@ from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.wrappers import Response
 
 from odoo.exceptions import ValidationError
-from odoo.http import request
+from odoo.http import request, route
 
 from .language import resolve_lang
 
@@ -114,6 +115,42 @@ def check_input(max_length=MAX_LENGTH):
         return wrapper
 
     return decorator
+
+
+def public_route(path, methods=("GET",), **routing):
+    """``@http.route`` of a public page of the suite (``type="http"``,
+    ``auth="public"``, not in the website's sitemap) with ``@check_input()``
+    under it: the whole decorator stack of such a route in one. ``routing``
+    adds to or overrides the route's parameters (``csrf=False``)."""
+    routing = {
+        "type": "http",
+        "auth": "public",
+        "methods": list(methods),
+        "sitemap": False,
+        **routing,
+    }
+
+    def decorator(endpoint):
+        return route(path, **routing)(check_input()(endpoint))
+
+    return decorator
+
+
+# A personal answer page (the token in its address is the secret): kept in
+# no cache, indexed by no search engine, its address sent to no other site.
+PERSONAL_PAGE_HEADERS = [
+    ("Cache-Control", "no-store"),
+    ("X-Robots-Tag", "noindex"),
+    ("Referrer-Policy", "no-referrer"),
+]
+
+
+def render_personal_page(template, values):
+    """``request.render`` of a personal answer page, with
+    ``PERSONAL_PAGE_HEADERS``."""
+    response = request.render(template, values)
+    response.headers.update(PERSONAL_PAGE_HEADERS)
+    return response
 
 
 def _strings(value, depth=0):

@@ -8,9 +8,7 @@ Each function takes the source's state (``url``, ``search_terms``, ``cursor``,
 and the new cursor / validators (``None``: keep the old one). Plain
 ``requests`` with timeouts through :func:`.net.guarded_session` (public
 addresses only); no SDKs. HTTP failures the user can act on raise
-:class:`FetchError`; an address that must not be reached raises
-:class:`.net.BlockedAddress`; network failures raise
-``requests.RequestException``.
+:class:`FetchError`; the other failures are those of the guarded session.
 """
 
 import calendar
@@ -18,9 +16,8 @@ import json
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, quote, urlencode, urlparse
 
-from .net import guarded_session
+from .net import TIMEOUT, NetworkError, guarded_session
 
-TIMEOUT = (5, 20)  # connect, read (seconds)
 USER_AGENT = "Odoo Crisis Mode (social listening)"
 MASTODON_LIMIT = 40
 MASTODON_MAX_PAGES = 10
@@ -29,12 +26,9 @@ BLUESKY_MAX_PAGES = 5
 MAX_FEED_BYTES = 5 * 1024 * 1024
 
 
-class FetchError(Exception):
-    """A failure worth telling the user: ``code`` says which one."""
-
-    def __init__(self, code, status=None, detail=None):
-        super().__init__(code, status, detail)
-        self.code, self.status, self.detail = code, status, detail
+class FetchError(NetworkError):
+    """A failure of a fetch worth telling the user (``config``, ``http``,
+    ``parse``, ``closed_timeline``, ``bluesky_login``, ``bluesky_auth``)."""
 
 
 class FetchResult:
@@ -72,6 +66,26 @@ def _json_ok(response, refused, refused_codes=(401, 403)):
     if response.status_code != 200:
         raise FetchError("http", response.status_code)
     return _json(response)
+
+
+def _get_json(session, url, refused, **kwargs):
+    """The JSON of a 200 answer to a GET of ``url`` (see ``_json_ok``)."""
+    return _json_ok(_get(session, url, **kwargs), refused)
+
+
+def _per_term(state, terms, fetch_term):
+    """The posts of every term, each fetched from its own cursor:
+    ``fetch_term(term, cursor)`` returns the term's posts and its new cursor
+    (``None``: none yet); the cursors of all terms are kept as one JSON
+    object."""
+    cursors = _load_cursor(state.get("cursor"))
+    posts = []
+    for term in terms:
+        term_posts, cursor = fetch_term(term, cursors.get(term))
+        posts.extend(term_posts)
+        if cursor:
+            cursors[term] = cursor
+    return FetchResult(posts, cursor=json.dumps(cursors, sort_keys=True))
 
 
 def _load_cursor(cursor):
@@ -187,43 +201,46 @@ def fetch_mastodon(state):
 
 
 def _fetch_mastodon(session, state, base, host, tags):
-    cursors = _load_cursor(state.get("cursor"))
+    return _per_term(
+        state, tags, lambda tag, since: _mastodon_tag(session, base, host, tag, since)
+    )
+
+
+def _mastodon_tag(session, base, host, tag, since_id):
+    """The public posts of one hashtag after ``since_id`` and the id the
+    next fetch starts from."""
     posts = []
-    for tag in tags:
-        min_id = cursors.get(tag)
-        for _page in range(MASTODON_MAX_PAGES):
-            params = {"limit": MASTODON_LIMIT}
-            if min_id:
-                params["min_id"] = min_id
-            response = _get(
-                session,
-                f"{base}/api/v1/timelines/tag/{quote(tag, safe='')}",
-                params=params,
-            )
-            statuses = _json_ok(response, "closed_timeline")
-            if not isinstance(statuses, list) or not all(
-                isinstance(st, dict) and str(st.get("id", "")).isdigit()
-                for st in statuses
-            ):
-                raise FetchError("parse", 200, "not a list of statuses")
-            if not statuses:
-                break
-            # Public posts only (a tag timeline should hold nothing else).
-            posts.extend(
-                _mastodon_post(s, host)
-                for s in statuses
-                if s.get("visibility", "public") == "public"
-            )
-            # Mastodon ids are ordered: the highest is where the next page starts.
-            min_id = str(max(int(s["id"]) for s in statuses))
-            if not cursors.get(tag) and _page == 0:
-                # First fetch: start from now, do not page through history.
-                break
-            if len(statuses) < MASTODON_LIMIT:
-                break
+    min_id = since_id
+    for _page in range(MASTODON_MAX_PAGES):
+        params = {"limit": MASTODON_LIMIT}
         if min_id:
-            cursors[tag] = min_id
-    return FetchResult(posts, cursor=json.dumps(cursors, sort_keys=True))
+            params["min_id"] = min_id
+        statuses = _get_json(
+            session,
+            f"{base}/api/v1/timelines/tag/{quote(tag, safe='')}",
+            "closed_timeline",
+            params=params,
+        )
+        if not isinstance(statuses, list) or not all(
+            isinstance(st, dict) and str(st.get("id", "")).isdigit() for st in statuses
+        ):
+            raise FetchError("parse", 200, "not a list of statuses")
+        if not statuses:
+            break
+        # Public posts only (a tag timeline should hold nothing else).
+        posts.extend(
+            _mastodon_post(s, host)
+            for s in statuses
+            if s.get("visibility", "public") == "public"
+        )
+        # Mastodon ids are ordered: the highest is where the next page starts.
+        min_id = str(max(int(s["id"]) for s in statuses))
+        if not since_id and _page == 0:
+            # First fetch: start from now, do not page through history.
+            break
+        if len(statuses) < MASTODON_LIMIT:
+            break
+    return posts, min_id
 
 
 # --------------------------------------------------------------------------
@@ -275,37 +292,42 @@ def _fetch_bluesky(session, state, base, terms):
             session, base, state["identifier"], state["app_password"]
         )
         headers["Authorization"] = f"Bearer {token}"
-    cursors = _load_cursor(state.get("cursor"))
+    return _per_term(
+        state,
+        terms,
+        lambda term, since: _bluesky_term(session, base, headers, term, since),
+    )
+
+
+def _bluesky_term(session, base, headers, term, since):
+    """The posts that match ``term`` since the time ``since`` and the newest
+    time among them (where the next fetch starts)."""
     posts = []
-    for term in terms:
-        since = cursors.get(term)
-        newest = since
-        page_cursor = None
-        for _page in range(BLUESKY_MAX_PAGES):
-            params = {"q": term, "limit": BLUESKY_LIMIT, "sort": "latest"}
-            if since:
-                params["since"] = since
-            if page_cursor:
-                params["cursor"] = page_cursor
-            response = _get(
-                session,
-                f"{base}/xrpc/app.bsky.feed.searchPosts?{urlencode(params)}",
-                headers=headers,
-            )
-            data = _json_ok(response, "bluesky_auth")
-            items = data.get("posts") or [] if isinstance(data, dict) else []
-            for item in items:
-                post = _bluesky_post(item)
-                posts.append(post)
-                date = item.get("indexedAt") or post["date_posted"]
-                if date and (not newest or date > newest):
-                    newest = date
-            page_cursor = data.get("cursor") if isinstance(data, dict) else None
-            if not page_cursor or not items or not since:
-                break
-        if newest:
-            cursors[term] = newest
-    return FetchResult(posts, cursor=json.dumps(cursors, sort_keys=True))
+    newest = since
+    page_cursor = None
+    for _page in range(BLUESKY_MAX_PAGES):
+        params = {"q": term, "limit": BLUESKY_LIMIT, "sort": "latest"}
+        if since:
+            params["since"] = since
+        if page_cursor:
+            params["cursor"] = page_cursor
+        data = _get_json(
+            session,
+            f"{base}/xrpc/app.bsky.feed.searchPosts?{urlencode(params)}",
+            "bluesky_auth",
+            headers=headers,
+        )
+        items = data.get("posts") or [] if isinstance(data, dict) else []
+        for item in items:
+            post = _bluesky_post(item)
+            posts.append(post)
+            date = item.get("indexedAt") or post["date_posted"]
+            if date and (not newest or date > newest):
+                newest = date
+        page_cursor = data.get("cursor") if isinstance(data, dict) else None
+        if not page_cursor or not items or not since:
+            break
+    return posts, newest
 
 
 FETCHERS = {

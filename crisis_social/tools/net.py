@@ -21,6 +21,17 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 ALLOWED_HOSTS_PARAM = "crisis_social.allowed_hosts"
 MAX_REDIRECTS = 5
+TIMEOUT = (5, 20)  # connect, read (seconds): of every call to a network
+
+
+class NetworkError(Exception):
+    """A failure of a fetch or a post worth telling the user: ``code`` says
+    which one, ``status`` is the HTTP status, ``detail`` the network's own
+    words or what is missing."""
+
+    def __init__(self, code, status=None, detail=None):
+        super().__init__(code, status, detail)
+        self.code, self.status, self.detail = code, status, detail
 
 
 class BlockedAddress(Exception):
@@ -121,7 +132,9 @@ class GuardedAdapter(HTTPAdapter):
 def guarded_session(allowed=()):
     """A ``requests.Session`` for outgoing calls to addresses given by users:
     http(s) only, no proxies from the environment, at most five redirects,
-    each hop checked."""
+    each hop checked. An address that must not be reached raises
+    :class:`BlockedAddress`; network failures raise
+    ``requests.RequestException``."""
     session = requests.Session()
     session.trust_env = False
     session.max_redirects = MAX_REDIRECTS

@@ -10,9 +10,7 @@ Plain ``requests`` with timeouts through :func:`.net.guarded_session`
 (public addresses only, like the fetchers); credentials leave only over
 https unless the host is exempt in ``crisis_social.allowed_hosts``; no
 redirects are followed. Failures the user can act on raise
-:class:`PublishError`; an address that must not be reached raises
-:class:`.net.BlockedAddress`; network failures raise
-``requests.RequestException``.
+:class:`PublishError`; the other failures are those of the guarded session.
 """
 
 import re
@@ -20,9 +18,8 @@ import unicodedata
 from datetime import UTC, datetime
 from urllib.parse import urlparse
 
-from .net import guarded_session, host_allowed
+from .net import TIMEOUT, NetworkError, guarded_session, host_allowed
 
-TIMEOUT = (5, 20)  # connect, read (seconds)
 USER_AGENT = "Odoo Crisis Mode (publishing)"
 MASTODON_MAX_CHARS = 500
 BLUESKY_MAX_GRAPHEMES = 300
@@ -31,13 +28,9 @@ ELLIPSIS = "…"
 ZWJ = "\u200d"
 
 
-class PublishError(Exception):
-    """A failure worth telling the user: ``code`` says which one
-    (``config``, ``insecure``, ``auth``, ``rejected``, ``http``, ``parse``)."""
-
-    def __init__(self, code, status=None, detail=None):
-        super().__init__(code, status, detail)
-        self.code, self.status, self.detail = code, status, detail
+class PublishError(NetworkError):
+    """A failure of a post worth telling the user (``config``, ``insecure``,
+    ``auth``, ``rejected``, ``http``, ``parse``)."""
 
 
 class PublishResult:
