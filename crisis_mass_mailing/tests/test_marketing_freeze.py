@@ -239,8 +239,7 @@ class TestMarketingFreeze(CrisisCommon):
         queued.action_launch()
         self._end(incident)
         entries = incident.log_ids.filtered(
-            lambda e: e.kind == "communication"
-            and "Newsletter Mai" in (e.body or "")
+            lambda e: e.kind == "communication" and "Newsletter Mai" in (e.body or "")
         ).sorted("sequence")
         self.assertEqual(len(entries), 2)
         english = entries.with_context(lang="en_US").mapped("body_display")
