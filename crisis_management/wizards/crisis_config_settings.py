@@ -3,6 +3,7 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError
 
 from ..models.res_company import ResCompany
+from ..tools import notification_action
 
 ADMIN_GROUP = "crisis_management.group_crisis_admin"
 # What a field of the screen takes over from the company field it edits; not
@@ -120,16 +121,9 @@ class CrisisConfigSettings(models.TransientModel):
             else:
                 values[name] = self[name]
         self.company_id.sudo().write(values)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": _(
-                    "The crisis settings of %s are saved.", self.company_id.name
-                ),
-                "next": self.env["ir.actions.act_window"]._for_xml_id(
-                    "crisis_management.crisis_config_settings_action"
-                ),
-            },
-        }
+        return notification_action(
+            _("The crisis settings of %s are saved.", self.company_id.name),
+            next_action=self.env["ir.actions.act_window"]._for_xml_id(
+                "crisis_management.crisis_config_settings_action"
+            ),
+        )
