@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import Command, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
 from ..models.res_company import ResCompany
@@ -91,17 +91,8 @@ class CrisisConfigSettings(models.TransientModel):
         self._check_crisis_admin()
         values = super().default_get(fields_list)
         company = self.env.company
-        for name in self._crisis_company_fields():
-            if name not in fields_list:
-                continue
-            value = company[name]
-            field = self._fields[name]
-            if field.type == "many2many":
-                values[name] = [Command.set(value.ids)]
-            elif field.type == "many2one":
-                values[name] = value.id
-            else:
-                values[name] = value
+        names = [n for n in self._crisis_company_fields() if n in fields_list]
+        values.update(self._convert_to_write({n: company[n] for n in names}))
         return values
 
     def execute(self):
@@ -111,15 +102,8 @@ class CrisisConfigSettings(models.TransientModel):
         self._check_crisis_admin()
         if self.company_id not in self.env.user.company_ids:
             raise AccessError(_("You can only configure your own companies."))
-        values = {}
-        for name in self._crisis_company_fields():
-            field = self._fields[name]
-            if field.type == "many2many":
-                values[name] = [Command.set(self[name].ids)]
-            elif field.type == "many2one":
-                values[name] = self[name].id
-            else:
-                values[name] = self[name]
+        names = self._crisis_company_fields()
+        values = self._convert_to_write({name: self[name] for name in names})
         self.company_id.sudo().write(values)
         return notification_action(
             _("The crisis settings of %s are saved.", self.company_id.name),
