@@ -5,6 +5,7 @@ first line of a role being its primary, the next ones its deputies."""
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools import notification_action
 from .crisis_incident_member import ROLES
 
 # The roles of the roster: every team role but the deputy lead (the second
@@ -81,16 +82,12 @@ class CrisisRosterLine(models.Model):
             )
         else:
             message = " ".join(problems)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": _("Readiness of the crisis team"),
-                "message": message,
-                "type": "warning" if problems else "success",
-                "sticky": bool(problems),
-            },
-        }
+        return notification_action(
+            message,
+            title=_("Readiness of the crisis team"),
+            kind="warning" if problems else "success",
+            sticky=bool(problems),
+        )
 
     @api.constrains("user_id", "company_id")
     def _check_user_internal(self):

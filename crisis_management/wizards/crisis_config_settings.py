@@ -1,8 +1,25 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import Command, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
+from ..models.res_company import ResCompany
+from ..tools import notification_action
+
 ADMIN_GROUP = "crisis_management.group_crisis_admin"
+# What a field of the screen takes over from the company field it edits; not
+# the company's storage (relation table, compute, default, translation).
+COMPANY_FIELD_ARGS = ("string", "help", "size", "comodel_name", "domain")
+
+
+def company_setting(name, **kwargs):
+    """A field of the settings screen for the crisis setting ``name`` of the
+    company: same type, label, help, size and target as the company field,
+    whose declaration is the only place these texts are written. Not a
+    related field: the screen writes the company only in ``execute``, after
+    checking the crisis admin and the company."""
+    source = getattr(ResCompany, name)
+    args = {key: source.args[key] for key in COMPANY_FIELD_ARGS if key in source.args}
+    return type(source)(**args, **kwargs)
 
 
 class CrisisConfigSettings(models.TransientModel):
@@ -25,64 +42,24 @@ class CrisisConfigSettings(models.TransientModel):
         readonly=True,
         default=lambda self: self.env.company,
     )
-    crisis_inquiry_sla_minutes = fields.Integer(
-        string="Default Response Time (minutes)",
-        help="How quickly an inquiry must be answered when the stakeholder type "
-        "of the caller has no response time of its own, or is unknown.",
+    # Each field takes its label and help from the company field it edits.
+    crisis_inquiry_sla_minutes = company_setting("crisis_inquiry_sla_minutes")
+    crisis_task_escalation_hours = company_setting("crisis_task_escalation_hours")
+    crisis_hotline_team_ids = company_setting(
+        "crisis_hotline_team_ids", check_company=True
     )
-    crisis_task_escalation_hours = fields.Float(
-        string="Escalate Overdue Tasks After",
-        help="Hours after the deadline of a crisis task at which, if the task is "
-        "still open despite the reminder, it is escalated to the crisis lead.",
+    crisis_handback_plan_id = company_setting(
+        "crisis_handback_plan_id", check_company=True
     )
-    crisis_hotline_team_ids = fields.Many2many(
-        "crm.team",
-        string="Hotline Sales Teams",
-        check_company=True,
-        help="While the company is in crisis mode, the members of these sales "
-        "teams answer the hotline.",
-    )
-    crisis_handback_plan_id = fields.Many2one(
-        "mail.activity.plan",
-        string="Hand-back Plan",
-        domain="[('res_model', '=', 'res.partner')]",
-        check_company=True,
-        help="After an incident is closed, each affected customer is handed back "
-        "to their salesperson with the activities of this plan.",
-    )
-    crisis_send_delay_seconds = fields.Integer(
-        string="Hold Before Sending (seconds)",
-        help="A broadcast waits this long after Send before anything leaves: "
-        "until then it can be cancelled with nothing sent. 0 sends at once. "
-        "Alarms are never held.",
-    )
+    crisis_send_delay_seconds = company_setting("crisis_send_delay_seconds")
     # The legal details, German and English side by side as on the company.
-    crisis_legal_footer_de = fields.Text(string="Legal Details (German)")
-    crisis_legal_footer_en = fields.Text(string="Legal Details (English)")
-    crisis_register_court = fields.Char(
-        string="Register Court",
-        help="The court that keeps the commercial register entry, e.g. "
-        "Amtsgericht Halle (Saale).",
-    )
-    crisis_managing_directors = fields.Char(
-        string="Managing Directors",
-        help="Names of the managing directors or the board, as the legal "
-        "details must name them.",
-    )
-    crisis_imprint_url = fields.Char(
-        string="Imprint URL", help="The company's imprint, linked from the public page."
-    )
-    crisis_privacy_url = fields.Char(
-        string="Privacy Notice URL",
-        help="The company's privacy notice, linked from the public page and the "
-        "subscription form.",
-    )
-    crisis_sms_sender = fields.Char(
-        string="SMS Sender Name",
-        size=11,
-        help="Short name every crisis SMS begins with, followed by a colon, so "
-        "that the reader sees who writes. Left empty, the company name is used.",
-    )
+    crisis_legal_footer_de = company_setting("crisis_legal_footer_de")
+    crisis_legal_footer_en = company_setting("crisis_legal_footer_en")
+    crisis_register_court = company_setting("crisis_register_court")
+    crisis_managing_directors = company_setting("crisis_managing_directors")
+    crisis_imprint_url = company_setting("crisis_imprint_url")
+    crisis_privacy_url = company_setting("crisis_privacy_url")
+    crisis_sms_sender = company_setting("crisis_sms_sender")
 
     @api.model
     def _crisis_company_fields(self):
@@ -114,17 +91,8 @@ class CrisisConfigSettings(models.TransientModel):
         self._check_crisis_admin()
         values = super().default_get(fields_list)
         company = self.env.company
-        for name in self._crisis_company_fields():
-            if name not in fields_list:
-                continue
-            value = company[name]
-            field = self._fields[name]
-            if field.type == "many2many":
-                values[name] = [Command.set(value.ids)]
-            elif field.type == "many2one":
-                values[name] = value.id
-            else:
-                values[name] = value
+        names = [n for n in self._crisis_company_fields() if n in fields_list]
+        values.update(self._convert_to_write({n: company[n] for n in names}))
         return values
 
     def execute(self):
@@ -134,26 +102,12 @@ class CrisisConfigSettings(models.TransientModel):
         self._check_crisis_admin()
         if self.company_id not in self.env.user.company_ids:
             raise AccessError(_("You can only configure your own companies."))
-        values = {}
-        for name in self._crisis_company_fields():
-            field = self._fields[name]
-            if field.type == "many2many":
-                values[name] = [Command.set(self[name].ids)]
-            elif field.type == "many2one":
-                values[name] = self[name].id
-            else:
-                values[name] = self[name]
+        names = self._crisis_company_fields()
+        values = self._convert_to_write({name: self[name] for name in names})
         self.company_id.sudo().write(values)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": _(
-                    "The crisis settings of %s are saved.", self.company_id.name
-                ),
-                "next": self.env["ir.actions.act_window"]._for_xml_id(
-                    "crisis_management.crisis_config_settings_action"
-                ),
-            },
-        }
+        return notification_action(
+            _("The crisis settings of %s are saved.", self.company_id.name),
+            next_action=self.env["ir.actions.act_window"]._for_xml_id(
+                "crisis_management.crisis_config_settings_action"
+            ),
+        )

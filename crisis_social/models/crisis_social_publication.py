@@ -7,7 +7,12 @@ import requests
 from odoo import _, api, fields, models
 from odoo.tools import html2plaintext
 
-from odoo.addons.crisis_management.tools import may_commit, require_group, resolve_lang
+from odoo.addons.crisis_management.tools import (
+    may_commit,
+    notification_action,
+    require_group,
+    resolve_lang,
+)
 
 from ..tools import publishers
 from ..tools.net import BlockedAddress, allowed_hosts
@@ -110,20 +115,16 @@ class CrisisSocialPublication(models.Model):
         if not still_failed:
             return True
         # Told, not raised: the error stays recorded on the publication.
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "danger",
-                "sticky": True,
-                "title": _("Posting failed"),
-                "message": _(
-                    "Posting to “%(name)s” failed: %(error)s",
-                    name=still_failed[0].source_id.name,
-                    error=still_failed[0].error,
-                ),
-            },
-        }
+        return notification_action(
+            _(
+                "Posting to “%(name)s” failed: %(error)s",
+                name=still_failed[0].source_id.name,
+                error=still_failed[0].error,
+            ),
+            title=_("Posting failed"),
+            kind="danger",
+            sticky=True,
+        )
 
     # ------------------------------------------------------------------
     # Posting

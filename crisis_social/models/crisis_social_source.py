@@ -8,7 +8,12 @@ import requests
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.crisis_management.tools import lang_short, may_commit, require_group
+from odoo.addons.crisis_management.tools import (
+    lang_short,
+    may_commit,
+    notification_action,
+    require_group,
+)
 
 from ..tools import check_storable, fetchers
 from ..tools.demo import demo_shitstorm_posts
@@ -221,20 +226,16 @@ class CrisisSocialSource(models.Model):
         if not failed:
             return True
         # Told, not raised: the error stays recorded on the source.
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "danger",
-                "sticky": True,
-                "title": _("Fetch failed"),
-                "message": _(
-                    "Fetching “%(name)s” failed: %(error)s",
-                    name=failed[0].name,
-                    error=failed[0].last_error,
-                ),
-            },
-        }
+        return notification_action(
+            _(
+                "Fetching “%(name)s” failed: %(error)s",
+                name=failed[0].name,
+                error=failed[0].last_error,
+            ),
+            title=_("Fetch failed"),
+            kind="danger",
+            sticky=True,
+        )
 
     def action_reset_cursor(self):
         """Start fetching from the newest posts again."""
