@@ -10,6 +10,28 @@ from ..tools import CRISIS_LANGS, sanitize_translations
 # The two languages every public text is written in, with the suffix of the
 # form field that shows each of them.
 BILINGUAL_LANGS = CRISIS_LANGS
+# How the form labels each companion: "<label of the text> (German)".
+BILINGUAL_LABELS = {"de": "German", "en": "English"}
+
+
+def bilingual_fields(field_class, string, **kwargs):
+    """The two companions of a translated field, in the order of
+    ``BILINGUAL_LANGS``::
+
+        name_de, name_en = bilingual_fields(fields.Char, "Title")
+
+    labelled "Title (German)" and "Title (English)", computed and written
+    by ``crisis.bilingual.mixin``; ``kwargs`` go to both (``sanitize=True``
+    for Html)."""
+    return tuple(
+        field_class(
+            string=f"{string} ({BILINGUAL_LABELS[suffix]})",
+            compute="_compute_bilingual",
+            inverse="_inverse_bilingual",
+            **kwargs,
+        )
+        for suffix in BILINGUAL_LANGS
+    )
 
 
 class CrisisBilingualMixin(models.AbstractModel):
@@ -21,8 +43,8 @@ class CrisisBilingualMixin(models.AbstractModel):
     translates a sanitised Html field term by term and a German edit would then
     replace the English text). Writing one language never changes the other.
     A model lists its fields in ``_bilingual_fields`` and declares the
-    companions with ``compute="_compute_bilingual"`` and
-    ``inverse="_inverse_bilingual"``.
+    companions with ``bilingual_fields()`` (``compute="_compute_bilingual"``,
+    ``inverse="_inverse_bilingual"``).
     """
 
     _name = "crisis.bilingual.mixin"

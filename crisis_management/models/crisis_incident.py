@@ -40,6 +40,7 @@ from ..tools import (
     selection_labels,
     valid_id,
 )
+from .crisis_bilingual_mixin import bilingual_fields
 from .crisis_incident_type import DEFAULT_ALARM_ESCALATION_MINUTES
 from .crisis_inquiry import OPEN_STATES as INQUIRY_OPEN_STATES
 from .crisis_roster_line import ROSTER_ROLES
@@ -227,16 +228,7 @@ class CrisisIncident(models.Model):
         help="Title of the public page, of its news feed and of the e-mails to "
         "its subscribers, in German and English. Empty: the incident's name.",
     )
-    public_name_de = fields.Char(
-        string="Public Title (German)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-    )
-    public_name_en = fields.Char(
-        string="Public Title (English)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-    )
+    public_name_de, public_name_en = bilingual_fields(fields.Char, "Public Title")
     page_title = fields.Char(
         compute="_compute_page_title",
         help="What the public reads as the incident's title.",
@@ -248,17 +240,8 @@ class CrisisIncident(models.Model):
         help="What the public should know, in German and English. Shown at the "
         "top of the public incident page.",
     )
-    public_summary_de = fields.Html(
-        string="Public Summary (German)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-        sanitize=True,
-    )
-    public_summary_en = fields.Html(
-        string="Public Summary (English)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-        sanitize=True,
+    public_summary_de, public_summary_en = bilingual_fields(
+        fields.Html, "Public Summary", sanitize=True
     )
     hotline_phone = fields.Char(
         string="Hotline",

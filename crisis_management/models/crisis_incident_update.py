@@ -10,6 +10,7 @@ from ..tools import (
     public_uuid,
     rfc3339,
 )
+from .crisis_bilingual_mixin import bilingual_fields
 from .crisis_incident_component import STATUSES
 
 # Publication is an act of the crisis team, done by the actions only.
@@ -64,28 +65,8 @@ class CrisisIncidentUpdate(models.Model):
         sanitize=False,
         help="Text for the public, in German and in English.",
     )
-    name_de = fields.Char(
-        string="Headline (German)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-    )
-    name_en = fields.Char(
-        string="Headline (English)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-    )
-    body_de = fields.Html(
-        string="Text (German)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-        sanitize=True,
-    )
-    body_en = fields.Html(
-        string="Text (English)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-        sanitize=True,
-    )
+    name_de, name_en = bilingual_fields(fields.Char, "Headline")
+    body_de, body_en = bilingual_fields(fields.Html, "Text", sanitize=True)
     date = fields.Datetime(
         required=True,
         readonly=True,
