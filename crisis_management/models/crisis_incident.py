@@ -28,6 +28,7 @@ from odoo.addons.mail.tools.alias_error import AliasError
 
 from ..tools import (
     CRISIS_LANGS,
+    count_by,
     format_public_datetime,
     installed_crisis_langs,
     mail_sender_verified,
@@ -500,25 +501,21 @@ class CrisisIncident(models.Model):
 
     @api.depends("log_ids")
     def _compute_log_count(self):
-        counts = dict(
-            self.env["crisis.log"]._read_group(
-                [("incident_id", "in", self.ids)], ["incident_id"], ["__count"]
-            )
-        )
+        counts = count_by(self, "crisis.log", "incident_id")
         for incident in self:
             incident.log_count = counts.get(incident, 0)
 
     @api.depends("task_ids.state", "task_ids.date_deadline")
     def _compute_task_count(self):
-        Task = self.env["crisis.task"]
-        domain = [("incident_id", "in", self.ids)]
-        total = dict(Task._read_group(domain, ["incident_id"], ["__count"]))
-        open_domain = domain + [("state", "in", ("todo", "in_progress"))]
-        opened = dict(Task._read_group(open_domain, ["incident_id"], ["__count"]))
-        overdue = dict(
-            Task._read_group(
-                domain + [("is_overdue", "=", True)], ["incident_id"], ["__count"]
-            )
+        total = count_by(self, "crisis.task", "incident_id")
+        opened = count_by(
+            self,
+            "crisis.task",
+            "incident_id",
+            [("state", "in", TASK_OPEN_STATES)],
+        )
+        overdue = count_by(
+            self, "crisis.task", "incident_id", [("is_overdue", "=", True)]
         )
         for incident in self:
             incident.task_count = total.get(incident, 0)
@@ -560,22 +557,17 @@ class CrisisIncident(models.Model):
 
     @api.depends("update_ids")
     def _compute_update_count(self):
-        counts = dict(
-            self.env["crisis.incident.update"]._read_group(
-                [("incident_id", "in", self.ids)], ["incident_id"], ["__count"]
-            )
-        )
+        counts = count_by(self, "crisis.incident.update", "incident_id")
         for incident in self:
             incident.update_count = counts.get(incident, 0)
 
     @api.depends("page_subscription_ids.state")
     def _compute_page_subscriber_count(self):
-        counts = dict(
-            self.env["crisis.page.subscription"]._read_group(
-                [("incident_id", "in", self.ids), ("state", "=", "confirmed")],
-                ["incident_id"],
-                ["__count"],
-            )
+        counts = count_by(
+            self,
+            "crisis.page.subscription",
+            "incident_id",
+            [("state", "=", "confirmed")],
         )
         for incident in self:
             incident.page_subscriber_count = counts.get(incident, 0)
@@ -664,11 +656,7 @@ class CrisisIncident(models.Model):
                 )
 
     def _compute_communication_count(self):
-        counts = dict(
-            self.env["crisis.communication"]._read_group(
-                [("incident_id", "in", self.ids)], ["incident_id"], ["__count"]
-            )
-        )
+        counts = count_by(self, "crisis.communication", "incident_id")
         for incident in self:
             incident.communication_count = counts.get(incident, 0)
 

@@ -29,3 +29,4 @@ from .http import (
 from .pdf import wkhtmltopdf_patched_qt
 from .mail import mail_sender_verified
 from .salutation import salutation
+from .records import count_by
