@@ -1394,6 +1394,20 @@ class CrisisIncident(models.Model):
             Member.create(vals_list)
         self._war_room_sync_members()
 
+    def _latest_alarm(self):
+        """The incident's latest alarm that was not cancelled, in sudo (the
+        caller has checked that the user may read the incident)."""
+        self.ensure_one()
+        return (
+            self.env["crisis.alarm"]
+            .sudo()
+            .search(
+                [("incident_id", "=", self.id), ("state", "!=", "cancelled")],
+                order="date_start desc, id desc",
+                limit=1,
+            )
+        )
+
     def get_alarm_status(self):
         """The answers to the latest alarm that was not cancelled.
 
@@ -1405,15 +1419,7 @@ class CrisisIncident(models.Model):
         """
         self.ensure_one()
         self.check_access("read")
-        alarm = (
-            self.env["crisis.alarm"]
-            .sudo()
-            .search(
-                [("incident_id", "=", self.id), ("state", "!=", "cancelled")],
-                order="date_start desc, id desc",
-                limit=1,
-            )
-        )
+        alarm = self._latest_alarm()
         lines = alarm.line_ids
 
         def count(predicate):
@@ -1454,15 +1460,7 @@ class CrisisIncident(models.Model):
             )
         if not status["alarmed"] and not lines:
             return None
-        alarm = (
-            self.env["crisis.alarm"]
-            .sudo()
-            .search(
-                [("incident_id", "=", self.id), ("state", "!=", "cancelled")],
-                order="date_start desc, id desc",
-                limit=1,
-            )
-        )
+        alarm = self._latest_alarm()
         Line = self.env["crisis.alarm.line"]
         roles = selection_labels(Line, "role")
         answers = selection_labels(Line, "answer")
