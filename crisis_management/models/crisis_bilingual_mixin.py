@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """German and English side by side for texts that go to the public."""
 
-from odoo import _, models
+from odoo import _, api, models
 from odoo.exceptions import UserError
 from odoo.tools import html_sanitize
 
@@ -44,7 +44,8 @@ class CrisisBilingualMixin(models.AbstractModel):
     replace the English text). Writing one language never changes the other.
     A model lists its fields in ``_bilingual_fields`` and declares the
     companions with ``bilingual_fields()`` (``compute="_compute_bilingual"``,
-    ``inverse="_inverse_bilingual"``).
+    ``inverse="_inverse_bilingual"``); ``create``/``write`` here sanitise the
+    texts and have the inverse write only the languages given.
     """
 
     _name = "crisis.bilingual.mixin"
@@ -113,6 +114,24 @@ class CrisisBilingualMixin(models.AbstractModel):
             record.update_field_translations(fname, {lang: value or False})
         self.invalidate_recordset(list(self._bilingual_names()))
         return changes
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        written = self._bilingual_prepare_create(vals_list)
+        records = super(
+            CrisisBilingualMixin, self.with_context(crisis_bilingual_written=written)
+        ).create(vals_list)
+        return records.with_env(self.env)
+
+    def write(self, vals):
+        vals, written = self._bilingual_prepare_write(vals)
+        # The per-language inverse only applies the languages written here.
+        return super(
+            CrisisBilingualMixin, self.with_context(crisis_bilingual_written=written)
+        ).write(vals)
 
     def _bilingual_prepare_create(self, vals_list):
         """Fill the stored field from its companions and sanitise; an empty

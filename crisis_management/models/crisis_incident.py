@@ -741,12 +741,7 @@ class CrisisIncident(models.Model):
             for vals in vals_list:
                 vals.pop("log_head_hash", None)
         self.check_access("create")
-        written = self._bilingual_prepare_create(vals_list)
-        incidents = (
-            super(CrisisIncident, self.with_context(crisis_bilingual_written=written))
-            .create(vals_list)
-            .with_env(self.env)
-        )
+        incidents = super().create(vals_list)
         for incident in incidents.filtered("is_exercise"):
             incident._log(
                 "note",
@@ -784,7 +779,6 @@ class CrisisIncident(models.Model):
                     "created and cannot be changed afterwards."
                 )
             )
-        vals, written = self._bilingual_prepare_write(vals)
         team_changes = TEAM_FIELDS & set(vals)
         if team_changes:
             if not self.env.su:
@@ -792,9 +786,7 @@ class CrisisIncident(models.Model):
                 self._workflow_guard([vals])
             self._check_team_change()
             before = {i.id: (i.lead_id, i.is_confidential) for i in self}
-        res = super(
-            CrisisIncident, self.with_context(crisis_bilingual_written=written)
-        ).write(vals)
+        res = super().write(vals)
         if team_changes & {"lead_id", "is_confidential"}:
             for incident in self:
                 lead, confidential = before[incident.id]

@@ -138,23 +138,12 @@ class CrisisIncidentUpdate(models.Model):
                 date=fields.Datetime.to_string(update.date) if update.date else "",
             )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        written = self._bilingual_prepare_create(vals_list)
-        records = super(
-            CrisisIncidentUpdate,
-            self.with_context(crisis_bilingual_written=written),
-        ).create(vals_list)
-        return records.with_env(self.env)
-
     def write(self, vals):
-        vals, written = self._bilingual_prepare_write(vals)
         texts = {"body", "body_de", "body_en"}
         corrected = (
             self.filtered("is_published") if texts & set(vals) else self.browse()
         )
-        records = self.with_context(crisis_bilingual_written=written)
-        res = super(CrisisIncidentUpdate, records).write(vals)
+        res = super().write(vals)
         for update in corrected:
             update.incident_id._log(
                 "communication",

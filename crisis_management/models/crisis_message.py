@@ -178,23 +178,13 @@ class CrisisMessage(models.Model):
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        # (last editor and date of the edit: the fields' defaults)
-        written = self._bilingual_prepare_create(vals_list)
-        records = super(
-            CrisisMessage, self.with_context(crisis_bilingual_written=written)
-        ).create(vals_list)
-        return records.with_env(self.env)
-
+    # (create: the last editor and the date of the edit are the fields'
+    # defaults; the texts are prepared by crisis.bilingual.mixin)
     def write(self, vals):
-        vals, written = self._bilingual_prepare_write(vals)
-        # The per-language inverse only applies the languages written here.
-        records = self.with_context(crisis_bilingual_written=written)
         if not set(CONTENT_FIELDS) & set(vals) or _TEXT_WRITTEN.get():
-            return super(CrisisMessage, records).write(vals)
+            return super().write(vals)
         frozen = self._prepare_content_change()
-        res = super(CrisisMessage, records).write(vals)
+        res = super().write(vals)
         # Who changed the text last (the four eyes): written by the ORM only.
         self.sudo().write(
             {"last_editor_id": self.env.uid, "date_last_edit": fields.Datetime.now()}
