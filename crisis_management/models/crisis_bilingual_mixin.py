@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """German and English side by side for texts that go to the public."""
 
-from odoo import _, models
+from odoo import _, api, models
 from odoo.exceptions import UserError
 from odoo.tools import html_sanitize
 
@@ -10,6 +10,28 @@ from ..tools import CRISIS_LANGS, sanitize_translations
 # The two languages every public text is written in, with the suffix of the
 # form field that shows each of them.
 BILINGUAL_LANGS = CRISIS_LANGS
+# How the form labels each companion: "<label of the text> (German)".
+BILINGUAL_LABELS = {"de": "German", "en": "English"}
+
+
+def bilingual_fields(field_class, string, **kwargs):
+    """The two companions of a translated field, in the order of
+    ``BILINGUAL_LANGS``::
+
+        name_de, name_en = bilingual_fields(fields.Char, "Title")
+
+    labelled "Title (German)" and "Title (English)", computed and written
+    by ``crisis.bilingual.mixin``; ``kwargs`` go to both (``sanitize=True``
+    for Html)."""
+    return tuple(
+        field_class(
+            string=f"{string} ({BILINGUAL_LABELS[suffix]})",
+            compute="_compute_bilingual",
+            inverse="_inverse_bilingual",
+            **kwargs,
+        )
+        for suffix in BILINGUAL_LANGS
+    )
 
 
 class CrisisBilingualMixin(models.AbstractModel):
@@ -21,8 +43,9 @@ class CrisisBilingualMixin(models.AbstractModel):
     translates a sanitised Html field term by term and a German edit would then
     replace the English text). Writing one language never changes the other.
     A model lists its fields in ``_bilingual_fields`` and declares the
-    companions with ``compute="_compute_bilingual"`` and
-    ``inverse="_inverse_bilingual"``.
+    companions with ``bilingual_fields()`` (``compute="_compute_bilingual"``,
+    ``inverse="_inverse_bilingual"``); ``create``/``write`` here sanitise the
+    texts and have the inverse write only the languages given.
     """
 
     _name = "crisis.bilingual.mixin"
@@ -91,6 +114,24 @@ class CrisisBilingualMixin(models.AbstractModel):
             record.update_field_translations(fname, {lang: value or False})
         self.invalidate_recordset(list(self._bilingual_names()))
         return changes
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        written = self._bilingual_prepare_create(vals_list)
+        records = super(
+            CrisisBilingualMixin, self.with_context(crisis_bilingual_written=written)
+        ).create(vals_list)
+        return records.with_env(self.env)
+
+    def write(self, vals):
+        vals, written = self._bilingual_prepare_write(vals)
+        # The per-language inverse only applies the languages written here.
+        return super(
+            CrisisBilingualMixin, self.with_context(crisis_bilingual_written=written)
+        ).write(vals)
 
     def _bilingual_prepare_create(self, vals_list):
         """Fill the stored field from its companions and sanitise; an empty

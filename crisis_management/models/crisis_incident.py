@@ -28,6 +28,7 @@ from odoo.addons.mail.tools.alias_error import AliasError
 
 from ..tools import (
     CRISIS_LANGS,
+    count_by,
     format_public_datetime,
     installed_crisis_langs,
     mail_sender_verified,
@@ -40,6 +41,7 @@ from ..tools import (
     selection_labels,
     valid_id,
 )
+from .crisis_bilingual_mixin import bilingual_fields
 from .crisis_incident_type import DEFAULT_ALARM_ESCALATION_MINUTES
 from .crisis_inquiry import OPEN_STATES as INQUIRY_OPEN_STATES
 from .crisis_roster_line import ROSTER_ROLES
@@ -227,16 +229,7 @@ class CrisisIncident(models.Model):
         help="Title of the public page, of its news feed and of the e-mails to "
         "its subscribers, in German and English. Empty: the incident's name.",
     )
-    public_name_de = fields.Char(
-        string="Public Title (German)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-    )
-    public_name_en = fields.Char(
-        string="Public Title (English)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-    )
+    public_name_de, public_name_en = bilingual_fields(fields.Char, "Public Title")
     page_title = fields.Char(
         compute="_compute_page_title",
         help="What the public reads as the incident's title.",
@@ -248,17 +241,8 @@ class CrisisIncident(models.Model):
         help="What the public should know, in German and English. Shown at the "
         "top of the public incident page.",
     )
-    public_summary_de = fields.Html(
-        string="Public Summary (German)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-        sanitize=True,
-    )
-    public_summary_en = fields.Html(
-        string="Public Summary (English)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-        sanitize=True,
+    public_summary_de, public_summary_en = bilingual_fields(
+        fields.Html, "Public Summary", sanitize=True
     )
     hotline_phone = fields.Char(
         string="Hotline",
@@ -517,25 +501,21 @@ class CrisisIncident(models.Model):
 
     @api.depends("log_ids")
     def _compute_log_count(self):
-        counts = dict(
-            self.env["crisis.log"]._read_group(
-                [("incident_id", "in", self.ids)], ["incident_id"], ["__count"]
-            )
-        )
+        counts = count_by(self, "crisis.log", "incident_id")
         for incident in self:
             incident.log_count = counts.get(incident, 0)
 
     @api.depends("task_ids.state", "task_ids.date_deadline")
     def _compute_task_count(self):
-        Task = self.env["crisis.task"]
-        domain = [("incident_id", "in", self.ids)]
-        total = dict(Task._read_group(domain, ["incident_id"], ["__count"]))
-        open_domain = domain + [("state", "in", ("todo", "in_progress"))]
-        opened = dict(Task._read_group(open_domain, ["incident_id"], ["__count"]))
-        overdue = dict(
-            Task._read_group(
-                domain + [("is_overdue", "=", True)], ["incident_id"], ["__count"]
-            )
+        total = count_by(self, "crisis.task", "incident_id")
+        opened = count_by(
+            self,
+            "crisis.task",
+            "incident_id",
+            [("state", "in", TASK_OPEN_STATES)],
+        )
+        overdue = count_by(
+            self, "crisis.task", "incident_id", [("is_overdue", "=", True)]
         )
         for incident in self:
             incident.task_count = total.get(incident, 0)
@@ -577,22 +557,17 @@ class CrisisIncident(models.Model):
 
     @api.depends("update_ids")
     def _compute_update_count(self):
-        counts = dict(
-            self.env["crisis.incident.update"]._read_group(
-                [("incident_id", "in", self.ids)], ["incident_id"], ["__count"]
-            )
-        )
+        counts = count_by(self, "crisis.incident.update", "incident_id")
         for incident in self:
             incident.update_count = counts.get(incident, 0)
 
     @api.depends("page_subscription_ids.state")
     def _compute_page_subscriber_count(self):
-        counts = dict(
-            self.env["crisis.page.subscription"]._read_group(
-                [("incident_id", "in", self.ids), ("state", "=", "confirmed")],
-                ["incident_id"],
-                ["__count"],
-            )
+        counts = count_by(
+            self,
+            "crisis.page.subscription",
+            "incident_id",
+            [("state", "=", "confirmed")],
         )
         for incident in self:
             incident.page_subscriber_count = counts.get(incident, 0)
@@ -681,11 +656,7 @@ class CrisisIncident(models.Model):
                 )
 
     def _compute_communication_count(self):
-        counts = dict(
-            self.env["crisis.communication"]._read_group(
-                [("incident_id", "in", self.ids)], ["incident_id"], ["__count"]
-            )
-        )
+        counts = count_by(self, "crisis.communication", "incident_id")
         for incident in self:
             incident.communication_count = counts.get(incident, 0)
 
@@ -770,12 +741,7 @@ class CrisisIncident(models.Model):
             for vals in vals_list:
                 vals.pop("log_head_hash", None)
         self.check_access("create")
-        written = self._bilingual_prepare_create(vals_list)
-        incidents = (
-            super(CrisisIncident, self.with_context(crisis_bilingual_written=written))
-            .create(vals_list)
-            .with_env(self.env)
-        )
+        incidents = super().create(vals_list)
         for incident in incidents.filtered("is_exercise"):
             incident._log(
                 "note",
@@ -813,7 +779,6 @@ class CrisisIncident(models.Model):
                     "created and cannot be changed afterwards."
                 )
             )
-        vals, written = self._bilingual_prepare_write(vals)
         team_changes = TEAM_FIELDS & set(vals)
         if team_changes:
             if not self.env.su:
@@ -821,9 +786,7 @@ class CrisisIncident(models.Model):
                 self._workflow_guard([vals])
             self._check_team_change()
             before = {i.id: (i.lead_id, i.is_confidential) for i in self}
-        res = super(
-            CrisisIncident, self.with_context(crisis_bilingual_written=written)
-        ).write(vals)
+        res = super().write(vals)
         if team_changes & {"lead_id", "is_confidential"}:
             for incident in self:
                 lead, confidential = before[incident.id]
@@ -1423,6 +1386,20 @@ class CrisisIncident(models.Model):
             Member.create(vals_list)
         self._war_room_sync_members()
 
+    def _latest_alarm(self):
+        """The incident's latest alarm that was not cancelled, in sudo (the
+        caller has checked that the user may read the incident)."""
+        self.ensure_one()
+        return (
+            self.env["crisis.alarm"]
+            .sudo()
+            .search(
+                [("incident_id", "=", self.id), ("state", "!=", "cancelled")],
+                order="date_start desc, id desc",
+                limit=1,
+            )
+        )
+
     def get_alarm_status(self):
         """The answers to the latest alarm that was not cancelled.
 
@@ -1434,15 +1411,7 @@ class CrisisIncident(models.Model):
         """
         self.ensure_one()
         self.check_access("read")
-        alarm = (
-            self.env["crisis.alarm"]
-            .sudo()
-            .search(
-                [("incident_id", "=", self.id), ("state", "!=", "cancelled")],
-                order="date_start desc, id desc",
-                limit=1,
-            )
-        )
+        alarm = self._latest_alarm()
         lines = alarm.line_ids
 
         def count(predicate):
@@ -1483,15 +1452,7 @@ class CrisisIncident(models.Model):
             )
         if not status["alarmed"] and not lines:
             return None
-        alarm = (
-            self.env["crisis.alarm"]
-            .sudo()
-            .search(
-                [("incident_id", "=", self.id), ("state", "!=", "cancelled")],
-                order="date_start desc, id desc",
-                limit=1,
-            )
-        )
+        alarm = self._latest_alarm()
         Line = self.env["crisis.alarm.line"]
         roles = selection_labels(Line, "role")
         answers = selection_labels(Line, "answer")

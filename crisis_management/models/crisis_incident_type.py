@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from ..tools import count_by
+
 # Whoever has not answered an alarm after these minutes is replaced by the
 # next deputy, unless the incident type says otherwise.
 DEFAULT_ALARM_ESCALATION_MINUTES = 10
@@ -73,13 +75,7 @@ class CrisisIncidentType(models.Model):
 
     @api.depends("playbook_ids")
     def _compute_playbook_count(self):
-        counts = dict(
-            self.env["crisis.playbook"]._read_group(
-                [("incident_type_id", "in", self.ids)],
-                ["incident_type_id"],
-                ["__count"],
-            )
-        )
+        counts = count_by(self, "crisis.playbook", "incident_type_id")
         for incident_type in self:
             incident_type.playbook_count = counts.get(incident_type, 0)
 

@@ -10,6 +10,7 @@ from ..tools import (
     public_uuid,
     rfc3339,
 )
+from .crisis_bilingual_mixin import bilingual_fields
 from .crisis_incident_component import STATUSES
 
 # Publication is an act of the crisis team, done by the actions only.
@@ -64,28 +65,8 @@ class CrisisIncidentUpdate(models.Model):
         sanitize=False,
         help="Text for the public, in German and in English.",
     )
-    name_de = fields.Char(
-        string="Headline (German)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-    )
-    name_en = fields.Char(
-        string="Headline (English)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-    )
-    body_de = fields.Html(
-        string="Text (German)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-        sanitize=True,
-    )
-    body_en = fields.Html(
-        string="Text (English)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-        sanitize=True,
-    )
+    name_de, name_en = bilingual_fields(fields.Char, "Headline")
+    body_de, body_en = bilingual_fields(fields.Html, "Text", sanitize=True)
     date = fields.Datetime(
         required=True,
         readonly=True,
@@ -157,23 +138,12 @@ class CrisisIncidentUpdate(models.Model):
                 date=fields.Datetime.to_string(update.date) if update.date else "",
             )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        written = self._bilingual_prepare_create(vals_list)
-        records = super(
-            CrisisIncidentUpdate,
-            self.with_context(crisis_bilingual_written=written),
-        ).create(vals_list)
-        return records.with_env(self.env)
-
     def write(self, vals):
-        vals, written = self._bilingual_prepare_write(vals)
         texts = {"body", "body_de", "body_en"}
         corrected = (
             self.filtered("is_published") if texts & set(vals) else self.browse()
         )
-        records = self.with_context(crisis_bilingual_written=written)
-        res = super(CrisisIncidentUpdate, records).write(vals)
+        res = super().write(vals)
         for update in corrected:
             update.incident_id._log(
                 "communication",

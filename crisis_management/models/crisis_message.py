@@ -11,6 +11,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, html2plaintext, html_sanitize
 
 from ..tools import CRISIS_LANGS, check_translations, require_group, valid_id
+from .crisis_bilingual_mixin import bilingual_fields
 
 KINDS = [
     ("key_message", "Key Message"),
@@ -162,48 +163,10 @@ class CrisisMessage(models.Model):
     active = fields.Boolean(default=True)
     color = fields.Integer()
     # Both languages side by side in the form.
-    name_de = fields.Char(
-        string="Title (German)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-    )
-    name_en = fields.Char(
-        string="Title (English)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-    )
-    question_de = fields.Text(
-        string="Question (German)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-    )
-    question_en = fields.Text(
-        string="Question (English)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-    )
-    body_de = fields.Html(
-        string="Text (German)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-        sanitize=True,
-    )
-    body_en = fields.Html(
-        string="Text (English)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-        sanitize=True,
-    )
-    sms_text_de = fields.Text(
-        string="SMS Text (German)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-    )
-    sms_text_en = fields.Text(
-        string="SMS Text (English)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-    )
+    name_de, name_en = bilingual_fields(fields.Char, "Title")
+    question_de, question_en = bilingual_fields(fields.Text, "Question")
+    body_de, body_en = bilingual_fields(fields.Html, "Text", sanitize=True)
+    sms_text_de, sms_text_en = bilingual_fields(fields.Text, "SMS Text")
 
     @api.depends("incident_type_id", "incident_id")
     def _compute_is_template(self):
@@ -215,32 +178,13 @@ class CrisisMessage(models.Model):
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        # (last editor and date of the edit: the fields' defaults)
-        names = self._bilingual_names()
-        written = set()
-        for vals in vals_list:
-            if vals.get("body"):
-                vals["body"] = html_sanitize(vals["body"])
-            written.update(name for name in vals if name in names)
-        records = super(
-            CrisisMessage, self.with_context(crisis_bilingual_written=tuple(written))
-        ).create(vals_list)
-        return records.with_env(self.env)
-
+    # (create: the last editor and the date of the edit are the fields'
+    # defaults; the texts are prepared by crisis.bilingual.mixin)
     def write(self, vals):
-        written = tuple(name for name in vals if name in self._bilingual_names())
-        # The per-language inverse only applies the languages written here.
-        records = (
-            self.with_context(crisis_bilingual_written=written) if written else self
-        )
-        if vals.get("body"):
-            vals = dict(vals, body=html_sanitize(vals["body"]))
         if not set(CONTENT_FIELDS) & set(vals) or _TEXT_WRITTEN.get():
-            return super(CrisisMessage, records).write(vals)
+            return super().write(vals)
         frozen = self._prepare_content_change()
-        res = super(CrisisMessage, records).write(vals)
+        res = super().write(vals)
         # Who changed the text last (the four eyes): written by the ORM only.
         self.sudo().write(
             {"last_editor_id": self.env.uid, "date_last_edit": fields.Datetime.now()}
@@ -443,8 +387,7 @@ class CrisisMessage(models.Model):
         plain write in German also overwrites English while English is not
         an active language), with the same versioning as :meth:`write`."""
         self.ensure_one()
-        if fname == "body" and value:
-            value = html_sanitize(value)
+        value = self._bilingual_clean(fname, value)
         self.check_access("write")
         frozen = self._prepare_content_change()
         if lang == "en_US":

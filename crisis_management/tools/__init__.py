@@ -10,6 +10,7 @@ from .language import (
 )
 from .dates import ODD_SPACES, format_public_datetime, reader_tz, rfc3339
 from .qr import qr_png
+from .records import count_by
 from .security import (
     check_translations,
     may_commit,

@@ -2,6 +2,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.crisis_management.tools import count_by
+
 from ..tools import check_storable, parse_terms, terms_regex
 
 
@@ -81,15 +83,8 @@ class CrisisSocialQuery(models.Model):
     alert_count = fields.Integer(compute="_compute_counts")
 
     def _compute_counts(self):
-        Post, Alert = self.env["crisis.social.post"], self.env["crisis.social.alert"]
-        posts = dict(
-            Post._read_group(
-                [("query_ids", "in", self.ids)], ["query_ids"], ["__count"]
-            )
-        )
-        alerts = dict(
-            Alert._read_group([("query_id", "in", self.ids)], ["query_id"], ["__count"])
-        )
+        posts = count_by(self, "crisis.social.post", "query_ids")
+        alerts = count_by(self, "crisis.social.alert", "query_id")
         for query in self:
             query.post_count = posts.get(query, 0)
             query.alert_count = alerts.get(query, 0)
