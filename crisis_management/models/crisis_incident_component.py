@@ -2,6 +2,7 @@
 from odoo import _lt, api, fields, models
 
 from ..tools import public_ref
+from .crisis_bilingual_mixin import bilingual_fields
 
 STATUSES = [
     ("operational", "Operational"),
@@ -50,16 +51,7 @@ class CrisisIncidentComponent(models.Model):
     note = fields.Char(
         translate=True, help="A short public note, in German and English."
     )
-    note_de = fields.Char(
-        string="Note (German)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-    )
-    note_en = fields.Char(
-        string="Note (English)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-    )
+    note_de, note_en = bilingual_fields(fields.Char, "Note")
     is_affected = fields.Boolean(
         string="Affected", compute="_compute_is_affected", store=True
     )
@@ -96,29 +88,20 @@ class CrisisIncidentComponent(models.Model):
         for vals in vals_list:
             vals.pop("change_ids", None)
             vals["date_status"] = fields.Datetime.now()
-        written = self._bilingual_prepare_create(vals_list)
-        lines = (
-            super(
-                CrisisIncidentComponent,
-                self.with_context(crisis_bilingual_written=written),
-            )
-            .create(vals_list)
-            .with_env(self.env)
-        )
+        # crisis.bilingual.mixin prepares the German and English notes.
+        lines = super().create(vals_list)
         lines._record_changes()
         return lines
 
     def write(self, vals):
-        vals, written = self._bilingual_prepare_write(vals)
+        vals = dict(vals)
         vals.pop("change_ids", None)
         vals.pop("date_status", None)
         watched = {"status", "eta"} & set(vals)
         before = {line.id: (line.status, line.eta) for line in self}
         if "status" in vals:
             vals["date_status"] = fields.Datetime.now()
-        res = super(
-            CrisisIncidentComponent, self.with_context(crisis_bilingual_written=written)
-        ).write(vals)
+        res = super().write(vals)
         if watched:
             self.filtered(
                 lambda line: before[line.id] != (line.status, line.eta)

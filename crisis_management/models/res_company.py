@@ -3,6 +3,7 @@ from odoo import Command, _, api, fields, models
 from odoo.tools.translate import _lt
 
 from ..tools import resolve_lang, selection_labels
+from .crisis_bilingual_mixin import bilingual_fields
 
 # Crisis mode is switched by the incidents' actions only; who got the hotline
 # group from crisis mode is recorded by crisis mode only.
@@ -100,15 +101,8 @@ class ResCompany(models.Model):
         "register court and number, managing directors, VAT id. Left empty, "
         "they are put together from the company's data.",
     )
-    crisis_legal_footer_de = fields.Text(
-        string="Legal Details (German)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
-    )
-    crisis_legal_footer_en = fields.Text(
-        string="Legal Details (English)",
-        compute="_compute_bilingual",
-        inverse="_inverse_bilingual",
+    crisis_legal_footer_de, crisis_legal_footer_en = bilingual_fields(
+        fields.Text, "Legal Details"
     )
     crisis_register_court = fields.Char(
         string="Register Court",
