@@ -12,6 +12,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, format_datetime, formataddr, html2plaintext
 
 from ..tools import check_translations, may_commit, resolve_lang, salutation
+from ..tools.fields import incident_fields
 from .crisis_message import SENDABLE_STATES, TEXT_LANGS
 
 _logger = logging.getLogger(__name__)
@@ -94,16 +95,9 @@ class CrisisCommunication(models.Model):
         tracking=True,
         precompute=True,
     )
-    incident_id = fields.Many2one(
-        "crisis.incident",
-        required=True,
-        index=True,
-        ondelete="restrict",
-        check_company=True,
-        tracking=True,
-    )
-    company_id = fields.Many2one(
-        related="incident_id.company_id", store=True, index=True, precompute=True
+    # An incident with communications cannot be deleted (their evidence).
+    incident_id, company_id = incident_fields(
+        {"precompute": True}, ondelete="restrict", tracking=True
     )
     message_id = fields.Many2one(
         "crisis.message",

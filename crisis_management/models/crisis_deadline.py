@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
 from ..tools import CRISIS_LANGS, require_group
+from ..tools.fields import incident_fields
 
 STATES = [("open", "Open"), ("done", "Done"), ("overdue", "Overdue")]
 # Which states each action may start from.
@@ -39,17 +40,7 @@ class CrisisDeadline(models.Model):
     _workflow_frozen_states = ("done",)
     _workflow_copy = "refuse"
 
-    incident_id = fields.Many2one(
-        "crisis.incident",
-        required=True,
-        ondelete="cascade",
-        index=True,
-        readonly=True,
-        check_company=True,
-    )
-    company_id = fields.Many2one(
-        related="incident_id.company_id", store=True, index=True
-    )
+    incident_id, company_id = incident_fields(readonly=True)
     rule_id = fields.Many2one(
         "crisis.deadline.rule",
         required=True,

@@ -2,6 +2,7 @@
 from odoo import _lt, api, fields, models
 
 from ..tools import public_ref
+from ..tools.fields import incident_fields
 from .crisis_bilingual_mixin import bilingual_fields
 
 STATUSES = [
@@ -25,16 +26,7 @@ class CrisisIncidentComponent(models.Model):
     _check_company_auto = True
     _bilingual_fields = ("note",)
 
-    incident_id = fields.Many2one(
-        "crisis.incident",
-        required=True,
-        ondelete="cascade",
-        index=True,
-        check_company=True,
-    )
-    company_id = fields.Many2one(
-        related="incident_id.company_id", store=True, index=True
-    )
+    incident_id, company_id = incident_fields()
     component_id = fields.Many2one(
         "crisis.component",
         required=True,

@@ -10,6 +10,7 @@ from ..tools import (
     public_uuid,
     rfc3339,
 )
+from ..tools.fields import incident_fields
 from .crisis_bilingual_mixin import bilingual_fields
 from .crisis_incident_component import STATUSES
 
@@ -42,16 +43,7 @@ class CrisisIncidentUpdate(models.Model):
     _workflow_transitions = {"published": (False,), "unpublished": (True,)}
     _workflow_frozen_states = (True,)
 
-    incident_id = fields.Many2one(
-        "crisis.incident",
-        required=True,
-        ondelete="cascade",
-        index=True,
-        check_company=True,
-    )
-    company_id = fields.Many2one(
-        related="incident_id.company_id", store=True, index=True
-    )
+    incident_id, company_id = incident_fields()
     name = fields.Char(
         string="Headline",
         translate=True,

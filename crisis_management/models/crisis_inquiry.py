@@ -13,6 +13,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html2plaintext
 
 from ..tools import reader_tz, resolve_lang, selection_labels
+from ..tools.fields import incident_fields
 
 # Changed only by the actions.
 WORKFLOW_FIELDS = {"state", "date_answered"}
@@ -81,17 +82,10 @@ class CrisisInquiry(models.Model):
     # Fields
     # ------------------------------------------------------------------
     name = fields.Char(string="Subject", required=True, tracking=True)
-    incident_id = fields.Many2one(
-        "crisis.incident",
-        required=True,
-        ondelete="cascade",
-        index=True,
-        check_company=True,
+    incident_id, company_id = incident_fields(
+        {"precompute": True},
         tracking=True,
         default=lambda self: self._default_incident_id(),
-    )
-    company_id = fields.Many2one(
-        related="incident_id.company_id", store=True, index=True, precompute=True
     )
     partner_id = fields.Many2one(
         "res.partner",

@@ -6,6 +6,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import html2plaintext
 
 from ..tools import reader_tz, require_group
+from ..tools.fields import incident_fields
 
 TASK_STATES = [
     ("todo", "To Do"),
@@ -63,16 +64,7 @@ class CrisisTask(models.Model):
     # In every language: tasks from a playbook carry its steps' translations.
     name = fields.Char(required=True, tracking=True, translate=True)
     description = fields.Html()
-    incident_id = fields.Many2one(
-        "crisis.incident",
-        required=True,
-        ondelete="cascade",
-        index=True,
-        check_company=True,
-    )
-    company_id = fields.Many2one(
-        related="incident_id.company_id", store=True, index=True
-    )
+    incident_id, company_id = incident_fields()
     incident_lead_id = fields.Many2one(
         related="incident_id.lead_id", string="Crisis Lead"
     )
