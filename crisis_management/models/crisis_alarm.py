@@ -7,6 +7,8 @@ from datetime import timedelta
 
 from odoo import _, _lt, api, fields, models
 
+from ..tools.fields import workflow_state
+
 _logger = logging.getLogger(__name__)
 
 ALARM_STATES = [("running", "Running"), ("done", "Done"), ("cancelled", "Cancelled")]
@@ -27,9 +29,7 @@ class CrisisAlarm(models.Model):
     )
     company_id = fields.Many2one(related="incident_id.company_id", store=True)
     is_exercise = fields.Boolean(related="incident_id.is_exercise")
-    state = fields.Selection(
-        ALARM_STATES, required=True, default="running", readonly=True, index=True
-    )
+    state = workflow_state(ALARM_STATES, "running")
     date_start = fields.Datetime(
         string="Alarmed On", default=fields.Datetime.now, readonly=True
     )

@@ -11,6 +11,7 @@ from odoo.exceptions import UserError
 from odoo.tools import consteq, format_datetime
 
 from ..tools import resolve_lang, selection_labels
+from ..tools.fields import workflow_state
 from .crisis_roster_line import ROSTER_ROLES
 
 LINE_STATES = [
@@ -72,9 +73,7 @@ class CrisisAlarmLine(models.Model):
     level = fields.Integer(
         readonly=True, help="0 for the primary of the role, 1 for the first deputy…"
     )
-    state = fields.Selection(
-        LINE_STATES, required=True, default="notified", readonly=True, index=True
-    )
+    state = workflow_state(LINE_STATES, "notified")
     answer = fields.Selection(ANSWERS, readonly=True)
     eta_minutes = fields.Integer(string="Arrives In (Minutes)", readonly=True)
     date_notified = fields.Datetime(string="Notified On", readonly=True)

@@ -12,7 +12,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, format_datetime, formataddr, html2plaintext
 
 from ..tools import check_translations, may_commit, resolve_lang, salutation
-from ..tools.fields import incident_fields
+from ..tools.fields import incident_fields, workflow_state
 from .crisis_message import SENDABLE_STATES, TEXT_LANGS
 
 _logger = logging.getLogger(__name__)
@@ -176,7 +176,7 @@ class CrisisCommunication(models.Model):
         "contact of their company). With other audiences: only those of them "
         "who are affected.",
     )
-    state = fields.Selection(
+    state = workflow_state(
         [
             ("draft", "Draft"),
             ("scheduled", "Scheduled"),
@@ -186,12 +186,8 @@ class CrisisCommunication(models.Model):
             ("failed", "Failed"),
             ("cancelled", "Cancelled"),
         ],
-        required=True,
-        default="draft",
-        readonly=True,
-        copy=False,
+        "draft",
         tracking=True,
-        index=True,
     )
     recipient_ids = fields.One2many(
         "crisis.communication.recipient",

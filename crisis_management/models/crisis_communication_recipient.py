@@ -10,6 +10,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, consteq
 
 from ..tools import qr_png, resolve_lang, salutation
+from ..tools.fields import workflow_state
 from .crisis_communication import (
     COMMUNICATION_CHANNELS,
     RECIPIENT_STATES,
@@ -96,13 +97,7 @@ class CrisisCommunicationRecipient(models.Model):
     address = fields.Char(
         readonly=True, help="The e-mail address, number or postal address used."
     )
-    state = fields.Selection(
-        [*RECIPIENT_STATES, ("bounced", "Bounced")],
-        required=True,
-        default="queued",
-        readonly=True,
-        index=True,
-    )
+    state = workflow_state([*RECIPIENT_STATES, ("bounced", "Bounced")], "queued")
     # Why a line was skipped is stored as a code and put into words for each
     # reader: the German communication report gives German reasons even when
     # the sending ran in English (a cron, an English-speaking sender).

@@ -5,6 +5,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import hash_sign, verify_hash_signed
 
+from ..tools.fields import workflow_state
+
 CHANNELS = [
     ("email", "E-mail"),
     ("sms", "SMS"),
@@ -67,13 +69,8 @@ class CrisisConsent(models.Model):
         "crisis.consent.purpose", required=True, ondelete="restrict", index=True
     )
     channel = fields.Selection(CHANNELS, required=True, default="email")
-    state = fields.Selection(
-        [("given", "Given"), ("withdrawn", "Consent Withdrawn")],
-        required=True,
-        default="given",
-        tracking=True,
-        index=True,
-        readonly=True,
+    state = workflow_state(
+        [("given", "Given"), ("withdrawn", "Consent Withdrawn")], "given", tracking=True
     )
     legal_basis = fields.Selection(LEGAL_BASES, required=True, default="consent")
     date_given = fields.Datetime(default=fields.Datetime.now, tracking=True)

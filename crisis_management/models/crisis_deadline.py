@@ -8,7 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
 from ..tools import CRISIS_LANGS, require_group
-from ..tools.fields import incident_fields
+from ..tools.fields import incident_fields, workflow_state
 
 STATES = [("open", "Open"), ("done", "Done"), ("overdue", "Overdue")]
 # Which states each action may start from.
@@ -51,9 +51,7 @@ class CrisisDeadline(models.Model):
     code = fields.Char(related="rule_id.code")
     authority = fields.Text(related="rule_id.authority")
     date_due = fields.Datetime(string="Due", required=True, readonly=True)
-    state = fields.Selection(
-        STATES, required=True, default="open", readonly=True, copy=False, index=True
-    )
+    state = workflow_state(STATES, "open")
     date_done = fields.Datetime(string="Done On", readonly=True, copy=False)
     done_by_id = fields.Many2one("res.users", readonly=True)
     date_reminded = fields.Datetime(string="Reminded On", readonly=True, copy=False)
@@ -109,12 +107,6 @@ class CrisisDeadline(models.Model):
     # ------------------------------------------------------------------
     # Workflow
     # ------------------------------------------------------------------
-    def _workflow_refusal(self, old, new):
-        return _(
-            "Deadline “%(name)s” cannot go from %(from)s to %(to)s.",
-            name=self.display_name,
-            **{"from": old, "to": new},
-        )
 
     def _workflow_log_transition(self, old_states, new_state):
         for deadline in self:

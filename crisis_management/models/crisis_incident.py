@@ -41,6 +41,7 @@ from ..tools import (
     selection_labels,
     valid_id,
 )
+from ..tools.fields import workflow_state
 from .crisis_bilingual_mixin import bilingual_fields
 from .crisis_incident_type import DEFAULT_ALARM_ESCALATION_MINUTES
 from .crisis_inquiry import OPEN_STATES as INQUIRY_OPEN_STATES
@@ -151,15 +152,7 @@ class CrisisIncident(models.Model):
     severity = fields.Selection(
         SEVERITIES, required=True, default="major", tracking=True
     )
-    state = fields.Selection(
-        STATES,
-        required=True,
-        default="draft",
-        readonly=True,
-        copy=False,
-        tracking=True,
-        index=True,
-    )
+    state = workflow_state(STATES, "draft", tracking=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
@@ -845,12 +838,6 @@ class CrisisIncident(models.Model):
     # ------------------------------------------------------------------
     # Actions: the workflow
     # ------------------------------------------------------------------
-    def _workflow_refusal(self, old, new):
-        return _(
-            "Incident %(incident)s cannot go from %(from)s to %(to)s.",
-            incident=self.display_name,
-            **{"from": old, "to": new},
-        )
 
     def _workflow_log_transition(self, old_states, new_state):
         for incident in self:

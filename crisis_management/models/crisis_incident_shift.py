@@ -7,6 +7,7 @@ from markupsafe import Markup
 from odoo import _, _lt, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.fields import workflow_state
 from .crisis_roster_line import ROSTER_ROLES
 
 SHIFT_ROLES = [*ROSTER_ROLES, ("deputy", "Deputy Lead"), ("member", "Member")]
@@ -36,12 +37,7 @@ class CrisisIncidentShift(models.Model):
         string="From", required=True, default=fields.Datetime.now
     )
     date_end = fields.Datetime(string="Until", required=True)
-    state = fields.Selection(
-        [("planned", "On Duty"), ("ended", "Ended")],
-        default="planned",
-        required=True,
-        readonly=True,
-    )
+    state = workflow_state([("planned", "On Duty"), ("ended", "Ended")], "planned")
     date_ended = fields.Datetime(string="Ended On", readonly=True)
     handover_note = fields.Text(readonly=True)
 

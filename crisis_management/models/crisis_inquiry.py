@@ -13,7 +13,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html2plaintext
 
 from ..tools import reader_tz, resolve_lang, selection_labels
-from ..tools.fields import incident_fields
+from ..tools.fields import incident_fields, workflow_state
 
 # Changed only by the actions.
 WORKFLOW_FIELDS = {"state", "date_answered"}
@@ -132,15 +132,7 @@ class CrisisInquiry(models.Model):
         "type (or the company's default response time).",
     )
     date_answered = fields.Datetime(string="Answered On", readonly=True, copy=False)
-    state = fields.Selection(
-        STATES,
-        required=True,
-        default="new",
-        readonly=True,
-        copy=False,
-        tracking=True,
-        index=True,
-    )
+    state = workflow_state(STATES, "new", tracking=True)
     is_overdue = fields.Boolean(
         string="Overdue",
         compute="_compute_is_overdue",

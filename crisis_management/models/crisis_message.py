@@ -11,6 +11,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, html2plaintext, html_sanitize
 
 from ..tools import CRISIS_LANGS, check_translations, require_group, valid_id
+from ..tools.fields import workflow_state
 from .crisis_bilingual_mixin import bilingual_fields
 
 KINDS = [
@@ -132,15 +133,7 @@ class CrisisMessage(models.Model):
         translate=True,
         help="Short text for SMS. When empty, the plain text of the body is sent.",
     )
-    state = fields.Selection(
-        STATES,
-        required=True,
-        default="draft",
-        readonly=True,
-        copy=False,
-        tracking=True,
-        index=True,
-    )
+    state = workflow_state(STATES, "draft", tracking=True)
     version = fields.Integer(default=1, readonly=True, copy=False, tracking=True)
     version_ids = fields.One2many(
         "crisis.message.version", "message_id", string="Earlier Versions", readonly=True
@@ -274,13 +267,6 @@ class CrisisMessage(models.Model):
     # ------------------------------------------------------------------
     # Workflow
     # ------------------------------------------------------------------
-    def _workflow_refusal(self, old, new):
-        self.ensure_one()
-        return self._workflow_env()._(
-            "“%(name)s” cannot go from %(from)s to %(to)s.",
-            name=self.name,
-            **{"from": old, "to": new},
-        )
 
     def _workflow_log_transition(self, old_states, new_state):
         # (not "user": Odoo's _() reads a local of that name as a user id when

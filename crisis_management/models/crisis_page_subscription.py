@@ -8,6 +8,8 @@ from odoo import _, api, fields, models
 from odoo.tools import email_normalize
 from odoo.tools.misc import hash_sign, verify_hash_signed
 
+from ..tools.fields import workflow_state
+
 CONFIRM_SCOPE = "crisis_management.page_subscribe"
 UNSUBSCRIBE_SCOPE = "crisis_management.page_unsubscribe"
 DEFAULT_CONFIRM_HOURS = 48
@@ -54,11 +56,8 @@ class CrisisPageSubscription(models.Model):
     email = fields.Char(string="E-mail", required=True)
     mobile = fields.Char()
     lang = fields.Char(string="Language", help="Language chosen on the page.")
-    state = fields.Selection(
-        [("confirmed", "Subscribed"), ("cancelled", "Unsubscribed")],
-        required=True,
-        default="confirmed",
-        index=True,
+    state = workflow_state(
+        [("confirmed", "Subscribed"), ("cancelled", "Unsubscribed")], "confirmed"
     )
     date_confirmed = fields.Datetime(string="Confirmed On", readonly=True)
     confirm_ip = fields.Char(string="Confirmed From", readonly=True)

@@ -189,6 +189,8 @@ class CrisisStakeholderType(models.Model):
             purpose=purpose.id,
             bases=ORDINARY_BASES,
             types=tuple(self.ids),
+            by_email=_reachable_sql("email"),
+            by_sms=_reachable_sql("sms"),
         )
 
     @api.model
@@ -229,18 +231,8 @@ READINESS_MEMBERS_SQL = """
            AND legal_basis IN %(bases)s
     ), members AS (
         SELECT rel.type_id, p.id AS partner_id,
-               (p.email_normalized IS NOT NULL AND p.email_normalized != ''
-                AND NOT EXISTS (SELECT 1 FROM mail_blacklist bl
-                                 WHERE bl.email = p.email_normalized AND bl.active)
-                AND EXISTS (SELECT 1 FROM basis b WHERE b.partner_id = p.id
-                                                    AND b.channel = 'email')
-               ) AS by_email,
-               (p.phone_sanitized IS NOT NULL AND p.phone_sanitized != ''
-                AND NOT EXISTS (SELECT 1 FROM phone_blacklist bl
-                                 WHERE bl.number = p.phone_sanitized AND bl.active)
-                AND EXISTS (SELECT 1 FROM basis b WHERE b.partner_id = p.id
-                                                    AND b.channel = 'sms')
-               ) AS by_sms,
+               %(by_email)s AS by_email,
+               %(by_sms)s AS by_sms,
                (COALESCE(p.street, '') != '' AND COALESCE(p.zip, '') != ''
                 AND COALESCE(p.city, '') != ''
                 AND EXISTS (SELECT 1 FROM basis b WHERE b.partner_id = p.id
@@ -251,3 +243,27 @@ READINESS_MEMBERS_SQL = """
          WHERE p.active AND rel.type_id IN %(types)s
     )
 """
+
+# The address each digital channel needs: (column of res_partner, the
+# blacklist that blocks it, the blacklist's column).
+DIGITAL_ADDRESSES = {
+    "email": ("email_normalized", "mail_blacklist", "email"),
+    "sms": ("phone_sanitized", "phone_blacklist", "number"),
+}
+
+
+def _reachable_sql(channel):
+    """Whether the member ``p`` has the address of the digital ``channel``,
+    not blacklisted, and a basis for messages on it."""
+    address, blacklist, listed = DIGITAL_ADDRESSES[channel]
+    return SQL(
+        """(p.%(address)s IS NOT NULL AND p.%(address)s != ''
+            AND NOT EXISTS (SELECT 1 FROM %(blacklist)s bl
+                             WHERE bl.%(listed)s = p.%(address)s AND bl.active)
+            AND EXISTS (SELECT 1 FROM basis b WHERE b.partner_id = p.id
+                                                AND b.channel = %(channel)s))""",
+        address=SQL.identifier(address),
+        blacklist=SQL.identifier(blacklist),
+        listed=SQL.identifier(listed),
+        channel=channel,
+    )

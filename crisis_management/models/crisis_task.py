@@ -6,7 +6,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import html2plaintext
 
 from ..tools import reader_tz, require_group
-from ..tools.fields import incident_fields
+from ..tools.fields import incident_fields, workflow_state
 
 TASK_STATES = [
     ("todo", "To Do"),
@@ -93,15 +93,7 @@ class CrisisTask(models.Model):
         [("0", "Normal"), ("1", "Important"), ("2", "Urgent")], default="0"
     )
     sequence = fields.Integer(default=10)
-    state = fields.Selection(
-        TASK_STATES,
-        default="todo",
-        required=True,
-        readonly=True,
-        tracking=True,
-        copy=False,
-        index=True,
-    )
+    state = workflow_state(TASK_STATES, "todo", tracking=True)
     date_done = fields.Datetime(readonly=True, copy=False)
     is_overdue = fields.Boolean(
         compute="_compute_is_overdue", search="_search_is_overdue", string="Overdue"
@@ -254,13 +246,6 @@ class CrisisTask(models.Model):
     # ------------------------------------------------------------------
     # Transitions
     # ------------------------------------------------------------------
-    def _workflow_refusal(self, old, new):
-        self.ensure_one()
-        return self._workflow_env()._(
-            "Task “%(task)s” cannot go from %(from)s to %(to)s.",
-            task=self.name,
-            **{"from": old, "to": new},
-        )
 
     def action_start(self):
         self._workflow_apply("in_progress")

@@ -130,11 +130,13 @@ class CrisisWorkflowMixin(models.AbstractModel):
         return records
 
     def _workflow_refusal(self, old, new):
-        """The refusal of a transition, in the caller's language. Models say
-        more where they can."""
+        """The refusal of a transition, in the caller's language: what the
+        record is, which one, from and to which state. Models say more where
+        they can (an inquiry that may only be reopened)."""
         self.ensure_one()
         return self._workflow_env()._(
-            "“%(record)s” cannot go from %(from)s to %(to)s.",
+            "%(model)s “%(record)s” cannot go from %(from)s to %(to)s.",
+            model=self._workflow_model_label(),
             record=self.display_name,
             **{"from": old, "to": new},
         )

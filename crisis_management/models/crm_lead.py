@@ -14,25 +14,22 @@ class CrmLead(models.Model):
         "by a communication of an open incident, sent or skipped, or asked "
         "about one.",
     )
-    crisis_banner = fields.Html(compute="_compute_crisis_affected", sanitize=False)
-    # Computed as the current user (not related fields, which read in sudo):
-    # confidential incidents stay hidden from those outside their team.
+    # The customer's, read as the current user (compute_sudo=False; related
+    # fields read in sudo otherwise): confidential incidents stay hidden from
+    # those outside their team.
+    crisis_banner = fields.Html(related="partner_id.crisis_banner", compute_sudo=False)
     crisis_inquiry_count = fields.Integer(
-        compute="_compute_crisis_affected", string="Crisis Inquiries"
+        related="partner_id.crisis_inquiry_count", compute_sudo=False
     )
     crisis_recipient_count = fields.Integer(
-        compute="_compute_crisis_affected", string="Crisis Messages"
+        related="partner_id.crisis_recipient_count", compute_sudo=False
     )
 
-    @api.depends_context("uid", "lang")
+    @api.depends_context("uid")
     @api.depends("partner_id.commercial_partner_id")
     def _compute_crisis_affected(self):
         for lead in self:
-            partner = lead.partner_id
-            lead.crisis_affected = partner.crisis_affected if partner else False
-            lead.crisis_banner = partner.crisis_banner if partner else False
-            lead.crisis_inquiry_count = partner.crisis_inquiry_count
-            lead.crisis_recipient_count = partner.crisis_recipient_count
+            lead.crisis_affected = lead.partner_id.crisis_affected
 
     def _search_crisis_affected(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

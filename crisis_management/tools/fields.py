@@ -30,3 +30,25 @@ def incident_fields(company=None, **incident):
             **{"store": True, "index": True, **(company or {})},
         ),
     )
+
+
+def workflow_state(selection, default, **attrs):
+    """The state of a record with a workflow (``crisis.workflow.mixin``)::
+
+        state = workflow_state(STATES, "draft", tracking=True)
+
+    Required, read-only on every screen (only the actions move it), never
+    copied (a copy starts from ``default``) and indexed (lists, rules and
+    crons filter on it). ``attrs`` adds to these (``tracking=True`` on models
+    with a chatter, ``string``…)."""
+    return fields.Selection(
+        selection,
+        **{
+            "required": True,
+            "default": default,
+            "readonly": True,
+            "copy": False,
+            "index": True,
+            **attrs,
+        },
+    )

@@ -9,6 +9,7 @@ from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
 from odoo.addons.crisis_management.tools import resolve_lang
+from odoo.addons.crisis_management.tools.fields import workflow_state
 
 from ..tools import check_storable
 
@@ -76,9 +77,7 @@ class CrisisSocialAlert(models.Model):
     )
     negative_share = fields.Float(digits=(16, 2), readonly=True)
     explanation = fields.Char(compute="_compute_explanation")
-    state = fields.Selection(
-        STATES, required=True, default="new", readonly=True, tracking=True, copy=False
-    )
+    state = workflow_state(STATES, "new", tracking=True)
     post_ids = fields.Many2many(
         "crisis.social.post",
         "crisis_social_alert_post_rel",

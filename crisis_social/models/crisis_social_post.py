@@ -13,6 +13,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from odoo.addons.crisis_management.tools import require_group, resolve_lang
+from odoo.addons.crisis_management.tools.fields import workflow_state
 
 from ..tools import (
     check_storable,
@@ -157,9 +158,7 @@ class CrisisSocialPost(models.Model):
         string="Queries",
     )
     incident_id = fields.Many2one("crisis.incident", index="btree_not_null")
-    state = fields.Selection(
-        STATES, required=True, default="new", readonly=True, copy=False
-    )
+    state = workflow_state(STATES, "new")
     date_answered = fields.Datetime(string="Answered On", readonly=True, copy=False)
     answer_minutes = fields.Integer(
         string="Time to Answer (minutes)",
