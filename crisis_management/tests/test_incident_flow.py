@@ -113,8 +113,10 @@ class TestIncidentFlow(CrisisCommon):
         incident = self._incident_in("draft")
         with self.assertRaises(UserError) as caught:
             incident.with_context(lang="de_DE").action_close()
-        self.assertIn(
-            "kann nicht von „Entwurf“ zu „Geschlossen“ wechseln", str(caught.exception)
+        self.assertEqual(
+            str(caught.exception),
+            f"Krisenvorfall „{incident.display_name}“ kann nicht von „Entwurf“ zu "
+            "„Geschlossen“ wechseln.",
         )
 
     def test_hotline_staff_cannot_run_incidents(self):

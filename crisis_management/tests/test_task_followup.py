@@ -152,6 +152,11 @@ class TestTaskFollowup(CrisisCommon):
             with self.assertRaises(UserError) as caught:
                 getattr(task, action)()
             self.assertIn("cannot go from Done", str(caught.exception))
+        # The refusal names the kind of record and the record.
+        self.assertEqual(
+            str(caught.exception),
+            "Crisis Task “Nachbarn informieren” cannot go from Done to Cancelled.",
+        )
         task.action_reopen()
         self.assertEqual(task.state, "todo")
         self.assertFalse(task.date_done)
