@@ -1239,45 +1239,56 @@ class CrisisCommunication(models.Model):
         self.ensure_one()
         env = self.env
         purpose = self.purpose_id.name
-        if basis == "subscription":
-            return (
+        sentence, link = {
+            "subscription": (
                 env._(
                     "You receive this e-mail because you subscribed to updates "
                     "on this incident."
                 ),
                 "",
-            )
-        if basis == "consent":
-            text = env._(
-                "You receive this e-mail because you agreed to receive "
-                "“%(purpose)s” by e-mail. You can withdraw this consent at any "
-                "time, with effect for the future.",
-                purpose=purpose,
-            )
-            return text, with_link and env._("Withdraw consent")
-        if basis == "legitimate_interest":
-            text = env._(
-                "We send you this e-mail on the basis of our legitimate interest "
-                "in informing you about “%(purpose)s” (Art. 6(1)(f) GDPR). You "
-                "can object to it at any time.",
-                purpose=purpose,
-            )
-            return text, with_link and env._("Stop these e-mails")
-        return {
-            "legal_obligation": env._(
-                "We send you this e-mail because the law obliges us to inform "
-                "you (Art. 6(1)(c) GDPR); this information cannot be "
-                "unsubscribed from."
             ),
-            "vital_interest": env._(
-                "We send you this e-mail to protect your safety (Art. 6(1)(d) "
-                "GDPR); it is sent whatever else you have chosen."
+            "consent": (
+                env._(
+                    "You receive this e-mail because you agreed to receive "
+                    "“%(purpose)s” by e-mail. You can withdraw this consent at "
+                    "any time, with effect for the future.",
+                    purpose=purpose,
+                ),
+                env._("Withdraw consent"),
             ),
-            "contract": env._(
-                "We send you this e-mail as part of our contract with you "
-                "(Art. 6(1)(b) GDPR)."
+            "legitimate_interest": (
+                env._(
+                    "We send you this e-mail on the basis of our legitimate "
+                    "interest in informing you about “%(purpose)s” (Art. 6(1)(f) "
+                    "GDPR). You can object to it at any time.",
+                    purpose=purpose,
+                ),
+                env._("Stop these e-mails"),
             ),
-        }.get(basis, ""), ""
+            "legal_obligation": (
+                env._(
+                    "We send you this e-mail because the law obliges us to inform "
+                    "you (Art. 6(1)(c) GDPR); this information cannot be "
+                    "unsubscribed from."
+                ),
+                "",
+            ),
+            "vital_interest": (
+                env._(
+                    "We send you this e-mail to protect your safety (Art. 6(1)(d) "
+                    "GDPR); it is sent whatever else you have chosen."
+                ),
+                "",
+            ),
+            "contract": (
+                env._(
+                    "We send you this e-mail as part of our contract with you "
+                    "(Art. 6(1)(b) GDPR)."
+                ),
+                "",
+            ),
+        }.get(basis, ("", ""))
+        return sentence, with_link and link
 
     def _render_sms_body(self, lang, recipient=None, text=None):
         self.ensure_one()
