@@ -413,13 +413,19 @@ class CrisisLog(models.Model):
         # Each entry is checked under the version its hash names: "$2$…"
         # hashes the prefix, the previous hash and the canonical form; a bare
         # digest is version 1; an unknown prefix never verifies.
-        query = SQL(
-            """
+        # Two statements: each entry's own hash, without a window, so that
+        # PostgreSQL may spread it over its parallel workers (sha256,
+        # convert_to, encode and to_json are parallel safe); then the
+        # linkage over the narrow columns, in the order of the unique index
+        # (incident_id, sequence), without a sort. The first broken entry is
+        # the earlier one in the chain of the two (NULL positions last).
+        cr.execute(
+            SQL(
+                """
             WITH entry AS (
                 SELECT id,
                        sequence,
                        hash,
-                       previous_hash,
                        previous_hash || E'\\n[' || incident_id || ',' || sequence
                            || ',' || to_json(date::text)
                            || ',' || coalesce(author_id::text, 'null')
@@ -435,15 +441,10 @@ class CrisisLog(models.Model):
                        body_code IS NOT NULL OR body_values IS NOT NULL AS coded
                   FROM crisis_log
                  WHERE incident_id = %(incident)s
-            ),
-            chain AS (
-                SELECT id,
-                       sequence,
-                       hash,
-                       previous_hash,
-                       row_number() OVER w AS position,
-                       coalesce(lag(hash) OVER w, %(genesis)s) AS expected_previous,
-                       CASE
+            )
+            SELECT count(*),
+                   min(ARRAY[sequence, id]) FILTER (
+                       WHERE hash IS DISTINCT FROM CASE
                            WHEN left(hash, 3) = '$3$' THEN '$3$' || encode(sha256(
                                convert_to('$3$' || E'\\n' || data3, 'UTF8')), 'hex')
                            -- A code or values on an older entry: not hashed.
@@ -452,27 +453,44 @@ class CrisisLog(models.Model):
                                convert_to('$2$' || E'\\n' || data, 'UTF8')), 'hex')
                            WHEN left(hash, 1) <> '$' THEN encode(sha256(
                                convert_to(data, 'UTF8')), 'hex')
-                       END AS computed
-                  FROM entry
-                WINDOW w AS (ORDER BY sequence, id)
+                       END
+                   )
+              FROM entry
+            """,
+                incident=incident.id,
             )
-            SELECT count(*),
-                   min(ARRAY[position, id]) FILTER (
+        )
+        count, hash_broken = cr.fetchone()
+        # expected_previous = anchor: the entry comes after the anchored head,
+        # so it was not appended by the application.
+        cr.execute(
+            SQL(
+                """
+            SELECT min(ARRAY[sequence, id]) FILTER (
                        WHERE expected_previous = %(anchor)s
                           OR sequence <> position
                           OR previous_hash IS DISTINCT FROM expected_previous
-                          OR computed IS DISTINCT FROM hash
                    )
-              FROM chain
+              FROM (SELECT id,
+                           sequence,
+                           previous_hash,
+                           row_number() OVER w AS position,
+                           coalesce(lag(hash) OVER w, %(genesis)s) AS expected_previous
+                      FROM crisis_log
+                     WHERE incident_id = %(incident)s
+                    WINDOW w AS (ORDER BY sequence)) AS chain
             """,
-            genesis=GENESIS_HASH,
-            anchor=anchor,
-            incident=incident.id,
+                genesis=GENESIS_HASH,
+                anchor=anchor,
+                incident=incident.id,
+            )
         )
-        cr.execute(query)
-        count, broken = cr.fetchone()
-        # expected_previous = anchor: the entry comes after the anchored head,
-        # so it was not appended by the application.
+        (link_broken,) = cr.fetchone()
+        broken = min(
+            (b for b in (hash_broken, link_broken) if b),
+            key=lambda b: (b[0] is None, b[0] or 0, b[1]),
+            default=None,
+        )
         first_broken = broken[1] if broken else False
         cr.execute(
             SQL(

@@ -169,6 +169,33 @@ class TestCrisisLogChain(CrisisCommon):
             {"ok": False, "count": 4, "first_broken_id": fourth.id},
         )
 
+    def test_the_earliest_of_two_breaks_is_named(self):
+        """A changed entry and a gap further on, then the other way round:
+        the first broken entry is the earlier one in the chain, whichever
+        check finds it (the entry's own hash or the linkage)."""
+        second, fourth = self.entries[1], self.entries[3]
+        self._sql(
+            "UPDATE crisis_log SET body = %s WHERE id = %s",
+            ["Evakuierung abgesagt", second.id],
+        )
+        self._sql("DELETE FROM crisis_log WHERE id = %s", [fourth.id])
+        self.assertEqual(
+            self.incident.verify_log(),
+            {"ok": False, "count": 4, "first_broken_id": second.id},
+        )
+
+    def test_a_gap_before_a_changed_entry_is_named_first(self):
+        third, fifth = self.entries[2], self.entries[4]
+        self._sql("DELETE FROM crisis_log WHERE id = %s", [self.entries[1].id])
+        self._sql(
+            "UPDATE crisis_log SET body = %s WHERE id = %s",
+            ["Keine Pressekonferenz", fifth.id],
+        )
+        self.assertEqual(
+            self.incident.verify_log(),
+            {"ok": False, "count": 4, "first_broken_id": third.id},
+        )
+
     def test_delete_of_the_last_entry_is_detected(self):
         """Every remaining entry is intact, but the chain no longer ends where
         the incident's anchor says: nothing to point at, still not ok."""
