@@ -25,6 +25,7 @@ exist yet.
 
 import argparse
 import io
+import json
 import os
 import random
 import statistics
@@ -222,7 +223,8 @@ def bulk_tasks(env, incident, count):
         deadline = now + timedelta(minutes=rng.randint(-600, 600))
         rows.append(
             (
-                f"Aufgabe {n}",
+                # The task's name is translatable (a JSON column).
+                json.dumps({"en_US": f"Aufgabe {n}"}),
                 incident.id,
                 incident.company_id.id,
                 uid,
