@@ -798,6 +798,8 @@ class CrisisIncident(models.Model):
                         if incident.is_confidential
                         else _lt("Incident no longer confidential."),
                     )
+        if team_changes:
+            self._war_room_sync_members()
         if PAGE_VISIBLE_FIELDS & set(vals):
             # The caller's write passed its checks: the date follows in sudo.
             self.sudo()._touch_page()
@@ -805,6 +807,18 @@ class CrisisIncident(models.Model):
             self._sync_deadlines()
         self._notify_situation_changed()
         return res
+
+    def _sees_confidential(self, user):
+        """Whether ``user`` may see this incident when it is confidential:
+        its lead, a member of its team or a crisis admin (the record rules'
+        test, for assigning its tasks and shifts)."""
+        self.ensure_one()
+        incident = self.sudo()
+        return (
+            user == incident.lead_id
+            or user in incident.member_ids.user_id
+            or user.has_group("crisis_management.group_crisis_admin")
+        )
 
     def _check_team_change(self):
         """Who may change the team of an incident: whoever may write it; on
@@ -1547,13 +1561,21 @@ class CrisisIncident(models.Model):
         return channel
 
     def _war_room_sync_members(self):
-        self.ensure_one()
-        channel = self.sudo().discuss_channel_id
-        if not channel:
-            return
-        missing = self._war_room_partners() - channel.channel_member_ids.partner_id
-        if missing:
-            channel.add_members(partner_ids=missing.ids, post_joined_message=False)
+        """The war room's members are the incident's team: who joined the
+        team is added, who left it (a member line removed, another lead)
+        leaves the room, so that a confidential room is read by its team
+        only. The callers have checked the change of the team."""
+        for incident in self.sudo():
+            channel = incident.discuss_channel_id
+            if not channel:
+                continue
+            team = incident._war_room_partners()
+            present = channel.channel_member_ids.partner_id
+            missing = team - present
+            if missing:
+                channel.add_members(partner_ids=missing.ids, post_joined_message=False)
+            for partner in present - team:
+                channel._action_unfollow(partner=partner)
 
     def _war_room_url(self):
         self.ensure_one()
@@ -3083,6 +3105,17 @@ class CrisisIncident(models.Model):
         )
         return key.with_context(lang=lang)
 
+    def _title_for_staff(self):
+        """The incident as staff outside its team read it in the activities
+        on its customers (the salesperson, and every employee who may read
+        the customer's activities): its public title; a confidential
+        incident without one is "Confidential incident", never its internal
+        name. In the language of the context."""
+        self.ensure_one()
+        if self.is_confidential and not self.public_name:
+            return self.env._("Confidential incident")
+        return self.page_title
+
     def _salesperson_note(self, salesperson, customer, extra=None):
         """What a salesperson without crisis rights may read about the
         incident: its public title and summary, the approved key message and
@@ -3093,9 +3126,11 @@ class CrisisIncident(models.Model):
         key = self._crisis_key_message_for(lang)
         values = {
             "customer": customer.name,
-            "title": incident.page_title,
+            "title": incident._title_for_staff(),
+            # A confidential incident's summary only once its page is public.
             "summary": False
             if is_html_empty(incident.public_summary)
+            or (incident.is_confidential and not incident.page_published)
             else incident.public_summary,
             "key_name": key.name,
             "key_body": key.body,
@@ -3125,7 +3160,8 @@ class CrisisIncident(models.Model):
             .activity_schedule(
                 "crisis_management.mail_activity_type_crisis_affected",
                 summary=incident.env._(
-                    "Your customer is affected: %(title)s", title=incident.page_title
+                    "Your customer is affected: %(title)s",
+                    title=incident._title_for_staff(),
                 ),
                 note=self._salesperson_note(salesperson, customer),
                 user_id=salesperson.id,
@@ -3192,7 +3228,7 @@ class CrisisIncident(models.Model):
                     date_deadline=fields.Date.context_today(self),
                     summary=incident_l.env._(
                         "Call personally before the broadcast: %(title)s",
-                        title=incident_l.page_title,
+                        title=incident_l._title_for_staff(),
                     ),
                     note=self._salesperson_note(
                         salesperson,

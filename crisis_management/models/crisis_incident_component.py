@@ -20,7 +20,11 @@ class CrisisIncidentComponent(models.Model):
     (``change_ids``) and shown on the page's history."""
 
     _name = "crisis.incident.component"
-    _inherit = ["crisis.bilingual.mixin"]
+    # crisis.workflow.mixin: no workflow fields (the history and the date
+    # of the status are set here, whatever is sent), but its rule for moves:
+    # to another incident only for someone who may write to both, logged in
+    # both.
+    _inherit = ["crisis.bilingual.mixin", "crisis.workflow.mixin"]
     _description = "Component Status in an Incident"
     _order = "sequence, id"
     _check_company_auto = True

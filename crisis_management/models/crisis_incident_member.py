@@ -51,23 +51,34 @@ class CrisisIncidentMember(models.Model):
         incidents._check_team_change()
         members = super().create(vals_list)
         members._log_team_change(added=True)
+        members.incident_id._war_room_sync_members()
         return members
 
     def write(self, vals):
         self.incident_id._check_team_change()
         if vals.get("incident_id"):
             self.env["crisis.incident"].browse(vals["incident_id"])._check_team_change()
-        if {"incident_id", "user_id", "role"} & set(vals):
+        changed = {"incident_id", "user_id", "role"} & set(vals)
+        before = self.incident_id
+        if changed:
             self._log_team_change(added=False)
         res = super().write(vals)
-        if {"incident_id", "user_id", "role"} & set(vals):
+        if changed:
             self._log_team_change(added=True)
+            (before | self.incident_id)._war_room_sync_members()
         return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_check_team(self):
         self.incident_id._check_team_change()
         self._log_team_change(added=False)
+
+    def unlink(self):
+        incidents = self.incident_id
+        res = super().unlink()
+        # Whoever left the team leaves the war room.
+        incidents.exists()._war_room_sync_members()
+        return res
 
     def _log_team_change(self, added):
         """One crisis log entry per confidential incident naming who and in

@@ -47,6 +47,30 @@ class CrisisIncidentShift(models.Model):
             if shift.date_end <= shift.date_start:
                 raise ValidationError(_("A shift ends after it begins."))
 
+    @api.constrains("user_id", "incident_id")
+    def _check_user_on_duty(self):
+        """On duty is an internal user; on a confidential incident, one of
+        its team (the handover note goes to them)."""
+        for shift in self.sudo():
+            user, incident = shift.user_id, shift.incident_id
+            if user.share:
+                raise ValidationError(
+                    self._workflow_env()._(
+                        "Only internal users can be on duty: “%(user)s” is not one.",
+                        user=user.name,
+                    )
+                )
+            if incident.is_confidential and not incident._sees_confidential(user):
+                raise ValidationError(
+                    self._workflow_env()._(
+                        "“%(user)s” is not on the team of the confidential incident "
+                        "“%(incident)s” and cannot be on duty for it. Add them to "
+                        "the incident's team first.",
+                        user=user.name,
+                        incident=incident.display_name,
+                    )
+                )
+
     def _next_shift(self):
         """The next shift on the same role of the incident, not this one."""
         self.ensure_one()
@@ -75,6 +99,14 @@ class CrisisIncidentShift(models.Model):
         role = dict(self._fields["role"]._description_selection(self.env))[self.role]
         next_shift = self._next_shift()
         incident = shift.incident_id
+        if (
+            next_shift
+            and incident.is_confidential
+            and not incident._sees_confidential(next_shift.user_id)
+        ):
+            # Taken off the team since the shift was planned: the note stays
+            # in the log, for the team.
+            next_shift = next_shift.browse()
         incident._log(
             "note",
             _lt("Shift of %(user)s (%(role)s) ended. Handover%(to)s: %(note)s"),

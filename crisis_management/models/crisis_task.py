@@ -159,13 +159,9 @@ class CrisisTask(models.Model):
         for task in self.sudo():
             incident = task.incident_id
             user = task.user_id
-            if (
-                not user
-                or not incident.is_confidential
-                or user == incident.lead_id
-                or user in incident.member_ids.user_id
-                or user.has_group("crisis_management.group_crisis_admin")
-            ):
+            if not user or not incident.is_confidential:
+                continue
+            if incident._sees_confidential(user):
                 continue
             raise ValidationError(
                 self._workflow_env()._(

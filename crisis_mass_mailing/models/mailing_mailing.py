@@ -22,7 +22,9 @@ class MailingMailing(models.Model):
 
     # Holding and releasing are done by crisis mode and the crisis admin's
     # actions only (crisis.workflow.mixin guards them in create/write).
-    _workflow_fields = frozenset({"crisis_frozen", "crisis_date_frozen"})
+    _workflow_fields = frozenset(
+        {"crisis_frozen", "crisis_date_frozen", "crisis_company_id"}
+    )
     _workflow_incident_field = False
 
     crisis_frozen = fields.Boolean(
@@ -35,6 +37,15 @@ class MailingMailing(models.Model):
         "crisis admin releases it.",
     )
     crisis_date_frozen = fields.Datetime(string="Held Since", readonly=True, copy=False)
+    crisis_company_id = fields.Many2one(
+        "res.company",
+        string="Held for",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="The company whose crisis mode holds this mailing: its crisis "
+        "admins release or cancel it.",
+    )
     crisis_incident_id = fields.Many2one(
         "crisis.incident",
         ondelete="set null",
@@ -98,10 +109,25 @@ class MailingMailing(models.Model):
     # The freeze
     # ------------------------------------------------------------------
     def _crisis_company(self):
-        """The company a mailing speaks for: its responsible's, else the
-        current one (mailings have no company of their own)."""
+        """The company a mailing speaks for (mailings have no company of
+        their own): the one whose crisis mode held it; else the first in
+        crisis mode of those of its responsible, its author and its last
+        editor (naming a responsible of a calm company does not lift the
+        freeze); else its responsible's, else the current one."""
         self.ensure_one()
-        return self.sudo().user_id.company_id or self.env.company
+        mailing = self.sudo()
+        if mailing.crisis_company_id:
+            return mailing.crisis_company_id
+        involved = (
+            mailing.user_id.company_id
+            | mailing.create_uid.company_id
+            | mailing.write_uid.company_id
+        )
+        return (
+            involved.filtered("crisis_mode")[:1]
+            or mailing.user_id.company_id
+            or self.env.company
+        )
 
     def _crisis_to_hold(self):
         """Those of these mailings that crisis mode holds now: on their way
@@ -122,7 +148,13 @@ class MailingMailing(models.Model):
         held = self._crisis_to_hold()
         now = fields.Datetime.now()
         for company, mailings in held.grouped(lambda m: m._crisis_company()).items():
-            mailings.write({"crisis_frozen": True, "crisis_date_frozen": now})
+            mailings.write(
+                {
+                    "crisis_frozen": True,
+                    "crisis_date_frozen": now,
+                    "crisis_company_id": company.id,
+                }
+            )
             incident = company.crisis_incident_id
             if incident:
                 # Read in each reader's language (the text is crisis_management's).
@@ -212,7 +244,13 @@ class MailingMailing(models.Model):
                     )
                 )
         mailings = self.sudo()
-        mailings.write({"crisis_frozen": False, "crisis_date_frozen": False})
+        mailings.write(
+            {
+                "crisis_frozen": False,
+                "crisis_date_frozen": False,
+                "crisis_company_id": False,
+            }
+        )
         for mailing in mailings:
             mailing._message_log(
                 body=_(
@@ -231,7 +269,13 @@ class MailingMailing(models.Model):
         self._crisis_check_admin()
         mailings = self.sudo()
         mailings.action_cancel()
-        mailings.write({"crisis_frozen": False, "crisis_date_frozen": False})
+        mailings.write(
+            {
+                "crisis_frozen": False,
+                "crisis_date_frozen": False,
+                "crisis_company_id": False,
+            }
+        )
         for mailing in mailings:
             mailing._message_log(
                 body=_(
