@@ -228,24 +228,44 @@ class TestFirstHourAttacksOverRpc(HttpCase, CrisisMessageCommon):
     # ------------------------------------------------------------------
     def test_confidential_shift_not_given_to_outsider_or_portal_user(self):
         """A shift hands its handover note to the next person on duty (an
-        activity and a pop-up): on a confidential incident only its team may
-        be on duty, and never a portal user."""
+        activity and a pop-up): never to a portal user, and on a confidential
+        incident only to someone on its team (refused, or made a member the
+        way the alarm makes whoever it calls one)."""
         Shift = self.env["crisis.incident.shift"]
         count = Shift.search_count([("incident_id", "=", self.secret.id)])
-        for user in (self.portal, self.user_crisis):
-            self._refused(
+        self._refused(
+            self.user_manager,
+            "crisis.incident.shift",
+            "create",
+            {
+                "incident_id": self.secret.id,
+                "user_id": self.portal.id,
+                "role": "lead",
+                "date_end": "2030-01-01 00:00:00",
+            },
+        )
+        self.assertEqual(
+            Shift.search_count([("incident_id", "=", self.secret.id)]), count
+        )
+        try:
+            self._rpc(
                 self.user_manager,
                 "crisis.incident.shift",
                 "create",
                 {
                     "incident_id": self.secret.id,
-                    "user_id": user.id,
+                    "user_id": self.user_crisis.id,
                     "role": "lead",
                     "date_end": "2030-01-01 00:00:00",
                 },
             )
-        self.assertEqual(
-            Shift.search_count([("incident_id", "=", self.secret.id)]), count
+        except xmlrpc.client.Fault as fault:
+            self.assertIn(fault.faultCode, (ACCESS_ERROR, WARNING), fault.faultString)
+        self.secret.invalidate_recordset()
+        on_duty = Shift.search([("incident_id", "=", self.secret.id)]).user_id
+        self.assertFalse(
+            on_duty - self.secret.member_ids.user_id - self.secret.lead_id,
+            "someone outside the confidential incident's team is on duty",
         )
 
     # ------------------------------------------------------------------
