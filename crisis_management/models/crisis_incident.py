@@ -73,6 +73,7 @@ WORKFLOW_FIELDS = {
     "date_closed",
     "page_published",
     "date_update_reminded",
+    "next_update_due",
     "page_token",
     "page_date_updated",
     "log_head_hash",

@@ -520,6 +520,7 @@ class ResPartner(models.Model):
                 [
                     ("kind", "=", "key_message"),
                     ("state", "in", ("approved", "published")),
+                    ("is_template", "=", False),
                     ("company_id", "=", incident.company_id.id),
                     "|",
                     ("incident_id", "=", incident.id),

@@ -38,6 +38,7 @@ from . import test_screens
 from . import test_daily_paths_tour
 from . import test_communication_workflow
 from . import test_attacks_incident
+from . import test_attacks_first_hour
 from . import test_http_input
 from . import test_confidential_mail
 from . import test_first_hour

@@ -142,6 +142,26 @@ class TestMarketingFreeze(CrisisCommon):
         self.assertEqual(mailing.state, "done")
         self.assertTrue(self._sent_mails(mailing))
 
+    def test_responsible_of_a_calm_company_does_not_lift_the_freeze(self):
+        """Attack: marketing names a responsible from a company that is not
+        in crisis mode; the mailing still goes to this company's contacts
+        and must stay held."""
+        self._crisis()
+        calm = self.env["res.company"].create({"name": "Ruhige Tochter GmbH"})
+        elsewhere = new_test_user(
+            self.env,
+            login="freeze_elsewhere",
+            name="Otto Tochter",
+            company_id=calm.id,
+            company_ids=[Command.set(calm.ids)],
+        )
+        mailing = self._mailing("Frühjahrsrabatt")
+        mailing.write({"user_id": elsewhere.id})
+        mailing.action_launch()
+        self._run_queue()
+        self.assertFalse(self._sent_mails(mailing))
+        self.assertNotEqual(mailing.state, "done")
+
     def test_freeze_fields_refused_to_everyone(self):
         mailing = self._mailing()
         for vals in (
