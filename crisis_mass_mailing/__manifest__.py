@@ -3,7 +3,7 @@
     "name": "Crisis Management: Marketing Freeze",
     "summary": "While the company is in crisis mode, scheduled and queued "
     "marketing mailings are held; the crisis admin releases or cancels them",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Crisis Management",
     "website": "https://github.com/crisis-mode/crisis-mode-odoo",
     "author": "Crisis Mode for Odoo contributors",

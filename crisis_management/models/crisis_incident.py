@@ -25,6 +25,7 @@ from odoo.tools import format_datetime, html2plaintext, is_html_empty
 from odoo.tools.translate import LazyGettext, _lt
 
 from odoo.addons.mail.tools.alias_error import AliasError
+from odoo.addons.mail.tools.discuss import Store
 
 from ..tools import (
     CRISIS_LANGS,
@@ -1571,12 +1572,22 @@ class CrisisIncident(models.Model):
             if not channel:
                 continue
             team = incident._war_room_partners()
-            present = channel.channel_member_ids.partner_id
-            missing = team - present
+            missing = team - channel.channel_member_ids.partner_id
             if missing:
                 channel.add_members(partner_ids=missing.ids, post_joined_message=False)
-            for partner in present - team:
-                channel._action_unfollow(partner=partner)
+            gone = channel.channel_member_ids.filtered(
+                lambda member, team=team: (
+                    member.partner_id and member.partner_id not in team
+                )
+            )
+            for member in gone:
+                # Discuss closes the room in their browser. No "left the
+                # channel" message: posted in their name, they could read it.
+                member._bus_send_store(
+                    Store(channel, {"is_pinned": False, "isLocallyPinned": False}),
+                    notification_type="discuss.channel/leave",
+                )
+            gone.unlink()
 
     def _war_room_url(self):
         self.ensure_one()

@@ -111,20 +111,19 @@ class MailingMailing(models.Model):
     def _crisis_company(self):
         """The company a mailing speaks for (mailings have no company of
         their own): the one whose crisis mode held it; else the first in
-        crisis mode of those of its responsible, its author and its last
-        editor (naming a responsible of a calm company does not lift the
-        freeze); else its responsible's, else the current one."""
+        crisis mode of those of its responsible and its author (naming a
+        responsible of a calm company does not lift the freeze; the system,
+        which writes in sudo, is nobody's author); else its responsible's,
+        else the current one."""
         self.ensure_one()
         mailing = self.sudo()
         if mailing.crisis_company_id:
             return mailing.crisis_company_id
-        involved = (
-            mailing.user_id.company_id
-            | mailing.create_uid.company_id
-            | mailing.write_uid.company_id
+        people = (mailing.user_id | mailing.create_uid).filtered(
+            lambda user: not user._is_superuser()
         )
         return (
-            involved.filtered("crisis_mode")[:1]
+            people.company_id.filtered("crisis_mode")[:1]
             or mailing.user_id.company_id
             or self.env.company
         )
