@@ -813,7 +813,7 @@ class CrisisIncident(models.Model):
     def _sees_confidential(self, user):
         """Whether ``user`` may see this incident when it is confidential:
         its lead, a member of its team or a crisis admin (the record rules'
-        test, for assigning its tasks and shifts)."""
+        test)."""
         self.ensure_one()
         incident = self.sudo()
         return (
@@ -821,6 +821,20 @@ class CrisisIncident(models.Model):
             or user in incident.member_ids.user_id
             or user.has_group("crisis_management.group_crisis_admin")
         )
+
+    def _check_work_for(self, user):
+        """Work on a confidential incident (a task, a shift) goes only to
+        someone who may see it."""
+        self.ensure_one()
+        if user and self.is_confidential and not self._sees_confidential(user):
+            raise ValidationError(
+                self._workflow_env()._(
+                    "“%(user)s” is not on the team of the confidential incident "
+                    "“%(incident)s”. Add them to the incident's team first.",
+                    user=user.name,
+                    incident=self.display_name,
+                )
+            )
 
     def _check_team_change(self):
         """Who may change the team of an incident: whoever may write it; on

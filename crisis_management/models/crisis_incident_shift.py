@@ -60,16 +60,7 @@ class CrisisIncidentShift(models.Model):
                         user=user.name,
                     )
                 )
-            if incident.is_confidential and not incident._sees_confidential(user):
-                raise ValidationError(
-                    self._workflow_env()._(
-                        "“%(user)s” is not on the team of the confidential incident "
-                        "“%(incident)s” and cannot be on duty for it. Add them to "
-                        "the incident's team first.",
-                        user=user.name,
-                        incident=incident.display_name,
-                    )
-                )
+            incident._check_work_for(user)
 
     def _next_shift(self):
         """The next shift on the same role of the incident, not this one."""

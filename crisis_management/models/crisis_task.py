@@ -2,7 +2,6 @@
 from datetime import timedelta
 
 from odoo import _, _lt, api, fields, models
-from odoo.exceptions import ValidationError
 from odoo.tools import html2plaintext
 
 from ..tools import reader_tz, require_group
@@ -157,22 +156,7 @@ class CrisisTask(models.Model):
         """A task of a confidential incident goes only to someone who may see
         the incident: its lead, a member of its team or a crisis admin."""
         for task in self.sudo():
-            incident = task.incident_id
-            user = task.user_id
-            if not user or not incident.is_confidential:
-                continue
-            if incident._sees_confidential(user):
-                continue
-            raise ValidationError(
-                self._workflow_env()._(
-                    "“%(user)s” is not on the team of the confidential incident "
-                    "“%(incident)s” and cannot be given its task “%(task)s”. "
-                    "Add them to the incident's team first.",
-                    user=user.name,
-                    incident=incident.display_name,
-                    task=task.name,
-                )
-            )
+            task.incident_id._check_work_for(task.user_id)
 
     # ------------------------------------------------------------------
     # CRUD
