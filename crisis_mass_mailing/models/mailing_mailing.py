@@ -243,19 +243,9 @@ class MailingMailing(models.Model):
                     )
                 )
         mailings = self.sudo()
-        mailings.write(
-            {
-                "crisis_frozen": False,
-                "crisis_date_frozen": False,
-                "crisis_company_id": False,
-            }
+        mailings._crisis_unhold(
+            _("Released after crisis mode by %(user)s.", user=self.env.user.name)
         )
-        for mailing in mailings:
-            mailing._message_log(
-                body=_(
-                    "Released after crisis mode by %(user)s.", user=self.env.user.name
-                )
-            )
         queued = mailings.filtered(lambda m: m.state in OUTGOING_STATES)
         if queued:
             self.env.ref("mass_mailing.ir_cron_mass_mailing_queue")._trigger(
@@ -268,17 +258,20 @@ class MailingMailing(models.Model):
         self._crisis_check_admin()
         mailings = self.sudo()
         mailings.action_cancel()
-        mailings.write(
+        mailings._crisis_unhold(
+            _("Cancelled after crisis mode by %(user)s.", user=self.env.user.name)
+        )
+        return True
+
+    def _crisis_unhold(self, note):
+        """No longer held (the crisis admin decided, see the actions), with
+        ``note`` in each mailing's chatter."""
+        self.write(
             {
                 "crisis_frozen": False,
                 "crisis_date_frozen": False,
                 "crisis_company_id": False,
             }
         )
-        for mailing in mailings:
-            mailing._message_log(
-                body=_(
-                    "Cancelled after crisis mode by %(user)s.", user=self.env.user.name
-                )
-            )
-        return True
+        for mailing in self:
+            mailing._message_log(body=note)
