@@ -154,3 +154,54 @@ class TestCompanySeparationAttacksOverRpc(HttpCase, CrisisMessageCommon):
                 [("message_id", "=", content_one.id)]
             )
         )
+
+    def test_component_and_inquiry_not_linked_to_another_companys_contact(self):
+        # Linked, the contact of the first company would be marked affected
+        # by the second company's incident and its salesperson get an
+        # activity; the inquiry would show on the contact's crisis banner.
+        self._refused(
+            self.manager_two,
+            "crisis.component",
+            "create",
+            {"name": "Pumpe Zwei", "partner_ids": [(6, 0, self.customer_one.ids)]},
+        )
+        self._refused(
+            self.manager_two,
+            "crisis.inquiry",
+            "create",
+            {
+                "incident_id": self.incident_two.id,
+                "partner_id": self.customer_one.id,
+                "name": "Frage",
+            },
+        )
+        self.assertFalse(
+            self.env["crisis.component"].search(
+                [("partner_ids", "in", self.customer_one.ids)]
+            )
+        )
+        self.assertFalse(
+            self.env["crisis.inquiry"].search(
+                [("partner_id", "=", self.customer_one.id)]
+            )
+        )
+
+    def test_task_and_inquiry_not_assigned_to_a_user_of_another_company(self):
+        for model, values in (
+            ("crisis.task", {"name": "Aufgabe"}),
+            ("crisis.inquiry", {"name": "Frage"}),
+        ):
+            with self.subTest(model=model):
+                self._refused(
+                    self.manager_two,
+                    model,
+                    "create",
+                    dict(
+                        values,
+                        incident_id=self.incident_two.id,
+                        user_id=self.employee_one.id,
+                    ),
+                )
+                self.assertFalse(
+                    self.env[model].search([("user_id", "=", self.employee_one.id)])
+                )
