@@ -47,3 +47,4 @@ from . import test_sendable
 from . import test_customers
 from . import test_send_safely
 from . import test_system_settings_tour
+from . import test_attacks_companies
