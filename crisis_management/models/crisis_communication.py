@@ -104,6 +104,7 @@ class CrisisCommunication(models.Model):
         string="Content",
         ondelete="restrict",
         tracking=True,
+        check_company=True,
         domain="[('state', 'in', ('approved', 'published')), "
         "'|', ('incident_id', '=', False), ('incident_id', '=', incident_id)]",
         help="Only approved or published content can be sent.",

@@ -9,6 +9,7 @@ class CrisisComponent(models.Model):
     _name = "crisis.component"
     _description = "Crisis Component"
     _order = "sequence, name, id"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     description = fields.Text()
@@ -23,6 +24,7 @@ class CrisisComponent(models.Model):
         "component_id",
         "partner_id",
         string="Customers",
+        check_company=True,
         help="The customers who use this component. When an incident affects "
         "it, they (with all contacts of their company) are the affected "
         "customers.",

@@ -20,11 +20,14 @@ class CrisisIncidentMember(models.Model):
     _name = "crisis.incident.member"
     _description = "Crisis Team Member"
     _order = "incident_id, sequence, id"
+    _check_company_auto = True
 
     incident_id = fields.Many2one(
         "crisis.incident", required=True, ondelete="cascade", index=True
     )
-    user_id = fields.Many2one("res.users", required=True, index=True)
+    user_id = fields.Many2one(
+        "res.users", required=True, index=True, check_company=True
+    )
     role = fields.Selection(ROLES, required=True, default="member")
     sequence = fields.Integer(default=10)
     phone = fields.Char(related="user_id.partner_id.phone")

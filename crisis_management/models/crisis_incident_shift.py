@@ -18,6 +18,7 @@ class CrisisIncidentShift(models.Model):
     _description = "Crisis Team Shift"
     _inherit = ["crisis.workflow.mixin"]
     _order = "incident_id, date_start, id"
+    _check_company_auto = True
 
     _workflow_fields = frozenset({"state", "date_ended", "handover_note"})
     _workflow_transitions = {"ended": ("planned",)}
@@ -30,6 +31,7 @@ class CrisisIncidentShift(models.Model):
         "res.users",
         string="On Duty",
         required=True,
+        check_company=True,
         domain="[('share', '=', False)]",
     )
     role = fields.Selection(SHIFT_ROLES, required=True)

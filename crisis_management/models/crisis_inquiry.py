@@ -92,6 +92,7 @@ class CrisisInquiry(models.Model):
         string="Caller",
         index=True,
         tracking=True,
+        check_company=True,
         help="The known contact who asks. Leave empty for an unknown caller and "
         "write down name and phone number instead.",
     )
@@ -116,6 +117,7 @@ class CrisisInquiry(models.Model):
         string="Handled By",
         index=True,
         tracking=True,
+        check_company=True,
         default=lambda self: self.env.user,
     )
     date_received = fields.Datetime(

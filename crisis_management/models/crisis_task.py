@@ -73,6 +73,7 @@ class CrisisTask(models.Model):
         string="Assignee",
         tracking=True,
         index=True,
+        check_company=True,
         default=lambda self: self.env.user,
     )
     date_deadline = fields.Datetime(string="Deadline", tracking=True, index=True)

@@ -459,19 +459,21 @@ class TestAlarm(CrisisAlarmCommon):
     def test_nobody_outside_the_company_is_alarmed(self):
         self.roster.unlink()
         incident = self._new_incident(lead_id=self.lead.id)
-        self.env["crisis.incident.member"].create(
-            [
+        # Someone of another company is not put on the team at all…
+        with self.assertRaisesRegex(UserError, "Incompatible companies"):
+            self.env["crisis.incident.member"].create(
                 {
                     "incident_id": incident.id,
                     "user_id": self.outsider.id,
                     "role": "legal",
-                },
-                {
-                    "incident_id": incident.id,
-                    "user_id": self.speaker.id,
-                    "role": "spokesperson",
-                },
-            ]
+                }
+            )
+        self.env["crisis.incident.member"].create(
+            {
+                "incident_id": incident.id,
+                "user_id": self.speaker.id,
+                "role": "spokesperson",
+            }
         )
         incident.with_user(self.lead).action_activate()
         # Without a standing crisis team, nobody is alarmed by itself…

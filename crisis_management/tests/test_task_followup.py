@@ -244,7 +244,11 @@ class TestTaskSecurity(CrisisCommon):
     def test_tasks_of_another_company_are_invisible(self):
         other_company = self.env["res.company"].create({"name": "Schwesterfirma GmbH"})
         incident = self._create_incident(company_id=other_company.id, lead_id=False)
-        task = self._task(incident, self.user_manager)
+        # (Nobody of this company can be given it: assignees are of the
+        # task's company.)
+        with self.assertRaisesRegex(UserError, "Incompatible companies"):
+            self._task(incident, self.user_manager)
+        task = self._task(incident, self.env["res.users"])
         self.assertFalse(
             self.env["crisis.task"]
             .with_user(self.user_manager)
