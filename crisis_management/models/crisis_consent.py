@@ -184,7 +184,10 @@ class CrisisConsent(models.Model):
     @api.model
     def _withdraw_url(self, partner, purpose, channel):
         """The signed link that withdraws ``partner``'s consent (or records
-        the objection) for ``purpose`` on ``channel``; valid until used."""
+        the objection) for ``purpose`` on ``channel``. It does not expire,
+        as a mail's List-Unsubscribe link does not: withdrawing is always
+        the person's right, so the link of an older mail also withdraws a
+        consent given again since; it can never give one."""
         payload = hash_sign(
             self.sudo().env,
             WITHDRAW_SCOPE,
