@@ -47,6 +47,7 @@ class CrisisSocialQuery(models.Model):
         "res.users",
         string="Responsible",
         default=lambda self: self.env.user,
+        check_company=True,
         help="Told of alerts when the query has no incident.",
     )
     # Spike detection

@@ -24,6 +24,25 @@ class TestSocialSecurity(CrisisCommon):
         self.assertIn(social.id, self._visible(self.user_admin))
         self.assertIn(sources.id, self._visible(self.user_admin))
 
+    def test_query_responsible_of_the_querys_company(self):
+        """Alerts of a query go to its responsible: never someone of another
+        company."""
+        other = self.env["res.company"].create({"name": "Tochter GmbH"})
+        stranger = self.env["res.users"].create(
+            {
+                "name": "Sara Tochter",
+                "login": "sara_tochter",
+                "company_id": other.id,
+                "company_ids": [(6, 0, other.ids)],
+            }
+        )
+        Query = self.env["crisis.social.query"].with_user(self.user_admin)
+        query = Query.create({"name": "Brand Halle 2", "keywords": "brand"})
+        with self.assertRaises(UserError) as caught:
+            query.write({"user_id": stranger.id})
+        self.assertIn("Incompatible companies", str(caught.exception))
+        self.assertEqual(query.user_id, self.user_admin)
+
     def test_sources_configured_by_admins_only(self):
         Source = self.env["crisis.social.source"]
         with self.assertRaises(AccessError):
