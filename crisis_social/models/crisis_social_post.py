@@ -317,9 +317,9 @@ class CrisisSocialPost(models.Model):
             if incident_id and not post.incident_id:
                 vals["incident_id"] = incident_id
             if post.author and not post.author_partner_id:
-                partner = self._known_authors({post.author}).get(
-                    normalize_handle(post.author)
-                )
+                partner = self._known_authors(
+                    {post.author}, post.source_id.company_id
+                ).get(normalize_handle(post.author))
                 if partner:
                     vals["author_partner_id"] = partner
             if vals:
@@ -333,8 +333,10 @@ class CrisisSocialPost(models.Model):
         )
         return queries._matchers()
 
-    def _known_authors(self, authors):
-        """``{handle or e-mail (normalised): partner id}`` in one query."""
+    def _known_authors(self, authors, company):
+        """``{handle or e-mail (normalised): partner id}`` in one query,
+        among the contacts ``company`` may see (its own and the shared
+        ones): a post is never tied to another company's contact."""
         keys = {normalize_handle(a) for a in authors} - {""}
         if not keys:
             return {}
@@ -343,6 +345,7 @@ class CrisisSocialPost(models.Model):
         domain = [("crisis_social_handle", "in", list(keys))]
         if emails:
             domain = ["|", ("email_normalized", "in", list(emails))] + domain
+        domain = ["&", ("company_id", "in", [False, company.id])] + domain
         partners = (
             self.env["res.partner"]
             .sudo()
@@ -498,7 +501,9 @@ class CrisisSocialPost(models.Model):
         if not fresh:
             return 0, len(batch)
         matchers = self._active_matchers(source)
-        partners = self._known_authors({v["author"] for v in fresh if v["author"]})
+        partners = self._known_authors(
+            {v["author"] for v in fresh if v["author"]}, source.company_id
+        )
         Term = self.env["crisis.social.term"]
         terms = {lang: Term._weights(lang) for lang in sentiment.LANGS}
         columns = {name: [] for name in INSERT_COLUMNS}

@@ -206,6 +206,20 @@ class TestIngest(SocialCommon):
         self.assertEqual(authors["m"], partner)
         self.assertFalse(authors["n"])
 
+    def test_author_of_another_company_not_linked(self):
+        """A contact of another company with the same handle is not the
+        author: the post's company's crisis users would read their name."""
+        other = self.env["res.company"].create({"name": "Tochter GmbH"})
+        self.env["res.partner"].create(
+            {
+                "name": "Dora Tochter",
+                "company_id": other.id,
+                "crisis_social_handle": "@dora@mastodon.social",
+            }
+        )
+        self._ingest([self._post("d", "x", author="@dora@mastodon.social")])
+        self.assertFalse(self._posts().author_partner_id)
+
     def test_workflow_fields_refused(self):
         self._ingest([self._post("w", "x")])
         post = self._posts()
