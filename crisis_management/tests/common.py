@@ -6,6 +6,7 @@ import email
 import itertools
 import re
 import smtplib
+import xmlrpc.client
 from datetime import datetime
 
 from odoo import Command
@@ -72,6 +73,35 @@ def decoded_text(smtp_message):
                 part.get_payload(decode=True).decode(part.get_content_charset())
             )
     return subject, "\n".join(texts)
+
+
+# XML-RPC fault codes of a clear refusal (anything else is a server error).
+WARNING = 2
+ACCESS_ERROR = 4
+
+
+class RpcAttackMixin:
+    """Calls over XML-RPC as a user, as an attacker makes them (with
+    ``HttpCase``)."""
+
+    def _rpc(self, user, model, method, *args, **kwargs):
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
+        )
+
+    def _refused(self, user, model, method, *args, code=None, **kwargs):
+        """Call and assert a clear refusal: an access error or a warning
+        (``code``: exactly that one), never a server error; return its text."""
+        with self.assertRaises(xmlrpc.client.Fault) as caught:
+            self._rpc(user, model, method, *args, **kwargs)
+        fault = caught.exception
+        self.assertIn(
+            fault.faultCode,
+            (code,) if code else (ACCESS_ERROR, WARNING),
+            f"{model}.{method} as {user.login}: server error\n{fault.faultString}",
+        )
+        self.assertNotIn("Traceback", fault.faultString)
+        return fault.faultString
 
 
 class CrisisCommon(TransactionCase):

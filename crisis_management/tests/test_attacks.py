@@ -5,19 +5,14 @@ the crisis team who is not on a confidential incident. Each attempt must be
 refused with a clear message (an access error or a warning, never a server
 error) and leave the data as it was."""
 
-import xmlrpc.client
-
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import CrisisCommon
-
-ACCESS_ERROR = 4
-WARNING = 2
+from .common import WARNING, CrisisCommon, RpcAttackMixin
 
 
 @tagged("post_install", "-at_install")
-class TestAttacksOverRpc(HttpCase, CrisisCommon):
+class TestAttacksOverRpc(RpcAttackMixin, HttpCase, CrisisCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -86,24 +81,6 @@ class TestAttacksOverRpc(HttpCase, CrisisCommon):
         cls.update = cls.env["crisis.incident.update"].create(
             {"incident_id": cls.public.id, "body": "<p>Update</p>"}
         )
-
-    # ------------------------------------------------------------------
-    def _rpc(self, user, model, method, *args, **kwargs):
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
-        )
-
-    def _refused(self, user, model, method, *args, code=None, **kwargs):
-        """Call and assert a clear refusal (no server error); return it."""
-        with self.assertRaises(xmlrpc.client.Fault) as caught:
-            self._rpc(user, model, method, *args, **kwargs)
-        fault = caught.exception
-        self.assertIn(
-            fault.faultCode,
-            (code,) if code else (ACCESS_ERROR, WARNING),
-            f"{model}.{method} as {user.login}: server error\n{fault.faultString}",
-        )
-        return fault.faultString
 
     # ------------------------------------------------------------------
     def test_01_rotate_page_token(self):

@@ -7,18 +7,15 @@ the first company only. Each attempt must be refused with a clear message
 (an access error or a warning, never a server error) and leave the data as
 it was."""
 
-import xmlrpc.client
-
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import CrisisMessageCommon, calm_company
-
-ACCESS_ERROR = 4
-WARNING = 2
+from .common import CrisisMessageCommon, RpcAttackMixin, calm_company
 
 
 @tagged("post_install", "-at_install")
-class TestCompanySeparationAttacksOverRpc(HttpCase, CrisisMessageCommon):
+class TestCompanySeparationAttacksOverRpc(
+    RpcAttackMixin, HttpCase, CrisisMessageCommon
+):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -54,23 +51,6 @@ class TestCompanySeparationAttacksOverRpc(HttpCase, CrisisMessageCommon):
             company_id=cls.company_two.id,
             lead_id=cls.manager_two.id,
         )
-
-    def _rpc(self, user, model, method, *args, **kwargs):
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
-        )
-
-    def _refused(self, user, model, method, *args, **kwargs):
-        """Call and assert a clear refusal (no server error); return it."""
-        with self.assertRaises(xmlrpc.client.Fault) as caught:
-            self._rpc(user, model, method, *args, **kwargs)
-        fault = caught.exception
-        self.assertIn(
-            fault.faultCode,
-            (ACCESS_ERROR, WARNING),
-            f"expected a clear refusal, got: {fault.faultString}",
-        )
-        return fault
 
     def test_consent_of_another_companys_contact_not_read_or_withdrawn(self):
         # The contact itself is out of reach of the second company…

@@ -11,15 +11,19 @@ import xmlrpc.client
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import CrisisMessageCommon, calm_company
+from .common import (
+    ACCESS_ERROR,
+    WARNING,
+    CrisisMessageCommon,
+    RpcAttackMixin,
+    calm_company,
+)
 
-ACCESS_ERROR = 4
-WARNING = 2
 SECRET_NAME = "Geheime Erpressung 9911"
 
 
 @tagged("post_install", "-at_install")
-class TestFirstHourAttacksOverRpc(HttpCase, CrisisMessageCommon):
+class TestFirstHourAttacksOverRpc(RpcAttackMixin, HttpCase, CrisisMessageCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -88,24 +92,6 @@ class TestFirstHourAttacksOverRpc(HttpCase, CrisisMessageCommon):
             ],
         )
         cls.secret.action_activate()
-
-    # ------------------------------------------------------------------
-    def _rpc(self, user, model, method, *args, **kwargs):
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
-        )
-
-    def _refused(self, user, model, method, *args, **kwargs):
-        """Call and assert a clear refusal (no server error); return it."""
-        with self.assertRaises(xmlrpc.client.Fault) as caught:
-            self._rpc(user, model, method, *args, **kwargs)
-        fault = caught.exception
-        self.assertIn(
-            fault.faultCode,
-            (ACCESS_ERROR, WARNING),
-            f"{model}.{method} as {user.login}: server error\n{fault.faultString}",
-        )
-        return fault.faultString
 
     # ------------------------------------------------------------------
     # Customers first

@@ -4,19 +4,14 @@ through (issue 22): a portal user made an exercise observer, a copy or a
 context key reviving a protected state. Each is refused with a clear
 message in the caller's language, and nothing changes."""
 
-import xmlrpc.client
-
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import CrisisCommon, calm_company
-
-WARNING = 2
-ACCESS_ERROR = 4
+from .common import ACCESS_ERROR, WARNING, CrisisCommon, RpcAttackMixin, calm_company
 
 
 @tagged("post_install", "-at_install")
-class TestIncidentAttacksOverRpc(HttpCase, CrisisCommon):
+class TestIncidentAttacksOverRpc(RpcAttackMixin, HttpCase, CrisisCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -48,22 +43,6 @@ class TestIncidentAttacksOverRpc(HttpCase, CrisisCommon):
             is_exercise=True,
             exercise_observer_ids=[Command.set(cls.observer.ids)],
         )
-
-    def _rpc(self, user, model, method, *args, **kwargs):
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
-        )
-
-    def _refused(self, user, model, method, *args, code, **kwargs):
-        with self.assertRaises(xmlrpc.client.Fault) as caught:
-            self._rpc(user, model, method, *args, **kwargs)
-        fault = caught.exception
-        self.assertEqual(
-            fault.faultCode,
-            code,
-            f"{model}.{method} as {user.login}: server error\n{fault.faultString}",
-        )
-        return fault.faultString
 
     # ------------------------------------------------------------------
     # Issue 22, item 5: exercise observers are internal users

@@ -6,7 +6,6 @@ refused with a clear message in the caller's language (an access error or a
 warning, never a server error) and leave the data as it was."""
 
 import email
-import xmlrpc.client
 from datetime import datetime, timedelta
 
 from odoo import Command, fields
@@ -15,15 +14,13 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.crisis_management.tools import mail_sender_verified
 
-from .common import CrisisCommon
+from .common import WARNING, CrisisCommon, RpcAttackMixin
 
-ACCESS_ERROR = 4
-WARNING = 2
 SERVER_ERROR = 1
 
 
 @tagged("post_install", "-at_install")
-class TestAttacksOnRecords(HttpCase, CrisisCommon):
+class TestAttacksOnRecords(RpcAttackMixin, HttpCase, CrisisCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -59,25 +56,6 @@ class TestAttacksOnRecords(HttpCase, CrisisCommon):
             {"name": "Bodo Anders", "email": "bodo@example.com"}
         )
         cls.purpose = cls.env.ref("crisis_management.consent_purpose_crisis_info")
-
-    # ------------------------------------------------------------------
-    def _rpc(self, user, model, method, *args, **kwargs):
-        return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, user.id, user.login, model, method, list(args), kwargs
-        )
-
-    def _refused(self, user, model, method, *args, code=None, **kwargs):
-        """Call and assert a clear refusal (no server error); return it."""
-        with self.assertRaises(xmlrpc.client.Fault) as caught:
-            self._rpc(user, model, method, *args, **kwargs)
-        fault = caught.exception
-        self.assertIn(
-            fault.faultCode,
-            (code,) if code else (ACCESS_ERROR, WARNING),
-            f"{model}.{method} as {user.login}: server error\n{fault.faultString}",
-        )
-        self.assertNotIn("Traceback", fault.faultString)
-        return fault.faultString
 
     # ------------------------------------------------------------------
     # Consents (items 3 and 4)
