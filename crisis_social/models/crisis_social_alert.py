@@ -24,6 +24,7 @@ class CrisisSocialAlert(models.Model):
     _description = "Social Media Alert"
     _inherit = ["mail.thread", "mail.activity.mixin", "crisis.workflow.mixin"]
     _order = "date_end desc, id desc"
+    _check_company_auto = True
 
     # Written only by the detection and the actions.
     _workflow_fields = frozenset(
@@ -55,7 +56,9 @@ class CrisisSocialAlert(models.Model):
         index=True,
         readonly=True,
     )
-    incident_id = fields.Many2one("crisis.incident", index=True, tracking=True)
+    incident_id = fields.Many2one(
+        "crisis.incident", index=True, tracking=True, check_company=True
+    )
     company_id = fields.Many2one(
         related="query_id.company_id", store=True, index=True, precompute=True
     )

@@ -89,6 +89,9 @@ class CrisisSocialPost(models.Model):
     _description = "Social Media Post"
     _order = "date_posted desc, id desc"
     _rec_name = "external_id"
+    # A post belongs to its source's company: its author, queries, incident
+    # and inquiry are of that company (or shared).
+    _check_company_auto = True
     _workflow_fields = frozenset(
         {
             "state",
@@ -113,7 +116,7 @@ class CrisisSocialPost(models.Model):
     }
 
     source_id = fields.Many2one(
-        "crisis.social.source", required=True, ondelete="cascade"
+        "crisis.social.source", required=True, ondelete="cascade", check_company=True
     )
     source_kind = fields.Selection(related="source_id.kind", string="Network")
     external_id = fields.Char(
@@ -132,6 +135,7 @@ class CrisisSocialPost(models.Model):
         string="Known Author",
         index="btree_not_null",
         ondelete="set null",
+        check_company=True,
     )
     url = fields.Char(string="URL")
     body = fields.Text()
@@ -156,8 +160,11 @@ class CrisisSocialPost(models.Model):
         "post_id",
         "query_id",
         string="Queries",
+        check_company=True,
     )
-    incident_id = fields.Many2one("crisis.incident", index="btree_not_null")
+    incident_id = fields.Many2one(
+        "crisis.incident", index="btree_not_null", check_company=True
+    )
     state = workflow_state(STATES, "new")
     date_answered = fields.Datetime(string="Answered On", readonly=True, copy=False)
     answer_minutes = fields.Integer(
@@ -167,7 +174,11 @@ class CrisisSocialPost(models.Model):
         aggregator="avg",
     )
     inquiry_id = fields.Many2one(
-        "crisis.inquiry", readonly=True, copy=False, index="btree_not_null"
+        "crisis.inquiry",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        check_company=True,
     )
     reply_draft = fields.Text(
         help="Built from the incident's approved content, cut to the network's limit."
@@ -602,9 +613,8 @@ class CrisisSocialPost(models.Model):
             if post.inquiry_id:
                 inquiries |= post.inquiry_id
                 continue
-            incident = (
-                post.incident_id
-                or Inquiry.browse(Inquiry._default_incident_id()).exists()
+            incident = post.incident_id or Inquiry.browse(
+                Inquiry.with_company(post.company_id)._default_incident_id()
             )
             if not incident:
                 raise UserError(

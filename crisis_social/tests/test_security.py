@@ -1,8 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
-from odoo.addons.crisis_management.tests.common import CrisisCommon
+from odoo.addons.crisis_management.tests.common import CrisisCommon, calm_company
 
 
 @tagged("post_install", "-at_install")
@@ -161,3 +161,120 @@ class TestSocialSecurity(CrisisCommon):
         self.assertEqual(imported.mapped("sentiment"), ["positive", "neutral"])
         self.assertEqual(imported[0].query_ids, query)
         self.assertFalse(imported[1].query_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestPostCompanySeparation(CrisisCommon):
+    """A crisis manager of a second company only: nothing of the first
+    company's monitoring is tied to their posts, and no post of theirs is
+    pushed into the first company."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_two = cls.env["res.company"].create({"name": "Tochter Zwei GmbH"})
+        cls.manager_two = new_test_user(
+            cls.env,
+            login="social_manager_two",
+            name="Manni Zwei",
+            company_id=cls.company_two.id,
+            company_ids=[(6, 0, cls.company_two.ids)],
+            groups="crisis_management.group_crisis_manager",
+        )
+        Source = cls.env["crisis.social.source"]
+        cls.source_one = Source.create({"name": "Feed Eins", "kind": "webhook"})
+        cls.source_two = Source.create(
+            {"name": "Feed Zwei", "kind": "webhook", "company_id": cls.company_two.id}
+        )
+        cls.query_one = cls.env["crisis.social.query"].create(
+            {"name": "Marke Eins", "keywords": "eins"}
+        )
+        cls.partner_one = cls.env["res.partner"].create(
+            {"name": "Dora Eins", "company_id": cls.company.id}
+        )
+        cls.post_two = cls.env["crisis.social.post"].create(
+            {"source_id": cls.source_two.id, "external_id": "zwei-1", "body": "x"}
+        )
+
+    def test_post_company_and_links_stay_in_the_company(self):
+        post = self.post_two.with_user(self.manager_two)
+        self.assertEqual(post.company_id, self.company_two)
+        for vals in (
+            {"company_id": self.company.id},
+            {"source_id": self.source_one.id},
+            {"author_partner_id": self.partner_one.id},
+            {"query_ids": [(4, self.query_one.id)]},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(UserError):
+                post.write(vals)
+        self.post_two.invalidate_recordset()
+        self.assertEqual(self.post_two.company_id, self.company_two)
+        self.assertEqual(self.post_two.source_id, self.source_two)
+        self.assertFalse(self.post_two.author_partner_id)
+        self.assertFalse(self.post_two.query_ids)
+
+    def test_post_not_created_in_the_other_company(self):
+        Post = self.env["crisis.social.post"].with_user(self.manager_two)
+        for vals in (
+            {"source_id": self.source_one.id},
+            {"source_id": self.source_two.id, "company_id": self.company.id},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(UserError):
+                Post.create(dict(vals, external_id="fremd", body="x"))
+        self.assertFalse(
+            self.env["crisis.social.post"].search([("external_id", "=", "fremd")])
+        )
+
+    def test_no_link_to_the_other_companys_incident(self):
+        """Someone who works for both companies cannot tie the second
+        company's posts and alerts to the first company's incident: its
+        crisis team would read them as its own."""
+        both = new_test_user(
+            self.env,
+            login="social_manager_both",
+            company_id=self.company.id,
+            company_ids=[(6, 0, (self.company | self.company_two).ids)],
+            groups="crisis_management.group_crisis_manager",
+        )
+        incident_one = self._create_incident(lead_id=both.id)
+        context = {"allowed_company_ids": (self.company | self.company_two).ids}
+        post = self.post_two.with_user(both).with_context(**context)
+        with self.assertRaises(UserError):
+            post.write({"incident_id": incident_one.id})
+        query_two = self.env["crisis.social.query"].create(
+            {"name": "Marke Zwei", "keywords": "zwei", "company_id": self.company_two.id}
+        )
+        alert = (
+            self.env["crisis.social.alert"]
+            .sudo()
+            .create({"query_id": query_two.id, "level": "watch"})
+        )
+        with self.assertRaises(UserError):
+            alert.with_user(both).with_context(**context).write(
+                {"incident_id": incident_one.id}
+            )
+        self.assertFalse(self.post_two.incident_id)
+        self.assertFalse(alert.incident_id)
+
+    def test_inquiry_from_a_post_goes_to_the_posts_company(self):
+        """A post without an incident becomes an inquiry of the active
+        incident of the post's company, not of the company the user is
+        working in."""
+        calm_company(self.env, self.company_two)
+        both = new_test_user(
+            self.env,
+            login="social_manager_both",
+            company_id=self.company.id,
+            company_ids=[(6, 0, (self.company | self.company_two).ids)],
+            groups="crisis_management.group_crisis_manager",
+        )
+        incident_two = self._create_incident(
+            name="Rückruf der Tochter", company_id=self.company_two.id, lead_id=both.id
+        )
+        incident_two.with_user(both).action_activate()
+        self.assertEqual(self.company_two.crisis_incident_id, incident_two)
+        self.assertNotEqual(self.company.crisis_incident_id, incident_two)
+        context = {"allowed_company_ids": (self.company | self.company_two).ids}
+        self.post_two.with_user(both).with_context(**context).action_to_inquiry()
+        self.assertEqual(self.post_two.incident_id, incident_two)
+        self.assertEqual(self.post_two.inquiry_id.incident_id, incident_two)
