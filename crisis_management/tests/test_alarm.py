@@ -484,6 +484,34 @@ class TestAlarm(CrisisAlarmCommon):
         self.assertEqual(self._lines(incident).user_id, self.lead | self.speaker)
         self.assertFalse(self._alarm_mails(self.outsider))
 
+    def test_each_company_alarms_its_own_standing_team(self):
+        """Two companies, each with a standing crisis team: an incident of one
+        takes and alarms only that company's team."""
+        main = self.outsider.company_id
+        self.assertNotEqual(main, self.alarm_company)
+        self.env["crisis.roster.line"].create(
+            {"company_id": main.id, "role": "lead", "user_id": self.outsider.id}
+        )
+        ours = self._activated()
+        self.assertNotIn(self.outsider, ours.member_ids.user_id)
+        self.assertNotIn(self.outsider, self._lines(ours).user_id)
+        self.assertFalse(self._alarm_mails(self.outsider))
+        theirs = self.env["crisis.incident"].with_user(self.outsider).create(
+            {
+                "name": "Rückruf Charge 12",
+                "incident_type_id": self.type_fire.id,
+                "severity": "critical",
+                "company_id": main.id,
+                "lead_id": False,
+            }
+        )
+        theirs.with_user(self.outsider).action_activate()
+        self.assertEqual(theirs.member_ids.user_id, self.outsider)
+        self.assertEqual(self._lines(theirs).user_id, self.outsider)
+        self.assertEqual(len(self._alarm_mails(self.outsider)), 1)
+        # The first company's team was alarmed once, for its own incident.
+        self.assertEqual(len(self._alarm_mails(self.lead)), 1)
+
     def test_hotline_user_cannot_alarm(self):
         incident = self._activated()
         with self.assertRaises(AccessError):
