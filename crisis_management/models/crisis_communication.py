@@ -117,6 +117,7 @@ class CrisisCommunication(models.Model):
         "crisis.incident.update",
         string="Public Update",
         ondelete="restrict",
+        check_company=True,
         index="btree_not_null",
         tracking=True,
         domain="[('incident_id', '=', incident_id), ('is_published', '=', True)]",
@@ -164,6 +165,7 @@ class CrisisCommunication(models.Model):
         "communication_id",
         "partner_id",
         string="Individual Contacts",
+        check_company=True,
     )
     audience_domain = fields.Char(
         string="Contacts Matching",
@@ -273,6 +275,7 @@ class CrisisCommunication(models.Model):
     followup_user_id = fields.Many2one(
         "res.users",
         string="Follow-up By",
+        check_company=True,
         help="Who gets the task to reach people who did not answer. "
         "Empty: the crisis lead.",
     )

@@ -350,6 +350,7 @@ class CrisisIncident(models.Model):
         "user_id",
         string="Observers",
         domain="[('share', '=', False)]",
+        check_company=True,
         help="Who receives every e-mail and SMS of the exercise instead of the "
         "recipients, marked as exercise and naming who would have received it.",
     )

@@ -97,6 +97,7 @@ class CrisisIncidentUpdate(models.Model):
         "update_id",
         "component_id",
         string="Components",
+        check_company=True,
         help="The components this update is about: it is mailed only to the "
         "subscribers of one of them and to those who chose no component.",
     )

@@ -159,6 +159,7 @@ class CrisisInquiry(models.Model):
     answer_message_id = fields.Many2one(
         "crisis.message",
         string="Q&A Used",
+        check_company=True,
         domain="[('kind', '=', 'qa'), ('state', 'in', ('approved', 'published')), "
         "('is_template', '=', False)]",
         tracking=True,

@@ -496,14 +496,18 @@ class TestAlarm(CrisisAlarmCommon):
         self.assertNotIn(self.outsider, ours.member_ids.user_id)
         self.assertNotIn(self.outsider, self._lines(ours).user_id)
         self.assertFalse(self._alarm_mails(self.outsider))
-        theirs = self.env["crisis.incident"].with_user(self.outsider).create(
-            {
-                "name": "Rückruf Charge 12",
-                "incident_type_id": self.type_fire.id,
-                "severity": "critical",
-                "company_id": main.id,
-                "lead_id": False,
-            }
+        theirs = (
+            self.env["crisis.incident"]
+            .with_user(self.outsider)
+            .create(
+                {
+                    "name": "Rückruf Charge 12",
+                    "incident_type_id": self.type_fire.id,
+                    "severity": "critical",
+                    "company_id": main.id,
+                    "lead_id": False,
+                }
+            )
         )
         theirs.with_user(self.outsider).action_activate()
         self.assertEqual(theirs.member_ids.user_id, self.outsider)

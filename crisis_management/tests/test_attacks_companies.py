@@ -185,3 +185,112 @@ class TestCompanySeparationAttacksOverRpc(
                 self.assertFalse(
                     self.env[model].search([("user_id", "=", self.employee_one.id)])
                 )
+
+    def test_nothing_of_the_second_company_goes_to_the_first_ones_people(self):
+        """Contacts, follow-up and exercise observers of a communication of
+        the second company: never people of the first company only."""
+        content_two = (
+            self.env["crisis.message"]
+            .sudo()
+            .create(
+                {
+                    "name": "Rundbrief Zwei",
+                    "body": "<p>Zwei</p>",
+                    "incident_id": self.incident_two.id,
+                    "company_id": self.company_two.id,
+                }
+            )
+        )
+        content_two.write({"state": "approved"})
+        for model, values in (
+            (
+                "crisis.communication",
+                {"audience_partner_ids": [(6, 0, self.customer_one.ids)]},
+            ),
+            ("crisis.communication", {"followup_user_id": self.employee_one.id}),
+        ):
+            with self.subTest(values=values):
+                self._refused(
+                    self.manager_two,
+                    model,
+                    "create",
+                    dict(
+                        values,
+                        incident_id=self.incident_two.id,
+                        message_id=content_two.id,
+                        channel_email=True,
+                    ),
+                )
+        self.assertFalse(
+            self.env["crisis.communication"].search(
+                [
+                    "|",
+                    ("audience_partner_ids", "in", self.customer_one.ids),
+                    ("followup_user_id", "=", self.employee_one.id),
+                ]
+            )
+        )
+        # (The same communication of the second company's own is accepted.)
+        self._rpc(
+            self.manager_two,
+            "crisis.communication",
+            "create",
+            {
+                "incident_id": self.incident_two.id,
+                "message_id": content_two.id,
+                "channel_email": True,
+                "audience_partner_ids": [(6, 0, self.manager_two.partner_id.ids)],
+                "followup_user_id": self.manager_two.id,
+            },
+        )
+        # The observers of an exercise receive every message of it.
+        self._refused(
+            self.manager_two,
+            "crisis.incident",
+            "write",
+            self.incident_two.ids,
+            {"exercise_observer_ids": [(6, 0, self.employee_one.ids)]},
+        )
+        self.assertFalse(self.incident_two.exercise_observer_ids)
+
+    def test_no_content_component_or_update_of_another_company(self):
+        """The first company's Q&A, components and page updates are not tied
+        to the second company's inquiries, updates and communications (their
+        titles and texts would show there)."""
+        self.incident.company_id = self.company
+        qa_one = self._approved_message(kind="qa")
+        component_one = self.env["crisis.component"].create(
+            {"name": "Leitstand Eins", "company_id": self.company.id}
+        )
+        update_one = (
+            self.env["crisis.incident.update"]
+            .sudo()
+            .create({"incident_id": self.incident.id, "body": "<p>Eins</p>"})
+        )
+        for record in (qa_one, component_one, update_one):
+            self.assertEqual(record.company_id, self.company)
+        for model, values in (
+            ("crisis.inquiry", {"name": "Frage", "answer_message_id": qa_one.id}),
+            (
+                "crisis.incident.update",
+                {"body": "<p>Zwei</p>", "component_ids": [(6, 0, component_one.ids)]},
+            ),
+            (
+                "crisis.communication",
+                {
+                    "name": "Rundbrief",
+                    "channel_email": True,
+                    "update_id": update_one.id,
+                },
+            ),
+        ):
+            with self.subTest(model=model):
+                self._refused(
+                    self.manager_two,
+                    model,
+                    "create",
+                    dict(values, incident_id=self.incident_two.id),
+                )
+                self.assertFalse(
+                    self.env[model].search([("incident_id", "=", self.incident_two.id)])
+                )

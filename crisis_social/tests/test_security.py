@@ -242,7 +242,11 @@ class TestPostCompanySeparation(CrisisCommon):
         with self.assertRaises(UserError):
             post.write({"incident_id": incident_one.id})
         query_two = self.env["crisis.social.query"].create(
-            {"name": "Marke Zwei", "keywords": "zwei", "company_id": self.company_two.id}
+            {
+                "name": "Marke Zwei",
+                "keywords": "zwei",
+                "company_id": self.company_two.id,
+            }
         )
         alert = (
             self.env["crisis.social.alert"]
