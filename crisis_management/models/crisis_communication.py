@@ -370,6 +370,14 @@ class CrisisCommunication(models.Model):
                         name=comm.name,
                     )
                 )
+            content_incident = comm.message_id.incident_id
+            if content_incident and content_incident != comm.incident_id:
+                raise ValidationError(
+                    _(
+                        "The content “%(message)s” belongs to another incident.",
+                        message=comm.message_id.name,
+                    )
+                )
             if comm.update_id and comm.update_id.incident_id != comm.incident_id:
                 raise ValidationError(
                     _(

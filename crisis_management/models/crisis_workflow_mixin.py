@@ -3,8 +3,24 @@
 
 from odoo import _lt, api, models
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Command
 
 from ..tools import selection_labels
+
+
+def _linked_ids(value):
+    """The ids a Many2one value or x2many commands link (not those created)."""
+    if isinstance(value, int):
+        return [value]
+    ids = []
+    for command in value if isinstance(value, list | tuple) else ():
+        if isinstance(command, int):
+            ids.append(command)
+        elif command and command[0] == Command.SET:
+            ids.extend(command[2])
+        elif command and command[0] in (Command.UPDATE, Command.LINK):
+            ids.append(command[1])
+    return ids
 
 
 class CrisisWorkflowMixin(models.AbstractModel):
@@ -21,6 +37,9 @@ class CrisisWorkflowMixin(models.AbstractModel):
       or import can obtain it), and ``default_<field>`` context keys are
       dropped; what a new record starts with that the model sets itself (a
       reference from a sequence) it writes in ``_workflow_create_values``;
+    - other links to an incident's records (content, updates, queries…)
+      are refused unless the caller may read what they link: a link shows
+      the linked record's name to everyone who reads this one;
     - ``copy()`` never revives a protected state: the copy starts from the
       defaults (``_workflow_copy = "reset"``) or is refused (``"refuse"``);
     - a record hanging off an incident (``_workflow_incident_field``) moves to
@@ -57,6 +76,7 @@ class CrisisWorkflowMixin(models.AbstractModel):
     def create(self, vals_list):
         if not self.env.su:
             self._workflow_guard(vals_list)
+            self._workflow_check_links(vals_list)
             self = self._workflow_without_defaults()
         self._workflow_create_values(vals_list)
         return super().create(vals_list)
@@ -64,6 +84,7 @@ class CrisisWorkflowMixin(models.AbstractModel):
     def write(self, vals):
         if not self.env.su:
             self._workflow_guard([vals])
+            self._workflow_check_links([vals])
         moved = self._workflow_check_move(vals)
         result = super().write(vals)
         if moved:
@@ -188,6 +209,42 @@ class CrisisWorkflowMixin(models.AbstractModel):
                 model=self._workflow_model_label(),
             )
         )
+
+    def _workflow_check_links(self, vals_list):
+        """Link only crisis records the caller may read: a link shows the
+        linked record's name to everyone who reads this one, and content is
+        copied or sent from it. (Records of a confidential incident are for
+        its team; the incident itself follows the move rule.)"""
+        for vals in vals_list:
+            for name, value in vals.items():
+                field = self._fields.get(name)
+                if (
+                    not value
+                    or name == self._workflow_incident_field
+                    or field is None
+                    or field.type not in ("many2one", "many2many")
+                    or not self._workflow_incident_bound(field.comodel_name)
+                ):
+                    continue
+                targets = self.env[field.comodel_name].browse(_linked_ids(value))
+                if not targets.exists().has_access("read"):
+                    env = self._workflow_env()
+                    raise AccessError(
+                        env._(
+                            "%(field)s on “%(model)s”: you may only link records "
+                            "that you are allowed to read.",
+                            field=field._description_string(env) or name,
+                            model=self._workflow_model_label(),
+                        )
+                    )
+
+    def _workflow_incident_bound(self, model_name):
+        """Whether records of ``model_name`` are an incident's (and so, on a
+        confidential incident, for its team only)."""
+        if model_name == "crisis.incident":
+            return True
+        field = self.env[model_name]._fields.get("incident_id")
+        return bool(field and field.comodel_name == "crisis.incident")
 
     def _workflow_without_defaults(self):
         context = self.env.context

@@ -276,3 +276,57 @@ class TestFirstHourAttacksOverRpc(RpcAttackMixin, HttpCase, CrisisMessageCommon)
         )
         incident.invalidate_recordset()
         self.assertEqual(incident.next_update_due, due)
+
+    # ------------------------------------------------------------------
+    # Links into a confidential incident (a link shows the linked record's
+    # name to everyone who reads the linking one)
+    # ------------------------------------------------------------------
+    def test_no_link_to_a_confidential_incidents_content_or_update(self):
+        """Someone outside a confidential incident's team ties its Q&A,
+        content or page update to an open incident's inquiry or
+        communication by id: refused; its title never shows."""
+        secret_title = "Erpressung: Antwort an Presse 9911"
+        secret_qa = self._approved_message(
+            kind="qa",
+            incident_id=self.secret.id,
+            en={"name": secret_title, "body": "<p>x</p>", "sms_text": "x"},
+        )
+        secret_update = (
+            self.env["crisis.incident.update"]
+            .sudo()
+            .create(
+                {
+                    "incident_id": self.secret.id,
+                    "name": secret_title,
+                    "body": "<p>x</p>",
+                    "is_published": True,
+                }
+            )
+        )
+        for model, values in (
+            (
+                "crisis.inquiry",
+                {"name": "Anruf", "answer_message_id": secret_qa.id},
+            ),
+            (
+                "crisis.communication",
+                {"message_id": secret_qa.id, "channel_email": True},
+            ),
+            (
+                "crisis.communication",
+                {"update_id": secret_update.id, "channel_email": True},
+            ),
+        ):
+            with self.subTest(model=model, values=values):
+                fault = self._refused(
+                    self.outsider,
+                    model,
+                    "create",
+                    dict(values, incident_id=self.open_incident.id),
+                )
+                self.assertNotIn(secret_title, fault)
+                self.assertFalse(
+                    self.env[model].search(
+                        [("incident_id", "=", self.open_incident.id)]
+                    )
+                )

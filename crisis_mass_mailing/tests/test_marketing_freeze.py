@@ -142,6 +142,34 @@ class TestMarketingFreeze(CrisisCommon):
         self.assertEqual(mailing.state, "done")
         self.assertTrue(self._sent_mails(mailing))
 
+    def test_not_marked_with_a_confidential_incident_of_another_team(self):
+        """Marking a marketing mailing as crisis communication of a
+        confidential incident whose team one is not on is refused: it would
+        lift the freeze and show the incident's name."""
+        self._crisis()
+        secret = self._create_incident(
+            name="Geheime Erpressung 9911",
+            company_id=self.company.id,
+            is_confidential=True,
+            lead_id=self.user_manager2.id,
+        )
+        both = new_test_user(
+            self.env,
+            login="marketing_crisis_outside",
+            groups="mass_mailing.group_mass_mailing_user,"
+            "crisis_management.group_crisis_manager",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        mailing = self._mailing("Frühlingsangebote")
+        with self.assertRaises(AccessError):
+            mailing.with_user(both).write({"crisis_incident_id": secret.id})
+        self.assertFalse(mailing.sudo().crisis_incident_id)
+        mailing.action_launch()
+        self._run_queue()
+        self.assertTrue(mailing.crisis_frozen)
+        self.assertFalse(self._sent_mails(mailing))
+
     def test_responsible_of_a_calm_company_does_not_lift_the_freeze(self):
         """Attack: marketing names a responsible from a company that is not
         in crisis mode; the mailing still goes to this company's contacts
