@@ -330,3 +330,30 @@ class TestFirstHourAttacksOverRpc(RpcAttackMixin, HttpCase, CrisisMessageCommon)
                         [("incident_id", "=", self.open_incident.id)]
                     )
                 )
+
+    def test_send_dialog_not_opened_on_a_confidential_communication(self):
+        """The send dialog shows the communication's title, its reach and the
+        names of the skipped contacts: not to someone outside the team."""
+        secret_comm = self._communication(
+            self._approved_message(incident_id=self.secret.id),
+            incident_id=self.secret.id,
+        )
+        fault = self._refused(
+            self.outsider,
+            "crisis.communication.send",
+            "create",
+            {"communication_id": secret_comm.id},
+        )
+        self.assertNotIn(secret_comm.name, fault)
+        self.assertFalse(
+            self.env["crisis.communication.send"].search(
+                [("communication_id", "=", secret_comm.id)]
+            )
+        )
+        # The team opens it.
+        self._rpc(
+            self.user_manager2,
+            "crisis.communication.send",
+            "create",
+            {"communication_id": secret_comm.id},
+        )

@@ -43,6 +43,14 @@ class CrisisCommunicationSend(models.TransientModel):
         "send to the customers before their salespeople have called them.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # The dialog shows the communication's title, reach and skipped
+        # contacts: only for someone who may send it.
+        wizards = super().create(vals_list)
+        wizards.communication_id.check_access("write")
+        return wizards
+
     @api.depends("communication_id")
     def _compute_reach(self):
         channel_labels = dict(
