@@ -202,24 +202,21 @@ class TestCompanySeparationAttacksOverRpc(
             )
         )
         content_two.write({"state": "approved"})
-        for model, values in (
-            (
-                "crisis.communication",
-                {"audience_partner_ids": [(6, 0, self.customer_one.ids)]},
-            ),
-            ("crisis.communication", {"followup_user_id": self.employee_one.id}),
+        communication = {
+            "incident_id": self.incident_two.id,
+            "message_id": content_two.id,
+            "channel_email": True,
+        }
+        for values in (
+            {"audience_partner_ids": [(6, 0, self.customer_one.ids)]},
+            {"followup_user_id": self.employee_one.id},
         ):
             with self.subTest(values=values):
                 self._refused(
                     self.manager_two,
-                    model,
+                    "crisis.communication",
                     "create",
-                    dict(
-                        values,
-                        incident_id=self.incident_two.id,
-                        message_id=content_two.id,
-                        channel_email=True,
-                    ),
+                    dict(communication, **values),
                 )
         self.assertFalse(
             self.env["crisis.communication"].search(
@@ -235,13 +232,11 @@ class TestCompanySeparationAttacksOverRpc(
             self.manager_two,
             "crisis.communication",
             "create",
-            {
-                "incident_id": self.incident_two.id,
-                "message_id": content_two.id,
-                "channel_email": True,
-                "audience_partner_ids": [(6, 0, self.manager_two.partner_id.ids)],
-                "followup_user_id": self.manager_two.id,
-            },
+            dict(
+                communication,
+                audience_partner_ids=[(6, 0, self.manager_two.partner_id.ids)],
+                followup_user_id=self.manager_two.id,
+            ),
         )
         # The observers of an exercise receive every message of it.
         self._refused(

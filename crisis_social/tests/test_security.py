@@ -192,6 +192,14 @@ class TestPostCompanySeparation(CrisisCommon):
         cls.partner_one = cls.env["res.partner"].create(
             {"name": "Dora Eins", "company_id": cls.company.id}
         )
+        # Someone who works for both companies.
+        cls.manager_both = new_test_user(
+            cls.env,
+            login="social_manager_both",
+            company_id=cls.company.id,
+            company_ids=[(6, 0, (cls.company | cls.company_two).ids)],
+            groups="crisis_management.group_crisis_manager",
+        )
         cls.post_two = cls.env["crisis.social.post"].create(
             {"source_id": cls.source_two.id, "external_id": "zwei-1", "body": "x"}
         )
@@ -229,15 +237,9 @@ class TestPostCompanySeparation(CrisisCommon):
         """Someone who works for both companies cannot tie the second
         company's posts and alerts to the first company's incident: its
         crisis team would read them as its own."""
-        both = new_test_user(
-            self.env,
-            login="social_manager_both",
-            company_id=self.company.id,
-            company_ids=[(6, 0, (self.company | self.company_two).ids)],
-            groups="crisis_management.group_crisis_manager",
-        )
+        both = self.manager_both
         incident_one = self._create_incident(lead_id=both.id)
-        context = {"allowed_company_ids": (self.company | self.company_two).ids}
+        context = {"allowed_company_ids": self.manager_both.company_ids.ids}
         post = self.post_two.with_user(both).with_context(**context)
         with self.assertRaises(UserError):
             post.write({"incident_id": incident_one.id})
@@ -265,20 +267,14 @@ class TestPostCompanySeparation(CrisisCommon):
         incident of the post's company, not of the company the user is
         working in."""
         calm_company(self.env, self.company_two)
-        both = new_test_user(
-            self.env,
-            login="social_manager_both",
-            company_id=self.company.id,
-            company_ids=[(6, 0, (self.company | self.company_two).ids)],
-            groups="crisis_management.group_crisis_manager",
-        )
+        both = self.manager_both
         incident_two = self._create_incident(
             name="Rückruf der Tochter", company_id=self.company_two.id, lead_id=both.id
         )
         incident_two.with_user(both).action_activate()
         self.assertEqual(self.company_two.crisis_incident_id, incident_two)
         self.assertNotEqual(self.company.crisis_incident_id, incident_two)
-        context = {"allowed_company_ids": (self.company | self.company_two).ids}
+        context = {"allowed_company_ids": self.manager_both.company_ids.ids}
         self.post_two.with_user(both).with_context(**context).action_to_inquiry()
         self.assertEqual(self.post_two.incident_id, incident_two)
         self.assertEqual(self.post_two.inquiry_id.incident_id, incident_two)
