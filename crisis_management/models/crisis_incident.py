@@ -801,7 +801,8 @@ class CrisisIncident(models.Model):
                         if incident.is_confidential
                         else _lt("Incident no longer confidential."),
                     )
-        if team_changes:
+        if team_changes - {"member_ids"}:
+            # (member lines bring the war room in step themselves)
             self._war_room_sync_members()
         if PAGE_VISIBLE_FIELDS & set(vals):
             # The caller's write passed its checks: the date follows in sudo.
