@@ -10,6 +10,8 @@ from ..tools import selection_labels
 
 def _linked_ids(value):
     """The ids a Many2one value or x2many commands link (not those created)."""
+    if isinstance(value, models.BaseModel):
+        return value.ids
     if isinstance(value, int):
         return [value]
     ids = []
