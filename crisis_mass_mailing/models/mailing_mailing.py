@@ -130,16 +130,20 @@ class MailingMailing(models.Model):
 
     def _crisis_to_hold(self):
         """Those of these mailings that crisis mode holds now: on their way
-        out, not held yet, not crisis communication, of a company in crisis
-        mode."""
-        return self.sudo().filtered(
-            lambda m: (
-                not m.crisis_frozen
-                and m.state in OUTGOING_STATES
-                and not m.crisis_incident_id
-                and m._crisis_company().crisis_mode
+        out, not held yet, of a company in crisis mode, and not crisis
+        communication of that company (an incident of another company does
+        not lift its freeze)."""
+
+        def held(mailing):
+            company = mailing._crisis_company()
+            return (
+                not mailing.crisis_frozen
+                and mailing.state in OUTGOING_STATES
+                and company.crisis_mode
+                and mailing.crisis_incident_id.company_id != company
             )
-        )
+
+        return self.sudo().filtered(held)
 
     def _crisis_hold(self):
         """Hold the mailings that crisis mode freezes, with the reason on

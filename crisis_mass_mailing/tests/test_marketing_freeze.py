@@ -170,6 +170,31 @@ class TestMarketingFreeze(CrisisCommon):
         self.assertTrue(mailing.crisis_frozen)
         self.assertFalse(self._sent_mails(mailing))
 
+    def test_incident_of_another_company_does_not_lift_the_freeze(self):
+        """Marked as crisis communication of another company's incident, a
+        marketing mailing of the company in crisis mode stays held."""
+        self._crisis()
+        other = self.env["res.company"].create({"name": "Andere Tochter GmbH"})
+        elsewhere = self._create_incident(
+            name="Rückruf Tochter", company_id=other.id, lead_id=False
+        )
+        both = new_test_user(
+            self.env,
+            login="marketing_crisis_two",
+            groups="mass_mailing.group_mass_mailing_user,"
+            "crisis_management.group_crisis_manager",
+            company_id=self.company.id,
+            company_ids=[Command.set((self.company | other).ids)],
+        )
+        mailing = self._mailing("Frühlingsangebote")
+        mailing.with_user(both).with_context(
+            allowed_company_ids=both.company_ids.ids
+        ).write({"crisis_incident_id": elsewhere.id})
+        mailing.action_launch()
+        self._run_queue()
+        self.assertTrue(mailing.crisis_frozen)
+        self.assertFalse(self._sent_mails(mailing))
+
     def test_responsible_of_a_calm_company_does_not_lift_the_freeze(self):
         """Attack: marketing names a responsible from a company that is not
         in crisis mode; the mailing still goes to this company's contacts
