@@ -55,6 +55,19 @@ class TestMarketingFreeze(CrisisCommon):
         vals.update(values)
         return self.env["mailing.mailing"].with_user(self.user_marketing).create(vals)
 
+    def _marketing_crisis_user(self, login, *other_companies):
+        """Someone who sends mailings and is on the crisis team, of this
+        company (and of ``other_companies``)."""
+        companies = self.company.union(*other_companies)
+        return new_test_user(
+            self.env,
+            login=login,
+            groups="mass_mailing.group_mass_mailing_user,"
+            "crisis_management.group_crisis_manager",
+            company_id=self.company.id,
+            company_ids=[Command.set(companies.ids)],
+        )
+
     def _sent_mails(self, mailing):
         """What mass_mailing recorded as sent (its mails are deleted once
         sent, their traces stay)."""
@@ -127,14 +140,7 @@ class TestMarketingFreeze(CrisisCommon):
         with self.assertRaises(AccessError):
             mailing.write({"crisis_incident_id": incident.id})
         # The crisis team marks it, when they may send mailings too.
-        both = new_test_user(
-            self.env,
-            login="marketing_crisis",
-            groups="mass_mailing.group_mass_mailing_user,"
-            "crisis_management.group_crisis_manager",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
-        )
+        both = self._marketing_crisis_user("marketing_crisis")
         mailing.with_user(both).write({"crisis_incident_id": incident.id})
         mailing.action_launch()
         self.assertFalse(mailing.crisis_frozen)
@@ -153,14 +159,7 @@ class TestMarketingFreeze(CrisisCommon):
             is_confidential=True,
             lead_id=self.user_manager2.id,
         )
-        both = new_test_user(
-            self.env,
-            login="marketing_crisis_outside",
-            groups="mass_mailing.group_mass_mailing_user,"
-            "crisis_management.group_crisis_manager",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
-        )
+        both = self._marketing_crisis_user("marketing_crisis_outside")
         mailing = self._mailing("Frühlingsangebote")
         with self.assertRaises(AccessError):
             mailing.with_user(both).write({"crisis_incident_id": secret.id})
@@ -178,14 +177,7 @@ class TestMarketingFreeze(CrisisCommon):
         elsewhere = self._create_incident(
             name="Rückruf Tochter", company_id=other.id, lead_id=False
         )
-        both = new_test_user(
-            self.env,
-            login="marketing_crisis_two",
-            groups="mass_mailing.group_mass_mailing_user,"
-            "crisis_management.group_crisis_manager",
-            company_id=self.company.id,
-            company_ids=[Command.set((self.company | other).ids)],
-        )
+        both = self._marketing_crisis_user("marketing_crisis_two", other)
         mailing = self._mailing("Frühlingsangebote")
         mailing.with_user(both).with_context(
             allowed_company_ids=both.company_ids.ids
