@@ -95,6 +95,22 @@ class MailingMailing(models.Model):
         return result
 
     def _action_send_mail(self, res_ids=None):
+        # mass_mailing's action_send_mail sends a mailing at once, whatever its
+        # state; during crisis mode only the queue, which holds it, may send.
+        direct = self._crisis_to_hold(outgoing_only=False).filtered(
+            lambda mailing: mailing.state not in OUTGOING_STATES
+        )
+        if direct:
+            raise UserError(
+                _(
+                    "%(company)s is in crisis mode: marketing mailings are not "
+                    "sent during a crisis, “%(name)s” was not sent. Send or "
+                    "schedule it: crisis mode holds it until the crisis admin "
+                    "releases it.",
+                    company=direct[0]._crisis_company().name,
+                    name=direct[0].subject,
+                )
+            )
         held = self._crisis_hold() | self.filtered("crisis_frozen")
         return super(MailingMailing, self - held)._action_send_mail(res_ids=res_ids)
 
@@ -111,15 +127,15 @@ class MailingMailing(models.Model):
     def _crisis_company(self):
         """The company a mailing speaks for (mailings have no company of
         their own): the one whose crisis mode held it; else the first in
-        crisis mode of those of its responsible and its author (naming a
-        responsible of a calm company does not lift the freeze; the system,
-        which writes in sudo, is nobody's author); else its responsible's,
-        else the current one."""
+        crisis mode of those of its responsible, its author and whoever
+        changed it last (naming a responsible of a calm company does not lift
+        the freeze; the system, which writes in sudo, is nobody); else its
+        responsible's, else the current one."""
         self.ensure_one()
         mailing = self.sudo()
         if mailing.crisis_company_id:
             return mailing.crisis_company_id
-        people = (mailing.user_id | mailing.create_uid).filtered(
+        people = (mailing.user_id | mailing.create_uid | mailing.write_uid).filtered(
             lambda user: not user._is_superuser()
         )
         return (
@@ -128,17 +144,17 @@ class MailingMailing(models.Model):
             or self.env.company
         )
 
-    def _crisis_to_hold(self):
+    def _crisis_to_hold(self, outgoing_only=True):
         """Those of these mailings that crisis mode holds now: on their way
-        out, not held yet, of a company in crisis mode, and not crisis
-        communication of that company (an incident of another company does
-        not lift its freeze)."""
+        out (any of them with ``outgoing_only=False``), not held yet, of a
+        company in crisis mode, and not crisis communication of that company
+        (an incident of another company does not lift its freeze)."""
 
         def held(mailing):
             company = mailing._crisis_company()
             return (
                 not mailing.crisis_frozen
-                and mailing.state in OUTGOING_STATES
+                and (mailing.state in OUTGOING_STATES or not outgoing_only)
                 and company.crisis_mode
                 and mailing.crisis_incident_id.company_id != company
             )

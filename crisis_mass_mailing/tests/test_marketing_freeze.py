@@ -207,6 +207,52 @@ class TestMarketingFreeze(CrisisCommon):
         self.assertFalse(self._sent_mails(mailing))
         self.assertNotEqual(mailing.state, "done")
 
+    def test_sending_a_draft_directly_is_refused(self):
+        """Attack: mass_mailing's action_send_mail sends a draft at once,
+        past the queue that holds mailings. During crisis mode it is refused
+        and nothing is sent; after the crisis it sends again."""
+        draft = self._mailing("Sommerschlussverkauf")
+        incident = self._crisis()
+        with self.assertRaisesRegex(UserError, "Krisenfest GmbH is in crisis mode"):
+            draft.action_send_mail()
+        self.assertFalse(self._sent_mails(draft))
+        self.assertEqual(draft.state, "draft")
+        with self.assertRaisesRegex(UserError, "„Sommerschlussverkauf“ wurde nicht"):
+            draft.with_context(lang="de_DE").action_send_mail()
+        self._end(incident)
+        draft.action_send_mail()
+        self.assertEqual(draft.state, "done")
+        self.assertTrue(self._sent_mails(draft))
+
+    def test_system_mailing_with_a_calm_responsible_stays_held(self):
+        """Attack: a mailing the system created (an import, an automation)
+        has no author of a company; marketing names a responsible of a calm
+        company and sends it. Whoever changed it last counts: it is held."""
+        self._crisis()
+        calm = self.env["res.company"].create({"name": "Stille Tochter GmbH"})
+        elsewhere = new_test_user(
+            self.env,
+            login="freeze_calm_system",
+            company_id=calm.id,
+            company_ids=[Command.set(calm.ids)],
+        )
+        mailing = self.env["mailing.mailing"].create(
+            {
+                "subject": "Herbstaktion",
+                "body_html": "<p>Alles muss raus!</p>",
+                "mailing_model_id": self.env.ref("base.model_res_partner").id,
+                "mailing_domain": repr([("id", "=", self.customer.id)]),
+                "email_from": "marketing@example.com",
+            }
+        )
+        self.assertTrue(mailing.create_uid._is_superuser())
+        mailing = mailing.with_user(self.user_marketing)
+        mailing.write({"user_id": elsewhere.id})
+        mailing.action_launch()
+        self._run_queue()
+        self.assertTrue(mailing.crisis_frozen)
+        self.assertFalse(self._sent_mails(mailing))
+
     def test_freeze_fields_refused_to_everyone(self):
         mailing = self._mailing()
         for vals in (
