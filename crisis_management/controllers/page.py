@@ -121,18 +121,24 @@ class CrisisPageController(http.Controller):
             ],
         )
 
-    def _render_link_page(self, template, incident, lang, action_url, email, done):
+    def _render_link_page(
+        self, template, incident, lang, action_url, email, done, spent=False
+    ):
         """The page of a signed link of a subscription (confirm, unsubscribe):
         its button posts to ``action_url``; it links back to the incident
-        page while that is published."""
+        page while that is published. ``spent``: the link was used already
+        (or withdrawn since) and does nothing; the page says so (410)."""
         page_url = f"/crisis/{incident.page_token}?{url_encode({'lang': lang[0]})}"
         values = {
             "page_url": incident.page_published and page_url,
             "action_url": action_url,
             "email": email,
             "done": done,
+            "spent": spent,
         }
-        return self._render(template, incident, lang, values)
+        return self._render(
+            template, incident, lang, values, status=410 if spent else 200
+        )
 
     def _withdraw_on_post(self, withdraw, kwargs):
         """On a POST, call ``withdraw()``: the POST is authenticated by the
@@ -245,7 +251,8 @@ class CrisisPageController(http.Controller):
         if not incident:
             raise NotFound()
         lang = self._page_lang(incident, values.get("l"))
-        done = request.httprequest.method == "POST"
+        spent = Subscription._confirmation_spent(incident, values)
+        done = request.httprequest.method == "POST" and not spent
         if done:
             Subscription._confirm(incident, values, self._client_ip())
         return self._render_link_page(
@@ -255,6 +262,7 @@ class CrisisPageController(http.Controller):
             action_url=f"/crisis/subscription/confirm/{payload}",
             email=values["e"],
             done=done,
+            spent=spent,
         )
 
     @public_route(

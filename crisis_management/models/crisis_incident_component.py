@@ -45,7 +45,9 @@ class CrisisIncidentComponent(models.Model):
         "page in the reader's language and time zone.",
     )
     note = fields.Char(
-        translate=True, help="A short public note, in German and English."
+        string="Public Note",
+        translate=True,
+        help="A short public note, in German and English.",
     )
     note_de, note_en = bilingual_fields(fields.Char, "Note")
     is_affected = fields.Boolean(

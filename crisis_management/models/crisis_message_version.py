@@ -13,7 +13,12 @@ class CrisisMessageVersion(models.Model):
     _order = "message_id, version desc"
 
     message_id = fields.Many2one(
-        "crisis.message", required=True, ondelete="cascade", index=True, readonly=True
+        "crisis.message",
+        string="Crisis Content",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
     )
     version = fields.Integer(readonly=True)
     state = fields.Selection(STATES, string="State Then", readonly=True)

@@ -104,7 +104,15 @@ class CrisisPageSubscription(models.Model):
     @api.model
     def _sign_confirmation(self, incident, email, mobile, lang, component_ids=()):
         hours = self._confirm_hours()
-        values = {"i": incident.id, "e": email, "m": mobile or "", "l": lang}
+        values = {
+            "i": incident.id,
+            "e": email,
+            "m": mobile or "",
+            "l": lang,
+            # When it was sent: a link gives its consent once, never after it
+            # was used or after the person unsubscribed (_confirmation_spent).
+            "t": fields.Datetime.to_string(fields.Datetime.now()),
+        }
         if component_ids:
             values["c"] = sorted(component_ids)
         return hash_sign(
@@ -142,6 +150,54 @@ class CrisisPageSubscription(models.Model):
         if not incident or not incident.page_published:
             return None, None
         return incident, values
+
+    @api.model
+    def _partner_for_email(self, email):
+        """The contact a confirmed e-mail address belongs to (sudo), or empty."""
+        return (
+            self.env["res.partner"]
+            .sudo()
+            .search([("email_normalized", "=", email)], order="id", limit=1)
+        )
+
+    @api.model
+    def _confirmation_spent(self, incident, values):
+        """Whether a valid confirmation link was used already, or the person
+        unsubscribed or withdrew their consent after it was sent. Such a link
+        confirms nothing: clicked again (a forwarded or archived mail), it
+        would revive a withdrawn consent with false evidence."""
+        partner = self._partner_for_email(email_normalize(values["e"]))
+        if not partner:
+            return False
+        subscription = self.sudo().search(
+            [("incident_id", "=", incident.id), ("partner_id", "=", partner.id)]
+        )
+        withdrawn = (
+            self.env["crisis.consent"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    (
+                        "purpose_id",
+                        "=",
+                        self.env.ref(
+                            "crisis_management.consent_purpose_crisis_info"
+                        ).id,
+                    ),
+                    ("channel", "=", "email"),
+                    ("date_withdrawn", "!=", False),
+                ]
+            )
+        )
+        # Links of before this rule carry no date: sent before everything.
+        sent = fields.Datetime.to_datetime(values.get("t") or "1970-01-01")
+        dates = [
+            subscription.date_confirmed,
+            subscription.date_cancelled,
+            *withdrawn.mapped("date_withdrawn"),
+        ]
+        return any(date and date >= sent for date in dates)
 
     def _unsubscribe_url(self):
         self.ensure_one()
@@ -233,9 +289,7 @@ class CrisisPageSubscription(models.Model):
         lang, lang_code = incident._page_lang(values.get("l"))
         now = fields.Datetime.now()
         Partner = self.env["res.partner"].sudo()
-        partner = Partner.search(
-            [("email_normalized", "=", email)], order="id", limit=1
-        )
+        partner = self._partner_for_email(email)
         if not partner:
             active_langs = dict(self.env["res.lang"].get_installed())
             partner = Partner.create(

@@ -144,9 +144,12 @@ class ResCompany(models.Model):
 
         :return: ``{"active": bool, "crises": [{"company_id", "company_name",
             "incident_id", "incident_name", "severity", "can_open"}]}``;
-            the incident is named only to users allowed to read it.
+            the incident is named only to users allowed to read it. Portal
+            users (customers) learn nothing: crisis mode is internal.
         """
         crises = []
+        if self.env.user.share:
+            return {"active": False, "crises": crises}
         companies = self.env.user.company_ids & self.env.companies
         Incident = self.env["crisis.incident"]
         readable = Incident.browse()

@@ -3,7 +3,7 @@ import json
 
 from odoo.exceptions import AccessError
 from odoo.fields import Command
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import CrisisCommon
 
@@ -100,6 +100,14 @@ class TestCrisisMode(CrisisCommon):
         self.assertTrue(status["active"])
         self.assertFalse(status["crises"][0]["incident_name"])
         self.assertFalse(status["crises"][0]["can_open"])
+        # A customer with portal access learns nothing of it (over RPC).
+        portal = new_test_user(
+            self.env, login="status_portal", groups="base.group_portal"
+        )
+        self.assertEqual(
+            Company.with_user(portal).get_crisis_mode_status(),
+            {"active": False, "crises": []},
+        )
 
     def test_status_hides_a_confidential_crisis_from_outsiders(self):
         incident = self._create_incident(is_confidential=True)

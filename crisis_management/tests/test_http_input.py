@@ -8,6 +8,7 @@ from urllib.parse import quote
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..tools import check_values, text_problem, valid_id
+from ..tools.http import PUBLIC_MAX_BODY_BYTES
 from .common import CrisisPageCommon, csrf_token
 
 EN = {"Accept-Language": "en"}
@@ -109,6 +110,34 @@ class TestBadInputOnEveryRoute(CrisisPageCommon, HttpCase):
         # A payload that is merely wrong is not found, as before.
         response = self.url_open("/crisis/subscription/unsubscribe/garbage")
         self.assertEqual(response.status_code, 404)
+
+    def test_oversized_bodies_are_refused_unread(self):
+        """Attack: megabytes posted to a public route kept a worker busy
+        reading them. Anything over 64 KiB is refused at once (413) and
+        changes nothing; a normal form still goes through."""
+        page = self.url_open(f"/crisis/{self.token}?lang=en", headers=EN)
+        token = csrf_token(page.text)
+        before = (self._subscriptions(), self._attempts())
+        big = "x" * (PUBLIC_MAX_BODY_BYTES + 1)
+        for url, data in (
+            (
+                f"/crisis/{self.token}/subscribe",
+                {"email": "eve@example.com", "csrf_token": token, "homepage": big},
+            ),
+            (f"/crisis/safety/{'A' * 30}", {"answer": "safe", "note": big}),
+            (f"/crisis/alarm/{'A' * 30}", {"answer": "coming", "note": big}),
+        ):
+            with self.subTest(url=url):
+                response = self.url_open(url, data=data, allow_redirects=False)
+                self.assertEqual(response.status_code, 413)
+                self.assertNotIn("Traceback", response.text)
+        self.assertEqual((self._subscriptions(), self._attempts()), before)
+        response = self.url_open(
+            f"/crisis/{self.token}/subscribe",
+            data={"email": "eve@example.com", "csrf_token": token},
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 303)
 
     def test_safety_check_link_with_nul(self):
         for url in (

@@ -4,12 +4,14 @@ import base64
 import io
 import re
 import secrets
+from datetime import timedelta
 
 import feedparser
 from freezegun import freeze_time
 from PIL import Image
 from pyzbar.pyzbar import decode
 
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -433,6 +435,63 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         self.incident.action_unpublish_page()
         self.assertEqual(self._get(link).status_code, 404)
         self.assertFalse(self.env["res.partner"].search([("email", "=", email)]))
+
+    def test_used_confirmation_link_never_revives_a_withdrawn_consent(self):
+        """Attack: the confirmation mail is forwarded or kept in an archive.
+        Clicked again, its link must not confirm anything: neither overwrite
+        the evidence of the real opt-in nor, after the person unsubscribed,
+        give the consent back."""
+        email = "doris.widerruf@example.com"
+        self._subscribe(email, lang="de")
+        link = CONFIRM_RE.search(self._mails_to(email).body_html).group(1)
+        page = self._get(link)
+        self.url_open(link, data={"csrf_token": csrf_token(page.text)})
+        self.env.invalidate_all()
+        partner = self.env["res.partner"].search([("email", "=", email)])
+        subscription = self.env["crisis.page.subscription"].search(
+            [("partner_id", "=", partner.id)]
+        )
+        self.assertEqual(subscription.state, "confirmed")
+        [consent] = partner.crisis_consent_ids
+        evidence = consent.evidence
+        # Clicked again while subscribed: says so, changes nothing.
+        again = self._get(link)
+        self.assertEqual(again.status_code, 410)
+        self.assertIn("bereits verwendet", again.text)
+        self.assertNotIn("crisis_confirm_form", again.text)
+        replay = self.url_open(link, data={"csrf_token": csrf_token(page.text)})
+        self.assertEqual(replay.status_code, 410)
+        self.env.invalidate_all()
+        self.assertEqual(partner.crisis_consent_ids, consent)
+        self.assertEqual(consent.evidence, evidence)
+        # Unsubscribed, the old link gives no consent back.
+        subscription._withdraw()
+        replay = self.url_open(link, data={"csrf_token": csrf_token(page.text)})
+        self.assertEqual(replay.status_code, 410)
+        self.env.invalidate_all()
+        self.assertEqual(subscription.state, "cancelled")
+        self.assertEqual(partner.crisis_consent_ids.mapped("state"), ["withdrawn"])
+        self.assertFalse(partner.crisis_can_contact("crisis_info", "email"))
+        # A new link, sent after the unsubscription, subscribes again.
+        now = fields.Datetime.now()
+        with freeze_time(now + timedelta(minutes=1)):
+            payload = self.env["crisis.page.subscription"]._sign_confirmation(
+                self.incident, email, "", "en"
+            )
+        fresh = f"/crisis/subscription/confirm/{payload}"
+        page = self._get(fresh)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Please confirm", page.text)
+        self.url_open(fresh, data={"csrf_token": csrf_token(page.text)})
+        self.env.invalidate_all()
+        self.assertEqual(subscription.state, "confirmed")
+        self.assertTrue(partner.crisis_can_contact("crisis_info", "email"))
+        # Unsubscribed again later, that link is spent too.
+        with freeze_time(now + timedelta(minutes=2)):
+            subscription._withdraw()
+        spent = self._get(fresh)
+        self.assertEqual(spent.status_code, 410)
+        self.assertIn("already been used", spent.text)
 
     def test_unsubscribe_withdraws_consent_and_forged_link_does_nothing(self):
         subscriber = self.old_subscriber

@@ -117,16 +117,23 @@ def check_input(max_length=MAX_LENGTH):
     return decorator
 
 
+# What a public form may send at most (a subscription, an answer link): a
+# larger body is refused (413) before it is read, not after 128 MiB.
+PUBLIC_MAX_BODY_BYTES = 64 * 1024
+
+
 def public_route(path, methods=("GET",), **routing):
     """``@http.route`` of a public page of the suite (``type="http"``,
-    ``auth="public"``, not in the website's sitemap) with ``@check_input()``
-    under it: the whole decorator stack of such a route in one. ``routing``
-    adds to or overrides the route's parameters (``csrf=False``)."""
+    ``auth="public"``, not in the website's sitemap, bodies up to
+    ``PUBLIC_MAX_BODY_BYTES``) with ``@check_input()`` under it: the whole
+    decorator stack of such a route in one. ``routing`` adds to or overrides
+    the route's parameters (``csrf=False``)."""
     routing = {
         "type": "http",
         "auth": "public",
         "methods": list(methods),
         "sitemap": False,
+        "max_content_length": PUBLIC_MAX_BODY_BYTES,
         **routing,
     }
 
