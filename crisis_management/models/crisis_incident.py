@@ -546,10 +546,13 @@ class CrisisIncident(models.Model):
         return super()._compute_bilingual()
 
     @api.depends_context("lang")
-    @api.depends("public_name", "name")
+    @api.depends("public_name", "name", "is_confidential", "reference")
     def _compute_page_title(self):
+        # A confidential incident's name is internal: without a public title
+        # its page and mails show the reference (publishing asks for one).
         for incident in self:
-            incident.page_title = incident.public_name or incident.name
+            internal = incident.reference if incident.is_confidential else incident.name
+            incident.page_title = incident.public_name or internal
 
     @api.depends("update_ids")
     def _compute_update_count(self):
@@ -1012,8 +1015,19 @@ class CrisisIncident(models.Model):
         return statements
 
     def _publish_dark_site(self, statement):
-        """The page goes public with ``statement`` as its first update."""
+        """The page goes public with ``statement`` as its first update; not
+        that of a confidential incident without a public title, which goes
+        public only when its team gives it one and publishes it."""
         self.ensure_one()
+        if self.is_confidential and not self.public_name:
+            self._log(
+                "communication",
+                _lt(
+                    "Dark site not published: the incident is confidential and "
+                    "has no public title yet."
+                ),
+            )
+            return
         Update = self.env["crisis.incident.update"].sudo()
         langs = [
             lang
@@ -2207,6 +2221,15 @@ class CrisisIncident(models.Model):
     def action_publish_page(self):
         self.check_access("write")
         for incident in self:
+            if incident.is_confidential and not incident.public_name:
+                raise UserError(
+                    _(
+                        "“%(name)s” is confidential: give it a public title (tab "
+                        "Public Page) before publishing its page, so that its "
+                        "internal name stays internal.",
+                        name=incident.display_name,
+                    )
+                )
             vals = {"page_published": True}
             if not incident.sudo().page_token:
                 vals["page_token"] = self._new_page_token()

@@ -217,6 +217,27 @@ class TestHoldingStatements(FirstHourCommon):
         for lang, words in (("de", "Seit 30. November"), ("en", "Since November 30")):
             self.assertIn(words, self._page_html(incident, lang))
 
+    def test_dark_site_keeps_a_confidential_incident_private(self):
+        """A confidential incident without a public title is activated, its
+        statements prepared, but its page does not go public by itself."""
+        self.incident_type.dark_site = True
+        self._template(sequence=1)
+        incident = self._typed_incident(
+            name="Erpressung Geheim-5150",
+            is_confidential=True,
+            public_name_en=False,
+            public_name_de=False,
+        )
+        incident.action_activate()
+        incident = incident.sudo()
+        self.assertEqual(incident.state, "active")
+        self.assertFalse(incident.page_published)
+        self.assertFalse(incident.update_ids)
+        self.assertIn(
+            "Dark site not published",
+            " ".join(incident.log_ids.mapped("body")),
+        )
+
 
 class TestUpdateCadence(FirstHourCommon):
     def setUp(self):

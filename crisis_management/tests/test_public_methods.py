@@ -54,6 +54,7 @@ class TestPublicMethodsRefuseOutsiders(CrisisCommon):
         cls.secret = cls._create_incident(
             name=SECRET_NAME,
             is_confidential=True,
+            public_name="Lieferengpass",
             member_ids=[
                 Command.create({"user_id": cls.user_manager2.id, "role": "member"})
             ],

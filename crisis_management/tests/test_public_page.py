@@ -12,6 +12,7 @@ from PIL import Image
 from pyzbar.pyzbar import decode
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -111,6 +112,29 @@ class TestPublicPage(CrisisPageCommon, HttpCase):
         self.assertIn("--brand: #8a1c1c", html)
         self.assertIn(f'href="/crisis/{self.token}?lang=de"', html)
         self.assertEqual(response.headers["X-Robots-Tag"], "noindex, nofollow")
+
+    def test_confidential_incident_name_never_on_its_page(self):
+        """A confidential incident's name is internal: its page is published
+        only with a public title; made confidential after publishing, the
+        page shows the reference, never the name."""
+        secret = self._create_incident(
+            name="Erpressung Lieferant Geheim-5150", is_confidential=True
+        )
+        with self.assertRaisesRegex(UserError, "give it a public title"):
+            secret.action_publish_page()
+        self.assertFalse(secret.page_published)
+        with self.assertRaisesRegex(UserError, "öffentlichen Titel"):
+            secret.with_context(lang="de_DE").action_publish_page()
+        secret.public_name = "Lieferengpass"
+        secret.action_publish_page()
+        html = self._get(f"/crisis/{secret.page_token}").text
+        self.assertIn("Lieferengpass", html)
+        self.assertNotIn("Geheim-5150", html)
+        # The open incident turns confidential while its page is online.
+        self.incident.is_confidential = True
+        html = self._get(f"/crisis/{self.token}").text
+        self.assertNotIn("Brand in Fabrikhalle 2", html)
+        self.assertIn(self.incident.reference, html)
 
     def test_page_in_german_and_switch(self):
         html = self._get(f"/crisis/{self.token}", headers=DE).text

@@ -364,7 +364,7 @@ class TestPublish(FetchCase):
         self.assertEqual(publication.state, "failed")
         self.assertEqual(
             publication.error,
-            "Mastodon hat den Zugriffstoken abgelehnt (401): Prüfen Sie, ob er "
+            "Mastodon hat das Zugriffstoken abgelehnt (401): Prüfen Sie, ob es "
             "gültig ist und die Berechtigung write:statuses hat.",
         )
         self.assertFalse(publication.url)
@@ -536,7 +536,9 @@ class TestPublish(FetchCase):
         self.assertEqual(publication.state, "posted")
 
     def test_confidential_incident_publications_hidden(self):
-        secret = self._create_incident(name="Vertraulich", is_confidential=True)
+        secret = self._create_incident(
+            name="Vertraulich", is_confidential=True, public_name="Lieferengpass"
+        )
         secret.action_activate()
         secret.action_publish_page()
         update = self.env["crisis.incident.update"].create(
