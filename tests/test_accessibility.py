@@ -35,11 +35,16 @@ Subscription = env["crisis.page.subscription"]
 links = {}
 for lang in installed_crisis_langs(env):
     links[f"incident page ({lang})"] = f"/crisis/{incident.page_token}?lang={lang}"
-    email = f"axe-{lang}@example.com"
-    payload = Subscription._sign_confirmation(incident, email, "", lang)
+    # A link confirms once: the confirmation page is that of someone who
+    # has not clicked yet, the unsubscribe page that of a confirmed one.
+    payload = Subscription._sign_confirmation(
+        incident, f"axe-new-{lang}@example.com", "", lang
+    )
     links[f"subscription confirmation ({lang})"] = (
         f"/crisis/subscription/confirm/{payload}"
     )
+    email = f"axe-{lang}@example.com"
+    payload = Subscription._sign_confirmation(incident, email, "", lang)
     _incident, values = Subscription._check_confirmation(payload)
     subscription = Subscription._confirm(incident, values, "127.0.0.1")
     url = subscription._unsubscribe_url()
