@@ -13,8 +13,7 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-from ..models.crisis_consent import CHANNELS
-from ..tools import check_input
+from ..tools import check_input, selection_labels
 
 PREFERENCES_URL = "/my/crisis-preferences"
 
@@ -67,6 +66,10 @@ class CrisisPortal(CustomerPortal):
             wording=wording,
         )
 
+    def _crisis_channel_labels(self):
+        """``{channel: label}`` of the consent channels, in the page's language."""
+        return selection_labels(request.env["crisis.consent"], "channel")
+
     def _crisis_values(self, partner, **extra):
         purposes = self._crisis_purposes()
         given = self._crisis_given(partner)
@@ -86,7 +89,7 @@ class CrisisPortal(CustomerPortal):
                 "page_name": "crisis_preferences",
                 "partner": partner.sudo(),
                 "purposes": purposes,
-                "channels": CHANNELS,
+                "channels": list(self._crisis_channel_labels().items()),
                 "given": {key for key, records in given.items() if records},
                 "mobile_confirmed": confirmed,
                 "mobile_pending": pending.number if pending else False,
@@ -138,11 +141,11 @@ class CrisisPortal(CustomerPortal):
         confirmed_mobile = (
             request.env["crisis.mobile.confirmation"].sudo()._confirmed_number(partner)
         )
-        channel_labels = dict(CHANNELS)
+        channel_labels = self._crisis_channel_labels()
         refused_sms = False
         to_create = []
         for purpose in self._crisis_purposes():
-            for channel, _label in CHANNELS:
+            for channel in channel_labels:
                 wanted = bool(post.get(f"consent_{purpose.code}_{channel}"))
                 current = given.get((purpose.id, channel))
                 if wanted and not current:

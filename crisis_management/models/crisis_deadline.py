@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from markupsafe import Markup, escape
 
-from odoo import _, api, fields, models
+from odoo import _, _lt, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
@@ -188,16 +188,17 @@ class CrisisDeadline(models.Model):
             deadline.sudo().write({"date_reminded": now})
             deadline._schedule_lead_activity(overdue=False)
             incident = deadline.incident_id
-            lang = incident._team_lang()
             incident._log(
                 "task",
-                incident.with_context(lang=lang).env._(
+                _lt(
                     "Deadline reminder: “%(name)s” is due %(due)s; reminder sent "
-                    "to %(user)s.",
-                    name=deadline.with_context(lang=lang).name,
-                    due=deadline._format_due(),
-                    user=incident.lead_id.name or "-",
+                    "to %(user)s."
                 ),
+                {
+                    "name": deadline.with_context(lang=incident._team_lang()).name,
+                    "due": incident._log_time(deadline.date_due),
+                    "user": incident.lead_id.name or "-",
+                },
             )
         (overdue | candidates).incident_id._notify_situation_changed()
         return True

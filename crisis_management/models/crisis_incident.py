@@ -1167,15 +1167,13 @@ class CrisisIncident(models.Model):
                 },
             )
         self.write({"date_update_reminded": fields.Datetime.now()})
-        team_lang = self._team_lang()
         self._log(
             "communication",
-            self.with_context(lang=team_lang).env._(
+            _lt(
                 "Public update overdue (promised for %(due)s): reminder sent to "
-                "%(user)s.",
-                due=self._page_format_date(self.next_update_due, team_lang, short=True),
-                user=user.name or "-",
+                "%(user)s."
             ),
+            {"due": self._log_time(self.next_update_due), "user": user.name or "-"},
         )
         self._notify_situation_changed()
 
@@ -1478,7 +1476,9 @@ class CrisisIncident(models.Model):
         if self.discuss_channel_id:
             lines.append(
                 {
-                    "text": _("War room: %s", self.discuss_channel_id.sudo().name),
+                    # (the room's name starts with "War room" in the
+                    # language it was opened in: not repeated here)
+                    "text": _("Open the war room"),
                     "level": "normal",
                     "url": self._war_room_url(),
                 }
@@ -2463,6 +2463,12 @@ class CrisisIncident(models.Model):
         else:
             vals["body"] = body
         return Log.create(vals)
+
+    def _log_time(self, value):
+        """A moment as a value of a crisis log entry: each reader reads it in
+        the incident's local time, in their language."""
+        self.ensure_one()
+        return {"time": fields.Datetime.to_string(value), "tz": self._page_tz()}
 
     def verify_log(self):
         """Check the hash chain of the crisis log.

@@ -161,7 +161,8 @@ class CrisisInquiry(models.Model):
         string="Q&A Used",
         check_company=True,
         domain="[('kind', '=', 'qa'), ('state', 'in', ('approved', 'published')), "
-        "('is_template', '=', False)]",
+        "('is_template', '=', False), "
+        "'|', ('incident_id', '=', False), ('incident_id', '=', incident_id)]",
         tracking=True,
         help="The approved answer given to the caller; its text is copied into "
         "the answer in the caller's language.",
@@ -285,9 +286,24 @@ class CrisisInquiry(models.Model):
     @api.onchange("answer_message_id")
     def _onchange_answer_message_id(self):
         if self.answer_message_id:
-            lang = resolve_lang(self.env, self.partner_id.lang, company=self.company_id)
+            # An unknown caller speaks the language the clerk picked it in.
+            lang = resolve_lang(
+                self.env, self.partner_id.lang, self.env.lang, company=self.company_id
+            )
             message = self.answer_message_id.with_context(lang=lang)
             self.answer = html2plaintext(message.body or "")
+
+    @api.constrains("answer_message_id", "incident_id")
+    def _check_answer_message_incident(self):
+        for inquiry in self:
+            content_incident = inquiry.answer_message_id.incident_id
+            if content_incident and content_incident != inquiry.incident_id:
+                raise ValidationError(
+                    _(
+                        "The Q&A “%(message)s” belongs to another incident.",
+                        message=inquiry.answer_message_id.name,
+                    )
+                )
 
     # ------------------------------------------------------------------
     # CRUD

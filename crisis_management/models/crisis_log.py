@@ -8,6 +8,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.translate import LazyGettext, get_translation
 
+from ..tools import format_public_datetime
+
 _logger = logging.getLogger(__name__)
 
 GENESIS_HASH = "0" * 64
@@ -116,7 +118,9 @@ class CrisisLog(models.Model):
         with ``values``: plain text and numbers, lists of them (joined with
         commas), ``{"field": "model.field", "value": key}`` for a selection
         label, ``[text, {"field": ...}]`` for "text (label)",
-        ``{"model": "crisis.task"}`` for the name of a model, an
+        ``{"model": "crisis.task"}`` for the name of a model,
+        ``{"time": "2026-11-30 09:30:00", "tz": "Europe/Berlin"}`` for a moment
+        in local time, an
         ``_lt("nobody")`` of this module, stored as ``{"term": "nobody"}``,
         or a tuple ``(_lt("…%(x)s…"), {"x": …})`` for a text with values of
         its own, stored as ``{"code": "…", "values": {…}}``."""
@@ -159,6 +163,16 @@ class CrisisLog(models.Model):
             }
             return get_translation(
                 "crisis_management", lang or "en_US", value["code"], rendered
+            )
+        if isinstance(value, dict) and "time" in value:
+            # A moment, e.g. {"time": "2026-11-30 09:30:00", "tz":
+            # "Europe/Berlin"}: local time with the zone, in the reader's
+            # language ("30.11.2026, 10:30 Uhr MEZ").
+            return format_public_datetime(
+                fields.Datetime.to_datetime(value["time"]),
+                value.get("tz"),
+                lang or "en_US",
+                short=True,
             )
         if isinstance(value, dict) and "term" in value:
             # A word of this module's catalogue, e.g. {"term": "nobody"}.

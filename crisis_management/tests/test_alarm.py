@@ -543,6 +543,16 @@ class TestAlarm(CrisisAlarmCommon):
         self.assertIn(
             f"discuss.channel_{incident.sudo().discuss_channel_id.id}", room["url"]
         )
+        # The room's name starts with "War room" itself: the link is not
+        # "War room: War room CRISIS/…" but says what it does.
+        self.assertEqual(room["text"], "Open the war room")
+        values = (
+            incident.with_user(self.hotline)
+            .with_context(lang="de_DE")
+            .get_situation_dashboard()
+        )
+        section = next(s for s in values["sections"] if s["key"] == "alarm")
+        self.assertEqual(section["lines"][0]["text"], "Lageraum öffnen")
 
 
 class TestWarRoomAndShifts(CrisisAlarmCommon):

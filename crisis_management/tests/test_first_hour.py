@@ -311,11 +311,19 @@ class TestUpdateCadence(FirstHourCommon):
                 for note in notes
             )
         )
-        self.assertTrue(
-            incident.sudo().log_ids.filtered(
-                lambda e: "Public update overdue" in e.body
-            )
+        [entry] = incident.sudo().log_ids.filtered(
+            lambda e: "Public update overdue" in e.body
         )
+        # Read in each reader's language and the incident's local time.
+        promised = at(30)
+        incident = incident.sudo()
+        for lang, words in (
+            ("de_DE", "Öffentliche Meldung überfällig (versprochen für %s)"),
+            ("en_US", "Public update overdue (promised for %s)"),
+        ):
+            when = incident._page_format_date(promised, lang, short=True)
+            self.assertIn(words % when, entry.with_context(lang=lang).body_display)
+        self.assertIn("10:30", when)
         # The wall shows it overdue.
         with freeze_time(at(35)):
             values = incident.get_situation_dashboard()
@@ -445,6 +453,16 @@ class TestDeadlines(FirstHourCommon):
             Deadline._cron_deadline()
         self.assertEqual(nis2.date_reminded, at(hours=19))
         self.assertEqual(len(lead_activities()), 1)
+        # The log entry reads in each reader's language and the incident's
+        # local time (it was written once, in the team's language, before).
+        [entry] = incident.sudo().log_ids.filtered(
+            lambda e: e.body.startswith("Deadline reminder")
+        )
+        english = entry.with_context(lang="en_US").body_display
+        self.assertIn(f"is due {nis2._format_due('en_US')};", english)
+        german = entry.with_context(lang="de_DE").body_display
+        self.assertIn(nis2._format_due("de_DE"), german)
+        self.assertNotIn("Deadline reminder", german)
         self.assertEqual(nis2.state, "open")
         with freeze_time(at(hours=25)):
             Deadline._cron_deadline()

@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
 from .common import CrisisMessageCommon
@@ -44,8 +45,11 @@ class TestHotlineAnswers(CrisisMessageCommon):
         )
 
     def _hotline_form(self):
+        # As the web client opens it: in the clerk's language.
         return Form(
-            self.env["crisis.inquiry"].with_user(self.user_crisis),
+            self.env["crisis.inquiry"]
+            .with_user(self.user_crisis)
+            .with_context(lang=self.user_crisis.lang),
             view="crisis_management.crisis_inquiry_view_form_hotline",
         )
 
@@ -78,3 +82,43 @@ class TestHotlineAnswers(CrisisMessageCommon):
             form.incident_id = self.incident
             form.question = "Wann öffnet die Kantine wieder?"
             self.assertFalse(form.suggested_message_ids)
+
+    def test_unknown_caller_gets_the_text_the_clerk_picked(self):
+        """No contact yet: the clerk picked the Q&A in their language, and
+        that text is what the caller hears and what is kept, not the one of
+        the company's language."""
+        self.company.partner_id.lang = "de_DE"
+        for lang, words in (("en_US", "no danger"), ("de_DE", "keine Gefahr")):
+            self.user_crisis.lang = lang
+            with self._hotline_form() as form:
+                form.incident_id = self.incident
+                form.question = "Smoke? Rauch?"
+                form.answer_message_id = self.qa
+                self.assertIn(words, form.answer)
+            self.assertIn(words, form.record.answer)
+
+    def test_qa_of_another_incident_is_refused(self):
+        """The picker offers only this incident's (or general) Q&A; another
+        incident's answer is refused, also over RPC."""
+        other = self._create_incident(name="Lieferengpass Ersatzteile")
+        other_qa = self._approved_message(
+            kind="qa",
+            incident_id=other.id,
+            en={
+                "name": "Order",
+                "question": "Is my order affected?",
+                "body": "<p>No</p>",
+            },
+            de={
+                "name": "Auftrag",
+                "question": "Ist mein Auftrag betroffen?",
+                "body": "<p>Nein</p>",
+            },
+        )
+        inquiry = (
+            self.env["crisis.inquiry"]
+            .with_user(self.user_crisis)
+            .create({"incident_id": self.incident.id, "question": "Auftrag?"})
+        )
+        with self.assertRaisesRegex(ValidationError, "belongs to another incident"):
+            inquiry.write({"answer_message_id": other_qa.id})

@@ -97,6 +97,20 @@ class TestPortalConsent(HttpCase, MockSMS):
         self.assertEqual(sorted(emails.mapped("state")), ["given", "withdrawn"])
         self.assertEqual(len(self._consents(channel="letter")), 1)
 
+    def test_german_customer_reads_german_channels(self):
+        """The channels were shown (and written into the evidence) in
+        English on the German page: "Letter", "Phone"."""
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.customer.lang = "de_DE"
+        self.authenticate(self.customer.login, self.customer.login)
+        html = self._page()
+        for german in ("E-Mail", "Brief", "Telefon"):
+            self.assertIn(f">{german}</th>", html)
+        self.assertNotIn(">Letter</th>", html)
+        self._post(consent_crisis_info_letter="1")
+        [consent] = self._consents(state="given")
+        self.assertIn("per Brief", consent.evidence)
+
     def test_get_changes_nothing(self):
         self.authenticate(self.customer.login, self.customer.login)
         response = self.url_open(

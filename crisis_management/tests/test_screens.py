@@ -2,6 +2,8 @@
 """What a new user meets on the screens: the inquiry list opens as a list,
 the one crisis settings screen, the landing page during crisis mode."""
 
+from lxml import etree
+
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -18,6 +20,24 @@ class TestScreenActions(CrisisCommon):
         button = incident.with_user(self.user_crisis).action_view_inquiries()
         self.assertEqual(button["views"][0][1], "list")
         self.assertEqual(button["context"].get("search_default_open"), 1)
+
+    def test_incident_form_log_reads_in_the_readers_language(self):
+        """The crisis log tab of the incident form showed the stored English
+        wording to German readers; it shows what the log menu shows."""
+        incident = self._create_incident()
+        incident.action_activate()
+        views = incident.with_context(lang="de_DE").get_views([(False, "form")])
+        arch = etree.fromstring(views["views"]["form"]["arch"])
+        columns = [
+            field.get("name")
+            for field in arch.xpath("//field[@name='log_ids']/list/field")
+        ]
+        rows = incident.log_ids.with_context(lang="de_DE").read(columns)
+        shown = " ".join(str(value) for row in rows for value in row.values())
+        entry = incident.log_ids.filtered("body_code")[:1]
+        german = entry.with_context(lang="de_DE").body_display
+        self.assertNotEqual(german, entry.body)
+        self.assertIn(german, shown)
 
     def test_no_empty_inquiry(self):
         incident = self._create_incident()
