@@ -174,6 +174,13 @@ class TestInquiryWorkflow(CrisisInquiryCommon):
         inquiry = form.save()
         self.assertEqual(inquiry.name, "Müssen wir die Fenster schließen?")
         self.assertEqual(inquiry.user_id, self.user_crisis)
+        # One the system records (an import, a scheduled job) waits for a
+        # person: the wall's "overdue per person" did list "OdooBot".
+        system = self.env["crisis.inquiry"].create(
+            {"incident_id": self.incident.id, "question": "Importiert"}
+        )
+        self.assertTrue(self.env.user._is_superuser())
+        self.assertFalse(system.user_id)
         action = inquiry.action_hotline_answer()
         self.assertEqual(action["res_model"], "crisis.inquiry")
         self.assertFalse(action.get("res_id"))
