@@ -400,7 +400,7 @@ class CrisisTask(models.Model):
                 ),
                 {
                     "task": task.name,
-                    "deadline": task._format_deadline(),
+                    "deadline": task.incident_id._log_time(task.date_deadline),
                     "user": assignee.name,
                 },
             )
@@ -448,7 +448,7 @@ class CrisisTask(models.Model):
                 {
                     "task": task.name,
                     "user": assignee.name or nobody,
-                    "deadline": task._format_deadline(),
+                    "deadline": incident._log_time(task.date_deadline),
                     "lead": lead.name or nobody,
                 },
             )

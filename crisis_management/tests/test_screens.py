@@ -21,23 +21,36 @@ class TestScreenActions(CrisisCommon):
         self.assertEqual(button["views"][0][1], "list")
         self.assertEqual(button["context"].get("search_default_open"), 1)
 
-    def test_incident_form_log_reads_in_the_readers_language(self):
-        """The crisis log tab of the incident form showed the stored English
-        wording to German readers; it shows what the log menu shows."""
+    def test_incident_screens_show_the_log_in_the_readers_language(self):
+        """The crisis log tab of the incident form and the latest entries of
+        the situation picture showed the stored English wording to German
+        readers; they show what the log menu shows."""
         incident = self._create_incident()
         incident.action_activate()
-        views = incident.with_context(lang="de_DE").get_views([(False, "form")])
-        arch = etree.fromstring(views["views"]["form"]["arch"])
-        columns = [
-            field.get("name")
-            for field in arch.xpath("//field[@name='log_ids']/list/field")
-        ]
-        rows = incident.log_ids.with_context(lang="de_DE").read(columns)
-        shown = " ".join(str(value) for row in rows for value in row.values())
         entry = incident.log_ids.filtered("body_code")[:1]
         german = entry.with_context(lang="de_DE").body_display
         self.assertNotEqual(german, entry.body)
-        self.assertIn(german, shown)
+        for view, field in (
+            (False, "log_ids"),
+            (
+                "crisis_management.crisis_incident_view_form_situation",
+                "situation_log_ids",
+            ),
+        ):
+            with self.subTest(view=view):
+                view_id = view and self.env.ref(view).id
+                views = incident.with_context(lang="de_DE").get_views(
+                    [(view_id, "form")]
+                )
+                arch = etree.fromstring(views["views"]["form"]["arch"])
+                columns = [
+                    node.get("name")
+                    for node in arch.xpath(f"//field[@name='{field}']/list/field")
+                ]
+                self.assertTrue(columns)
+                rows = entry.with_context(lang="de_DE").read(columns)
+                shown = " ".join(str(value) for row in rows for value in row.values())
+                self.assertIn(german, shown)
 
     def test_no_empty_inquiry(self):
         incident = self._create_incident()

@@ -79,6 +79,14 @@ class TestTaskFollowup(CrisisCommon):
             self.user_manager.partner_id, self._escalation_messages().partner_ids
         )
         self.assertEqual(len(self._logs("escalated to")), 1)
+        # The deadline reads in each reader's language and local time, not
+        # as "2026-03-02 08:00" (UTC-less digits) in every language.
+        entry = self._logs("escalated to")
+        incident = self.incident.sudo()
+        for lang in ("de_DE", "en_US"):
+            when = incident._page_format_date(self.task.date_deadline, lang, short=True)
+            self.assertIn(when, entry.with_context(lang=lang).body_display)
+        self.assertIn("8:00 AM UTC", when)
 
         # Running the job again changes nothing.
         self._cron("2026-03-02 10:02:00")
