@@ -161,6 +161,25 @@ class CrisisPageSubscription(models.Model):
         )
 
     @api.model
+    def _info_email_consents(self, partner, *domain):
+        """The consents of ``partner`` to crisis information by e-mail (sudo:
+        the public routes act for an anonymous visitor), narrowed by
+        ``domain``: what a subscription gives, takes back and checks."""
+        purpose = self.env.ref("crisis_management.consent_purpose_crisis_info")
+        return (
+            self.env["crisis.consent"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("purpose_id", "=", purpose.id),
+                    ("channel", "=", "email"),
+                    *domain,
+                ]
+            )
+        )
+
+    @api.model
     def _confirmation_spent(self, incident, values):
         """Whether a valid confirmation link was used already, or the person
         unsubscribed or withdrew their consent after it was sent. Such a link
@@ -172,24 +191,7 @@ class CrisisPageSubscription(models.Model):
         subscription = self.sudo().search(
             [("incident_id", "=", incident.id), ("partner_id", "=", partner.id)]
         )
-        withdrawn = (
-            self.env["crisis.consent"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "=", partner.id),
-                    (
-                        "purpose_id",
-                        "=",
-                        self.env.ref(
-                            "crisis_management.consent_purpose_crisis_info"
-                        ).id,
-                    ),
-                    ("channel", "=", "email"),
-                    ("date_withdrawn", "!=", False),
-                ]
-            )
-        )
+        withdrawn = self._info_email_consents(partner, ("date_withdrawn", "!=", False))
         # Links of before this rule carry no date: sent before everything.
         sent = fields.Datetime.to_datetime(values.get("t") or "1970-01-01")
         dates = [
@@ -302,7 +304,6 @@ class CrisisPageSubscription(models.Model):
         # Only the e-mail address was proven by the click; a mobile number
         # typed into the page is kept, but nobody confirmed it belongs to
         # this person, so it carries no consent for SMS.
-        channels = ["email"]
         purpose = self.env.ref("crisis_management.consent_purpose_crisis_info")
         evidence = _(
             "Double opt-in confirmed on %(date)s (UTC) from IP address %(ip)s by "
@@ -313,24 +314,16 @@ class CrisisPageSubscription(models.Model):
             email=email,
             incident=incident.reference,
         )
-        Consent = self.env["crisis.consent"].sudo()
-        consents = Consent
-        for channel in channels:
-            consent = Consent.search(
-                [
-                    ("partner_id", "=", partner.id),
-                    ("purpose_id", "=", purpose.id),
-                    ("channel", "=", channel),
-                    ("state", "=", "given"),
-                ],
-                limit=1,
-            )
-            if not consent:
-                consent = Consent.create(
+        consents = self._info_email_consents(partner, ("state", "=", "given"))[:1]
+        if not consents:
+            consents = (
+                self.env["crisis.consent"]
+                .sudo()
+                .create(
                     {
                         "partner_id": partner.id,
                         "purpose_id": purpose.id,
-                        "channel": channel,
+                        "channel": "email",
                         "state": "given",
                         "legal_basis": "consent",
                         "date_given": now,
@@ -341,7 +334,7 @@ class CrisisPageSubscription(models.Model):
                         "evidence": evidence,
                     }
                 )
-            consents |= consent
+            )
         subscription = self.sudo().search(
             [("incident_id", "=", incident.id), ("partner_id", "=", partner.id)]
         )
@@ -377,19 +370,9 @@ class CrisisPageSubscription(models.Model):
         otherwise the person would keep receiving what they just refused.
         """
         now = fields.Datetime.now()
-        purpose = self.env.ref("crisis_management.consent_purpose_crisis_info")
         for subscription in self.sudo():
-            others = (
-                self.env["crisis.consent"]
-                .sudo()
-                .search(
-                    [
-                        ("partner_id", "=", subscription.partner_id.id),
-                        ("purpose_id", "=", purpose.id),
-                        ("channel", "=", "email"),
-                        ("state", "=", "given"),
-                    ]
-                )
+            others = self._info_email_consents(
+                subscription.partner_id, ("state", "=", "given")
             )
             (subscription.consent_ids | others).sudo().action_withdraw()
             subscription.write({"state": "cancelled", "date_cancelled": now})
